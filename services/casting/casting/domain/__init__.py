@@ -1,0 +1,1 @@
+"""Pure casting rules: no I/O, no framework imports."""

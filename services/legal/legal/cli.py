@@ -1,0 +1,9 @@
+"""`slate legal …` subcommands."""
+
+import argparse
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Add the `legal` command group to the `slate` CLI."""
+    parser = subparsers.add_parser("legal", help="legal service commands")
+    parser.set_defaults(handler=lambda args: parser.print_help() or 0)

@@ -1,0 +1,1 @@
+"""Pure legal rules: no I/O, no framework imports."""

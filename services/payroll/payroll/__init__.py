@@ -1,0 +1,1 @@
+"""Slate payroll service."""

@@ -1,0 +1,9 @@
+"""`slate payroll …` subcommands."""
+
+import argparse
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    """Add the `payroll` command group to the `slate` CLI."""
+    parser = subparsers.add_parser("payroll", help="payroll service commands")
+    parser.set_defaults(handler=lambda args: parser.print_help() or 0)

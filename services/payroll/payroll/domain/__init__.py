@@ -1,0 +1,1 @@
+"""Pure payroll rules: no I/O, no framework imports."""

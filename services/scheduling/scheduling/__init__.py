@@ -1,0 +1,1 @@
+"""Slate scheduling service."""
