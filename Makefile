@@ -35,5 +35,11 @@ lint: setup  ## ruff, mypy, import-linter
 	$(UV) run --no-sync mypy libs/slate/slate services/*/[!t]*
 	$(UV) run --no-sync lint-imports
 
+proto: setup  ## regenerate Python from proto/ into libs/slate-proto
+	$(PY) proto/generate.py
+
+proto-check: setup  ## fail when the generated proto code is stale
+	$(PY) proto/generate.py --check
+
 clean:  ## remove caches and the virtualenv (keeps downloaded infrastructure)
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache
