@@ -1,0 +1,252 @@
+"""Best-first (A*) search over the set of scenes still to shoot, with an admissible idle bound.
+
+A state is the bitmask Q of reduced scenes not yet shot. Shooting scene s next costs, beyond the
+cast's own days, d(s) × c(L(Q) \\ a(s)) where L(Q) = a(shot) ∩ a(Q) is the set of actors already
+started and not yet finished (Garcia de la Banda, Stuckey & Chu 2011). Because every actor's own
+days are a constant, the search minimises idle cost only.
+
+Refinements:
+- a scene whose cast equals L(Q) is shot next with no branching (moving it to the front of any
+  completion never lengthens a span);
+- h(Q) relaxes the order of the started actors L(Q): whichever of them finishes last is idle for
+  every remaining scene of the others that it is not in; the minimum over finishing orders is
+  computed exactly by a subset DP and memoised;
+- nodes whose f reaches the incumbent (from the heuristic) are not stored.
+
+The minimum f over the open list is a valid lower bound at any moment, so a timeout still reports
+one.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scheduling.domain.stripboard.reduce import Reduced
+from scheduling.domain.stripboard.tables import bits, sum_over, union_over
+
+INF = float("inf")
+FeasibleChildren = Callable[[int], list[int]]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    order: tuple[int, ...] | None  # reduced scene order, None if the incumbent stands
+    idle: int | None
+    lower_bound: int
+    optimal: bool
+    expanded: int
+
+
+class IdleBound:
+    """Lower bound on the idle cost still to pay from state Q."""
+
+    def __init__(self, problem: Reduced, exact_limit: int = 7) -> None:
+        self.costs = problem.costs
+        n_actors = len(problem.costs)
+        self.scene_sets = [0] * n_actors
+        for s, mask in enumerate(problem.masks):
+            for a in bits(mask):
+                self.scene_sets[a] |= 1 << s
+        self.duration_of = sum_over(problem.durations)
+        self.exact_limit = exact_limit
+        self.memo: dict[tuple[int, int], int] = {}
+
+    def __call__(self, q: int, started: int) -> int:
+        if started & (started - 1) == 0:
+            return 0
+        actors = bits(started)
+        sets = [self.scene_sets[a] & q for a in actors]
+        relevant = 0
+        for s in sets:
+            relevant |= s
+        key = (started, relevant)
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        value = self._bound(actors, sets)
+        self.memo[key] = value
+        return value
+
+    def _bound(self, actors: list[int], sets: list[int]) -> int:
+        k = len(actors)
+        dur = self.duration_of
+        costs = [self.costs[a] for a in actors]
+        if k > self.exact_limit:
+            # each actor that does not finish first pays for at least one other's scenes
+            mins = []
+            for i in range(k):
+                mins.append(min(costs[i] * dur(sets[j] & ~sets[i]) for j in range(k) if j != i))
+            return sum(mins) - max(mins)
+        size = 1 << k
+        union = [0] * size
+        best = [0] * size
+        for t in range(1, size):
+            low = t & -t
+            union[t] = union[t ^ low] | sets[low.bit_length() - 1]
+            if t == low:
+                continue
+            value = INF
+            rest = t
+            while rest:
+                lb = rest & -rest
+                rest ^= lb
+                i = lb.bit_length() - 1
+                cand = best[t ^ lb] + costs[i] * dur(union[t ^ lb] & ~sets[i])
+                if cand < value:
+                    value = cand
+            best[t] = int(value)
+        return best[size - 1]
+
+
+def astar(
+    problem: Reduced,
+    deadline: float,
+    incumbent: int | None,
+    children_of: FeasibleChildren | None = None,
+    use_dominance: bool = True,
+) -> SearchResult:
+    """Search for an order with idle cost below `incumbent`; prove optimality if it finishes."""
+    n = len(problem.masks)
+    full = (1 << n) - 1
+    masks = problem.masks
+    durations = problem.durations
+    cost_of = sum_over(problem.costs)
+    cast_of = union_over(masks)
+    bound = IdleBound(problem)
+    limit = INF if incumbent is None else incumbent
+
+    def started_actors(q: int) -> int:
+        return cast_of(full ^ q) & cast_of(q)
+
+    root_h = bound(full, 0)
+    best_g: dict[int, int] = {full: 0}
+    parent: dict[int, tuple[int, int]] = {}
+    heap: list[tuple[int, int, int]] = [(root_h, 0, full)]
+    expanded = 0
+    while heap:
+        f, g, q = heapq.heappop(heap)
+        if g != best_g.get(q):
+            continue
+        if q == 0:
+            order: list[int] = []
+            while q != full:
+                q, s = parent[q]
+                order.append(s)
+            order.reverse()
+            return SearchResult(tuple(order), g, g, True, expanded)
+        expanded += 1
+        if expanded & 255 == 0 and time.monotonic() > deadline:
+            heapq.heappush(heap, (f, g, q))
+            lower = min(int(heap[0][0]), int(limit))
+            return SearchResult(None, None, lower, False, expanded)
+        started = started_actors(q)
+        candidates = bits(q) if children_of is None else children_of(q)
+        if use_dominance:
+            for s in candidates:
+                if masks[s] == started:
+                    candidates = [s]
+                    break
+        for s in candidates:
+            g2 = g + durations[s] * cost_of(started & ~masks[s])
+            if g2 >= limit:
+                continue
+            q2 = q ^ (1 << s)
+            old = best_g.get(q2)
+            if old is not None and old <= g2:
+                continue
+            f2 = g2 + bound(q2, started_actors(q2))
+            if f2 >= limit:
+                continue
+            best_g[q2] = g2
+            parent[q2] = (q, s)
+            heapq.heappush(heap, (f2, g2, q2))
+    # exhausted: nothing beats the incumbent
+    return SearchResult(None, None, int(limit) if incumbent is not None else 0, True, expanded)
+
+
+def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) -> SearchResult:
+    """A* that alternately fixes the first and the last scene of the remaining middle.
+
+    A state is (Q, F, E): the scenes left, and which actors of a(Q) have already been called from
+    the front (F) and from the back (E). An actor in both is on location for every remaining day,
+    so its idle cost is added once, when it joins both; the rest of the cost depends on the state
+    alone. Scheduling from both ends halves the symmetric search and gives the bound started actors
+    at both ends.
+    """
+    n = len(problem.masks)
+    full = (1 << n) - 1
+    masks = problem.masks
+    durations = problem.durations
+    costs = problem.costs
+    cost_of = sum_over(costs)
+    cast_of = union_over(masks)
+    days_of = sum_over(durations)
+    bound = IdleBound(problem)
+    scene_sets = bound.scene_sets
+    limit = INF if incumbent is None else incumbent
+
+    Key = tuple[int, int, int]
+    start: Key = (full, 0, 0)
+    best_g: dict[Key, int] = {start: 0}
+    parent: dict[Key, tuple[Key, int]] = {}
+    heap: list[tuple[int, int, Key]] = [(0, 0, start)]
+    expanded = 0
+    while heap:
+        f, g, key = heapq.heappop(heap)
+        if g != best_g.get(key):
+            continue
+        q, front, back = key
+        if q == 0:
+            head: list[int] = []
+            tail: list[int] = []
+            while key != start:
+                key, s = parent[key]
+                if (n - bin(key[0]).count("1")) % 2 == 0:
+                    head.append(s)
+                else:
+                    tail.append(s)
+            head.reverse()
+            return SearchResult(tuple(head + tail), g, g, True, expanded)
+        expanded += 1
+        if expanded & 255 == 0 and time.monotonic() > deadline:
+            heapq.heappush(heap, (f, g, key))
+            lower = min(int(heap[0][0]), int(limit))
+            return SearchResult(None, None, lower, False, expanded)
+        at_front = (n - q.bit_count()) % 2 == 0
+        near, far = (front, back) if at_front else (back, front)
+        pure_near = near & ~far
+        pure_far = far & ~near
+        candidates = bits(q)
+        for s in candidates:
+            a = masks[s]
+            if a & ~near == 0 and pure_near & ~a == 0:
+                candidates = [s]
+                break
+        for s in candidates:
+            a = masks[s]
+            q2 = q ^ (1 << s)
+            g2 = g + durations[s] * cost_of(pure_near & ~a)
+            joined = a & pure_far
+            if joined:
+                days = days_of(q2)
+                for j in bits(joined):
+                    g2 += costs[j] * (days - days_of(scene_sets[j] & q2))
+            if g2 >= limit:
+                continue
+            rest = cast_of(q2)
+            near2 = (near | a) & rest
+            far2 = far & rest
+            key2 = (q2, near2, far2) if at_front else (q2, far2, near2)
+            old = best_g.get(key2)
+            if old is not None and old <= g2:
+                continue
+            f2 = g2 + bound(q2, near2 & ~far2) + bound(q2, far2 & ~near2)
+            if f2 >= limit:
+                continue
+            best_g[key2] = g2
+            parent[key2] = (key, s)
+            heapq.heappush(heap, (f2, g2, key2))
+    return SearchResult(None, None, int(limit) if incumbent is not None else 0, True, expanded)

@@ -1,0 +1,128 @@
+"""Upper bounds: greedy construction, then iterated local search with insertion moves."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+
+from scheduling.domain.stripboard.reduce import Reduced
+from scheduling.domain.stripboard.tables import bits, sum_over
+
+Feasible = Callable[[Sequence[int]], bool]
+Children = Callable[[int], list[int]]
+
+
+class IdleCost:
+    """Idle cost of a reduced scene order, by the started-actors formula."""
+
+    def __init__(self, problem: Reduced) -> None:
+        self.masks = problem.masks
+        self.durations = problem.durations
+        self.cost_of = sum_over(problem.costs)
+
+    def __call__(self, order: Sequence[int]) -> int:
+        masks = self.masks
+        n = len(order)
+        suffix = [0] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            suffix[i] = suffix[i + 1] | masks[order[i]]
+        seen = 0
+        idle = 0
+        for i, s in enumerate(order):
+            a = masks[s]
+            idle += self.durations[s] * self.cost_of(seen & suffix[i + 1] & ~a)
+            seen |= a
+        return idle
+
+
+def greedy(
+    problem: Reduced, children_of: Children | None = None, nodes: int = 20000
+) -> list[int] | None:
+    """Shoot next the scene adding least idle cost, calling fewest new actors (DFS on dead ends)."""
+    n = len(problem.masks)
+    full = (1 << n) - 1
+    masks = problem.masks
+    cost_of = sum_over(problem.costs)
+    budget = [nodes]
+
+    def step(q: int, seen: int) -> list[int] | None:
+        if q == 0:
+            return []
+        budget[0] -= 1
+        if budget[0] < 0:
+            return None
+        candidates = bits(q) if children_of is None else children_of(q)
+        remaining = 0
+        for s in bits(q):
+            remaining |= masks[s]
+        started = seen & remaining
+
+        def score(s: int) -> tuple[int, int]:
+            a = masks[s]
+            return (
+                problem.durations[s] * cost_of(started & ~a),
+                cost_of(a & ~seen),
+            )
+
+        for s in sorted(candidates, key=score):
+            tail = step(q ^ (1 << s), seen | masks[s])
+            if tail is not None:
+                return [s, *tail]
+        return None
+
+    return step(full, 0)
+
+
+def local_search(
+    problem: Reduced,
+    start: Sequence[int],
+    deadline: float,
+    feasible: Feasible | None = None,
+    seed: int = 0,
+) -> tuple[list[int], int]:
+    """Iterated local search: best-improvement insertion moves, perturbed by segment reversals."""
+    idle = IdleCost(problem)
+    rng = random.Random(seed)
+
+    def ok(order: Sequence[int]) -> bool:
+        return feasible is None or feasible(order)
+
+    def descend(order: list[int], value: int) -> tuple[list[int], int]:
+        n = len(order)
+        improved = True
+        while improved and time.monotonic() < deadline:
+            improved = False
+            for i in range(n):
+                s = order[i]
+                rest = order[:i] + order[i + 1 :]
+                for j in range(n):
+                    if j == i:
+                        continue
+                    cand = [*rest[:j], s, *rest[j:]]
+                    v = idle(cand)
+                    if v < value and ok(cand):
+                        order, value, improved = cand, v, True
+                        break
+                if improved:
+                    break
+        return order, value
+
+    best = list(start)
+    best_value = idle(best)
+    best, best_value = descend(best, best_value)
+    current, current_value = best, best_value
+    n = len(best)
+    while n > 2 and time.monotonic() < deadline:
+        i, j = sorted(rng.sample(range(n), 2))
+        cand = current[:i] + current[i : j + 1][::-1] + current[j + 1 :]
+        if not ok(cand):
+            continue
+        cand, value = descend(cand, idle(cand))
+        if value <= current_value:
+            current, current_value = cand, value
+            if value < best_value:
+                best, best_value = cand, value
+        elif rng.random() < 0.05:
+            current, current_value = best, best_value
+    return best, best_value

@@ -1,0 +1,69 @@
+"""Stripboard optimiser: the scene order that minimises talent cost, proved optimal if possible."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scheduling.domain.stripboard.cost import fixed_cost, talent_cost, violations
+from scheduling.domain.stripboard.exact import astar, astar_both_ends
+from scheduling.domain.stripboard.heuristic import IdleCost, greedy, local_search
+from scheduling.domain.stripboard.model import DEFAULT_TIME_LIMIT_S, InfeasibleError, Instance
+from scheduling.domain.stripboard.reduce import reduce_instance
+from scheduling.domain.stripboard.rules import Rules
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Stripboard:
+    order: tuple[int, ...]
+    cost: int
+    optimal: bool
+    lower_bound: int
+    fixed_cost: int
+    expanded: int
+
+
+def solve(
+    instance: Instance,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+    clock: Clock = time.monotonic,
+) -> Stripboard:
+    """Best scene order found within the time limit; `optimal` only when the search proved it."""
+    started = clock()
+    deadline = started + time_limit_s
+    problem = reduce_instance(instance)
+    fixed = fixed_cost(instance)
+    constrained = not instance.constraints.empty
+    rules = Rules(instance, problem) if constrained else None
+    children = rules.children if rules else None
+    feasible = rules.feasible if rules else None
+
+    incumbent: list[int] | None = greedy(problem, children)
+    incumbent_idle: int | None = None
+    if incumbent is not None:
+        budget = min(0.25, 0.05 * time_limit_s)
+        incumbent, incumbent_idle = local_search(
+            problem, incumbent, min(clock() + budget, deadline), feasible
+        )
+    search_deadline = started + 0.9 * time_limit_s
+    if constrained:
+        result = astar(problem, search_deadline, incumbent_idle, children, use_dominance=False)
+    else:
+        result = astar_both_ends(problem, search_deadline, incumbent_idle)
+    if result.order is not None:
+        incumbent, incumbent_idle = list(result.order), result.idle
+    elif not result.optimal and incumbent is not None:
+        incumbent, incumbent_idle = local_search(problem, incumbent, deadline, feasible, seed=1)
+    if incumbent is None or incumbent_idle is None:
+        if result.optimal:
+            raise InfeasibleError("no order of the scenes meets the side constraints")
+        raise InfeasibleError("no order meeting the side constraints was found in the time limit")
+    order = tuple(s for r in incumbent for s in problem.members[r])
+    cost = talent_cost(instance, order)
+    if cost != fixed + IdleCost(problem)(incumbent) or violations(instance, order):
+        raise AssertionError("stripboard search produced an inconsistent order")
+    lower = cost if result.optimal else min(cost, fixed + result.lower_bound)
+    return Stripboard(order, cost, result.optimal, lower, fixed, result.expanded)
