@@ -26,8 +26,41 @@ setup: .venv/.synced  ## install the Python workspace
 test-unit: setup  ## pure domain tests only (no infrastructure)
 	$(UV) run --no-sync pytest -m "not infra and not e2e"
 
-test: setup  ## run every test (starts the infrastructure it needs)
+test: setup infra-up schema-check  ## run every test (starts the infrastructure and stack it needs)
+	deploy/local/stack.sh start
 	$(UV) run --no-sync pytest
+
+run: setup infra-up  ## install what is missing and start everything on loopback
+	deploy/local/stack.sh start
+	@echo
+	@echo "  GraphQL (GraphiQL in a browser): http://127.0.0.1:4000/graphql"
+	@echo "  A development token:             .venv/bin/slate token --org acme --role producer --role casting"
+	@echo "  Send it as:                      Authorization: Bearer <token>"
+	@echo "  Logs: .local/logs/   Stop: make stop"
+
+stop:  ## stop the services, the gateway and the infrastructure
+	-deploy/local/stack.sh stop
+	-deploy/local/infra.sh stop
+
+infra-up: setup  ## start Kafka and FerretDB (installing them if needed)
+	deploy/local/infra.sh start
+
+infra-down:  ## stop Kafka and FerretDB
+	deploy/local/infra.sh stop
+
+SUBGRAPHS := casting.schema:schema services/casting/schema.graphql \
+	payroll.schema:schema services/payroll/schema.graphql \
+	scheduling.schema:schema services/scheduling/schema.graphql \
+	legal.schema:schema services/legal/schema.graphql
+
+schema: setup  ## export each subgraph's SDL to services/*/schema.graphql
+	$(PY) -m slate.sdl $(SUBGRAPHS)
+
+schema-check: setup  ## fail when a committed schema.graphql is stale
+	$(PY) -m slate.sdl --check $(SUBGRAPHS)
+
+token: setup  ## print a dev token (ORG=acme ROLES="producer casting")
+	@$(PY) -m slate.cli token --org $${ORG:-acme} $$(for r in $${ROLES:-producer casting}; do echo --role $$r; done)
 
 lint: setup  ## ruff, mypy, import-linter
 	$(UV) run --no-sync ruff check .
