@@ -1,0 +1,57 @@
+"""What an agreement module implements, and the non-union default."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Protocol
+
+from payroll.domain.context import Context
+from payroll.domain.models import DayResult, Line, TimecardDay
+
+
+class AgreementRules(Protocol):
+    """Hooks an agreement module implements; the state module calls them."""
+
+    id: str
+
+    def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
+        """True when the agreement's meal remedy replaces the state meal premium that day."""
+        ...
+
+    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Line]:
+        """The agreement's own meal penalties (only confirmed amounts; warn about the rest)."""
+        ...
+
+    def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
+        """Warn about agreement terms that would change the day but are not confirmed."""
+        ...
+
+    def employer_contributions(self, ctx: Context, days: Sequence[DayResult]) -> int:
+        """Employer-paid benefit contributions (e.g. P&H), in cents, rounded once."""
+        ...
+
+    def review_agent_fee(self, ctx: Context) -> None:
+        """Check the agent fee against the agreement's cap."""
+        ...
+
+
+class NoAgreement:
+    """Non-union: the Labor Code and Wage Order 12 alone."""
+
+    id = "none"
+
+    def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
+        return False
+
+    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Line]:
+        return []
+
+    def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
+        return None
+
+    def employer_contributions(self, ctx: Context, days: Sequence[DayResult]) -> int:
+        return 0
+
+    def review_agent_fee(self, ctx: Context) -> None:
+        return None

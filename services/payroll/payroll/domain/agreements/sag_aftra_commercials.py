@@ -1,0 +1,105 @@
+"""SAG-AFTRA Commercials Contract: only terms research.md confirms decide money.
+
+Applied: P&H contribution (23.5 %), the agent "+10" cap, and the AB 1734 switch from the Wage
+Order meal premium to the agreement's meal remedy. Not applied (warned): principal overtime
+schedule and unit, principal meal-penalty amounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from payroll.domain.context import Context
+from payroll.domain.meals import meal_violations
+from payroll.domain.models import DayResult, Line, TimecardDay
+from payroll.domain.money import format_minutes, fraction_cents
+
+AGREEMENT = "sag-aftra-commercials"
+MINUTES_PER_HOUR = 60
+
+
+def _clock(minutes: int) -> str:
+    h, m = divmod(minutes % (24 * 60), 60)
+    return f"{h:02d}:{m:02d}"
+
+
+class SagAftraCommercials:
+    id = AGREEMENT
+
+    def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
+        entry = ctx.book.find(AGREEMENT, "meal_exemption", day.date)
+        return entry is not None and entry.value == 1
+
+    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Line]:
+        exemption = ctx.book.get(AGREEMENT, "meal_exemption", day.date)
+        due = ctx.book.get(AGREEMENT, "meal_due_hours", day.date)
+        penalty = ctx.book.get(AGREEMENT, "principal_meal_penalty", day.date)
+        ctx.notices.applied(f"{exemption.citation}")
+        ctx.notices.applied(f"{due.citation}")
+        assert due.value is not None
+        min_meal = ctx.book.get(ctx.scope, "meal_min_minutes", day.date)
+        assert min_meal.value is not None
+        late = meal_violations(day, int(due.value * MINUTES_PER_HOUR), int(min_meal.value))
+        for v in late:
+            ctx.notices.warn(
+                "union_meal_penalty_unconfirmed",
+                f"{day.date.isoformat()}: meal {v.ordinal} was due by {_clock(v.due)} and was "
+                f"{v.minutes_late} min late; {penalty.citation} applies instead of the LC §226.7 "
+                f"premium, but its amounts are not confirmed, so no amount was computed. "
+                f"{penalty.note}",
+                penalty.source,
+                day.date,
+            )
+        return []
+
+    def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
+        overtime = ctx.book.get(AGREEMENT, "principal_overtime", day.date)
+        threshold = ctx.book.get(ctx.scope, "daily_overtime_after_hours", day.date)
+        assert threshold.value is not None
+        if result.minutes_worked > threshold.value * MINUTES_PER_HOUR:
+            ctx.notices.warn(
+                "union_overtime_unconfirmed",
+                f"{day.date.isoformat()}: {format_minutes(result.minutes_worked)} h worked; "
+                f"{overtime.citation} is not confirmed and was not applied. {overtime.note}",
+                overtime.source,
+                day.date,
+            )
+
+    def employer_contributions(self, ctx: Context, days: Sequence[DayResult]) -> int:
+        """P&H on each day's gross at the rate in force that day; rounded once."""
+        total = Fraction(0)
+        for day in days:
+            entry = ctx.book.find(AGREEMENT, "pension_health_percent", day.date)
+            if entry is None or entry.value is None:
+                ctx.notices.warn(
+                    "pension_health_unknown",
+                    f"{day.date.isoformat()}: no confirmed SAG-AFTRA Commercials P&H rate for this "
+                    "date; none computed",
+                    on=day.date,
+                )
+                continue
+            ctx.notices.applied(entry.citation)
+            ctx.notices.warn(
+                "pension_health_base_assumed",
+                "P&H is computed on every wage line of the day (straight time, overtime, "
+                "reporting-time pay, guarantees); the contribution base is not confirmed",
+                entry.source,
+            )
+            gross = sum(line.cents for line in day.lines)
+            total += Fraction(gross, 100) * Fraction(entry.value) / 100
+        return fraction_cents(total)
+
+    def review_agent_fee(self, ctx: Context) -> None:
+        days = ctx.request.days
+        entry = ctx.book.find(AGREEMENT, "agent_fee_cap_percent", days[0].date)
+        if entry is None or entry.value is None:
+            return
+        ctx.notices.applied(entry.citation)
+        if ctx.request.agent_fee_percent > entry.value:
+            ctx.notices.warn(
+                "agent_fee_over_cap",
+                f"agent fee {ctx.request.agent_fee_percent} % exceeds the {entry.value} % cap: "
+                f"{entry.citation}",
+                entry.source,
+            )

@@ -1,0 +1,56 @@
+"""Jurisdiction rule modules.
+
+A jurisdiction is a data file (`data/<id>.toml`, `kind = "jurisdiction"`). A state names its rule
+module; a city or county names its parent and inherits the module, overriding only data (such as a
+higher minimum wage). Adding a state means one data file plus one module registered here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+from typing import Protocol
+
+from payroll.domain.agreements import AgreementRules
+from payroll.domain.context import Context
+from payroll.domain.jurisdictions.california import California
+from payroll.domain.models import DayResult, FieldError, TimecardDay
+from payroll.domain.rulebook import RuleBook
+
+
+class StateRules(Protocol):
+    """What a state's rule module provides to the calculation."""
+
+    def check_rate(self, ctx: Context) -> list[FieldError]:
+        """Errors for a rate that is invalid at the work location (e.g. below minimum wage)."""
+        ...
+
+    def regular_rate(self, ctx: Context, on: date, *, warn: bool = True) -> Fraction:
+        """The regular rate of pay on a date."""
+        ...
+
+    def pay_week(
+        self,
+        ctx: Context,
+        agreement: AgreementRules,
+        week_start: date,
+        days: Sequence[TimecardDay],
+    ) -> list[DayResult]:
+        """Pay one fixed workweek's days."""
+        ...
+
+    def review_minor(self, ctx: Context, days: Sequence[TimecardDay], week_start: date) -> None:
+        """Warn about minors' hour limits in one workweek."""
+        ...
+
+
+_MODULES: dict[str, StateRules] = {"california": California()}
+
+
+def state_rules(book: RuleBook, location: str) -> StateRules:
+    """The rule module of the state a location belongs to."""
+    for src in book.chain(location):
+        if src.module is not None:
+            return _MODULES[src.module]
+    raise KeyError(location)

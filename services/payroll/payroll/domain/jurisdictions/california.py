@@ -1,0 +1,459 @@
+"""California: Labor Code §§500, 510, 226.7, 1182.12; IWC Wage Order 12; 8 CCR §11760.
+
+Every number comes from the rule book (`data/us-ca.toml` and its children); this module holds
+only the shape of each rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from payroll.domain.agreements import AgreementRules
+from payroll.domain.context import Context
+from payroll.domain.meals import meal_violations
+from payroll.domain.models import (
+    GUARANTEE,
+    MEAL_PREMIUM,
+    OVERTIME_1_5X,
+    OVERTIME_2X,
+    REGULAR,
+    REPORTING_TIME,
+    DayResult,
+    FieldError,
+    Line,
+    TimecardDay,
+)
+from payroll.domain.money import cents, format_minutes, format_rate
+from payroll.domain.rulebook import RuleBook, RuleValue
+
+MINUTES_PER_HOUR = 60
+
+
+def _minutes(entry: RuleValue) -> int:
+    assert entry.value is not None
+    return int(entry.value * MINUTES_PER_HOUR)
+
+
+def _clock(minutes: int) -> str:
+    h, m = divmod(minutes % (24 * 60), 60)
+    return f"{h:02d}:{m:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """The California values in force on one date, in minutes and exact fractions."""
+
+    workweek_days: int
+    daily_ot: int
+    daily_dt: int
+    weekly_ot: int
+    seventh_dt: int
+    ot_mult: Fraction
+    dt_mult: Fraction
+    day_rate_minutes: int
+    meal_period: int
+    meal_min: int
+    meal_max: int
+    meal_premium: int
+    meal_premiums_per_day: int
+    rt_fraction: Fraction
+    rt_min: int
+    rt_max: int
+    daily_max: int
+    entries: dict[str, RuleValue]
+
+
+_KEYS = (
+    "workweek_days",
+    "daily_overtime_after_hours",
+    "daily_double_time_after_hours",
+    "weekly_overtime_after_hours",
+    "seventh_day_double_time_after_hours",
+    "overtime_multiplier",
+    "double_time_multiplier",
+    "day_rate_hours",
+    "meal_max_work_period_hours",
+    "meal_min_minutes",
+    "meal_max_minutes",
+    "meal_premium_hours",
+    "meal_premiums_per_day",
+    "reporting_time_fraction",
+    "reporting_time_min_hours",
+    "reporting_time_max_hours",
+    "daily_max_hours",
+)
+
+
+def params(book: RuleBook, scope: str, on: date) -> Params:
+    """The values in force in `scope` on `on` (cached on the book)."""
+    memo_key = ("california.params", scope, on)
+    cached: Params | None = book.derived.get(memo_key)
+    if cached is not None:
+        return cached
+    e = {key: book.get(scope, key, on) for key in _KEYS}
+
+    def num(key: str) -> Fraction:
+        value = e[key].value
+        assert value is not None, key
+        return Fraction(value)
+
+    p = Params(
+        workweek_days=int(num("workweek_days")),
+        daily_ot=_minutes(e["daily_overtime_after_hours"]),
+        daily_dt=_minutes(e["daily_double_time_after_hours"]),
+        weekly_ot=_minutes(e["weekly_overtime_after_hours"]),
+        seventh_dt=_minutes(e["seventh_day_double_time_after_hours"]),
+        ot_mult=num("overtime_multiplier"),
+        dt_mult=num("double_time_multiplier"),
+        day_rate_minutes=_minutes(e["day_rate_hours"]),
+        meal_period=_minutes(e["meal_max_work_period_hours"]),
+        meal_min=int(num("meal_min_minutes")),
+        meal_max=int(num("meal_max_minutes")),
+        meal_premium=_minutes(e["meal_premium_hours"]),
+        meal_premiums_per_day=int(num("meal_premiums_per_day")),
+        rt_fraction=num("reporting_time_fraction"),
+        rt_min=_minutes(e["reporting_time_min_hours"]),
+        rt_max=_minutes(e["reporting_time_max_hours"]),
+        daily_max=_minutes(e["daily_max_hours"]),
+        entries=e,
+    )
+    book.derived[memo_key] = p
+    return p
+
+
+def _add(
+    lines: list[Line], kind: str, minutes: int, rate: Fraction, rule: str, entry: RuleValue
+) -> None:
+    """Append a worked-time line at `rate` (exact) when there are minutes to pay."""
+    if minutes > 0:
+        lines.append(Line(kind, minutes, rate, cents(rate, minutes), rule, entry.source))
+
+
+class California:
+    """The California rule module (statewide and, through the data, its cities)."""
+
+    state = "US-CA"
+
+    # -- minimum wage (LC §1182.12 and local ordinances, the higher applies) ------------------
+
+    def minimum_wage(self, ctx: Context, on: date) -> Fraction | None:
+        """The highest minimum wage of the location and its parents on `on` (warns on gaps)."""
+        best: Fraction | None = None
+        for scope, entry in ctx.book.each_level(ctx.scope, "minimum_wage", on):
+            if entry is not None:
+                ctx.notices.applied(f"{scope} {entry.cite}")
+            value = entry.value if entry is not None else None
+            if entry is None or not entry.confirmed:
+                floor = ctx.book.latest_before(scope, "minimum_wage", on)
+                what = "not in the rule data" if entry is None else "not confirmed"
+                if floor is not None and value is None:
+                    value = floor.value
+                    checked = f"checked against {value} (in force from {floor.effective_from})"
+                elif value is not None:
+                    checked = f"checked against the unconfirmed {value}"
+                else:
+                    checked = "the rate was not checked against it"
+                period = f"from {entry.effective_from}" if entry is not None else f"on {on}"
+                ctx.notices.warn(
+                    "unconfirmed_minimum_wage",
+                    f"{scope} minimum wage {period} is {what}; {checked}",
+                    entry.source if entry is not None else "",
+                    on,
+                )
+            if value is not None and (best is None or Fraction(value) > best):
+                best = Fraction(value)
+        return best
+
+    def check_rate(self, ctx: Context) -> list[FieldError]:
+        """A rate whose hourly equivalent is below the minimum wage on any day is invalid."""
+        errors: list[FieldError] = []
+        rate = ctx.request.rate
+        for on in sorted({d.date for d in ctx.request.days}):
+            floor = self.minimum_wage(ctx, on)
+            hourly = self.regular_rate(ctx, on, warn=False)
+            if floor is not None and hourly < floor:
+                per_hour = (
+                    f"{rate.amount} per hour"
+                    if rate.unit == "hour"
+                    else f"day rate {rate.amount} = {format_rate(hourly)} per hour"
+                )
+                errors.append(
+                    FieldError(
+                        "rate.amount",
+                        f"{per_hour} is below the minimum wage of {format_rate(floor)} for "
+                        f"{ctx.scope} on {on.isoformat()}",
+                    )
+                )
+                break
+        return errors
+
+    def regular_rate(self, ctx: Context, on: date, *, warn: bool = True) -> Fraction:
+        """Regular rate of pay: the hourly rate, or a day rate over the hours it pays for."""
+        rate = ctx.request.rate
+        amount = Fraction(rate.amount)
+        if rate.unit == "hour":
+            return amount
+        p = params(ctx.book, ctx.scope, on)
+        entry = p.entries["day_rate_hours"]
+        if warn and not entry.confirmed:
+            ctx.notices.unconfirmed(entry, on, "the regular rate of a day rate")
+        return amount * MINUTES_PER_HOUR / p.day_rate_minutes
+
+    # -- one workweek (LC §500, §510), meals (WO12 §11, LC §226.7), reporting time (§5) --------
+
+    def pay_week(
+        self,
+        ctx: Context,
+        agreement: AgreementRules,
+        week_start: date,
+        days: Sequence[TimecardDay],
+    ) -> list[DayResult]:
+        """Pay the days of one fixed workweek, in date order."""
+        notices = ctx.notices
+        week_regular = 0
+        worked_positions: set[int] = set()
+        results: list[DayResult] = []
+        for day in days:
+            p = params(ctx.book, ctx.scope, day.date)
+            e = p.entries
+            hourly = self.regular_rate(ctx, day.date)
+            worked = day.minutes_worked
+            position = (day.date - week_start).days
+            lines: list[Line] = []
+
+            seventh = (
+                worked > 0
+                and position == p.workweek_days - 1
+                and len(worked_positions) == p.workweek_days - 1
+            )
+            ot_entry, dt_entry = e["daily_overtime_after_hours"], e["daily_double_time_after_hours"]
+            notices.applied(
+                f"{ot_entry.scope} LC §510(a) daily, weekly and 7th-day overtime (no pyramiding)"
+            )
+            if seventh:
+                first = min(worked, p.seventh_dt)
+                s7 = e["seventh_day_double_time_after_hours"]
+                _add(
+                    lines,
+                    OVERTIME_1_5X,
+                    first,
+                    hourly * p.ot_mult,
+                    f"{s7.citation} (first hours)",
+                    s7,
+                )
+                _add(
+                    lines,
+                    OVERTIME_2X,
+                    worked - first,
+                    hourly * p.dt_mult,
+                    f"{s7.citation} (after)",
+                    s7,
+                )
+            else:
+                regular = min(worked, p.daily_ot)
+                daily_ot = min(max(worked - p.daily_ot, 0), p.daily_dt - p.daily_ot)
+                double = max(worked - p.daily_dt, 0)
+                # Daily overtime hours do not count toward the weekly 40 (no pyramiding).
+                weekly_ot = max(regular - max(p.weekly_ot - week_regular, 0), 0)
+                regular -= weekly_ot
+                week_regular += regular
+                wk = e["weekly_overtime_after_hours"]
+                _add(
+                    lines,
+                    REGULAR,
+                    regular,
+                    hourly,
+                    f"{ot_entry.scope} LC §510(a) straight time",
+                    ot_entry,
+                )
+                _add(lines, OVERTIME_1_5X, weekly_ot, hourly * p.ot_mult, wk.citation, wk)
+                _add(
+                    lines, OVERTIME_1_5X, daily_ot, hourly * p.ot_mult, ot_entry.citation, ot_entry
+                )
+                _add(lines, OVERTIME_2X, double, hourly * p.dt_mult, dt_entry.citation, dt_entry)
+            if worked > 0:
+                worked_positions.add(position)
+
+            self._meals(ctx, agreement, day, p, hourly, lines)
+            self._unworked_pay(ctx, day, p, hourly, lines)
+            if day.wrap - day.call > p.daily_max:
+                dm = e["daily_max_hours"]
+                notices.warn(
+                    "daily_maximum",
+                    f"{day.date.isoformat()}: {format_minutes(day.wrap - day.call)} h from call to "
+                    f"wrap exceeds {dm.citation} (unconfirmed)",
+                    dm.source,
+                    day.date,
+                )
+            result = DayResult(day.date, worked, tuple(lines))
+            agreement.review_day(ctx, day, result)
+            results.append(result)
+        return results
+
+    def _meals(
+        self,
+        ctx: Context,
+        agreement: AgreementRules,
+        day: TimecardDay,
+        p: Params,
+        hourly: Fraction,
+        lines: list[Line],
+    ) -> None:
+        when = day.date.isoformat()
+        for i, meal in enumerate(day.meals):
+            if meal.minutes < p.meal_min or meal.minutes > p.meal_max:
+                entry = p.entries[
+                    "meal_min_minutes" if meal.minutes < p.meal_min else "meal_max_minutes"
+                ]
+                ctx.notices.warn(
+                    "meal_length",
+                    f"{when}: meal {i + 1} ({_clock(meal.start)}–{_clock(meal.end)}) lasts "
+                    f"{meal.minutes} min; {entry.citation}",
+                    entry.source,
+                    day.date,
+                )
+        if agreement.replaces_meal_premium(ctx, day):
+            lines.extend(agreement.meal_lines(ctx, day, hourly))
+            return
+        period = p.entries["meal_max_work_period_hours"]
+        premium = p.entries["meal_premium_hours"]
+        ctx.notices.applied(f"{period.citation}; {premium.citation}")
+        violations = meal_violations(day, p.meal_period, p.meal_min)
+        if not violations:
+            return
+        count = min(len(violations), p.meal_premiums_per_day)
+        late = ", ".join(f"meal {v.ordinal} due {_clock(v.due)}" for v in violations)
+        lines.append(
+            Line(
+                MEAL_PREMIUM,
+                p.meal_premium * count,
+                hourly,
+                cents(hourly, p.meal_premium * count),
+                f"{premium.citation} ({late}); {p.entries['meal_premiums_per_day'].citation}",
+                premium.source,
+            )
+        )
+
+    def _unworked_pay(
+        self, ctx: Context, day: TimecardDay, p: Params, hourly: Fraction, lines: list[Line]
+    ) -> None:
+        worked = day.minutes_worked
+        guaranteed = 0
+        if ctx.request.rate.unit == "day":
+            entry = p.entries["day_rate_hours"]
+            guaranteed = max(p.day_rate_minutes - worked, 0)
+            if guaranteed:
+                lines.append(
+                    Line(
+                        GUARANTEE,
+                        guaranteed,
+                        hourly,
+                        cents(hourly, guaranteed),
+                        f"{entry.scope} day-rate guarantee of {entry.value} straight-time hours "
+                        "(engine assumption, LC §510(a))",
+                        entry.source,
+                    )
+                )
+        if day.scheduled_minutes is None:
+            return
+        frac = p.entries["reporting_time_fraction"]
+        ctx.notices.applied(frac.citation)
+        half = p.rt_fraction * day.scheduled_minutes
+        if worked >= half:
+            return
+        target = min(max(half, Fraction(p.rt_min)), Fraction(p.rt_max))
+        # Minutes are whole; a half-minute target is rounded up in the employee's favour.
+        owed = -int(-(target - worked - guaranteed) // 1)
+        if owed <= 0:
+            return
+        for key in (
+            "reporting_time_fraction",
+            "reporting_time_min_hours",
+            "reporting_time_max_hours",
+        ):
+            if not p.entries[key].confirmed:
+                ctx.notices.unconfirmed(p.entries[key], day.date, "reporting-time pay")
+        lines.append(
+            Line(
+                REPORTING_TIME,
+                owed,
+                hourly,
+                cents(hourly, owed),
+                f"{frac.citation} (scheduled {format_minutes(day.scheduled_minutes)} h, "
+                f"worked {format_minutes(worked)} h)",
+                frac.source,
+            )
+        )
+
+    # -- minors (LC §1308.7, 8 CCR §11760) -----------------------------------------------------
+
+    def review_minor(self, ctx: Context, days: Sequence[TimecardDay], week_start: date) -> None:
+        """Warn where a minor's day or week exceeds the limits for their age band."""
+        birth = ctx.request.birth_date
+        if birth is None:
+            return
+        week_minutes = 0
+        for day in days:
+            bands = ctx.book.minor_bands(ctx.scope, day.date)
+            if not bands:
+                continue
+            band = next(
+                (
+                    b
+                    for b in bands
+                    if b.from_age.reached(birth, day.date) and not b.to_age.reached(birth, day.date)
+                ),
+                None,
+            )
+            if band is None and bands[0].from_age.reached(birth, day.date):
+                continue  # an adult on this date
+            ctx.notices.applied(f"{bands[0].scope} 8 CCR §11760 minors' hours by age band")
+            book = ctx.book
+            daily = book.get(ctx.scope, "minor_daily_max_hours", day.date)
+            weekly = book.get(ctx.scope, "minor_weekly_max_hours", day.date)
+            start = book.get(ctx.scope, "minor_window_start_hour", day.date)
+            end = book.get(ctx.scope, "minor_window_end_hour", day.date)
+            worked = day.minutes_worked
+            week_minutes += worked
+
+            def warn(message: str, source: str, on: date = day.date) -> None:
+                ctx.notices.warn("minor_limit", f"{on.isoformat()}: {message}", source, on)
+
+            if band is None:
+                warn(
+                    f"a child younger than {bands[0].from_age.amount} days may not be employed "
+                    f"({bands[0].cite})",
+                    bands[0].source,
+                )
+                continue
+            in_school = day.school_day is not False
+            limit = band.max_work_minutes_school if in_school else band.max_work_minutes_no_school
+            basis = "school in session" if in_school else "school not in session"
+            if day.school_day is None:
+                basis += " (assumed; give school_day)"
+            if worked > limit:
+                warn(
+                    f"{format_minutes(worked)} h of work exceeds {format_minutes(limit)} h "
+                    f"({basis}); {band.cite}",
+                    band.source,
+                )
+            at_place = day.wrap - day.call - sum(m.minutes for m in day.meals)
+            if at_place > band.max_at_place_minutes:
+                warn(
+                    f"{format_minutes(at_place)} h at the place of employment exceeds "
+                    f"{format_minutes(band.max_at_place_minutes)} h; {band.cite}",
+                    band.source,
+                )
+            if worked > _minutes(daily):
+                warn(f"{format_minutes(worked)} h exceeds {daily.citation}", daily.source)
+            if day.call < _minutes(start) or day.wrap > _minutes(end):
+                warn(f"{_clock(day.call)}–{_clock(day.wrap)} is outside {end.citation}", end.source)
+            if week_minutes > _minutes(weekly) >= week_minutes - worked:
+                warn(
+                    f"week of {week_start.isoformat()} reaches {format_minutes(week_minutes)} h, "
+                    f"over {weekly.citation}",
+                    weekly.source,
+                )

@@ -1,0 +1,136 @@
+"""Engagement terms, timecards and calculation results.
+
+Times are whole minutes from midnight of the timecard day's date (a wrap after midnight is
+> 1440). Money is exact: rates are `Fraction`s, line amounts are integer cents rounded once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+RateUnit = Literal["hour", "day"]
+PerformerCategory = Literal["principal"]
+
+# Line kinds (DESIGN.md "Public contracts" plus the engine's extensions).
+REGULAR = "regular"
+OVERTIME_1_5X = "overtime_1_5x"
+OVERTIME_2X = "overtime_2x"
+MEAL_PREMIUM = "meal_premium"
+REPORTING_TIME = "reporting_time"
+GUARANTEE = "day_rate_guarantee"
+UNION_PENALTY = "union_penalty"
+
+WORKED_KINDS = frozenset({REGULAR, OVERTIME_1_5X, OVERTIME_2X})
+
+
+@dataclass(frozen=True, slots=True)
+class Meal:
+    start: int
+    end: int
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class TimecardDay:
+    date: date
+    call: int
+    wrap: int
+    meals: tuple[Meal, ...] = ()
+    scheduled_minutes: int | None = None
+    school_day: bool | None = None
+
+    @property
+    def minutes_worked(self) -> int:
+        return self.wrap - self.call - sum(m.end - m.start for m in self.meals)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    unit: RateUnit
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CalcRequest:
+    """Engagement terms plus the timecard days to pay."""
+
+    work_location: str
+    agreement: str
+    rate: Rate
+    workweek_start: date
+    days: tuple[TimecardDay, ...]
+    agent_fee_percent: Decimal = Decimal(0)
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One itemised pay line: `minutes` at `rate` (exact) = `cents`, with the rule behind it."""
+
+    kind: str
+    minutes: int
+    rate: Fraction
+    cents: int
+    rule: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class DayResult:
+    date: date
+    minutes_worked: int
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A warning: something the engine could not decide, or a compliance limit crossed."""
+
+    code: str
+    message: str
+    source: str = ""
+    date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    minutes_worked: int
+    regular_minutes: int
+    overtime_1_5x_minutes: int
+    overtime_2x_minutes: int
+    meal_premium_cents: int
+    reporting_time_cents: int
+    guarantee_cents: int
+    union_penalty_cents: int
+    gross_cents: int
+    agent_fee_cents: int
+    pension_health_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class CalcResult:
+    days: tuple[DayResult, ...]
+    totals: Totals
+    warnings: tuple[Notice, ...]
+    rules_applied: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class InvalidRequest(ValueError):
+    """The request cannot be calculated; `errors` name each offending field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors

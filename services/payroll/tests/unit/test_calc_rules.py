@@ -1,0 +1,366 @@
+"""One test per California rule, each naming its statute (issue 3 acceptance)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from payroll.domain import InvalidRequest, calculate_json
+
+
+def request(
+    days: list[dict[str, Any]],
+    *,
+    rate: str = "30.00",
+    unit: str = "hour",
+    location: str = "US-CA",
+    agreement: str = "none",
+    week: str = "2026-03-02",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "work_location": location,
+        "agreement": agreement,
+        "rate": {"unit": unit, "amount": rate},
+        "workweek_start": week,
+        "days": days,
+        "agent_fee_percent": "0",
+        **extra,
+    }
+
+
+def day(date: str, call: str, wrap: str, *meals: tuple[str, str], **extra: Any) -> dict[str, Any]:
+    return {
+        "date": date,
+        "call": call,
+        "wrap": wrap,
+        "meals": [{"start": s, "end": e} for s, e in meals],
+        **extra,
+    }
+
+
+def lines(result: dict[str, Any], index: int) -> list[tuple[str, str, str, str]]:
+    return [
+        (ln["kind"], ln["hours"], ln["rate"], ln["amount"]) for ln in result["days"][index]["lines"]
+    ]
+
+
+def codes(result: dict[str, Any]) -> list[str]:
+    return [w["code"] for w in result["warnings"]]
+
+
+LUNCH = ("12:00", "12:30")
+
+
+def test_contract_example_matches_design_md() -> None:
+    """DESIGN.md "Public contracts": the documented example request gives the documented result."""
+    result = calculate_json(
+        request([day("2026-03-02", "07:00", "17:30", LUNCH)], location="US-CA-LOS-ANGELES-CITY")
+    )
+    assert result["days"][0]["hours_worked"] == "10.00"
+    assert lines(result, 0) == [
+        ("regular", "8.00", "30.00", "240.00"),
+        ("overtime_1_5x", "2.00", "45.00", "90.00"),
+    ]
+    totals = result["totals"]
+    assert (totals["regular_hours"], totals["overtime_1_5x_hours"], totals["gross"]) == (
+        "8.00",
+        "2.00",
+        "330.00",
+    )
+    assert totals["overtime_2x_hours"] == totals["meal_premiums"] == totals["agent_fee"] == "0.00"
+    assert result["warnings"] == []
+    assert all(ln["rule"] and ln["source"].startswith("http") for ln in result["days"][0]["lines"])
+
+
+def test_lc510_daily_and_weekly_overtime_in_one_week_without_pyramiding() -> None:
+    """LC §510(a): 1.5× after 8 h/day and after 40 h/week; daily OT hours don't count to 40."""
+    week = [day(f"2026-03-0{d}", "07:00", "17:30", LUNCH) for d in range(2, 7)]  # Mon–Fri 10 h
+    week.append(day("2026-03-07", "08:00", "14:00"))  # Sat 6 h, all past the 40 regular hours
+    result = calculate_json(request(week))
+    for i in range(5):  # 40 regular hours are reached only on Friday
+        assert lines(result, i) == [
+            ("regular", "8.00", "30.00", "240.00"),
+            ("overtime_1_5x", "2.00", "45.00", "90.00"),
+        ]
+    assert lines(result, 5) == [("overtime_1_5x", "6.00", "45.00", "270.00")]
+    assert (
+        "weekly" in result["days"][5]["lines"][0]["rule"]
+        or "40" in (result["days"][5]["lines"][0]["rule"])
+    )
+    t = result["totals"]
+    assert (t["regular_hours"], t["overtime_1_5x_hours"], t["gross"]) == (
+        "40.00",
+        "16.00",
+        "1920.00",
+    )
+
+
+def test_lc510_weekly_overtime_starts_mid_day_and_daily_overtime_is_not_paid_twice() -> None:
+    """LC §510(a): an hour over both 8/day and 40/week is paid once, at 1.5× (no pyramiding)."""
+    week = [day(f"2026-03-0{d}", "07:00", "16:30", LUNCH) for d in range(2, 7)]  # 9 h × 5
+    week.append(day("2026-03-07", "07:00", "12:00"))  # Sat 5 h
+    week[3] = day("2026-03-05", "07:00", "13:00")  # Thu 6 h: 30 regular after Thu
+    result = calculate_json(request(week))
+    # Fri: 9 h = 8 regular (38 total) … Sat: 2 regular to reach 40, then 3 h weekly OT.
+    assert lines(result, 5) == [
+        ("regular", "2.00", "30.00", "60.00"),
+        ("overtime_1_5x", "3.00", "45.00", "135.00"),
+    ]
+    assert result["totals"]["overtime_2x_hours"] == "0.00"
+
+
+def test_lc510_seventh_consecutive_day_short_is_all_time_and_a_half() -> None:
+    """LC §510(a), Mendoza v. Nordstrom: all 7 days of the workweek worked -> 7th day 1.5×."""
+    week = [day(f"2026-03-{d:02d}", "08:00", "14:00") for d in range(2, 9)]  # 7 × 6 h
+    result = calculate_json(request(week))
+    assert result["totals"]["regular_hours"] == "36.00"
+    assert lines(result, 6) == [("overtime_1_5x", "6.00", "45.00", "270.00")]
+    assert "7th" in result["days"][6]["lines"][0]["rule"]
+
+
+def test_lc510_seventh_consecutive_day_long_is_double_time_after_eight_hours() -> None:
+    """LC §510(a): on the 7th day, the first 8 h at 1.5× and every hour after 8 at 2×."""
+    week = [day(f"2026-03-{d:02d}", "07:00", "15:30", LUNCH) for d in range(2, 8)]  # 6 × 8 h
+    week.append(day("2026-03-08", "07:00", "17:30", LUNCH))  # Sun 10 h
+    result = calculate_json(request(week))
+    assert lines(result, 5) == [("overtime_1_5x", "8.00", "45.00", "360.00")]  # 41st–48th hour
+    assert lines(result, 6) == [
+        ("overtime_1_5x", "8.00", "45.00", "360.00"),
+        ("overtime_2x", "2.00", "60.00", "120.00"),
+    ]
+
+
+def test_lc500_seven_days_across_two_fixed_workweeks_is_not_a_seventh_day() -> None:
+    """LC §500(b), Mendoza: the 7th day is counted in the fixed workweek, not a rolling 7 days."""
+    days = [day(f"2026-03-{d:02d}", "08:00", "14:00") for d in range(4, 11)]  # Wed–Tue
+    result = calculate_json(request(days))
+    assert result["totals"]["overtime_1_5x_hours"] == "0.00"
+    assert result["totals"]["regular_hours"] == "42.00"
+
+
+def test_lc500_shift_past_midnight_belongs_to_the_day_it_started() -> None:
+    """LC §500: a wrap before the call is the next morning; the hours stay with the start date."""
+    result = calculate_json(request([day("2026-03-06", "20:00", "06:30", ("01:00", "01:30"))]))
+    assert result["days"][0]["date"] == "2026-03-06"
+    assert result["days"][0]["hours_worked"] == "10.00"
+    assert lines(result, 0) == [
+        ("regular", "8.00", "30.00", "240.00"),
+        ("overtime_1_5x", "2.00", "45.00", "90.00"),
+    ]
+
+
+def test_lc500_shift_past_midnight_into_the_next_workweek_counts_in_its_start_week() -> None:
+    """LC §500(b): a Saturday-night shift ending Sunday counts in Saturday's workweek."""
+    days = [day(f"2026-03-0{d}", "07:00", "15:30", LUNCH) for d in range(2, 7)]  # 40 regular
+    days.append(day("2026-03-07", "20:00", "02:00"))  # Sat night into Sun (new week)
+    result = calculate_json(request(days, week="2026-03-01"))  # workweek starts Sunday
+    assert lines(result, 5) == [("overtime_1_5x", "6.00", "45.00", "270.00")]
+
+
+def test_wo12_missed_first_and_second_meal_pay_one_premium_at_the_regular_rate() -> None:
+    """IWC WO12 §11 + LC §226.7 (UPS v. Superior Court): two late meals, one premium hour."""
+    result = calculate_json(request([day("2026-03-02", "06:00", "21:00", ("13:00", "13:30"))]))
+    premium = [ln for ln in result["days"][0]["lines"] if ln["kind"] == "meal_premium"]
+    assert [(p["hours"], p["rate"], p["amount"]) for p in premium] == [("1.00", "30.00", "30.00")]
+    assert "meal 1" in premium[0]["rule"]
+    assert "meal 2" in premium[0]["rule"]
+    t = result["totals"]
+    assert (t["regular_hours"], t["overtime_1_5x_hours"], t["overtime_2x_hours"]) == (
+        "8.00",
+        "4.00",
+        "2.50",
+    )
+    assert t["meal_premiums"] == "30.00"
+    assert t["gross"] == str(240 + 180 + 150 + 30) + ".00"
+
+
+def test_wo12_six_hours_without_a_meal_is_allowed_but_a_minute_more_is_not() -> None:
+    """IWC WO12 §11: no work period of *more than* 6 hours without a meal."""
+    ok = calculate_json(request([day("2026-03-02", "07:00", "13:00")]))
+    late = calculate_json(request([day("2026-03-02", "07:00", "13:01")]))
+    assert ok["totals"]["meal_premiums"] == "0.00"
+    assert late["totals"]["meal_premiums"] == "30.00"
+
+
+def test_wo12_short_meal_does_not_end_the_work_period() -> None:
+    """IWC WO12 §11: a meal under 30 minutes is not a meal period; it is warned and premium'd."""
+    result = calculate_json(request([day("2026-03-02", "07:00", "17:00", ("12:00", "12:20"))]))
+    assert result["totals"]["meal_premiums"] == "30.00"
+    assert "meal_length" in codes(result)
+
+
+def test_lc226_7_meal_premium_for_a_day_rate_is_at_its_regular_rate() -> None:
+    """LC §226.7, Ferra: premium at the regular rate (day rate / 8 h, an engine assumption)."""
+    result = calculate_json(
+        request([day("2026-03-02", "06:00", "14:00")], rate="400.00", unit="day")
+    )
+    assert lines(result, 0) == [
+        ("regular", "8.00", "50.00", "400.00"),
+        ("meal_premium", "1.00", "50.00", "50.00"),
+    ]
+    assert "unconfirmed_rule" in codes(result)
+
+
+def test_day_rate_guarantees_eight_straight_hours_and_pays_overtime_on_top() -> None:
+    """LC §510(a) with a day rate: short days are paid the full day; long days add overtime."""
+    result = calculate_json(
+        request(
+            [day("2026-03-02", "07:00", "12:00"), day("2026-03-03", "07:00", "18:30", LUNCH)],
+            rate="400.00",
+            unit="day",
+        )
+    )
+    assert lines(result, 0) == [
+        ("regular", "5.00", "50.00", "250.00"),
+        ("day_rate_guarantee", "3.00", "50.00", "150.00"),
+    ]
+    assert lines(result, 1) == [
+        ("regular", "8.00", "50.00", "400.00"),
+        ("overtime_1_5x", "3.00", "75.00", "225.00"),
+    ]
+
+
+def test_sag_aftra_late_meal_replaces_the_premium_and_warns_unconfirmed_penalty() -> None:
+    """AB 1734 / LC §512(d): under a CBA with a meal remedy, no LC §226.7 premium is paid;
+    the SAG-AFTRA Commercials principal penalty amount is unconfirmed, so it is warned, not paid."""
+    result = calculate_json(
+        request(
+            [day("2026-03-02", "06:00", "21:00", ("13:00", "13:30"))],
+            agreement="sag-aftra-commercials",
+        )
+    )
+    kinds = [ln["kind"] for ln in result["days"][0]["lines"]]
+    assert "meal_premium" not in kinds
+    assert result["totals"]["meal_premiums"] == "0.00"
+    late = [w for w in result["warnings"] if w["code"] == "union_meal_penalty_unconfirmed"]
+    assert [("meal 1" in w["message"], "meal 2" in w["message"]) for w in late] == [
+        (True, False),
+        (False, True),
+    ]
+    assert any("AB 1734" in r for r in result["rules_applied"])
+    assert "union_overtime_unconfirmed" in codes(result)
+
+
+def test_sag_aftra_pension_and_health_and_agent_plus_ten_on_top_of_gross() -> None:
+    """SAG-AFTRA Commercials 2025: P&H 23.5 % of gross; agent "+10" paid on top of gross."""
+    req = request([day("2026-03-02", "07:00", "17:30", LUNCH)], agreement="sag-aftra-commercials")
+    req["agent_fee_percent"] = "10"
+    t = calculate_json(req)["totals"]
+    assert (t["gross"], t["agent_fee"], t["pension_health"]) == ("330.00", "33.00", "77.55")
+
+
+def test_sag_aftra_agent_fee_over_the_cap_is_warned() -> None:
+    """SAG-AFTRA agency regulations: commission capped at 10 %."""
+    req = request([day("2026-03-02", "07:00", "15:00")], agreement="sag-aftra-commercials")
+    req["agent_fee_percent"] = "15"
+    assert "agent_fee_over_cap" in codes(calculate_json(req))
+
+
+@pytest.mark.parametrize(
+    ("location", "date", "rate", "valid"),
+    [
+        ("US-CA", "2025-12-31", "16.60", True),  # LC §1182.12: $16.50 in 2025
+        ("US-CA", "2026-01-01", "16.60", False),  # … $16.90 from 2026-01-01
+        ("US-CA", "2025-07-01", "17.50", True),
+        ("US-CA-LOS-ANGELES-CITY", "2025-06-30", "17.50", True),  # LAMC: $17.28 to 2025-06-30
+        ("US-CA-LOS-ANGELES-CITY", "2025-07-01", "17.50", False),  # … $17.87 from 2025-07-01
+        ("US-CA-LOS-ANGELES-CITY", "2025-07-01", "17.87", True),
+        ("US-CA", "2026-06-30", "17.50", True),
+        ("US-CA-LOS-ANGELES-CITY", "2026-06-30", "17.50", False),
+    ],
+)
+def test_minimum_wage_los_angeles_vs_statewide_either_side_of_a_change(
+    location: str, date: str, rate: str, valid: bool
+) -> None:
+    """LC §1182.12 and LAMC §187.02: the higher minimum wage where the work is done, that day."""
+    req = request([day(date, "08:00", "12:00")], rate=rate, location=location, week=date)
+    if valid:
+        assert calculate_json(req)["totals"]["regular_hours"] == "4.00"
+    else:
+        with pytest.raises(InvalidRequest) as caught:
+            calculate_json(req)
+        assert [e.field for e in caught.value.errors] == ["rate.amount"]
+        assert date in caught.value.errors[0].message
+
+
+def test_minimum_wage_los_angeles_after_2026_07_01_is_unconfirmed_and_warned() -> None:
+    """LAMC §187.02(d): the 2026-07-01 rate is not confirmed; the check uses the prior floor."""
+    req = request(
+        [day("2026-07-01", "08:00", "12:00")],
+        rate="17.90",
+        location="US-CA-LOS-ANGELES-CITY",
+        week="2026-07-01",
+    )
+    result = calculate_json(req)
+    assert "unconfirmed_minimum_wage" in codes(result)
+
+
+def test_minimum_wage_for_a_day_rate_uses_its_hourly_equivalent() -> None:
+    """LC §1182.12: a day rate of $130 is $16.25 an hour over 8 h, below $16.90 in 2026."""
+    with pytest.raises(InvalidRequest) as caught:
+        calculate_json(request([day("2026-03-02", "08:00", "12:00")], rate="130", unit="day"))
+    assert caught.value.errors[0].field == "rate.amount"
+
+
+def test_wage_order_5_reporting_time_pays_half_the_scheduled_day() -> None:
+    """Wage Order §5: put to work less than half the scheduled day -> paid half (2 h to 4 h)."""
+    result = calculate_json(
+        request(
+            [
+                day("2026-03-02", "07:00", "08:00", scheduled_hours="8"),
+                day("2026-03-03", "07:00", "08:00", scheduled_hours="3"),
+                day("2026-03-04", "07:00", "08:00", scheduled_hours="12"),
+                day("2026-03-05", "07:00", "12:00", scheduled_hours="8"),
+            ]
+        )
+    )
+    rt = [[ln for ln in d["lines"] if ln["kind"] == "reporting_time"] for d in result["days"]]
+    assert [[(ln["hours"], ln["amount"]) for ln in d] for d in rt] == [
+        [("3.00", "90.00")],  # half of 8 = 4 h, 1 worked
+        [("1.00", "30.00")],  # half of 3 = 1.5 h, raised to the 2 h minimum
+        [("3.00", "90.00")],  # half of 12 = 6 h, capped at 4 h
+        [],  # worked 5 of 8: not less than half
+    ]
+    assert result["days"][0]["hours_worked"] == "1.00"  # reporting time is not hours worked
+    assert result["totals"]["reporting_time"] == "210.00"
+    assert "unconfirmed_rule" in codes(result)
+
+
+def test_money_is_rounded_once_half_up_from_exact_rates() -> None:
+    """Overtime at 1.5 × $17.87 = $26.805/h is never rounded before it is multiplied."""
+    result = calculate_json(
+        request(
+            [day("2025-08-04", "07:00", "18:30", LUNCH)],
+            rate="17.87",
+            location="US-CA-LOS-ANGELES-CITY",
+            week="2025-08-04",
+        )
+    )
+    assert lines(result, 0) == [
+        ("regular", "8.00", "17.87", "142.96"),
+        ("overtime_1_5x", "3.00", "26.81", "80.42"),  # 80.415 -> 80.42, not 3 × 26.81 = 80.43
+    ]
+    assert result["totals"]["gross"] == "223.38"
+
+
+def test_minors_hours_by_age_band_are_warnings_not_errors() -> None:
+    """8 CCR §11760 and LC §1308.7: a 10-year-old's 6 h of work on a school day is over 5 h."""
+    days = [day("2026-03-02", "07:00", "13:00", school_day=True)]
+    minor = calculate_json(request(days, birth_date="2016-01-15"))
+    adult = calculate_json(request(days, birth_date="2000-01-15"))
+    assert "minor_limit" in codes(minor)
+    assert any("§11760" in r for r in minor["rules_applied"])
+    assert adult["warnings"] == []
+    summer = [day("2026-07-06", "07:00", "13:00", school_day=False)]
+    assert (
+        calculate_json(request(summer, birth_date="2016-01-15", week="2026-07-06"))["warnings"]
+        == []
+    )
+
+
+def test_minor_work_outside_5am_to_10pm_is_warned() -> None:
+    """LC §1308.7: minors work only between 5 a.m. and 10 p.m."""
+    days = [day("2026-03-07", "16:00", "23:00", ("19:00", "19:30"), school_day=False)]
+    result = calculate_json(request(days, birth_date="2009-01-01"))
+    assert any("5 a.m." in w["message"] for w in result["warnings"])
