@@ -6,11 +6,14 @@ Times are whole minutes from midnight of the timecard day's date (a wrap after m
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
+
+from payroll.domain.money import allocate
 
 RateUnit = Literal["hour", "day"]
 PerformerCategory = Literal["principal"]
@@ -80,6 +83,26 @@ class Line:
     cents: int
     rule: str
     source: str
+
+
+class Draft(NamedTuple):
+    """A line before its amount is settled: `minutes` at an exact hourly `rate`."""
+
+    kind: str
+    minutes: int
+    rate: Fraction
+    rule: str
+    source: str
+
+
+def settle(drafts: Sequence[Draft]) -> tuple[Line, ...]:
+    """Give a day's lines their cents: the day's exact total is rounded once, half-up, and
+    shared out by largest remainder, so the lines add up to the rounded day."""
+    amounts = allocate([d.rate * d.minutes / 60 for d in drafts])
+    return tuple(
+        Line(d.kind, d.minutes, d.rate, c, d.rule, d.source)
+        for d, c in zip(drafts, amounts, strict=True)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Sequence
 from fractions import Fraction
 
 
@@ -23,8 +23,24 @@ def fraction_cents(amount: Fraction) -> int:
     return div_half_up(amount.numerator * 100, amount.denominator)
 
 
-def to_fraction(value: Decimal) -> Fraction:
-    return Fraction(value)
+def allocate(amounts: Sequence[Fraction]) -> list[int]:
+    """Cents for each non-negative exact amount: the total is rounded once, half-up, and each
+    amount gets its floor plus one cent in order of largest remainder (earlier first on ties)."""
+    floors: list[int] = []
+    remainders: list[Fraction] = []
+    total = Fraction(0)
+    for amount in amounts:
+        scaled = amount * 100
+        floor = scaled.numerator // scaled.denominator
+        floors.append(floor)
+        remainders.append(scaled - floor)
+        total += amount
+    extra = fraction_cents(total) - sum(floors)
+    if extra:
+        order = sorted(range(len(floors)), key=lambda i: remainders[i], reverse=True)
+        for i in order[:extra]:
+            floors[i] += 1
+    return floors
 
 
 def format_cents(value: int) -> str:

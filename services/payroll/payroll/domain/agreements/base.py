@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Protocol
 
 from payroll.domain.context import Context
-from payroll.domain.models import DayResult, Line, TimecardDay
+from payroll.domain.models import DayResult, Draft, TimecardDay
 
 
 class AgreementRules(Protocol):
@@ -19,7 +19,7 @@ class AgreementRules(Protocol):
         """True when the agreement's meal remedy replaces the state meal premium that day."""
         ...
 
-    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Line]:
+    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Draft]:
         """The agreement's own meal penalties (only confirmed amounts; warn about the rest)."""
         ...
 
@@ -44,7 +44,7 @@ class NoAgreement:
     def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
         return False
 
-    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Line]:
+    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Draft]:
         return []
 
     def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from payroll.domain.context import Context
 from payroll.domain.meals import meal_violations
-from payroll.domain.models import DayResult, Line, TimecardDay
+from payroll.domain.models import DayResult, Draft, TimecardDay
 from payroll.domain.money import format_minutes, fraction_cents
 
 AGREEMENT = "sag-aftra-commercials"
@@ -31,7 +31,7 @@ class SagAftraCommercials:
         entry = ctx.book.find(AGREEMENT, "meal_exemption", day.date)
         return entry is not None and entry.value == 1
 
-    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Line]:
+    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Draft]:
         exemption = ctx.book.get(AGREEMENT, "meal_exemption", day.date)
         due = ctx.book.get(AGREEMENT, "meal_due_hours", day.date)
         penalty = ctx.book.get(AGREEMENT, "principal_meal_penalty", day.date)

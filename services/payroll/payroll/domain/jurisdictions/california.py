@@ -22,11 +22,12 @@ from payroll.domain.models import (
     REGULAR,
     REPORTING_TIME,
     DayResult,
+    Draft,
     FieldError,
-    Line,
     TimecardDay,
+    settle,
 )
-from payroll.domain.money import cents, format_minutes, format_rate
+from payroll.domain.money import format_minutes, format_rate
 from payroll.domain.rulebook import RuleBook, RuleValue
 
 MINUTES_PER_HOUR = 60
@@ -125,11 +126,11 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
 
 
 def _add(
-    lines: list[Line], kind: str, minutes: int, rate: Fraction, rule: str, entry: RuleValue
+    lines: list[Draft], kind: str, minutes: int, rate: Fraction, rule: str, entry: RuleValue
 ) -> None:
     """Append a worked-time line at `rate` (exact) when there are minutes to pay."""
     if minutes > 0:
-        lines.append(Line(kind, minutes, rate, cents(rate, minutes), rule, entry.source))
+        lines.append(Draft(kind, minutes, rate, rule, entry.source))
 
 
 class California:
@@ -222,7 +223,7 @@ class California:
             hourly = self.regular_rate(ctx, day.date)
             worked = day.minutes_worked
             position = (day.date - week_start).days
-            lines: list[Line] = []
+            lines: list[Draft] = []
 
             seventh = (
                 worked > 0
@@ -288,7 +289,7 @@ class California:
                     dm.source,
                     day.date,
                 )
-            result = DayResult(day.date, worked, tuple(lines))
+            result = DayResult(day.date, worked, settle(lines))
             agreement.review_day(ctx, day, result)
             results.append(result)
         return results
@@ -300,7 +301,7 @@ class California:
         day: TimecardDay,
         p: Params,
         hourly: Fraction,
-        lines: list[Line],
+        lines: list[Draft],
     ) -> None:
         when = day.date.isoformat()
         for i, meal in enumerate(day.meals):
@@ -327,18 +328,17 @@ class California:
         count = min(len(violations), p.meal_premiums_per_day)
         late = ", ".join(f"meal {v.ordinal} due {_clock(v.due)}" for v in violations)
         lines.append(
-            Line(
+            Draft(
                 MEAL_PREMIUM,
                 p.meal_premium * count,
                 hourly,
-                cents(hourly, p.meal_premium * count),
                 f"{premium.citation} ({late}); {p.entries['meal_premiums_per_day'].citation}",
                 premium.source,
             )
         )
 
     def _unworked_pay(
-        self, ctx: Context, day: TimecardDay, p: Params, hourly: Fraction, lines: list[Line]
+        self, ctx: Context, day: TimecardDay, p: Params, hourly: Fraction, lines: list[Draft]
     ) -> None:
         worked = day.minutes_worked
         guaranteed = 0
@@ -347,11 +347,10 @@ class California:
             guaranteed = max(p.day_rate_minutes - worked, 0)
             if guaranteed:
                 lines.append(
-                    Line(
+                    Draft(
                         GUARANTEE,
                         guaranteed,
                         hourly,
-                        cents(hourly, guaranteed),
                         f"{entry.scope} day-rate guarantee of {entry.value} straight-time hours "
                         "(engine assumption, LC §510(a))",
                         entry.source,
@@ -377,11 +376,10 @@ class California:
             if not p.entries[key].confirmed:
                 ctx.notices.unconfirmed(p.entries[key], day.date, "reporting-time pay")
         lines.append(
-            Line(
+            Draft(
                 REPORTING_TIME,
                 owed,
                 hourly,
-                cents(hourly, owed),
                 f"{frac.citation} (scheduled {format_minutes(day.scheduled_minutes)} h, "
                 f"worked {format_minutes(worked)} h)",
                 frac.source,
