@@ -140,6 +140,14 @@ function rateLimitKey(context) {
 // the default masking (details only in the gateway log).
 function maskError(error, message, isDev) {
   for (let e = error, depth = 0; e && depth < 5; e = e.originalError, depth++) {
+    if (e.message === 'Authentication is not available at the moment.') {
+      // The JWT plugin found no verification key (dev key files missing / JWKS unreachable).
+      return new GraphQLError(
+        'Token verification is unavailable: the gateway has no JWT verification key yet ' +
+          '(dev: .local/dev/jwks.json is written by `slate token` or a service at start).',
+        { extensions: { code: 'SERVICE_UNAVAILABLE', service: 'gateway-auth', retriable: true, http: { status: 503 } } },
+      );
+    }
     const ext = e.extensions ?? {};
     if (['SUBREQUEST_HTTP_ERROR', 'TIMEOUT_ERROR', 'GATEWAY_TIMEOUT'].includes(ext.code)) {
       const service = ext.serviceName ?? 'a subgraph';
