@@ -1,0 +1,36 @@
+"""Events: outbox entries, CloudEvents-over-Kafka envelopes, the relay, consumers, dead letters."""
+
+from slate.events.consumer import Consumer, Handler, dead_letter_headers, inbox_id
+from slate.events.metrics import EventMetrics, NoMetrics, PrometheusEventMetrics
+from slate.events.model import (
+    CONTENT_TYPE,
+    Envelope,
+    OutboxEvent,
+    PoisonMessage,
+    context_from_trace_headers,
+    current_trace_headers,
+    headers_for,
+)
+from slate.events.relay import OutboxRelay, idempotent_producer
+from slate.events.topics import dlq_topic, ensure_topics
+
+__all__ = [
+    "CONTENT_TYPE",
+    "Consumer",
+    "Envelope",
+    "EventMetrics",
+    "Handler",
+    "NoMetrics",
+    "OutboxEvent",
+    "OutboxRelay",
+    "PoisonMessage",
+    "PrometheusEventMetrics",
+    "context_from_trace_headers",
+    "current_trace_headers",
+    "dead_letter_headers",
+    "dlq_topic",
+    "ensure_topics",
+    "headers_for",
+    "idempotent_producer",
+    "inbox_id",
+]
