@@ -18,6 +18,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from slate._doclock import document_lock
 from slate.config import Settings
 from slate.events.model import OUTBOX_FIELD, PENDING_FIELD, OutboxEvent
 
@@ -220,14 +221,15 @@ class Repository:
             update["$set"][PENDING] = True
             update["$push"] = {OUTBOX: {"$each": [e.to_doc() for e in events]}}
         scope = {"_id": id, **self._scope(org_id)}
-        # No projection here: FerretDB rejects projection on find_one_and_*.
-        after = await self.collection.find_one_and_update(
-            {**scope, "version": expected_version},
-            update,
-            return_document=ReturnDocument.AFTER,
-        )
+        async with document_lock(self.db.name, self.name, id):
+            # No projection here: FerretDB rejects projection on find_one_and_*.
+            after = await self.collection.find_one_and_update(
+                {**scope, "version": expected_version},
+                update,
+                return_document=ReturnDocument.AFTER,
+            )
+            current = await self.collection.find_one(scope) if after is None else None
         if after is None:
-            current = await self.collection.find_one(scope)
             if current is None:
                 raise NotFound(f"{self.name}: {id!r} not found")
             raise ConcurrencyConflict(

@@ -21,6 +21,7 @@ from opentelemetry.semconv._incubating.attributes import messaging_attributes as
 from opentelemetry.trace import SpanKind, TracerProvider
 from pymongo.asynchronous.database import AsyncDatabase
 
+from slate._doclock import document_lock
 from slate.events.metrics import EventMetrics, NoMetrics
 from slate.events.model import (
     OUTBOX_FIELD,
@@ -208,14 +209,17 @@ class OutboxRelay:
 
     async def _clear(self, collection: str, doc: Doc, published: set[str]) -> None:
         coll = self.db[collection]
-        current: Doc | None = doc
-        while current is not None:
-            remaining = [e for e in current.get(OUTBOX_FIELD) or [] if e["id"] not in published]
-            result = await coll.update_one(
-                {"_id": current["_id"], "version": current.get("version")},
-                {"$set": {OUTBOX_FIELD: remaining, PENDING_FIELD: bool(remaining)}},
-            )
-            if result.matched_count:
-                return
-            # A writer appended events (and bumped the version) meanwhile: re-read and retry.
-            current = await coll.find_one({"_id": doc["_id"]})
+        # Same lock as Repository.update: FerretDB's filtered updates are not atomic (see _doclock).
+        async with document_lock(self.db.name, collection, doc["_id"]):
+            current: Doc | None = doc
+            while current is not None:
+                outbox = current.get(OUTBOX_FIELD) or []
+                remaining = [e for e in outbox if e["id"] not in published]
+                result = await coll.update_one(
+                    {"_id": current["_id"], "version": current.get("version")},
+                    {"$set": {OUTBOX_FIELD: remaining, PENDING_FIELD: bool(remaining)}},
+                )
+                if result.matched_count:
+                    return
+                # A writer appended events (and bumped the version) meanwhile: re-read, retry.
+                current = await coll.find_one({"_id": doc["_id"]})
