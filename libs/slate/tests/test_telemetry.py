@@ -104,17 +104,18 @@ def test_configure_logging_is_idempotent() -> None:
 def test_trace_context_crosses_kafka_headers(
     spans: tuple[TracerProvider, InMemorySpanExporter],
 ) -> None:
-    provider, _ = spans
+    provider, exporter = spans
     tracer = provider.get_tracer("t")
     with tracer.start_as_current_span("produce") as producer:
         headers = inject_trace_headers()
     assert headers["traceparent"].split("-")[1] == f"{producer.get_span_context().trace_id:032x}"
     record_headers = [(k, v.encode()) for k, v in headers.items()] + [("ce_id", b"e1")]
-    with tracer.start_as_current_span("consume", context=context_from_headers(record_headers)) as c:
+    with tracer.start_as_current_span("consume", context=context_from_headers(record_headers)):
         pass
+    (_, c) = exporter.get_finished_spans()
     assert c.parent is not None
     assert c.parent.span_id == producer.get_span_context().span_id
-    assert c.get_span_context().trace_id == producer.get_span_context().trace_id
+    assert c.context.trace_id == producer.get_span_context().trace_id
     same = context_from_headers({"TraceParent": headers["traceparent"]})
     assert trace.get_current_span(same).get_span_context().span_id == c.parent.span_id
 
