@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from slate.config import Settings
-from slate.events import ensure_topics
+from slate.events import ensure_topics, topic_partitions
 from slate.mongo import create_client
 
 MONGO_URL = os.environ.get("SLATE_MONGO_URL", Settings.mongo_url)
@@ -82,13 +82,13 @@ async def read_topic(
     bootstrap: str, topic: str, *, at_least: int = 0, within: float = 20.0
 ) -> list[Any]:
     """Every record of a topic from the start (waiting until there are `at_least` of them)."""
+    tps = [TopicPartition(topic, p) for p in await topic_partitions(bootstrap, topic) or ()]
+    assert tps, f"topic {topic} does not exist"
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
     )
     await consumer.start()
     try:
-        await consumer.topics()
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
         deadline = asyncio.get_running_loop().time() + within
         while True:
             end = await consumer.end_offsets(tps)
@@ -98,12 +98,15 @@ async def read_topic(
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         records: list[Any] = []
-        while any(await consumer.position(tp) < end[tp] for tp in tps):
+        async def behind() -> bool:
+            return any([await consumer.position(tp) < end[tp] for tp in tps])
+
+        while await behind():
             for batch in (await consumer.getmany(timeout_ms=500)).values():
                 records.extend(
                     r for r in batch if r.offset < end[TopicPartition(r.topic, r.partition)]
                 )
-        return records
+        return sorted(records, key=lambda r: (r.partition, r.offset))
     finally:
         await consumer.stop()
 

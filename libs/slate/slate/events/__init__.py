@@ -12,7 +12,7 @@ from slate.events.model import (
     headers_for,
 )
 from slate.events.relay import OutboxRelay, idempotent_producer
-from slate.events.topics import dlq_topic, ensure_topics
+from slate.events.topics import dlq_topic, ensure_topics, topic_partitions
 
 __all__ = [
     "CONTENT_TYPE",
@@ -33,4 +33,5 @@ __all__ = [
     "headers_for",
     "idempotent_producer",
     "inbox_id",
+    "topic_partitions",
 ]

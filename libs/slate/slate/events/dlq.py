@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from slate.events.consumer import DLQ_HEADER_PREFIX
 from slate.events.relay import idempotent_producer
-from slate.events.topics import DLQ_SUFFIX, dlq_topic
+from slate.events.topics import DLQ_SUFFIX, dlq_topic, topic_partitions
 
 
 class UnknownTopic(LookupError):
@@ -92,14 +92,15 @@ async def read_dead_letters(
 ) -> list[DeadLetter]:
     """Records of `<topic>.dlq` (or of `topic` if it is one) from the start, oldest first."""
     name = _dlq_name(topic)
+    partitions = await topic_partitions(bootstrap, name)
+    if partitions is None:
+        raise UnknownTopic(f"topic {name} does not exist")
+    tps = [TopicPartition(name, p) for p in partitions]
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
     )
     await consumer.start()
     try:
-        if name not in await consumer.topics():
-            raise UnknownTopic(f"topic {name} does not exist")
-        tps = [TopicPartition(name, p) for p in sorted(consumer.partitions_for_topic(name) or ())]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         end: dict[Any, int] = await consumer.end_offsets(tps)

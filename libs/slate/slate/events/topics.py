@@ -43,3 +43,18 @@ async def ensure_topics(
                 raise RuntimeError(f"cannot create topic {name}: error {code} {message}")
     finally:
         await admin.close()
+
+
+async def topic_partitions(bootstrap: str, topic: str) -> list[int] | None:
+    """The partition ids of a topic, or None if it does not exist (never auto-creates it)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="slate-topics")
+    await admin.start()
+    try:
+        if topic not in await admin.list_topics():
+            return None
+        for described in await admin.describe_topics([topic]):
+            if described["topic"] == topic and described["error_code"] == 0:
+                return sorted(p["partition"] for p in described["partitions"])
+        return None
+    finally:
+        await admin.close()
