@@ -121,3 +121,177 @@ def test_random_instances_agree_with_brute_force(instance: dict[str, Any]) -> No
     assert result["optimal"] is True
     assert paid_cost(instance["scenes"], instance["actor_costs"], result["order"]) == result["cost"]
     assert result["cost"] == brute_force(instance["scenes"], instance["actor_costs"])
+
+
+def meets(instance: dict[str, Any], order: list[int]) -> bool:
+    """Independent check of pins, together-groups and unavailable days."""
+    starts: dict[int, int] = {}
+    day = 0
+    for s in order:
+        starts[s] = day
+        day += instance["scenes"][s]["duration"]
+    for pin in instance.get("pinned", []):
+        if "position" in pin and order.index(pin["scene"]) != pin["position"]:
+            return False
+        if "day" in pin and starts[pin["scene"]] != pin["day"]:
+            return False
+    for group in instance.get("together", []):
+        places = sorted(order.index(s) for s in group)
+        if places[-1] - places[0] != len(group) - 1:
+            return False
+    for rule in instance.get("unavailable", []):
+        for s, scene in enumerate(instance["scenes"]):
+            if rule["actor"] in scene["actors"]:
+                shot = range(starts[s], starts[s] + scene["duration"])
+                if any(d in rule["days"] for d in shot):
+                    return False
+    return True
+
+
+def constrained_optimum(instance: dict[str, Any]) -> int | None:
+    n = len(instance["scenes"])
+    costs = [
+        paid_cost(instance["scenes"], instance["actor_costs"], list(p))
+        for p in itertools.permutations(range(n))
+        if meets(instance, list(p))
+    ]
+    return min(costs) if costs else None
+
+
+def solve_cli(instance: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("sys.stdin", io.StringIO(json.dumps(instance)))
+        mp.setattr("sys.stdout", out)
+        code = main(["schedule", "stripboard", "-"])
+    return code, json.loads(out.getvalue())
+
+
+@st.composite
+def constrained_instances(draw: st.DrawFn) -> dict[str, Any]:
+    instance = draw(random_instances(6))
+    n = len(instance["scenes"])
+    n_actors = len(instance["actor_costs"])
+    total_days = sum(s["duration"] for s in instance["scenes"])
+    scenes = draw(st.permutations(range(n)))
+    cut = draw(st.integers(0, n))
+    pinned, rest = scenes[: min(cut, 2)], scenes[min(cut, 2) :]
+    pins = []
+    for s in pinned:
+        if draw(st.booleans()):
+            pins.append({"scene": s, "position": draw(st.integers(0, n - 1))})
+        else:
+            pins.append({"scene": s, "day": draw(st.integers(0, total_days - 1))})
+    if pins:
+        instance["pinned"] = pins
+    group_size = draw(st.integers(0, len(rest)))
+    if group_size > 1:
+        instance["together"] = [sorted(rest[:group_size])]
+    if draw(st.booleans()):
+        instance["unavailable"] = [
+            {
+                "actor": draw(st.integers(0, n_actors - 1)),
+                "days": draw(st.lists(st.integers(0, total_days - 1), max_size=3)),
+            }
+        ]
+    return instance
+
+
+@settings(max_examples=80, deadline=None)
+@given(constrained_instances())
+def test_side_constraints_are_met_at_least_cost(instance: dict[str, Any]) -> None:
+    best = constrained_optimum(instance)
+    code, out = solve_cli(instance)
+    if best is None:
+        assert code == 2
+        assert out["errors"][0]["message"].startswith("no order")
+        return
+    assert code == 0
+    assert meets(instance, out["order"])
+    assert out["optimal"] is True
+    assert out["cost"] == best
+    assert paid_cost(instance["scenes"], instance["actor_costs"], out["order"]) == best
+
+
+def test_pinned_first_scene_and_blocked_actor_move_the_schedule() -> None:
+    instance = {
+        "scenes": [
+            {"duration": 1, "actors": [0, 1]},
+            {"duration": 2, "actors": [1]},
+            {"duration": 1, "actors": [0]},
+            {"duration": 1, "actors": [2]},
+        ],
+        "actor_costs": [5, 3, 1],
+        "pinned": [{"scene": 3, "position": 0}],
+        "together": [[0, 2]],
+        "unavailable": [{"actor": 1, "days": [4]}],
+    }
+    code, out = solve_cli(instance)
+    assert code == 0
+    assert out["order"][0] == 3
+    assert meets(instance, out["order"])
+    assert out["cost"] == constrained_optimum(instance)
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        (
+            {"scenes": [{"duration": 1, "actors": [0, 3]}], "actor_costs": [1, 1]},
+            "scenes[0].actors[1]",
+        ),
+        ({"scenes": [{"duration": -2, "actors": [0]}], "actor_costs": [1]}, "scenes[0].duration"),
+        ({"scenes": [], "actor_costs": [1]}, "scenes"),
+        ({"scenes": [{"duration": 1, "actors": [0]}], "actor_costs": [-1]}, "actor_costs[0]"),
+        (
+            {"scenes": [{"duration": 1, "actors": [0]}], "actor_costs": [1], "time_limit_s": 0},
+            "time_limit_s",
+        ),
+        (
+            {
+                "scenes": [{"duration": 1, "actors": [0]}],
+                "actor_costs": [1],
+                "pinned": [{"scene": 4, "position": 0}],
+            },
+            "pinned[0].scene",
+        ),
+        (
+            {
+                "scenes": [{"duration": 1, "actors": [0]}],
+                "actor_costs": [1],
+                "unavailable": [{"actor": 2, "days": [0]}],
+            },
+            "unavailable[0].actor",
+        ),
+        ([1, 2], ""),
+    ],
+)
+def test_invalid_input_names_the_field_and_exits_2(payload: object, field: str) -> None:
+    code, out = solve_cli(payload)  # type: ignore[arg-type]
+    assert code == 2
+    assert field in [e["field"] for e in out["errors"]]
+
+
+def test_unparseable_json_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("{not json"))
+    assert main(["schedule", "stripboard", "-"]) == 2
+    assert "invalid JSON" in json.loads(capsys.readouterr().out)["errors"][0]["message"]
+
+
+def test_time_limit_returns_best_order_with_valid_lower_bound() -> None:
+    data = next(d for d in load_instances() if d["name"] == "film116")
+    payload = {"scenes": data["scenes"], "actor_costs": data["actor_costs"], "time_limit_s": 0.05}
+    code, out = solve_cli(payload)
+    assert code == 0
+    assert paid_cost(data["scenes"], data["actor_costs"], out["order"]) == out["cost"]
+    assert out["lower_bound"] <= data["optimum_total_cost"] <= out["cost"]
+    if not out["optimal"]:
+        assert out["lower_bound"] < out["cost"]
+
+
+def test_cli_reads_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps({"scenes": [{"duration": 2, "actors": [0]}], "actor_costs": [3]}))
+    assert main(["schedule", "stripboard", str(path)]) == 0

@@ -43,7 +43,7 @@ class SearchResult:
 class IdleBound:
     """Lower bound on the idle cost still to pay from state Q."""
 
-    def __init__(self, problem: Reduced, exact_limit: int = 7) -> None:
+    def __init__(self, problem: Reduced, exact_limit: int = 8) -> None:
         self.costs = problem.costs
         n_actors = len(problem.costs)
         self.scene_sets = [0] * n_actors
@@ -51,29 +51,40 @@ class IdleBound:
             for a in bits(mask):
                 self.scene_sets[a] |= 1 << s
         self.duration_of = sum_over(problem.durations)
+        self.scenes_of = union_over(self.scene_sets)
         self.exact_limit = exact_limit
-        self.memo: dict[tuple[int, int], int] = {}
+        self.memo: dict[tuple[tuple[int, int], ...], int] = {}
+        self.quick: dict[tuple[int, int], int] = {}
 
     def __call__(self, q: int, started: int) -> int:
         if started & (started - 1) == 0:
             return 0
-        actors = bits(started)
-        sets = [self.scene_sets[a] & q for a in actors]
-        relevant = 0
-        for s in sets:
-            relevant |= s
-        key = (started, relevant)
-        found = self.memo.get(key)
+        quick = (started, q & self.scenes_of(started))
+        found = self.quick.get(quick)
         if found is not None:
             return found
-        value = self._bound(actors, sets)
-        self.memo[key] = value
+        merged: dict[int, int] = {}
+        scene_sets = self.scene_sets
+        costs = self.costs
+        for a in bits(started):
+            s = scene_sets[a] & q
+            merged[s] = merged.get(s, 0) + costs[a]
+        if len(merged) < 2:
+            value = 0
+        else:
+            key = tuple(sorted(merged.items()))
+            found = self.memo.get(key)
+            if found is None:
+                found = self._bound(list(merged), list(merged.values()))
+                self.memo[key] = found
+            value = found
+        self.quick[quick] = value
         return value
 
-    def _bound(self, actors: list[int], sets: list[int]) -> int:
-        k = len(actors)
+    def _bound(self, sets: list[int], costs: list[int]) -> int:
+        """Cheapest finishing order of actors whose remaining scenes are `sets` (subset DP)."""
+        k = len(sets)
         dur = self.duration_of
-        costs = [self.costs[a] for a in actors]
         if k > self.exact_limit:
             # each actor that does not finish first pays for at least one other's scenes
             mins = []
@@ -140,7 +151,7 @@ def astar(
         expanded += 1
         if expanded & 255 == 0 and time.monotonic() > deadline:
             heapq.heappush(heap, (f, g, q))
-            lower = min(int(heap[0][0]), int(limit))
+            lower = int(min(heap[0][0], limit))
             return SearchResult(None, None, lower, False, expanded)
         started = started_actors(q)
         candidates = bits(q) if children_of is None else children_of(q)
@@ -191,29 +202,32 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
     Key = tuple[int, int, int]
     start: Key = (full, 0, 0)
     best_g: dict[Key, int] = {start: 0}
-    parent: dict[Key, tuple[Key, int]] = {}
-    heap: list[tuple[int, int, Key]] = [(0, 0, start)]
+    # parent: previous state, scene, whether it went to the front of that state's frame, and
+    # whether this state is stored mirrored relative to that frame
+    parent: dict[Key, tuple[Key, int, bool, bool]] = {}
+    # entries (f, -g, bounded, state): a child is pushed with its parent's f (admissible, since
+    # h(parent) <= step + h(child)) and bounded only when it reaches the top of the heap
+    heap: list[tuple[int, int, bool, Key]] = [(0, 0, False, start)]
     expanded = 0
     while heap:
-        f, g, key = heapq.heappop(heap)
+        f, minus_g, bounded, key = heapq.heappop(heap)
+        g = -minus_g
         if g != best_g.get(key):
             continue
         q, front, back = key
         if q == 0:
-            head: list[int] = []
-            tail: list[int] = []
-            while key != start:
-                key, s = parent[key]
-                if (n - bin(key[0]).count("1")) % 2 == 0:
-                    head.append(s)
-                else:
-                    tail.append(s)
-            head.reverse()
-            return SearchResult(tuple(head + tail), g, g, True, expanded)
+            return SearchResult(_unwind(parent, key, start), g, g, True, expanded)
+        if not bounded:
+            exact_f = g + bound(q, front & ~back) + bound(q, back & ~front)
+            if exact_f >= limit:
+                continue
+            if exact_f > f:
+                heapq.heappush(heap, (exact_f, minus_g, True, key))
+                continue
         expanded += 1
         if expanded & 255 == 0 and time.monotonic() > deadline:
-            heapq.heappush(heap, (f, g, key))
-            lower = min(int(heap[0][0]), int(limit))
+            heapq.heappush(heap, (f, minus_g, bounded, key))
+            lower = int(min(heap[0][0], limit))
             return SearchResult(None, None, lower, False, expanded)
         at_front = (n - q.bit_count()) % 2 == 0
         near, far = (front, back) if at_front else (back, front)
@@ -239,14 +253,36 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
             rest = cast_of(q2)
             near2 = (near | a) & rest
             far2 = far & rest
-            key2 = (q2, near2, far2) if at_front else (q2, far2, near2)
+            front2, back2 = (near2, far2) if at_front else (far2, near2)
+            # a middle and its mirror image cost the same: store one of the two
+            mirrored = back2 < front2
+            key2 = (q2, back2, front2) if mirrored else (q2, front2, back2)
             old = best_g.get(key2)
             if old is not None and old <= g2:
                 continue
-            f2 = g2 + bound(q2, near2 & ~far2) + bound(q2, far2 & ~near2)
-            if f2 >= limit:
-                continue
             best_g[key2] = g2
-            parent[key2] = (key, s)
-            heapq.heappush(heap, (f2, g2, key2))
+            parent[key2] = (key, s, at_front, mirrored)
+            heapq.heappush(heap, (max(f, g2), -g2, False, key2))
     return SearchResult(None, None, int(limit) if incumbent is not None else 0, True, expanded)
+
+
+def _unwind(
+    parent: dict[tuple[int, int, int], tuple[tuple[int, int, int], int, bool, bool]],
+    goal: tuple[int, int, int],
+    start: tuple[int, int, int],
+) -> tuple[int, ...]:
+    steps: list[tuple[int, bool, bool]] = []
+    key = goal
+    while key != start:
+        key, s, at_front, mirrored = parent[key]
+        steps.append((s, at_front, mirrored))
+    head: list[int] = []
+    tail: list[int] = []
+    flipped = False
+    for s, at_front, mirrored in reversed(steps):
+        if at_front != flipped:
+            head.append(s)
+        else:
+            tail.append(s)
+        flipped ^= mirrored
+    return tuple(head + tail[::-1])

@@ -2,8 +2,9 @@
 
 Both steps are the standard reductions of Garcia de la Banda, Stuckey & Chu (2011): an actor who
 appears in a single scene is paid only for that scene in every order, and there is an optimal
-order in which scenes with identical (remaining) casts are consecutive. Merging is skipped for a
-scene that any side constraint mentions, because the constraint may need it apart.
+order in which scenes with identical (remaining) casts are consecutive. That exchange argument
+fails once pins, groups or unavailable days fix where scenes fall, so side constraints turn
+merging off.
 """
 
 from __future__ import annotations
@@ -30,9 +31,6 @@ def reduce_instance(instance: Instance) -> Reduced:
         for a in scene.actors:
             appearances[a] += 1
     c = instance.constraints
-    pinned = {p.scene for p in c.pins}
-    grouped = {s for g in c.together for s in g}
-    blocked_actors = {a for a, days in c.unavailable.items() if days}
     kept = [a for a, k in enumerate(appearances) if k > 1 and instance.actor_costs[a] > 0]
     bit = {a: 1 << i for i, a in enumerate(kept)}
     constant = 0
@@ -47,11 +45,7 @@ def reduce_instance(instance: Instance) -> Reduced:
                 mask |= bit[a]
             else:
                 constant += scene.duration * instance.actor_costs[a]
-        mergeable = (
-            s not in pinned
-            and s not in grouped
-            and not any(a in blocked_actors for a in scene.actors)
-        )
+        mergeable = c.empty
         if mergeable and mask in by_cast:
             r = by_cast[mask]
             durations[r] += scene.duration
