@@ -1,0 +1,395 @@
+"""gRPC (grpc.aio) server and client helpers: health, tracing, auth, deadlines, clear errors.
+
+Server: `start_server` adds the standard `grpc.health.v1` service, continues the caller's trace
+from `traceparent` metadata in a SERVER span per call, verifies the `authorization` metadata
+(when given a `TokenVerifier`) and exposes the caller through `current_principal()`. A handler
+may raise `UserError` / `AuthError`; they become the matching gRPC status.
+
+Client: `create_channel` injects `traceparent` and makes a CLIENT span per call; `call` sets the
+deadline, forwards `authorization`, and turns "peer down / too slow" into `PeerUnavailable`.
+Only unary-unary calls are traced on the client; servers trace and authenticate every kind.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import inspect
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import grpc
+import grpc.aio
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from slate.auth import AuthError, Principal, TokenVerifier, bearer_token
+from slate.errors import UserError, ValidationErrors
+from slate.telemetry_names import (
+    RPC_GRPC_STATUS_CODE,
+    RPC_METHOD,
+    RPC_SERVICE,
+    RPC_SYSTEM,
+    RPC_SYSTEM_GRPC,
+    SERVER_ADDRESS,
+)
+
+T = TypeVar("T")
+
+__all__ = [
+    "PeerUnavailable",
+    "call",
+    "create_channel",
+    "current_authorization",
+    "current_principal",
+    "require_principal",
+    "start_server",
+    "stop_server",
+]
+
+_INSTRUMENTATION = "slate.grpc"
+UNAUTHENTICATED_METHOD_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
+
+_principal: contextvars.ContextVar[Principal | None] = contextvars.ContextVar(
+    "slate_grpc_principal", default=None
+)
+_authorization: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "slate_grpc_authorization", default=None
+)
+_health_of: weakref.WeakKeyDictionary[Any, health.aio.HealthServicer] = weakref.WeakKeyDictionary()
+
+
+def current_principal() -> Principal | None:
+    """The verified caller of the gRPC call being handled (None without a verifier)."""
+    return _principal.get()
+
+
+def require_principal() -> Principal:
+    """The verified caller, or AuthError(UNAUTHENTICATED) when the call carried none."""
+    principal = _principal.get()
+    if principal is None:
+        raise AuthError("UNAUTHENTICATED", "this call needs an authorization token")
+    return principal
+
+
+def current_authorization() -> str | None:
+    """The `authorization` metadata of the call being handled, to forward to a further peer."""
+    return _authorization.get()
+
+
+def _split_method(full: str) -> tuple[str, str]:
+    """ "/legal.v1.Compliance/CheckBooking" -> ("legal.v1.Compliance", "CheckBooking")."""
+    service, _, method = full.lstrip("/").rpartition("/")
+    return service, method
+
+
+_USER_CODES: dict[str, grpc.StatusCode] = {
+    "INVALID": grpc.StatusCode.INVALID_ARGUMENT,
+    "NOT_FOUND": grpc.StatusCode.NOT_FOUND,
+    "CONFLICT": grpc.StatusCode.ABORTED,
+    "FORBIDDEN": grpc.StatusCode.PERMISSION_DENIED,
+    "UNAUTHENTICATED": grpc.StatusCode.UNAUTHENTICATED,
+    "UNAVAILABLE": grpc.StatusCode.UNAVAILABLE,
+}
+
+
+def _status_for(exc: BaseException) -> tuple[grpc.StatusCode, str] | None:
+    """The gRPC status a handler's error maps to (None: an unexpected error, i.e. INTERNAL)."""
+    if isinstance(exc, AuthError):
+        code = "FORBIDDEN" if exc.code == "FORBIDDEN" else "UNAUTHENTICATED"
+        return _USER_CODES[code], exc.message
+    if isinstance(exc, UserError):
+        return _USER_CODES[exc.code], str(exc)
+    if isinstance(exc, ValidationErrors):
+        return grpc.StatusCode.INVALID_ARGUMENT, str(exc)
+    return None
+
+
+class _ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
+    """Wraps every handler: SERVER span continuing `traceparent`, auth, error -> status."""
+
+    def __init__(self, tracer: trace.Tracer, verifier: TokenVerifier | None) -> None:
+        self._tracer = tracer
+        self._verifier = verifier
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(details)
+        if handler is None:
+            return None
+        method: str = details.method
+        replacements: dict[str, Any] = {}
+        for kind in ("unary_unary", "stream_unary", "unary_stream", "stream_stream"):
+            behavior = getattr(handler, kind)
+            if behavior is not None:
+                streaming = kind.endswith("_stream")
+                replacements[kind] = self._wrap(method, behavior, response_streaming=streaming)
+        return handler._replace(**replacements)
+
+    async def _enter(self, method: str, context: grpc.aio.ServicerContext) -> Principal | None:
+        """Verify the caller's token (unless the method is exempt); abort UNAUTHENTICATED."""
+        if self._verifier is None or method.startswith(UNAUTHENTICATED_METHOD_PREFIXES):
+            return None
+        metadata = dict(context.invocation_metadata() or ())
+        try:
+            token = bearer_token(metadata.get("authorization"))
+            return await self._verifier.verify_async(token)
+        except AuthError as e:
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, e.message)
+            raise  # unreachable: abort raises
+
+    def _start_span(self, method: str, context: grpc.aio.ServicerContext) -> trace.Span:
+        metadata = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+        service, name = _split_method(method)
+        return self._tracer.start_span(
+            method.lstrip("/"),
+            context=propagate.extract(metadata),
+            kind=SpanKind.SERVER,
+            attributes={RPC_SYSTEM: RPC_SYSTEM_GRPC, RPC_SERVICE: service, RPC_METHOD: name},
+        )
+
+    def _wrap(self, method: str, behavior: Any, *, response_streaming: bool) -> Any:
+        interceptor = self
+
+        async def finish(span: trace.Span, context: grpc.aio.ServicerContext, exc: Any) -> None:
+            if exc is None:
+                code = context.code() or grpc.StatusCode.OK
+            elif isinstance(exc, grpc.aio.AbortError):
+                code = context.code() or grpc.StatusCode.UNKNOWN
+            else:
+                mapped = _status_for(exc)
+                code = mapped[0] if mapped else grpc.StatusCode.INTERNAL
+                if mapped is None:
+                    span.record_exception(exc)
+            value = code.value[0] if isinstance(code, grpc.StatusCode) else int(code)
+            span.set_attribute(RPC_GRPC_STATUS_CODE, value)
+            if code not in (grpc.StatusCode.OK, None):
+                span.set_status(Status(StatusCode.ERROR, getattr(code, "name", str(code))))
+            span.end()
+
+        async def reraise_as_status(exc: BaseException, context: grpc.aio.ServicerContext) -> None:
+            mapped = _status_for(exc)
+            if mapped is not None:
+                await context.abort(mapped[0], mapped[1])
+
+        if not response_streaming:
+
+            async def unary_response(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                span = interceptor._start_span(method, context)
+                tokens = None
+                try:
+                    with trace.use_span(span, end_on_exit=False):
+                        principal = await interceptor._enter(method, context)
+                        tokens = _set_caller(principal, context)
+                        result = behavior(request, context)
+                        if inspect.isawaitable(result):
+                            result = await result
+                except BaseException as exc:
+                    await finish(span, context, exc)
+                    await reraise_as_status(exc, context)
+                    raise
+                finally:
+                    _reset_caller(tokens)
+                await finish(span, context, None)
+                return result
+
+            return unary_response
+
+        async def stream_response(
+            request: Any, context: grpc.aio.ServicerContext
+        ) -> AsyncIterator[Any]:
+            span = interceptor._start_span(method, context)
+            tokens = None
+            try:
+                with trace.use_span(span, end_on_exit=False):
+                    principal = await interceptor._enter(method, context)
+                    tokens = _set_caller(principal, context)
+                    result = behavior(request, context)
+                    if inspect.isasyncgen(result) or hasattr(result, "__aiter__"):
+                        async for item in result:
+                            yield item
+                    elif inspect.isawaitable(result):
+                        await result
+            except BaseException as exc:
+                await finish(span, context, exc)
+                await reraise_as_status(exc, context)
+                raise
+            finally:
+                _reset_caller(tokens)
+            await finish(span, context, None)
+
+        return stream_response
+
+
+_CallerTokens = tuple[contextvars.Token[Principal | None], contextvars.Token[str | None]]
+
+
+def _set_caller(principal: Principal | None, context: grpc.aio.ServicerContext) -> _CallerTokens:
+    metadata = dict(context.invocation_metadata() or ())
+    auth = metadata.get("authorization") if principal is not None else None
+    return _principal.set(principal), _authorization.set(auth)
+
+
+def _reset_caller(tokens: _CallerTokens | None) -> None:
+    if tokens is None:
+        return
+    try:
+        _principal.reset(tokens[0])
+        _authorization.reset(tokens[1])
+    except ValueError:  # a streaming handler resumed in another context; nothing to restore
+        pass
+
+
+async def start_server(
+    port: int,
+    register: Callable[[grpc.aio.Server], None],
+    *,
+    service_names: Sequence[str],
+    host: str = "127.0.0.1",
+    verifier: TokenVerifier | None = None,
+    tracer_provider: trace.TracerProvider | None = None,
+) -> grpc.aio.Server:
+    """Start a grpc.aio server with health (SERVING for each name and ""), tracing and auth.
+
+    `port=0` picks a free port; read it back with `bound_port(server)`.
+    """
+    tracer = trace.get_tracer(_INSTRUMENTATION, tracer_provider=tracer_provider)
+    server = grpc.aio.server(interceptors=[_ServerInterceptor(tracer, verifier)])
+    register(server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    bound = server.add_insecure_port(f"{host}:{port}")
+    if bound == 0:
+        raise OSError(f"gRPC server cannot bind {host}:{port}")
+    await server.start()
+    for name in ("", *service_names):
+        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    _health_of[server] = health_servicer
+    server.slate_port = bound
+    return server
+
+
+def bound_port(server: grpc.aio.Server) -> int:
+    """The port `start_server` bound (useful with port 0)."""
+    port: int = server.slate_port
+    return port
+
+
+async def stop_server(server: grpc.aio.Server, grace_s: float = 2.0) -> None:
+    """Report NOT_SERVING on health, then stop, letting calls in flight finish within grace_s."""
+    health_servicer = _health_of.pop(server, None)
+    if health_servicer is not None:
+        await health_servicer.enter_graceful_shutdown()
+    await server.stop(grace_s)
+
+
+# --------------------------------------------------------------------------- client
+
+
+class _ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
+    """CLIENT span per unary call, with `traceparent` injected into the call's metadata."""
+
+    def __init__(self, target: str, tracer: trace.Tracer) -> None:
+        self._target = target
+        self._tracer = tracer
+
+    async def intercept_unary_unary(
+        self,
+        continuation: Callable[[grpc.aio.ClientCallDetails, Any], Awaitable[Any]],
+        details: grpc.aio.ClientCallDetails,
+        request: Any,
+    ) -> Any:
+        method = details.method.decode() if isinstance(details.method, bytes) else details.method
+        service, name = _split_method(method)
+        attributes = {
+            RPC_SYSTEM: RPC_SYSTEM_GRPC,
+            RPC_SERVICE: service,
+            RPC_METHOD: name,
+            SERVER_ADDRESS: self._target,
+        }
+        with self._tracer.start_as_current_span(
+            method.lstrip("/"),
+            kind=SpanKind.CLIENT,
+            attributes=attributes,
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            carrier: dict[str, str] = {}
+            propagate.inject(carrier)
+            metadata = grpc.aio.Metadata(*(details.metadata or ()), *carrier.items())
+            new_details = grpc.aio.ClientCallDetails(
+                details.method,
+                details.timeout,
+                metadata,
+                details.credentials,
+                details.wait_for_ready,
+            )
+            rpc = await continuation(new_details, request)
+            code = await rpc.code()
+            span.set_attribute(RPC_GRPC_STATUS_CODE, code.value[0])
+            if code != grpc.StatusCode.OK:
+                span.set_status(Status(StatusCode.ERROR, code.name))
+            return rpc
+
+
+def create_channel(
+    target: str, *, tracer_provider: trace.TracerProvider | None = None
+) -> grpc.aio.Channel:
+    """An insecure grpc.aio channel to `target` whose unary calls are traced (CLIENT spans)."""
+    tracer = trace.get_tracer(_INSTRUMENTATION, tracer_provider=tracer_provider)
+    return grpc.aio.insecure_channel(target, interceptors=[_ClientInterceptor(target, tracer)])
+
+
+class PeerUnavailable(UserError):
+    """The peer is down or too slow (UNAVAILABLE / DEADLINE_EXCEEDED): retriable, nothing done."""
+
+    default_code = "UNAVAILABLE"
+    retriable = True
+
+    def __init__(self, message: str, *, method: str, status: str, peer: str | None = None) -> None:
+        super().__init__(message)
+        self.method = method
+        self.status = status
+        self.peer = peer
+
+
+_RETRIABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+
+
+async def call(
+    method: Callable[..., Awaitable[T]],
+    request: Any,
+    *,
+    timeout_s: float = 2.0,
+    authorization: str | None = None,
+    peer: str | None = None,
+) -> T:
+    """Call a stub method with a deadline and `authorization` ("Bearer …" or a bare token);
+    UNAVAILABLE and DEADLINE_EXCEEDED become PeerUnavailable, other statuses stay AioRpcError."""
+    metadata: tuple[tuple[str, str], ...] | None = None
+    if authorization:
+        value = authorization if " " in authorization.strip() else f"Bearer {authorization}"
+        metadata = (("authorization", value),)
+    try:
+        return await method(request, timeout=timeout_s, metadata=metadata)
+    except grpc.aio.AioRpcError as e:
+        if e.code() not in _RETRIABLE:
+            raise
+        raw = getattr(method, "_method", b"")
+        name = (raw.decode() if isinstance(raw, bytes) else str(raw)).lstrip("/") or repr(method)
+        who = peer or _split_method(name)[0] or "peer"
+        reason = (
+            f"no answer within {timeout_s:g}s"
+            if e.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+            else "unreachable"
+        )
+        raise PeerUnavailable(
+            f"{who} is unavailable ({name}: {reason}); try again",
+            method=name,
+            status=e.code().name,
+            peer=peer,
+        ) from e
