@@ -1,7 +1,6 @@
 """Events: outbox entries, CloudEvents-over-Kafka envelopes, the relay, consumers, dead letters."""
 
 from slate.events.consumer import Consumer, Handler, dead_letter_headers, inbox_id
-from slate.events.metrics import EventMetrics, NoMetrics, PrometheusEventMetrics
 from slate.events.model import (
     CONTENT_TYPE,
     Envelope,
@@ -18,13 +17,10 @@ __all__ = [
     "CONTENT_TYPE",
     "Consumer",
     "Envelope",
-    "EventMetrics",
     "Handler",
-    "NoMetrics",
     "OutboxEvent",
     "OutboxRelay",
     "PoisonMessage",
-    "PrometheusEventMetrics",
     "context_from_trace_headers",
     "current_trace_headers",
     "dead_letter_headers",

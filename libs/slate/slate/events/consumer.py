@@ -17,12 +17,11 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from opentelemetry import trace
-from opentelemetry.semconv._incubating.attributes import messaging_attributes as msg
 from opentelemetry.trace import SpanKind, Status, StatusCode, TracerProvider
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from slate.events.metrics import EventMetrics, NoMetrics
+from slate import telemetry_names as names
 from slate.events.model import Envelope, KafkaRecord, PoisonMessage, _now, rfc3339
 from slate.events.relay import idempotent_producer
 from slate.events.topics import dlq_topic
@@ -73,7 +72,7 @@ class Consumer:
         db: AsyncDatabase[Doc],
         max_attempts: int = 5,
         backoff_s: float = 0.2,
-        metrics: EventMetrics | None = None,
+        metrics: names.Metrics | None = None,
         tracer_provider: TracerProvider | None = None,
         inbox_collection: str = INBOX_COLLECTION,
         max_backoff_s: float = 30.0,
@@ -88,7 +87,7 @@ class Consumer:
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
         self.inbox = db[inbox_collection]
-        self._metrics: EventMetrics = metrics or NoMetrics()
+        self._metrics = metrics
         self._tracer = trace.get_tracer("slate.events", tracer_provider=tracer_provider)
         self._consumer: AIOKafkaConsumer | None = None
         self._producer: AIOKafkaProducer | None = None
@@ -147,9 +146,10 @@ class Consumer:
                     await self._process_until_done(record)
                     await consumer.commit({tp: record.offset + 1})
                 highwater = consumer.highwater(tp)
-                if highwater is not None and records:
+                if self._metrics is not None and highwater is not None and records:
                     lag = max(0, highwater - (records[-1].offset + 1))
-                    self._metrics.consumer_lag(tp.topic, tp.partition, self.group_id, lag)
+                    labels = (tp.topic, str(tp.partition), self.group_id)
+                    self._metrics.consumer_lag.labels(*labels).set(lag)
 
     async def _process_until_done(self, record: KafkaRecord) -> None:
         # Handler failures are dealt with inside process(); what reaches here is the inbox or the
@@ -182,21 +182,23 @@ class Consumer:
             return
         key = inbox_id(self.group_id, envelope.id)
         if await self.inbox.find_one({"_id": key}) is not None:
-            self._metrics.consumed(record.topic, self.group_id, "duplicate")
+            self._count(record.topic, "duplicate")
             return
         with self._tracer.start_as_current_span(
             f"process {record.topic}",
             context=envelope.trace_context,
             kind=SpanKind.CONSUMER,
             attributes={
-                msg.MESSAGING_SYSTEM: "kafka",
-                msg.MESSAGING_OPERATION_TYPE: "process",
-                msg.MESSAGING_DESTINATION_NAME: record.topic,
-                msg.MESSAGING_DESTINATION_PARTITION_ID: str(record.partition),
-                msg.MESSAGING_KAFKA_OFFSET: record.offset,
-                msg.MESSAGING_MESSAGE_ID: envelope.id,
-                msg.MESSAGING_CONSUMER_GROUP_NAME: self.group_id,
-                "cloudevents.event_type": envelope.type,
+                names.MESSAGING_SYSTEM: names.MESSAGING_SYSTEM_KAFKA,
+                names.MESSAGING_OPERATION_TYPE: names.OP_PROCESS,
+                names.MESSAGING_DESTINATION_NAME: record.topic,
+                names.MESSAGING_DESTINATION_PARTITION_ID: str(record.partition),
+                names.MESSAGING_KAFKA_OFFSET: record.offset,
+                names.MESSAGING_MESSAGE_ID: envelope.id,
+                names.MESSAGING_CONSUMER_GROUP_NAME: self.group_id,
+                names.CLOUDEVENTS_EVENT_ID: envelope.id,
+                names.CLOUDEVENTS_EVENT_TYPE: envelope.type,
+                names.CLOUDEVENTS_EVENT_SOURCE: envelope.source,
             },
             record_exception=False,
             set_status_on_exception=False,
@@ -205,6 +207,7 @@ class Consumer:
             if error is not None:
                 attempts = 1 if isinstance(error, PoisonMessage) else self.max_attempts
                 span.record_exception(error)
+                span.set_attribute(names.ATTR_DEAD_LETTERED, True)
                 span.set_status(Status(StatusCode.ERROR, type(error).__name__))
                 await self._dead_letter(record, error, attempts=attempts)
                 return
@@ -221,7 +224,7 @@ class Consumer:
                     "applied_at": _now(),
                 }
             )
-        self._metrics.consumed(record.topic, self.group_id, "ok")
+        self._count(record.topic, "applied")
 
     async def _handle_with_retries(self, envelope: Envelope, span: trace.Span) -> Exception | None:
         for attempt in range(1, self.max_attempts + 1):
@@ -239,7 +242,7 @@ class Consumer:
                     self.max_attempts,
                     exc,
                 )
-                span.add_event("retry", {"attempt": attempt, "error": repr(exc)[:500]})
+                span.add_event("retry", {names.ATTR_ATTEMPT: attempt, "error": repr(exc)[:500]})
                 if attempt == self.max_attempts:
                     return exc
                 await asyncio.sleep(min(self.backoff_s * 2 ** (attempt - 1), self.max_backoff_s))
@@ -266,5 +269,10 @@ class Consumer:
             type(error).__name__,
             error,
         )
-        self._metrics.dead_lettered(record.topic, self.group_id)
-        self._metrics.consumed(record.topic, self.group_id, "dead_lettered")
+        if self._metrics is not None:
+            self._metrics.dead_letters_total.labels(record.topic).inc()
+        self._count(record.topic, "failed")
+
+    def _count(self, topic: str, outcome: str) -> None:
+        if self._metrics is not None:
+            self._metrics.events_consumed_total.labels(topic, outcome).inc()

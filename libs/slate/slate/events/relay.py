@@ -17,12 +17,11 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
-from opentelemetry.semconv._incubating.attributes import messaging_attributes as msg
 from opentelemetry.trace import SpanKind, TracerProvider
 from pymongo.asynchronous.database import AsyncDatabase
 
+from slate import telemetry_names as names
 from slate._doclock import document_lock
-from slate.events.metrics import EventMetrics, NoMetrics
 from slate.events.model import (
     OUTBOX_FIELD,
     PENDING_FIELD,
@@ -63,7 +62,7 @@ class OutboxRelay:
         producer_factory: ProducerFactory | None = None,
         poll_interval_s: float = 1.0,
         batch_size: int = 100,
-        metrics: EventMetrics | None = None,
+        metrics: names.Metrics | None = None,
         tracer_provider: TracerProvider | None = None,
     ) -> None:
         if producer_factory is None:
@@ -79,7 +78,7 @@ class OutboxRelay:
         self.poll_interval_s = poll_interval_s
         self.batch_size = batch_size
         self._factory = producer_factory
-        self._metrics: EventMetrics = metrics or NoMetrics()
+        self._metrics = metrics
         self._tracer = trace.get_tracer("slate.events", tracer_provider=tracer_provider)
         self._producer: AIOKafkaProducer | None = None
         self._task: asyncio.Task[None] | None = None
@@ -126,7 +125,6 @@ class OutboxRelay:
             except Exception:
                 # Nothing is lost: unpublished events stay in their documents for the next pass.
                 log.exception("outbox relay pass failed; retrying")
-                self._metrics.relay_error()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
 
@@ -153,7 +151,9 @@ class OutboxRelay:
             if len(docs) < self.batch_size:
                 break
             last_id = docs[-1]["_id"]
-        self._metrics.outbox_depth(name, await coll.count_documents({PENDING_FIELD: True}))
+        if self._metrics is not None:
+            depth = await coll.count_documents({PENDING_FIELD: True})
+            self._metrics.outbox_depth.labels(name).set(depth)
         return published
 
     async def _publish_doc(self, producer: AIOKafkaProducer, collection: str, doc: Doc) -> int:
@@ -182,12 +182,15 @@ class OutboxRelay:
                 context=parent,
                 kind=SpanKind.PRODUCER,
                 attributes={
-                    msg.MESSAGING_SYSTEM: "kafka",
-                    msg.MESSAGING_OPERATION_TYPE: "publish",
-                    msg.MESSAGING_DESTINATION_NAME: event.topic,
-                    msg.MESSAGING_MESSAGE_ID: event.id,
-                    msg.MESSAGING_KAFKA_MESSAGE_KEY: event.key,
-                    "cloudevents.event_type": event.type,
+                    names.MESSAGING_SYSTEM: names.MESSAGING_SYSTEM_KAFKA,
+                    names.MESSAGING_OPERATION_TYPE: names.OP_SEND,
+                    names.MESSAGING_OPERATION_NAME: "publish",
+                    names.MESSAGING_DESTINATION_NAME: event.topic,
+                    names.MESSAGING_MESSAGE_ID: event.id,
+                    names.MESSAGING_KAFKA_MESSAGE_KEY: event.key,
+                    names.CLOUDEVENTS_EVENT_ID: event.id,
+                    names.CLOUDEVENTS_EVENT_TYPE: event.type,
+                    names.CLOUDEVENTS_EVENT_SOURCE: event.source,
                 },
             ):
                 # The record carries the publish span, so the consumer's span is its child.
@@ -201,8 +204,9 @@ class OutboxRelay:
                     )
                 )
         await asyncio.gather(*futures)
-        for event in events:
-            self._metrics.published(event.topic, 1)
+        if self._metrics is not None:
+            for event in events:
+                self._metrics.events_published_total.labels(event.topic).inc()
 
     def _after_publish(self, collection: str, doc_id: Any, events: Sequence[OutboxEvent]) -> None:
         """Hook between a publish and its clear (tests use it to crash exactly there)."""
