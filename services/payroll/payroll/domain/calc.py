@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from fractions import Fraction
 from typing import Any
 
 from payroll.domain.agreements import agreement_rules
@@ -24,7 +23,7 @@ from payroll.domain.models import (
     TimecardDay,
     Totals,
 )
-from payroll.domain.money import fraction_cents
+from payroll.domain.money import div_half_up
 from payroll.domain.request import NO_AGREEMENT, parse_request
 from payroll.domain.rulebook import RuleBook, load_rulebook
 
@@ -72,7 +71,8 @@ def calculate(request: CalcRequest, book: RuleBook | None = None) -> CalcResult:
             minutes[line.kind] = minutes.get(line.kind, 0) + line.minutes
     gross = sum(by_kind.values())
     agreement.review_agent_fee(ctx)
-    agent_fee = fraction_cents(Fraction(gross, 100) * Fraction(request.agent_fee_percent) / 100)
+    numerator, denominator = request.agent_fee_percent.as_integer_ratio()
+    agent_fee = div_half_up(gross * numerator, denominator * 100) if numerator else 0
     totals = Totals(
         minutes_worked=sum(d.minutes_worked for d in results),
         regular_minutes=minutes.get(REGULAR, 0),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from payroll.domain.models import CalcRequest, Notice
 from payroll.domain.rulebook import RuleBook, RuleValue
@@ -38,6 +40,8 @@ class Context:
     book: RuleBook
     request: CalcRequest
     notices: Notices
+    memo: dict[Hashable, Any] = field(default_factory=dict)
+    """Per-request cache for values rule modules derive once (e.g. the regular rate)."""
 
     @property
     def scope(self) -> str:

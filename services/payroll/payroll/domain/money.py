@@ -23,24 +23,45 @@ def fraction_cents(amount: Fraction) -> int:
     return div_half_up(amount.numerator * 100, amount.denominator)
 
 
-def allocate(amounts: Sequence[Fraction]) -> list[int]:
-    """Cents for each non-negative exact amount: the total is rounded once, half-up, and each
-    amount gets its floor plus one cent in order of largest remainder (earlier first on ties)."""
+def allocate(units: Sequence[int], denominator: int) -> list[int]:
+    """Cents for amounts given exactly as `units / denominator` dollars (non-negative).
+
+    The total is rounded once, half-up; each amount gets its floor in cents plus one cent in
+    order of largest remainder (earlier first on ties), so the parts add up to the total.
+    """
     floors: list[int] = []
-    remainders: list[Fraction] = []
-    total = Fraction(0)
-    for amount in amounts:
-        scaled = amount * 100
-        floor = scaled.numerator // scaled.denominator
+    remainders: list[int] = []
+    for u in units:
+        floor, rest = divmod(u * 100, denominator)
         floors.append(floor)
-        remainders.append(scaled - floor)
-        total += amount
-    extra = fraction_cents(total) - sum(floors)
+        remainders.append(rest)
+    extra = div_half_up(sum(units) * 100, denominator) - sum(floors)
     if extra:
-        order = sorted(range(len(floors)), key=lambda i: remainders[i], reverse=True)
+        order = sorted(range(len(floors)), key=remainders.__getitem__, reverse=True)
         for i in order[:extra]:
             floors[i] += 1
     return floors
+
+
+class Pricer:
+    """Exact pay at one regular rate: every amount is an integer over one common denominator.
+
+    `scale` must be a multiple of the denominator of every multiplier used (2 for 1.5×).
+    """
+
+    __slots__ = ("denominator", "hourly", "scale")
+
+    def __init__(self, hourly: Fraction, scale: int) -> None:
+        self.hourly = hourly
+        self.scale = scale
+        self.denominator = hourly.denominator * 60 * scale
+
+    def rate(self, multiplier: Fraction) -> tuple[Fraction, int]:
+        """The exact hourly rate at `multiplier` and its units per minute."""
+        per_minute = self.hourly.numerator * multiplier * self.scale
+        if per_minute.denominator != 1:
+            raise ValueError(f"scale {self.scale} cannot express {multiplier}×")
+        return self.hourly * multiplier, int(per_minute)
 
 
 def format_cents(value: int) -> str:

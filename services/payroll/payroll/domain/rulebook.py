@@ -41,13 +41,11 @@ class RuleValue:
     source: str
     confirmed: bool
     note: str = ""
+    citation: str = ""
+    """`scope cite`, filled in at load."""
 
     def covers(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
-
-    @property
-    def citation(self) -> str:
-        return f"{self.scope} {self.cite}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,16 +240,18 @@ def _rule(scope: str, raw: Mapping[str, Any], where: str) -> RuleValue:
     end = _opt_date(raw, "effective_to", where)
     if end is not None and end < start:
         raise RuleDataError(f"{where} ({key}): effective_to is before effective_from")
+    cite: str = _req(raw, "cite", str, where)
     return RuleValue(
         scope=scope,
         key=key,
         value=value,
         effective_from=start,
         effective_to=end,
-        cite=_req(raw, "cite", str, where),
+        cite=cite,
         source=_source_url(raw, where),
         confirmed=confirmed,
         note=raw.get("note", ""),
+        citation=f"{scope} {cite}",
     )
 
 

@@ -68,7 +68,7 @@ def test_gross_never_decreases_when_a_day_gets_longer(
     index = data.draw(st.integers(0, len(request.days) - 1))
     extra = data.draw(st.integers(1, 6 * 60))
     day = request.days[index]
-    longer = replace(day, wrap=day.wrap + extra)
+    longer = day._replace(wrap=day.wrap + extra)
     days = (*request.days[:index], longer, *request.days[index + 1 :])
     before = calculate(request, BOOK).totals.gross_cents
     after = calculate(replace(request, days=days), BOOK).totals.gross_cents

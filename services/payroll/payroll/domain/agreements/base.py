@@ -19,7 +19,9 @@ class AgreementRules(Protocol):
         """True when the agreement's meal remedy replaces the state meal premium that day."""
         ...
 
-    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Draft]:
+    def meal_lines(
+        self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
+    ) -> list[Draft]:
         """The agreement's own meal penalties (only confirmed amounts; warn about the rest)."""
         ...
 
@@ -44,7 +46,9 @@ class NoAgreement:
     def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
         return False
 
-    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Draft]:
+    def meal_lines(
+        self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
+    ) -> list[Draft]:
         return []
 
     def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:

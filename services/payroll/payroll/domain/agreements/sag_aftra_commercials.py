@@ -8,6 +8,7 @@ schedule and unit, principal meal-penalty amounts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from fractions import Fraction
 
 from payroll.domain.context import Context
@@ -31,7 +32,9 @@ class SagAftraCommercials:
         entry = ctx.book.find(AGREEMENT, "meal_exemption", day.date)
         return entry is not None and entry.value == 1
 
-    def meal_lines(self, ctx: Context, day: TimecardDay, hourly: Fraction) -> list[Draft]:
+    def meal_lines(
+        self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
+    ) -> list[Draft]:
         exemption = ctx.book.get(AGREEMENT, "meal_exemption", day.date)
         due = ctx.book.get(AGREEMENT, "meal_due_hours", day.date)
         penalty = ctx.book.get(AGREEMENT, "principal_meal_penalty", day.date)
@@ -68,7 +71,7 @@ class SagAftraCommercials:
 
     def employer_contributions(self, ctx: Context, days: Sequence[DayResult]) -> int:
         """P&H on each day's gross at the rate in force that day; rounded once."""
-        total = Fraction(0)
+        gross_by_rate: dict[Decimal, int] = {}
         for day in days:
             entry = ctx.book.find(AGREEMENT, "pension_health_percent", day.date)
             if entry is None or entry.value is None:
@@ -87,7 +90,11 @@ class SagAftraCommercials:
                 entry.source,
             )
             gross = sum(line.cents for line in day.lines)
-            total += Fraction(gross, 100) * Fraction(entry.value) / 100
+            gross_by_rate[entry.value] = gross_by_rate.get(entry.value, 0) + gross
+        total = sum(
+            (Fraction(gross, 100) * Fraction(pct) / 100 for pct, gross in gross_by_rate.items()),
+            Fraction(0),
+        )
         return fraction_cents(total)
 
     def review_agent_fee(self, ctx: Context) -> None:

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from math import lcm
+from typing import NamedTuple
 
 from payroll.domain.agreements import AgreementRules
 from payroll.domain.context import Context
@@ -27,7 +29,7 @@ from payroll.domain.models import (
     TimecardDay,
     settle,
 )
-from payroll.domain.money import format_minutes, format_rate
+from payroll.domain.money import Pricer, format_minutes, format_rate
 from payroll.domain.rulebook import RuleBook, RuleValue
 
 MINUTES_PER_HOUR = 60
@@ -65,6 +67,10 @@ class Params:
     rt_max: int
     daily_max: int
     entries: dict[str, RuleValue]
+    rate_key: tuple[int, ...]
+    """What the exact rates depend on, as a cheap hashable key."""
+    labels: dict[str, str]
+    """Rule labels for lines and `rules_applied`, built once from the data."""
 
 
 _KEYS = (
@@ -120,17 +126,97 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
         rt_max=_minutes(e["reporting_time_max_hours"]),
         daily_max=_minutes(e["daily_max_hours"]),
         entries=e,
+        labels={
+            "overtime": f"{e['daily_overtime_after_hours'].scope} LC §510(a) daily, weekly and "
+            "7th-day overtime (no pyramiding)",
+            "straight": f"{e['daily_overtime_after_hours'].scope} LC §510(a) straight time",
+            "seventh_first": f"{e['seventh_day_double_time_after_hours'].citation} (first hours)",
+            "seventh_after": f"{e['seventh_day_double_time_after_hours'].citation} (after)",
+            "meals": f"{e['meal_max_work_period_hours'].citation}; "
+            f"{e['meal_premium_hours'].citation}",
+        },
+        rate_key=(
+            _minutes(e["day_rate_hours"]),
+            *num("overtime_multiplier").as_integer_ratio(),
+            *num("double_time_multiplier").as_integer_ratio(),
+        ),
     )
     book.derived[memo_key] = p
     return p
 
 
+ONE = Fraction(1)
+
+
 def _add(
-    lines: list[Draft], kind: str, minutes: int, rate: Fraction, rule: str, entry: RuleValue
+    lines: list[Draft],
+    kind: str,
+    minutes: int,
+    priced: tuple[Fraction, int],
+    rule: str,
+    entry: RuleValue,
 ) -> None:
-    """Append a worked-time line at `rate` (exact) when there are minutes to pay."""
+    """Append a line of `minutes` at an exact (rate, units per minute), if there are any."""
     if minutes > 0:
-        lines.append(Draft(kind, minutes, rate, rule, entry.source))
+        rate, per_minute = priced
+        lines.append(Draft(kind, minutes, rate, per_minute * minutes, rule, entry.source))
+
+
+class _MinimumWage(NamedTuple):
+    value: Fraction | None
+    applied: tuple[str, ...]
+    warnings: tuple[tuple[str, str, str], ...]
+
+
+def _minimum_wage(book: RuleBook, scope: str, on: date) -> _MinimumWage:
+    """The most protective minimum wage over a location and its parents, with its notices."""
+    best: Fraction | None = None
+    applied: list[str] = []
+    warnings: list[tuple[str, str, str]] = []
+    for level, entry in book.each_level(scope, "minimum_wage", on):
+        if entry is not None:
+            applied.append(f"{level} {entry.cite}")
+        value = entry.value if entry is not None else None
+        if entry is None or not entry.confirmed:
+            floor = book.latest_before(level, "minimum_wage", on)
+            what = "not in the rule data" if entry is None else "not confirmed"
+            if floor is not None and value is None:
+                value = floor.value
+                checked = f"checked against {value} (in force from {floor.effective_from})"
+            elif value is not None:
+                checked = f"checked against the unconfirmed {value}"
+            else:
+                checked = "the rate was not checked against it"
+            period = f"from {entry.effective_from}" if entry is not None else f"on {on}"
+            warnings.append(
+                (
+                    "unconfirmed_minimum_wage",
+                    f"{level} minimum wage {period} is {what}; {checked}",
+                    entry.source if entry is not None else "",
+                )
+            )
+        if value is not None and (best is None or Fraction(value) > best):
+            best = Fraction(value)
+    return _MinimumWage(best, tuple(applied), tuple(warnings))
+
+
+_CACHE_LIMIT = 100_000
+
+
+def _remember(book: RuleBook, key: tuple[object, ...], value: object) -> None:
+    """Cache a value derived from the book and a rate; bounded, as rates are unbounded input."""
+    if len(book.derived) > _CACHE_LIMIT:
+        book.derived.clear()
+    book.derived[key] = value
+
+
+class DayRates(NamedTuple):
+    """Exact rates for one regular rate: (rate, units per minute) at 1×, 1.5×, 2×."""
+
+    straight: tuple[Fraction, int]
+    overtime: tuple[Fraction, int]
+    double: tuple[Fraction, int]
+    denominator: int
 
 
 class California:
@@ -142,59 +228,66 @@ class California:
 
     def minimum_wage(self, ctx: Context, on: date) -> Fraction | None:
         """The highest minimum wage of the location and its parents on `on` (warns on gaps)."""
-        best: Fraction | None = None
-        for scope, entry in ctx.book.each_level(ctx.scope, "minimum_wage", on):
-            if entry is not None:
-                ctx.notices.applied(f"{scope} {entry.cite}")
-            value = entry.value if entry is not None else None
-            if entry is None or not entry.confirmed:
-                floor = ctx.book.latest_before(scope, "minimum_wage", on)
-                what = "not in the rule data" if entry is None else "not confirmed"
-                if floor is not None and value is None:
-                    value = floor.value
-                    checked = f"checked against {value} (in force from {floor.effective_from})"
-                elif value is not None:
-                    checked = f"checked against the unconfirmed {value}"
-                else:
-                    checked = "the rate was not checked against it"
-                period = f"from {entry.effective_from}" if entry is not None else f"on {on}"
-                ctx.notices.warn(
-                    "unconfirmed_minimum_wage",
-                    f"{scope} minimum wage {period} is {what}; {checked}",
-                    entry.source if entry is not None else "",
-                    on,
-                )
-            if value is not None and (best is None or Fraction(value) > best):
-                best = Fraction(value)
-        return best
+        key = ("california.minimum_wage", ctx.scope, on)
+        found: _MinimumWage | None = ctx.book.derived.get(key)
+        if found is None:
+            found = _minimum_wage(ctx.book, ctx.scope, on)
+            ctx.book.derived[key] = found
+        for rule in found.applied:
+            ctx.notices.applied(rule)
+        for code, message, source in found.warnings:
+            ctx.notices.warn(code, message, source, on)
+        return found.value
 
     def check_rate(self, ctx: Context) -> list[FieldError]:
         """A rate whose hourly equivalent is below the minimum wage on any day is invalid."""
-        errors: list[FieldError] = []
         rate = ctx.request.rate
         for on in sorted({d.date for d in ctx.request.days}):
             floor = self.minimum_wage(ctx, on)
-            hourly = self.regular_rate(ctx, on, warn=False)
-            if floor is not None and hourly < floor:
-                per_hour = (
-                    f"{rate.amount} per hour"
-                    if rate.unit == "hour"
-                    else f"day rate {rate.amount} = {format_rate(hourly)} per hour"
-                )
-                errors.append(
-                    FieldError(
-                        "rate.amount",
-                        f"{per_hour} is below the minimum wage of {format_rate(floor)} for "
-                        f"{ctx.scope} on {on.isoformat()}",
+            key = ("california.below_minimum", ctx.scope, on, rate)
+            message: str | None = ctx.book.derived.get(key, "")
+            if message == "":
+                hourly = self.regular_rate(ctx, on, warn=False)
+                message = None
+                if floor is not None and hourly < floor:
+                    per_hour = (
+                        f"{rate.amount} per hour"
+                        if rate.unit == "hour"
+                        else f"day rate {rate.amount} = {format_rate(hourly)} per hour"
                     )
-                )
-                break
-        return errors
+                    message = (
+                        f"{per_hour} is below the minimum wage of {format_rate(floor)} for "
+                        f"{ctx.scope} on {on.isoformat()}"
+                    )
+                _remember(ctx.book, key, message)
+            if message is not None:
+                return [FieldError("rate.amount", message)]
+        return []
+
+    def rates(self, ctx: Context, p: Params, on: date) -> DayRates:
+        """Exact rates at the regular rate in force on `on` (derived once per rate and rules)."""
+        rate = ctx.request.rate
+        if rate.unit == "day":
+            entry = p.entries["day_rate_hours"]
+            if not entry.confirmed:
+                ctx.notices.unconfirmed(entry, on, "the regular rate of a day rate")
+        key = ("california.rates", rate, p.rate_key)
+        found: DayRates | None = ctx.book.derived.get(key)
+        if found is None:
+            pricer = Pricer(
+                self.regular_rate(ctx, on, warn=False),
+                lcm(p.ot_mult.denominator, p.dt_mult.denominator),
+            )
+            found = DayRates(
+                pricer.rate(ONE), pricer.rate(p.ot_mult), pricer.rate(p.dt_mult), pricer.denominator
+            )
+            _remember(ctx.book, key, found)
+        return found
 
     def regular_rate(self, ctx: Context, on: date, *, warn: bool = True) -> Fraction:
         """Regular rate of pay: the hourly rate, or a day rate over the hours it pays for."""
         rate = ctx.request.rate
-        amount = Fraction(rate.amount)
+        amount = Fraction(*rate.amount.as_integer_ratio())
         if rate.unit == "hour":
             return amount
         p = params(ctx.book, ctx.scope, on)
@@ -220,7 +313,7 @@ class California:
         for day in days:
             p = params(ctx.book, ctx.scope, day.date)
             e = p.entries
-            hourly = self.regular_rate(ctx, day.date)
+            rates = self.rates(ctx, p, day.date)
             worked = day.minutes_worked
             position = (day.date - week_start).days
             lines: list[Draft] = []
@@ -231,9 +324,7 @@ class California:
                 and len(worked_positions) == p.workweek_days - 1
             )
             ot_entry, dt_entry = e["daily_overtime_after_hours"], e["daily_double_time_after_hours"]
-            notices.applied(
-                f"{ot_entry.scope} LC §510(a) daily, weekly and 7th-day overtime (no pyramiding)"
-            )
+            notices.applied(p.labels["overtime"])
             if seventh:
                 first = min(worked, p.seventh_dt)
                 s7 = e["seventh_day_double_time_after_hours"]
@@ -241,16 +332,16 @@ class California:
                     lines,
                     OVERTIME_1_5X,
                     first,
-                    hourly * p.ot_mult,
-                    f"{s7.citation} (first hours)",
+                    rates.overtime,
+                    p.labels["seventh_first"],
                     s7,
                 )
                 _add(
                     lines,
                     OVERTIME_2X,
                     worked - first,
-                    hourly * p.dt_mult,
-                    f"{s7.citation} (after)",
+                    rates.double,
+                    p.labels["seventh_after"],
                     s7,
                 )
             else:
@@ -266,20 +357,18 @@ class California:
                     lines,
                     REGULAR,
                     regular,
-                    hourly,
-                    f"{ot_entry.scope} LC §510(a) straight time",
+                    rates.straight,
+                    p.labels["straight"],
                     ot_entry,
                 )
-                _add(lines, OVERTIME_1_5X, weekly_ot, hourly * p.ot_mult, wk.citation, wk)
-                _add(
-                    lines, OVERTIME_1_5X, daily_ot, hourly * p.ot_mult, ot_entry.citation, ot_entry
-                )
-                _add(lines, OVERTIME_2X, double, hourly * p.dt_mult, dt_entry.citation, dt_entry)
+                _add(lines, OVERTIME_1_5X, weekly_ot, rates.overtime, wk.citation, wk)
+                _add(lines, OVERTIME_1_5X, daily_ot, rates.overtime, ot_entry.citation, ot_entry)
+                _add(lines, OVERTIME_2X, double, rates.double, dt_entry.citation, dt_entry)
             if worked > 0:
                 worked_positions.add(position)
 
-            self._meals(ctx, agreement, day, p, hourly, lines)
-            self._unworked_pay(ctx, day, p, hourly, lines)
+            self._meals(ctx, agreement, day, p, rates, lines)
+            self._unworked_pay(ctx, day, worked, p, rates, lines)
             if day.wrap - day.call > p.daily_max:
                 dm = e["daily_max_hours"]
                 notices.warn(
@@ -289,7 +378,7 @@ class California:
                     dm.source,
                     day.date,
                 )
-            result = DayResult(day.date, worked, settle(lines))
+            result = DayResult(day.date, worked, settle(lines, rates.denominator))
             agreement.review_day(ctx, day, result)
             results.append(result)
         return results
@@ -300,7 +389,7 @@ class California:
         agreement: AgreementRules,
         day: TimecardDay,
         p: Params,
-        hourly: Fraction,
+        rates: DayRates,
         lines: list[Draft],
     ) -> None:
         when = day.date.isoformat()
@@ -317,45 +406,46 @@ class California:
                     day.date,
                 )
         if agreement.replaces_meal_premium(ctx, day):
-            lines.extend(agreement.meal_lines(ctx, day, hourly))
+            lines.extend(agreement.meal_lines(ctx, day, rates.straight))
             return
-        period = p.entries["meal_max_work_period_hours"]
         premium = p.entries["meal_premium_hours"]
-        ctx.notices.applied(f"{period.citation}; {premium.citation}")
+        ctx.notices.applied(p.labels["meals"])
         violations = meal_violations(day, p.meal_period, p.meal_min)
         if not violations:
             return
         count = min(len(violations), p.meal_premiums_per_day)
         late = ", ".join(f"meal {v.ordinal} due {_clock(v.due)}" for v in violations)
-        lines.append(
-            Draft(
-                MEAL_PREMIUM,
-                p.meal_premium * count,
-                hourly,
-                f"{premium.citation} ({late}); {p.entries['meal_premiums_per_day'].citation}",
-                premium.source,
-            )
+        _add(
+            lines,
+            MEAL_PREMIUM,
+            p.meal_premium * count,
+            rates.straight,
+            f"{premium.citation} ({late}); {p.entries['meal_premiums_per_day'].citation}",
+            premium,
         )
 
     def _unworked_pay(
-        self, ctx: Context, day: TimecardDay, p: Params, hourly: Fraction, lines: list[Draft]
+        self,
+        ctx: Context,
+        day: TimecardDay,
+        worked: int,
+        p: Params,
+        rates: DayRates,
+        lines: list[Draft],
     ) -> None:
-        worked = day.minutes_worked
         guaranteed = 0
         if ctx.request.rate.unit == "day":
             entry = p.entries["day_rate_hours"]
             guaranteed = max(p.day_rate_minutes - worked, 0)
-            if guaranteed:
-                lines.append(
-                    Draft(
-                        GUARANTEE,
-                        guaranteed,
-                        hourly,
-                        f"{entry.scope} day-rate guarantee of {entry.value} straight-time hours "
-                        "(engine assumption, LC §510(a))",
-                        entry.source,
-                    )
-                )
+            _add(
+                lines,
+                GUARANTEE,
+                guaranteed,
+                rates.straight,
+                f"{entry.scope} day-rate guarantee of {entry.value} straight-time hours "
+                "(engine assumption, LC §510(a))",
+                entry,
+            )
         if day.scheduled_minutes is None:
             return
         frac = p.entries["reporting_time_fraction"]
@@ -375,15 +465,14 @@ class California:
         ):
             if not p.entries[key].confirmed:
                 ctx.notices.unconfirmed(p.entries[key], day.date, "reporting-time pay")
-        lines.append(
-            Draft(
-                REPORTING_TIME,
-                owed,
-                hourly,
-                f"{frac.citation} (scheduled {format_minutes(day.scheduled_minutes)} h, "
-                f"worked {format_minutes(worked)} h)",
-                frac.source,
-            )
+        _add(
+            lines,
+            REPORTING_TIME,
+            owed,
+            rates.straight,
+            f"{frac.citation} (scheduled {format_minutes(day.scheduled_minutes)} h, "
+            f"worked {format_minutes(worked)} h)",
+            frac,
         )
 
     # -- minors (LC §1308.7, 8 CCR §11760) -----------------------------------------------------
