@@ -99,14 +99,12 @@ def test_spans_from_setup_telemetry_reach_the_sink_file(sink: tuple[str, Path]) 
 
 def test_sink_accepts_otlp_json(sink: tuple[str, Path]) -> None:
     url, out = sink
+    service = {"key": "service.name", "value": {"stringValue": "slate-gateway"}}
+    status_attr = {"key": "http.status", "value": {"intValue": "200"}}
     body = {
         "resourceSpans": [
             {
-                "resource": {
-                    "attributes": [
-                        {"key": "service.name", "value": {"stringValue": "slate-gateway"}}
-                    ]
-                },
+                "resource": {"attributes": [service]},
                 "scopeSpans": [
                     {
                         "scope": {"name": "hive"},
@@ -118,9 +116,7 @@ def test_sink_accepts_otlp_json(sink: tuple[str, Path]) -> None:
                                 "kind": 2,
                                 "startTimeUnixNano": "1700000000000000000",
                                 "endTimeUnixNano": "1700000000100000000",
-                                "attributes": [
-                                    {"key": "http.status", "value": {"intValue": "200"}}
-                                ],
+                                "attributes": [status_attr],
                             }
                         ],
                     }
