@@ -56,8 +56,12 @@ def generate(out: Path) -> None:
 
 def same_tree(a: Path, b: Path) -> list[str]:
     diffs: list[str] = []
-    files_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    files_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    files_a = {
+        p.relative_to(a) for p in a.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
+    files_b = {
+        p.relative_to(b) for p in b.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    }
     diffs += [f"missing: {p}" for p in sorted(files_a - files_b)]
     diffs += [f"extra: {p}" for p in sorted(files_b - files_a)]
     diffs += [
@@ -79,7 +83,9 @@ def main() -> int:
         generate(Path(tmp))
         diffs = same_tree(Path(tmp) / "slate", OUT_DIR / "slate")
     if diffs:
-        print("generated proto code is stale; run `make proto`:", *diffs, sep="\n  ", file=sys.stderr)
+        print(
+            "generated proto code is stale; run `make proto`:", *diffs, sep="\n  ", file=sys.stderr
+        )
         return 1
     return 0
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+GRPC_DEFAULTS = (("casting", 50051), ("payroll", 50052), ("scheduling", 50053), ("legal", 50054))
+
 
 class SettingsError(ValueError):
     """A setting is missing or invalid; the message names the variable."""
@@ -83,7 +85,7 @@ class Settings:
         grpc_port: int,
         environ: Mapping[str, str] | None = None,
     ) -> Settings:
-        """Read `SLATE_*` variables (and OTEL_EXPORTER_OTLP_ENDPOINT); refuse dev defaults in prod."""
+        """Read `SLATE_*` variables and OTEL_EXPORTER_OTLP_ENDPOINT; refuse dev defaults in prod."""
         env = dict(os.environ if environ is None else environ)
         mode = env.get("SLATE_ENV", "dev")
         if mode not in ("dev", "test", "prod"):
@@ -103,9 +105,10 @@ class Settings:
 
         targets = {
             peer: env.get(f"SLATE_{peer.upper()}_GRPC", f"127.0.0.1:{p}")
-            for peer, p in (("casting", 50051), ("payroll", 50052), ("scheduling", 50053), ("legal", 50054))
+            for peer, p in GRPC_DEFAULTS
         }
         pii = env.get("SLATE_PII_KEYS", "")
+        key_dir = env.get("SLATE_DEV_KEY_DIR")
         jwks = env.get("SLATE_JWT_JWKS_URL") or None
         if mode == "prod":
             if not pii:
@@ -125,7 +128,7 @@ class Settings:
             jwt_issuer=env.get("SLATE_JWT_ISSUER", cls.jwt_issuer),
             jwt_audience=env.get("SLATE_JWT_AUDIENCE", cls.jwt_audience),
             jwt_jwks_url=jwks,
-            dev_key_dir=Path(env["SLATE_DEV_KEY_DIR"]) if env.get("SLATE_DEV_KEY_DIR") else project_root() / ".local" / "dev",
+            dev_key_dir=Path(key_dir) if key_dir else project_root() / ".local" / "dev",
             pii_keys=Secret(pii),
             pii_active_kid=env.get("SLATE_PII_ACTIVE_KID", cls.pii_active_kid),
             grpc_targets=targets,

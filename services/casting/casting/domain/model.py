@@ -135,7 +135,9 @@ def validate_role(
     )
 
 
-def validate_talent(name: str, email: str, date_of_birth: str, union: str, today: date) -> TalentDraft:
+def validate_talent(
+    name: str, email: str, date_of_birth: str, union: str, today: date
+) -> TalentDraft:
     """Talent need a name, a plausible email, a birth date in the past, and a known union."""
     problems: list[Problem] = []
     clean_name = name.strip()

@@ -16,14 +16,22 @@ def fields(exc: pytest.ExceptionInfo[model.Invalid]) -> set[str]:
 
 
 def test_valid_role_normalises_amount_and_sorts_unique_dates() -> None:
-    draft = model.validate_role("Lead", "1200", "USD", "DAY", ["2026-03-03", "2026-03-02", "2026-03-03"])
+    draft = model.validate_role(
+        "Lead", "1200", "USD", "DAY", ["2026-03-03", "2026-03-02", "2026-03-03"]
+    )
     assert draft.rate.amount == Decimal("1200.00")
     assert draft.work_dates == (date(2026, 3, 2), date(2026, 3, 3))
 
 
 @pytest.mark.parametrize(
     ("amount", "field"),
-    [("-5.00", "rate.amount"), ("0", "rate.amount"), ("abc", "rate.amount"), ("1.005", "rate.amount"), ("NaN", "rate.amount")],
+    [
+        ("-5.00", "rate.amount"),
+        ("0", "rate.amount"),
+        ("abc", "rate.amount"),
+        ("1.005", "rate.amount"),
+        ("NaN", "rate.amount"),
+    ],
 )
 def test_role_rate_must_be_a_positive_decimal_with_cents(amount: str, field: str) -> None:
     with pytest.raises(model.Invalid) as exc:
@@ -67,7 +75,10 @@ def test_minor_on_any_work_date_makes_the_booking_a_minors_booking() -> None:
     assert not model.is_minor_during(dob, [date(2026, 3, 3)])
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2026, 1, 1)), st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)))
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2026, 1, 1)),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
+)
 def test_age_is_never_negative_after_birth_and_grows_with_time(dob: date, on: date) -> None:
     if on < dob:
         return

@@ -22,4 +22,7 @@ def agreement_for(union: str) -> str:
 
 def cancel_on_release(status: str, has_timecards: bool) -> bool:
     """A released booking cancels its engagement unless work was already recorded against it."""
-    return status in (EngagementStatus.PENDING_ONBOARDING, EngagementStatus.ACTIVE) and not has_timecards
+    return (
+        status in (EngagementStatus.PENDING_ONBOARDING, EngagementStatus.ACTIVE)
+        and not has_timecards
+    )

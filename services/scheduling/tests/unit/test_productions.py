@@ -59,5 +59,6 @@ def test_another_orgs_booking_blocks_without_revealing_it() -> None:
         calendar=[entry("b9", "org2", "BOOKED", "2026-03-02")],
     )
     assert conflict.blocking
-    assert conflict.booking_id == "" and conflict.production_id == ""
+    assert conflict.booking_id == ""
+    assert conflict.production_id == ""
     assert conflict.reason == "booked elsewhere"

@@ -1,0 +1,175 @@
+"""GraphQL plumbing every subgraph shares: request context, authentication, user errors, paging.
+
+Types defined here appear in several subgraphs, so they are `@shareable` for federation v2.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
+from strawberry.extensions import SchemaExtension
+from strawberry.types import Info
+
+from slate.auth import Principal
+from slate.errors import UserError as DomainUserError
+from slate.errors import ValidationErrors
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@strawberry.federation.type(shareable=True, description="A problem with the input, by field.")
+class UserError:
+    field: str | None
+    message: str
+    code: str
+
+
+@strawberry.federation.type(shareable=True)
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.federation.type(shareable=True, description="Money as a decimal string.")
+class Money:
+    amount: str
+    currency: str
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@dataclass
+class GraphQLContext:
+    """Per-request context: who is asking, the raw token to forward, per-request loaders."""
+
+    principal: Principal | None
+    authorization: str | None
+    auth_error: str | None
+    services: Any
+    trace_id: str | None = None
+    loaders: dict[str, Any] = field(default_factory=dict)
+    # Set by strawberry from a WebSocket's connection_init payload (graphql-transport-ws).
+    connection_params: dict[str, Any] | None = None
+
+    def loader(self, name: str, factory: Any) -> Any:
+        """One DataLoader per name per request, created on first use."""
+        if name not in self.loaders:
+            self.loaders[name] = factory()
+        return self.loaders[name]
+
+
+def graphql_error(message: str, code: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": code})
+
+
+def authorize(info: Info[GraphQLContext, Any], *roles: str) -> Principal:
+    """The caller's principal; UNAUTHENTICATED without a token, FORBIDDEN without one of roles."""
+    context = info.context
+    principal = context.principal
+    if principal is None:
+        raise graphql_error(context.auth_error or "a bearer token is required", "UNAUTHENTICATED")
+    if roles and not principal.has_any(*roles):
+        raise graphql_error(
+            f"{info.field_name}: requires one of the roles {', '.join(sorted(roles))}",
+            "FORBIDDEN",
+        )
+    return principal
+
+
+class AuthenticationRequired(SchemaExtension):
+    """Refuse every operation (including _service and _entities) that carries no valid token."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, GraphQLContext) and context.principal is None:
+            raise graphql_error(
+                context.auth_error or "a bearer token is required", "UNAUTHENTICATED"
+            )
+        yield
+
+
+def encode_cursor(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode()
+
+
+def decode_cursor(cursor: str | None, field_name: str = "after") -> str | None:
+    """Decode an opaque cursor; a malformed one is a user error naming the argument."""
+    if cursor is None:
+        return None
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise graphql_error(f"{field_name}: not a valid cursor", "INVALID") from None
+
+
+def clamp_first(first: int | None, default: int = 50, maximum: int = 200) -> int:
+    """Page size bounds: at least 1, at most `maximum`."""
+    if first is None:
+        return default
+    if first < 1 or first > maximum:
+        raise graphql_error(f"first: must be between 1 and {maximum}", "INVALID")
+    return first
+
+
+def user_errors(errors: Sequence[Mapping[str, str | None]] | Sequence[Any]) -> list[UserError]:
+    """Turn domain or kernel errors (with field, message, code) into GraphQL UserErrors."""
+    out: list[UserError] = []
+    for err in errors:
+        if isinstance(err, Mapping):
+            out.append(
+                UserError(
+                    field=err.get("field"), message=str(err["message"]), code=str(err["code"])
+                )
+            )
+        else:
+            out.append(
+                UserError(field=getattr(err, "field", None), message=err.message, code=err.code)
+            )
+    return out
+
+
+async def attempt(work: Awaitable[R]) -> tuple[R | None, list[UserError]]:
+    """Run a use case; its user errors become the payload's `userErrors`, anything else raises."""
+    try:
+        return await work, []
+    except ValidationErrors as exc:
+        return None, user_errors(exc.errors)
+    except DomainUserError as exc:
+        return None, user_errors([exc])
+
+
+def batch_loader(
+    load: Callable[[list[str]], Awaitable[Mapping[str, T]]],
+) -> DataLoader[str, T | None]:
+    """A DataLoader for objects by id: one round trip per batch; missing ids load as None."""
+
+    async def load_fn(keys: list[str]) -> list[T | None]:
+        found = await load(keys)
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load_fn)
+
+
+def group_loader(
+    load: Callable[[list[str]], Awaitable[Sequence[Mapping[str, Any]]]], by: str
+) -> DataLoader[str, list[Mapping[str, Any]]]:
+    """A DataLoader for the children of many parents at once, grouped by the parent field `by`."""
+
+    async def load_fn(keys: list[str]) -> list[list[Mapping[str, Any]]]:
+        groups: dict[str, list[Mapping[str, Any]]] = {k: [] for k in keys}
+        for doc in await load(keys):
+            groups.setdefault(doc[by], []).append(doc)
+        return [groups[k] for k in keys]
+
+    return DataLoader(load_fn=load_fn)

@@ -1,0 +1,3 @@
+from casting.app import main
+
+main()

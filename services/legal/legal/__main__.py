@@ -1,0 +1,3 @@
+from legal.app import main
+
+main()

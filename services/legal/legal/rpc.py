@@ -1,0 +1,48 @@
+"""Legal's gRPC servicer: Compliance/CheckBooking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import grpc
+from slate.grpc import current_principal
+from slate_proto.slate.legal.v1 import compliance_pb2, compliance_pb2_grpc
+
+from legal.usecases import Legal
+
+SERVICE_NAMES = ("slate.legal.v1.Compliance",)
+
+
+class ComplianceServicer(compliance_pb2_grpc.ComplianceServicer):
+    def __init__(self, legal: Legal) -> None:
+        self._legal = legal
+
+    async def CheckBooking(
+        self, request: compliance_pb2.CheckBookingRequest, context: grpc.aio.ServicerContext
+    ) -> compliance_pb2.CheckBookingResponse:
+        principal = current_principal()
+        if principal is None:
+            await context.abort(grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required")
+        elif principal.org != request.org_id:
+            await context.abort(grpc.StatusCode.PERMISSION_DENIED, "org_id: not the caller's org")
+        issues = await self._legal.check_booking(
+            org_id=request.org_id,
+            talent_id=request.talent_id,
+            is_minor=request.is_minor,
+            union=request.union,
+            work_dates=list(request.work_dates),
+        )
+        return compliance_pb2.CheckBookingResponse(
+            allowed=not any(i.blocking for i in issues),
+            issues=[
+                compliance_pb2.ComplianceIssue(code=i.code, message=i.message, blocking=i.blocking)
+                for i in issues
+            ],
+        )
+
+
+def register(legal: Legal) -> Callable[[grpc.aio.Server], None]:
+    def add(server: grpc.aio.Server) -> None:
+        compliance_pb2_grpc.add_ComplianceServicer_to_server(ComplianceServicer(legal), server)
+
+    return add

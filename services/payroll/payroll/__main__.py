@@ -1,0 +1,3 @@
+from payroll.app import main
+
+main()

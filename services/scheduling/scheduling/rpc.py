@@ -1,0 +1,95 @@
+"""Scheduling's gRPC servicers: Availability/CheckConflicts and Productions/GetProduction."""
+
+from __future__ import annotations
+
+import grpc
+from slate.grpc import current_principal
+from slate_proto.slate.scheduling.v1 import (
+    availability_pb2,
+    availability_pb2_grpc,
+    productions_pb2,
+    productions_pb2_grpc,
+)
+
+from scheduling.usecases import Scheduling
+
+
+async def _authorize_org(context: grpc.aio.ServicerContext, org_id: str) -> None:
+    """The caller's token must belong to the organisation it asks about."""
+    principal = current_principal()
+    if principal is None:
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required")
+    elif principal.org != org_id:
+        await context.abort(grpc.StatusCode.PERMISSION_DENIED, "org_id: not the caller's org")
+
+
+class AvailabilityServicer(availability_pb2_grpc.AvailabilityServicer):
+    def __init__(self, scheduling: Scheduling) -> None:
+        self._scheduling = scheduling
+
+    async def CheckConflicts(
+        self,
+        request: availability_pb2.CheckConflictsRequest,
+        context: grpc.aio.ServicerContext,
+    ) -> availability_pb2.CheckConflictsResponse:
+        await _authorize_org(context, request.org_id)
+        conflicts = await self._scheduling.check_conflicts(
+            org_id=request.org_id,
+            talent_id=request.talent_id,
+            booking_id=request.booking_id,
+            dates=list(request.dates),
+        )
+        return availability_pb2.CheckConflictsResponse(
+            conflicts=[
+                availability_pb2.Conflict(
+                    date=c.date,
+                    reason=c.reason,
+                    booking_id=c.booking_id,
+                    production_id=c.production_id,
+                    blocking=c.blocking,
+                )
+                for c in conflicts
+            ]
+        )
+
+
+class ProductionsServicer(productions_pb2_grpc.ProductionsServicer):
+    def __init__(self, scheduling: Scheduling) -> None:
+        self._scheduling = scheduling
+
+    async def GetProduction(
+        self,
+        request: productions_pb2.GetProductionRequest,
+        context: grpc.aio.ServicerContext,
+    ) -> productions_pb2.GetProductionResponse:
+        await _authorize_org(context, request.org_id)
+        doc = await self._scheduling.production_info(request.org_id, request.production_id)
+        if doc is None:
+            return productions_pb2.GetProductionResponse(found=False)
+        return productions_pb2.GetProductionResponse(
+            found=True,
+            production=productions_pb2.ProductionInfo(
+                production_id=doc["_id"],
+                org_id=doc["org_id"],
+                title=doc["title"],
+                client=doc["client"],
+                kind=doc["kind"],
+                timezone=doc["timezone"],
+                stage=doc["stage"],
+            ),
+        )
+
+
+def register(scheduling: Scheduling):  # type: ignore[no-untyped-def]
+    def add(server: grpc.aio.Server) -> None:
+        availability_pb2_grpc.add_AvailabilityServicer_to_server(
+            AvailabilityServicer(scheduling), server
+        )
+        productions_pb2_grpc.add_ProductionsServicer_to_server(
+            ProductionsServicer(scheduling), server
+        )
+
+    return add
+
+
+SERVICE_NAMES = ("slate.scheduling.v1.Availability", "slate.scheduling.v1.Productions")

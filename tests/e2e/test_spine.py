@@ -1,0 +1,159 @@
+"""The spine through the gateway: production → role → talent → hold → confirm, across 4 services."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from .conftest import (
+    CONFIRM,
+    CREATE_ROLE,
+    REGISTER_TALENT,
+    SPINE_QUERY,
+    Gateway,
+    ok,
+    spine_booking,
+    token,
+)
+
+pytestmark = pytest.mark.e2e
+
+
+def first_booking(body: dict[str, Any]) -> dict[str, Any]:
+    assert "errors" not in body, body
+    [role] = body["data"]["production"]["roles"]
+    [booking] = role["bookings"]
+    result: dict[str, Any] = booking
+    return result
+
+
+async def test_confirmed_booking_gets_engagement_and_contract_within_a_second(
+    gateway: Gateway, producer: str
+) -> None:
+    ids = await spine_booking(gateway, producer)
+    confirmed = ok(
+        await gateway(CONFIRM, {"bookingId": ids["booking"]}, token=producer), "confirmBooking"
+    )
+    assert confirmed["booking"]["status"] == "BOOKED"
+    started = time.monotonic()
+    while True:
+        booking = first_booking(
+            await gateway(SPINE_QUERY, {"id": ids["production"]}, token=producer)
+        )
+        if booking["engagement"] and booking["contract"]:
+            break
+        assert time.monotonic() - started < 5, f"engagement/contract still missing: {booking}"
+        await asyncio.sleep(0.05)
+    elapsed = time.monotonic() - started
+    assert booking["status"] == "BOOKED"
+    assert booking["talent"] == {"name": "Rosa Díaz"}
+    assert booking["engagement"] == {"status": "PENDING_ONBOARDING"}
+    assert booking["contract"] == {"status": "DRAFT"}
+    assert elapsed < 1.0, f"took {elapsed:.2f}s for payroll and legal to react"
+
+
+async def test_concurrent_confirmations_exactly_one_wins(gateway: Gateway, producer: str) -> None:
+    ids = await spine_booking(gateway, producer)
+    bodies = await asyncio.gather(
+        *(gateway(CONFIRM, {"bookingId": ids["booking"]}, token=producer) for _ in range(2))
+    )
+    payloads = [b["data"]["confirmBooking"] for b in bodies]
+    winners = [p for p in payloads if p["booking"] and not p["userErrors"]]
+    losers = [p for p in payloads if p["userErrors"]]
+    assert len(winners) == 1, payloads
+    assert len(losers) == 1, payloads
+    assert winners[0]["booking"]["status"] == "BOOKED"
+    assert losers[0]["userErrors"][0]["code"] == "CONFLICT"
+    assert losers[0]["userErrors"][0]["field"] == "bookingId"
+
+
+async def test_without_a_token_nothing_is_returned(gateway: Gateway, producer: str) -> None:
+    ids = await spine_booking(gateway, producer)
+    body = await gateway(SPINE_QUERY, {"id": ids["production"]})
+    assert body.get("data") in (None, {"production": None}), body
+    assert any(
+        (e.get("extensions") or {}).get("code") == "UNAUTHENTICATED" or "token" in e["message"]
+        for e in body["errors"]
+    ), body
+
+
+async def test_another_organisation_sees_nothing(gateway: Gateway, producer: str) -> None:
+    ids = await spine_booking(gateway, producer)
+    intruder = token("org_intruder", "producer", "casting", "accounting", "legal")
+    body = await gateway(SPINE_QUERY, {"id": ids["production"]}, token=intruder)
+    assert body["data"]["production"] is None, body
+    booking = await gateway(
+        "query($id: ID!) { booking(id: $id) { id status } }", {"id": ids["booking"]}, token=intruder
+    )
+    assert booking["data"]["booking"] is None, booking
+    # Their own write against the first organisation's production is refused, naming the field.
+    role = await gateway(
+        CREATE_ROLE,
+        {"productionId": ids["production"], "amount": "10.00", "dates": ["2027-01-04"]},
+        token=intruder,
+    )
+    assert role["data"]["createRole"]["role"] is None
+    assert role["data"]["createRole"]["userErrors"][0]["field"] == "productionId"
+
+
+@pytest.mark.parametrize(
+    ("amount", "production", "field"),
+    [
+        ("-100.00", None, "rate.amount"),
+        ("twelve hundred", None, "rate.amount"),
+        ("1200.00", "prd_does_not_exist", "productionId"),
+    ],
+)
+async def test_bad_role_input_names_the_field_and_writes_nothing(
+    gateway: Gateway, producer: str, amount: str, production: str | None, field: str
+) -> None:
+    ids = await spine_booking(gateway, producer)
+    body = await gateway(
+        CREATE_ROLE,
+        {
+            "productionId": production or ids["production"],
+            "amount": amount,
+            "dates": ["2027-01-04"],
+        },
+        token=producer,
+    )
+    payload = body["data"]["createRole"]
+    assert payload["role"] is None
+    assert [e["field"] for e in payload["userErrors"]] == [field]
+    after = await gateway(SPINE_QUERY, {"id": ids["production"]}, token=producer)
+    assert len(after["data"]["production"]["roles"]) == 1
+
+
+async def test_birth_date_in_the_future_is_refused(gateway: Gateway, producer: str) -> None:
+    body = await gateway(
+        REGISTER_TALENT, {"name": "Future Kid", "dob": "2099-01-01"}, token=producer
+    )
+    payload = body["data"]["registerTalent"]
+    assert payload["talent"] is None
+    assert [e["field"] for e in payload["userErrors"]] == ["dateOfBirth"]
+
+
+async def test_minor_without_work_permit_cannot_be_booked_until_legal_records_one(
+    gateway: Gateway, producer: str, org: str
+) -> None:
+    ids = await spine_booking(gateway, producer, dob="2014-06-01")
+    refused = (await gateway(CONFIRM, {"bookingId": ids["booking"]}, token=producer))["data"][
+        "confirmBooking"
+    ]
+    assert refused["booking"] is None
+    assert "MINOR_WORK_PERMIT_MISSING" in refused["userErrors"][0]["message"]
+    legal = token(org, "legal")
+    permit = await gateway(
+        """mutation($t: ID!) { recordWorkPermit(input: {talentId: $t, number: "EWP-123",
+           expiresOn: "2027-06-01"}) { workPermit { id } userErrors { field message code } } }""",
+        {"t": ids["talent"]},
+        token=legal,
+    )
+    ok(permit, "recordWorkPermit")
+    confirmed = ok(
+        await gateway(CONFIRM, {"bookingId": ids["booking"]}, token=producer), "confirmBooking"
+    )
+    assert confirmed["booking"]["status"] == "BOOKED"
