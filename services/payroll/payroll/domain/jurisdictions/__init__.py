@@ -50,7 +50,8 @@ _MODULES: dict[str, StateRules] = {"california": California()}
 
 def state_rules(book: RuleBook, location: str) -> StateRules:
     """The rule module of the state a location belongs to."""
-    for src in book.chain(location):
-        if src.module is not None:
-            return _MODULES[src.module]
-    raise KeyError(location)
+    found: StateRules | None = book.derived.get(("state_rules", location))
+    if found is None:
+        module = next(src.module for src in book.chain(location) if src.module is not None)
+        found = book.derived[("state_rules", location)] = _MODULES[module]
+    return found

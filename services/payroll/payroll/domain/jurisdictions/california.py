@@ -6,9 +6,10 @@ only the shape of each rule.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from math import lcm
 from typing import NamedTuple
@@ -210,6 +211,21 @@ def _remember(book: RuleBook, key: tuple[object, ...], value: object) -> None:
     book.derived[key] = value
 
 
+def _minimum_wage_bounds(book: RuleBook, scope: str) -> tuple[date, ...]:
+    """Dates on which the minimum wage of a location (or a parent) can change, sorted."""
+    key = ("california.minimum_wage_bounds", scope)
+    found: tuple[date, ...] | None = book.derived.get(key)
+    if found is None:
+        edges: set[date] = set()
+        for src in book.chain(scope):
+            for entry in src.entries("minimum_wage"):
+                edges.add(entry.effective_from)
+                if entry.effective_to is not None:
+                    edges.add(entry.effective_to + timedelta(days=1))
+        found = book.derived[key] = tuple(sorted(edges))
+    return found
+
+
 class DayRates(NamedTuple):
     """Exact rates for one regular rate: (rate, units per minute) at 1×, 1.5×, 2×."""
 
@@ -242,9 +258,13 @@ class California:
     def check_rate(self, ctx: Context) -> list[FieldError]:
         """A rate whose hourly equivalent is below the minimum wage on any day is invalid."""
         rate = ctx.request.rate
-        for on in sorted({d.date for d in ctx.request.days}):
+        bounds = _minimum_wage_bounds(ctx.book, ctx.scope)
+        periods: dict[int, date] = {}  # minimum-wage period -> first day worked in it
+        for day in ctx.request.days:
+            periods.setdefault(bisect_right(bounds, day.date), day.date)
+        for period, on in periods.items():
             floor = self.minimum_wage(ctx, on)
-            key = ("california.below_minimum", ctx.scope, on, rate)
+            key = ("california.below_minimum", ctx.scope, period, rate.unit, rate.amount)
             message: str | None = ctx.book.derived.get(key, "")
             if message == "":
                 hourly = self.regular_rate(ctx, on, warn=False)
@@ -266,13 +286,16 @@ class California:
 
     def rates(self, ctx: Context, p: Params, on: date) -> DayRates:
         """Exact rates at the regular rate in force on `on` (derived once per rate and rules)."""
+        found: DayRates | None = ctx.memo.get(p.rate_key)
+        if found is not None:
+            return found
         rate = ctx.request.rate
         if rate.unit == "day":
             entry = p.entries["day_rate_hours"]
             if not entry.confirmed:
                 ctx.notices.unconfirmed(entry, on, "the regular rate of a day rate")
-        key = ("california.rates", rate, p.rate_key)
-        found: DayRates | None = ctx.book.derived.get(key)
+        key = ("california.rates", rate.unit, rate.amount, p.rate_key)
+        found = ctx.book.derived.get(key)
         if found is None:
             pricer = Pricer(
                 self.regular_rate(ctx, on, warn=False),
@@ -282,6 +305,7 @@ class California:
                 pricer.rate(ONE), pricer.rate(p.ot_mult), pricer.rate(p.dt_mult), pricer.denominator
             )
             _remember(ctx.book, key, found)
+        ctx.memo[p.rate_key] = found
         return found
 
     def regular_rate(self, ctx: Context, on: date, *, warn: bool = True) -> Fraction:
