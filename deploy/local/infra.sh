@@ -92,7 +92,7 @@ launch() {  # launch NAME LOG CMD...
   local name="$1" log="$2"; shift 2
   printf '\n===== %s start %s =====\n' "$name" "$(date -Is)" >>"$log"
   # 9>&- : the daemon must not inherit (and hold forever) infra.sh's lock.
-  SLATE_INFRA="slate-local-$name" setsid nohup "$@" >>"$log" 2>&1 </dev/null 9>&- &
+  SLATE_INFRA="slate-local-$name" setsid nohup "$@" >>"$log" 2>&1 </dev/null 8>&- 9>&- &
   echo $! >"$RUN/$name.pid"
 }
 
@@ -292,7 +292,7 @@ install_jaeger() {
 start_jaeger() {
   need_venv
   precheck_start jaeger jaeger "$JAEGER_ADDR" 4317 4318 && return 0
-  install_jaeger
+  [[ -x "$JAEGER_BIN" ]] || die "$JAEGER_BIN is missing (the build runs before the lock; see above)"
   say "jaeger: starting (UI/query $JAEGER_ADDR, OTLP 127.0.0.1:4317 grpc / 4318 http; log $LOGS/jaeger.log)"
   launch jaeger "$LOGS/jaeger.log" "$JAEGER_BIN" --config "file:$HERE/jaeger/config.yaml"
   wait_ready jaeger jaeger "$JAEGER_ADDR" "$LOGS/jaeger.log"
@@ -305,6 +305,15 @@ usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 cmd="${1:-}"; [[ -n "$cmd" ]] || usage; shift || true
 components=("$@")
 
+# Jaeger's build takes minutes: do it before the shared lock, under a lock of its own, so that
+# `infra.sh start` of Kafka/FerretDB by others is not kept waiting meanwhile.
+if [[ "$cmd" =~ ^(install|start|up|restart)$ && " ${components[*]} " == *" jaeger "* ]]; then
+  exec 8>"$RUN/jaeger-build.lock"
+  flock 8
+  install_jaeger
+  exec 8>&-
+fi
+
 # One infra.sh at a time per checkout (several engineers share it).
 exec 9>"$RUN/infra.lock"
 if ! flock -n 9; then
@@ -315,12 +324,27 @@ fi
 case "$cmd" in
   install)
     [[ ${#components[@]} -gt 0 ]] || components=(kafka ferretdb gateway)
+    # The FerretDB build is CPU-bound, mvn and npm mostly wait on the network: overlap them.
+    fdb_pid=""
+    if [[ ${#components[@]} -gt 1 && " ${components[*]} " == *" ferretdb "* ]]; then
+      install_ferretdb >"$LOGS/ferretdb-install.log" 2>&1 &
+      fdb_pid=$!
+      rest=()
+      for c in "${components[@]}"; do [[ "$c" == ferretdb ]] || rest+=("$c"); done
+      components=("${rest[@]}")
+    fi
     for c in "${components[@]}"; do
       case "$c" in
-        kafka|ferretdb|gateway|jaeger) "install_$c" ;;
+        kafka|ferretdb|gateway) "install_$c" ;;
+        jaeger) ;;  # built above, outside the shared lock
         *) die "unknown component '$c' (kafka ferretdb gateway jaeger)" ;;
       esac
-    done ;;
+    done
+    if [[ -n "$fdb_pid" ]]; then
+      rc=0; wait "$fdb_pid" || rc=$?
+      cat "$LOGS/ferretdb-install.log"
+      [[ $rc -eq 0 ]] || die "FerretDB install failed (log above, also in $LOGS/ferretdb-install.log)"
+    fi ;;
   start|up)
     [[ ${#components[@]} -gt 0 ]] || components=(kafka ferretdb)
     for c in "${components[@]}"; do

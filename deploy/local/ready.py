@@ -66,8 +66,9 @@ def mongo_once(addr: str) -> str:
     )
     try:
         client.admin.command("ping")
+        hello = client.admin.command("hello")
         info = client.admin.command("buildInfo")
-        return f"version={info.get('version')} ferretdb={info.get('ferretdb', {}).get('version', '?')}"
+        return f"mongodb protocol, version {info.get('version')}, wire {hello.get('maxWireVersion')}"
     finally:
         client.close()
 
