@@ -8,13 +8,16 @@ schedule and unit, principal meal-penalty amounts.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from payroll.domain.context import Context
 from payroll.domain.meals import meal_violations
 from payroll.domain.models import DayResult, Draft, TimecardDay
 from payroll.domain.money import format_minutes, fraction_cents
+from payroll.domain.rulebook import RuleValue
 
 AGREEMENT = "sag-aftra-commercials"
 MINUTES_PER_HOUR = 60
@@ -25,26 +28,59 @@ def _clock(minutes: int) -> str:
     return f"{h:02d}:{m:02d}"
 
 
+class _Terms(NamedTuple):
+    """The agreement's terms in force on one date, with the state values they refer to."""
+
+    exemption: RuleValue | None
+    due_minutes: int
+    min_meal_minutes: int
+    penalty: RuleValue
+    overtime: RuleValue
+    overtime_after_minutes: int
+
+
+def _terms(ctx: Context, on: date) -> _Terms:
+    key = ("sag_aftra_commercials.terms", ctx.scope, on)
+    found: _Terms | None = ctx.book.derived.get(key)
+    if found is None:
+        book = ctx.book
+        due = book.get(AGREEMENT, "meal_due_hours", on)
+        min_meal = book.get(ctx.scope, "meal_min_minutes", on)
+        threshold = book.get(ctx.scope, "daily_overtime_after_hours", on)
+        assert due.value is not None
+        assert min_meal.value is not None
+        assert threshold.value is not None
+        exemption = book.find(AGREEMENT, "meal_exemption", on)
+        found = _Terms(
+            exemption=exemption if exemption is not None and exemption.value == 1 else None,
+            due_minutes=int(due.value * MINUTES_PER_HOUR),
+            min_meal_minutes=int(min_meal.value),
+            penalty=book.get(AGREEMENT, "principal_meal_penalty", on),
+            overtime=book.get(AGREEMENT, "principal_overtime", on),
+            overtime_after_minutes=int(threshold.value * MINUTES_PER_HOUR),
+        )
+        book.derived[key] = found
+    return found
+
+
 class SagAftraCommercials:
     id = AGREEMENT
 
     def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
-        entry = ctx.book.find(AGREEMENT, "meal_exemption", day.date)
-        return entry is not None and entry.value == 1
+        return _terms(ctx, day.date).exemption is not None
 
     def meal_lines(
         self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
     ) -> list[Draft]:
-        exemption = ctx.book.get(AGREEMENT, "meal_exemption", day.date)
-        due = ctx.book.get(AGREEMENT, "meal_due_hours", day.date)
-        penalty = ctx.book.get(AGREEMENT, "principal_meal_penalty", day.date)
-        ctx.notices.applied(f"{exemption.citation}")
-        ctx.notices.applied(f"{due.citation}")
-        assert due.value is not None
-        min_meal = ctx.book.get(ctx.scope, "meal_min_minutes", day.date)
-        assert min_meal.value is not None
-        late = meal_violations(day, int(due.value * MINUTES_PER_HOUR), int(min_meal.value))
-        for v in late:
+        terms = _terms(ctx, day.date)
+        assert terms.exemption is not None
+        ctx.notices.applied(terms.exemption.citation)
+        ctx.notices.applied(
+            f"{AGREEMENT} SAG-AFTRA Commercials meal periods: due within "
+            f"{terms.due_minutes // MINUTES_PER_HOUR} h of call or of the end of the last meal"
+        )
+        penalty = terms.penalty
+        for v in meal_violations(day, terms.due_minutes, terms.min_meal_minutes):
             ctx.notices.warn(
                 "union_meal_penalty_unconfirmed",
                 f"{day.date.isoformat()}: meal {v.ordinal} was due by {_clock(v.due)} and was "
@@ -57,10 +93,9 @@ class SagAftraCommercials:
         return []
 
     def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
-        overtime = ctx.book.get(AGREEMENT, "principal_overtime", day.date)
-        threshold = ctx.book.get(ctx.scope, "daily_overtime_after_hours", day.date)
-        assert threshold.value is not None
-        if result.minutes_worked > threshold.value * MINUTES_PER_HOUR:
+        terms = _terms(ctx, day.date)
+        if result.minutes_worked > terms.overtime_after_minutes:
+            overtime = terms.overtime
             ctx.notices.warn(
                 "union_overtime_unconfirmed",
                 f"{day.date.isoformat()}: {format_minutes(result.minutes_worked)} h worked; "

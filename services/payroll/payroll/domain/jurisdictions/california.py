@@ -416,7 +416,6 @@ class California:
         rates: DayRates,
         lines: list[Draft],
     ) -> None:
-        when = day.date.isoformat()
         for i, meal in enumerate(day.meals):
             if meal.minutes < p.meal_min or meal.minutes > p.meal_max:
                 entry = p.entries[
@@ -424,8 +423,8 @@ class California:
                 ]
                 ctx.notices.warn(
                     "meal_length",
-                    f"{when}: meal {i + 1} ({_clock(meal.start)}–{_clock(meal.end)}) lasts "
-                    f"{meal.minutes} min; {entry.citation}",
+                    f"{day.date.isoformat()}: meal {i + 1} ({_clock(meal.start)}–"
+                    f"{_clock(meal.end)}) lasts {meal.minutes} min; {entry.citation}",
                     entry.source,
                     day.date,
                 )
