@@ -55,6 +55,7 @@ def test_paid_hours_equal_hours_worked(request: CalcRequest) -> None:
     for day in result.days:
         paid = sum(line.minutes for line in day.lines if line.kind in WORKED_KINDS)
         assert paid == day.minutes_worked
+        assert all(line.rule and line.source.startswith("http") for line in day.lines)
     t = result.totals
     assert t.regular_minutes + t.overtime_1_5x_minutes + t.overtime_2x_minutes == t.minutes_worked
 
