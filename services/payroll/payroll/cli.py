@@ -11,7 +11,7 @@ from payroll.domain import (
     FieldError,
     InvalidRequest,
     calculate_json,
-    load_rulebook,
+    engine_rulebook,
     render_errors,
 )
 
@@ -60,7 +60,7 @@ def run_calc(args: argparse.Namespace) -> int:
         _emit(render_errors([FieldError("", f"invalid JSON: {exc}")]))
         return EXIT_INVALID
     try:
-        result = calculate_json(raw, load_rulebook())
+        result = calculate_json(raw, engine_rulebook())
     except InvalidRequest as exc:
         _emit(render_errors(exc.errors))
         return EXIT_INVALID

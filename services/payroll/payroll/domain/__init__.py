@@ -1,10 +1,10 @@
 """Pure payroll rules: no I/O, no framework imports.
 
 `calculate_json(request_dict)` is the whole engine; `parse_request`, `calculate` and `render` are
-its steps. Rule values come from `data/*.toml`, loaded and validated once by `load_rulebook()`.
+its steps. Rule values come from `data/*.toml`, loaded and validated once by `engine_rulebook()`.
 """
 
-from payroll.domain.calc import calculate, calculate_json
+from payroll.domain.calc import calculate, calculate_json, engine_rulebook
 from payroll.domain.models import CalcRequest, CalcResult, FieldError, InvalidRequest
 from payroll.domain.render import render, render_errors
 from payroll.domain.request import parse_request
@@ -19,6 +19,7 @@ __all__ = [
     "RuleDataError",
     "calculate",
     "calculate_json",
+    "engine_rulebook",
     "load_rulebook",
     "parse_request",
     "render",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from payroll.domain.agreements import agreement_rules
+from payroll.domain.agreements import agreement_rules, check_agreements
 from payroll.domain.context import Context, Notices
-from payroll.domain.jurisdictions import state_rules
+from payroll.domain.jurisdictions import check_jurisdictions, state_rules
 from payroll.domain.models import (
     GUARANTEE,
     MEAL_PREMIUM,
@@ -43,9 +44,18 @@ def _weeks(
     return weeks
 
 
+@cache
+def engine_rulebook() -> RuleBook:
+    """The packaged rule data, validated, and checked against the rule modules (once)."""
+    book = load_rulebook()
+    check_jurisdictions(book)
+    check_agreements(book)
+    return book
+
+
 def calculate(request: CalcRequest, book: RuleBook | None = None) -> CalcResult:
     """Pay a validated request; raise `InvalidRequest` if the rate is unlawful where and when."""
-    book = book if book is not None else load_rulebook()
+    book = book if book is not None else engine_rulebook()
     ctx = Context(book, request, Notices())
     state = state_rules(book, request.work_location)
     module = None if request.agreement == NO_AGREEMENT else book.sources[request.agreement].module
@@ -98,6 +108,6 @@ def calculate_json(raw: Any, book: RuleBook | None = None) -> dict[str, Any]:
     """Decoded JSON request in, JSON-ready result out (DESIGN.md "Public contracts")."""
     from payroll.domain.render import render
 
-    book = book if book is not None else load_rulebook()
+    book = book if book is not None else engine_rulebook()
     request = parse_request(raw, jurisdictions=book.jurisdictions(), agreements=book.agreements())
     return render(calculate(request, book))

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from payroll.domain import RuleDataError, load_rulebook
+from payroll.domain import RuleDataError, engine_rulebook, load_rulebook
+from payroll.domain.jurisdictions import check_jurisdictions
 from payroll.domain.rulebook import AgePeriod, build_rulebook, parse_source
 
 
@@ -124,3 +125,13 @@ def test_slate_console_script_runs_payroll_calc(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert "work_location" in [e["field"] for e in json.loads(bad.stdout)["errors"]]
+
+
+def test_shipped_data_has_every_key_its_rule_modules_read() -> None:
+    assert engine_rulebook().jurisdictions() == ["US-CA", "US-CA-LOS-ANGELES-CITY"]
+
+
+def test_a_jurisdiction_missing_a_key_its_module_reads_is_refused_at_start() -> None:
+    state = parse_source(source([rule()]), "xx.toml")
+    with pytest.raises(RuleDataError, match="needs 'workweek_days'"):
+        check_jurisdictions(build_rulebook([state]))

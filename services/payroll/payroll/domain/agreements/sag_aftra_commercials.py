@@ -65,6 +65,14 @@ def _terms(ctx: Context, on: date) -> _Terms:
 
 class SagAftraCommercials:
     id = AGREEMENT
+    required_keys = (
+        "pension_health_percent",
+        "agent_fee_cap_percent",
+        "meal_exemption",
+        "meal_due_hours",
+        "principal_meal_penalty",
+        "principal_overtime",
+    )
 
     def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
         return _terms(ctx, day.date).exemption is not None

@@ -16,7 +16,7 @@ from payroll.domain.agreements import AgreementRules
 from payroll.domain.context import Context
 from payroll.domain.jurisdictions.california import California
 from payroll.domain.models import DayResult, FieldError, TimecardDay
-from payroll.domain.rulebook import RuleBook
+from payroll.domain.rulebook import RuleBook, RuleDataError
 
 
 class StateRules(Protocol):
@@ -46,6 +46,21 @@ class StateRules(Protocol):
 
 
 _MODULES: dict[str, StateRules] = {"california": California()}
+_REQUIRED: dict[str, tuple[str, ...]] = {"california": California.required_keys}
+
+
+def check_jurisdictions(book: RuleBook) -> None:
+    """Every jurisdiction names a known rule module and has every key that module reads."""
+    for src in book.sources.values():
+        if src.kind != "jurisdiction":
+            continue
+        chain = book.chain(src.id)
+        module = next((s.module for s in chain if s.module is not None), None)
+        if module not in _MODULES:
+            raise RuleDataError(f"{src.id}: unknown rule module '{module}'")
+        for key in _REQUIRED[module]:
+            if not any(s.entries(key) for s in chain):
+                raise RuleDataError(f"{src.id}: rule module '{module}' needs '{key}'")
 
 
 def state_rules(book: RuleBook, location: str) -> StateRules:

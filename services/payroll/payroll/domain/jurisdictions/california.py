@@ -239,6 +239,14 @@ class California:
     """The California rule module (statewide and, through the data, its cities)."""
 
     state = "US-CA"
+    required_keys = (
+        *_KEYS,
+        "minimum_wage",
+        "minor_daily_max_hours",
+        "minor_weekly_max_hours",
+        "minor_window_start_hour",
+        "minor_window_end_hour",
+    )
 
     # -- minimum wage (LC §1182.12 and local ordinances, the higher applies) ------------------
 
