@@ -187,8 +187,9 @@ install_kafka() {
   say "kafka: fetching jars (mvn, cached in ~/.m2)"
   rm -rf "$KAFKA_LIBS.tmp"
   timed "kafka jars" mvn -B -q -Dstyle.color=never -f "$HERE/kafka/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$KAFKA_LIBS.tmp" \
-    || die "mvn could not fetch the Kafka jars (see the output above)"
+    -DoutputDirectory="$KAFKA_LIBS.tmp" >"$LOGS/kafka-install.log" 2>&1 \
+    || die "mvn could not fetch the Kafka jars; its output: $LOGS/kafka-install.log
+$(tail -n 30 "$LOGS/kafka-install.log")"
   rm -rf "$KAFKA_LIBS"
   mv "$KAFKA_LIBS.tmp" "$KAFKA_LIBS"
   echo "$fp" >"$KAFKA_LIBS/.installed"
@@ -300,7 +301,7 @@ start_jaeger() {
 }
 
 # ---------------------------------------------------------------- main
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 cmd="${1:-}"; [[ -n "$cmd" ]] || usage; shift || true
 components=("$@")
