@@ -50,11 +50,19 @@ class IdleBound:
         for s, mask in enumerate(problem.masks):
             for a in bits(mask):
                 self.scene_sets[a] |= 1 << s
-        self.duration_of = sum_over(problem.durations)
+        # scene sets again with one bit per shooting day, so a duration is a popcount
+        blocks = []
+        offset = 0
+        for d in problem.durations:
+            blocks.append(((1 << d) - 1) << offset)
+            offset += d
+        self.days_in = union_over(blocks)
+        self.day_sets = [self.days_in(m) for m in self.scene_sets]
         self.scenes_of = union_over(self.scene_sets)
         self.exact_limit = exact_limit
         self.memo: dict[tuple[tuple[int, int], ...], int] = {}
         self.quick: dict[tuple[int, int], int] = {}
+        self.crossing: dict[tuple[int, int, int], int] = {}
 
     def __call__(self, q: int, started: int) -> int:
         if started & (started - 1) == 0:
@@ -64,10 +72,11 @@ class IdleBound:
         if found is not None:
             return found
         merged: dict[int, int] = {}
-        scene_sets = self.scene_sets
+        day_sets = self.day_sets
         costs = self.costs
+        days = self.days_in(q)
         for a in bits(started):
-            s = scene_sets[a] & q
+            s = day_sets[a] & days
             merged[s] = merged.get(s, 0) + costs[a]
         if len(merged) < 2:
             value = 0
@@ -81,35 +90,94 @@ class IdleBound:
         self.quick[quick] = value
         return value
 
+    def both_ends(self, q: int, front: int, back: int) -> int:
+        """Bound for actors started at the front only, at the back only, and where they cross.
+
+        An actor called from the front and one called from the back that share a remaining scene
+        overlap, so every remaining day lies in one of their spans. On a day whose scene has no
+        started actor, neither relaxation above charges anyone, and one of the two is idle; a
+        set of disjoint crossing pairs therefore adds the lighter of each pair per such day.
+        """
+        value = self(q, front) + self(q, back)
+        if not front or not back:
+            return value
+        busy = self.scenes_of(front | back)
+        free = q & ~busy
+        if not free:
+            return value
+        key = (q & self.scenes_of(front | back), front, back)
+        pairs = self.crossing.get(key)
+        if pairs is None:
+            pairs = self._crossing(q, front, back)
+            self.crossing[key] = pairs
+        if pairs:
+            value += pairs * self.days_in(free).bit_count()
+        return value
+
+    def _crossing(self, q: int, front: int, back: int) -> int:
+        edges = []
+        costs = self.costs
+        for j in bits(front):
+            sj = self.scene_sets[j] & q
+            for k in bits(back):
+                if sj & self.scene_sets[k]:
+                    edges.append((min(costs[j], costs[k]), j, k))
+        edges.sort(reverse=True)
+        used = 0
+        total = 0
+        for w, j, k in edges:
+            if not used >> j & 1 and not used >> k & 1:
+                used |= 1 << j | 1 << k
+                total += w
+        return total
+
     def _bound(self, sets: list[int], costs: list[int]) -> int:
-        """Cheapest finishing order of actors whose remaining scenes are `sets` (subset DP)."""
+        """Cheapest finishing order of actors whose remaining days are `sets` (subset DP)."""
         k = len(sets)
-        dur = self.duration_of
         if k > self.exact_limit:
-            # each actor that does not finish first pays for at least one other's scenes
-            mins = []
-            for i in range(k):
-                mins.append(min(costs[i] * dur(sets[j] & ~sets[i]) for j in range(k) if j != i))
-            return sum(mins) - max(mins)
+            # leaving actors out only lowers the relaxation, so the heaviest few still bound it
+            ranked = sorted(range(k), key=lambda i: costs[i] * sets[i].bit_count(), reverse=True)
+            keep = ranked[: self.exact_limit]
+            return self._bound([sets[i] for i in keep], [costs[i] for i in keep])
+        # an actor whose days cover everyone else's finishes last for free
+        covered = 0
+        for x in sets:
+            covered |= x
+        kept = [i for i in range(k) if sets[i] != covered]
+        if len(kept) < k:
+            if len(kept) < 2:
+                return 0
+            sets = [sets[i] for i in kept]
+            costs = [costs[i] for i in kept]
+            k = len(kept)
         size = 1 << k
         union = [0] * size
         best = [0] * size
+        steps = _subset_steps(k)
+        outside = [~x for x in sets]
         for t in range(1, size):
             low = t & -t
             union[t] = union[t ^ low] | sets[low.bit_length() - 1]
-            if t == low:
-                continue
-            value = INF
-            rest = t
-            while rest:
-                lb = rest & -rest
-                rest ^= lb
-                i = lb.bit_length() - 1
-                cand = best[t ^ lb] + costs[i] * dur(union[t ^ lb] & ~sets[i])
-                if cand < value:
-                    value = cand
-            best[t] = int(value)
+            if t != low:
+                best[t] = min(
+                    [
+                        best[prev] + costs[i] * (union[prev] & outside[i]).bit_count()
+                        for prev, i in steps[t]
+                    ]
+                )
         return best[size - 1]
+
+
+_STEPS: dict[int, list[list[tuple[int, int]]]] = {}
+
+
+def _subset_steps(k: int) -> list[list[tuple[int, int]]]:
+    """For each subset t of k items: (t without i, i) for each member i."""
+    found = _STEPS.get(k)
+    if found is None:
+        found = [[(t ^ (1 << i), i) for i in range(k) if t >> i & 1] for t in range(1 << k)]
+        _STEPS[k] = found
+    return found
 
 
 def astar(
@@ -218,7 +286,7 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
         if q == 0:
             return SearchResult(_unwind(parent, key, start), g, g, True, expanded)
         if not bounded:
-            exact_f = g + bound(q, front & ~back) + bound(q, back & ~front)
+            exact_f = g + bound.both_ends(q, front & ~back, back & ~front)
             if exact_f >= limit:
                 continue
             if exact_f > f:
