@@ -49,6 +49,8 @@ class TimecardDay(NamedTuple):
     meals: tuple[Meal, ...] = ()
     scheduled_minutes: int | None = None
     school_day: bool | None = None
+    position: int = 0
+    """Position in the request's `days` list, for error field paths."""
 
     @property
     def minutes_worked(self) -> int:

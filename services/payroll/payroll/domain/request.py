@@ -117,7 +117,8 @@ def _meals(raw: Any, where: str, call: int, wrap: int, errors: _Errors) -> tuple
     return tuple(m for _, m in meals)
 
 
-def _day(raw: Any, at: str, errors: _Errors) -> TimecardDay | None:
+def _day(raw: Any, index: int, errors: _Errors) -> TimecardDay | None:
+    at = f"days[{index}]"
     if not isinstance(raw, Mapping):
         errors.add(at, "must be an object with date, call, wrap and meals")
         return None
@@ -144,7 +145,7 @@ def _day(raw: Any, at: str, errors: _Errors) -> TimecardDay | None:
         school = None
     if when is None or len(errors.items) > before:
         return None
-    return TimecardDay(when, call, wrap, meals, scheduled, school)
+    return TimecardDay(when, call, wrap, meals, scheduled, school, index)
 
 
 def parse_request(
@@ -206,7 +207,7 @@ def parse_request(
         else:
             index: dict[date, int] = {}
             for i, item in enumerate(raw_days):
-                day = _day(item, f"days[{i}]", errors)
+                day = _day(item, i, errors)
                 if day is None:
                     continue
                 if day.date in index:

@@ -145,3 +145,11 @@ def test_cli_calc_refuses_malformed_json() -> None:
     code, result = run_cli(["payroll", "calc", "-"], stdin="{not json")
     assert code == 2
     assert result["errors"][0]["field"] == ""
+
+
+def test_a_date_before_the_rule_data_is_a_field_error_not_a_crash() -> None:
+    req = copy.deepcopy(VALID)
+    req["days"][1]["date"] = "1999-03-03"
+    with pytest.raises(InvalidRequest) as caught:
+        calculate_json(req)
+    assert [e.field for e in caught.value.errors] == ["days[1].date"]

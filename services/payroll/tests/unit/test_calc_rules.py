@@ -364,3 +364,43 @@ def test_minor_work_outside_5am_to_10pm_is_warned() -> None:
     days = [day("2026-03-07", "16:00", "23:00", ("19:00", "19:30"), school_day=False)]
     result = calculate_json(request(days, birth_date="2009-01-01"))
     assert any("5 a.m." in w["message"] for w in result["warnings"])
+
+
+def test_day_rate_short_day_pays_exactly_the_day_rate_whatever_the_minutes() -> None:
+    """Rounded once per day: 1 h 54 min of a $175.60 day rate plus its guarantee is $175.60,
+    where rounding each line alone would give $41.71 + $133.90 = $175.61."""
+    result = calculate_json(
+        request([day("2026-03-02", "08:00", "09:54")], rate="175.60", unit="day")
+    )
+    assert [ln[3] for ln in lines(result, 0)] == ["41.71", "133.89"]  # .705 and .895: tie -> first
+    assert result["totals"]["gross"] == "175.60"
+
+
+def test_agent_fee_is_a_percentage_of_gross_paid_on_top() -> None:
+    """The agent fee is computed on gross and is not part of it (rounded once, half-up)."""
+    req = request([day("2026-03-02", "07:00", "17:30", LUNCH)])
+    req["agent_fee_percent"] = "12.5"
+    t = calculate_json(req)["totals"]
+    assert (t["gross"], t["agent_fee"]) == ("330.00", "41.25")
+
+
+def test_sag_aftra_pension_and_health_before_the_2025_contract_is_warned_not_guessed() -> None:
+    """P&H 23.5 % is in force from 2025-04-01; earlier dates have no confirmed rate in the data."""
+    req = request(
+        [day("2025-03-31", "07:00", "15:00")],
+        agreement="sag-aftra-commercials",
+        week="2025-03-31",
+    )
+    result = calculate_json(req)
+    assert result["totals"]["pension_health"] == "0.00"
+    assert "pension_health_unknown" in codes(result)
+
+
+def test_lc510_seventh_day_for_a_day_rate_worker() -> None:
+    """LC §510(a): the 7th day is all overtime; a day rate still guarantees 8 straight hours."""
+    week = [day(f"2026-03-{d:02d}", "08:00", "14:00") for d in range(2, 9)]  # 7 × 6 h
+    result = calculate_json(request(week, rate="400.00", unit="day"))
+    assert lines(result, 6) == [
+        ("overtime_1_5x", "6.00", "75.00", "450.00"),
+        ("day_rate_guarantee", "2.00", "50.00", "100.00"),
+    ]

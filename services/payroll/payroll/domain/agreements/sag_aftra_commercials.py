@@ -39,27 +39,41 @@ class _Terms(NamedTuple):
     overtime_after_minutes: int
 
 
-def _terms(ctx: Context, on: date) -> _Terms:
+def _terms(ctx: Context, on: date) -> _Terms | None:
+    """The terms in force on `on`, or None (warned) when the data has no contract for that date."""
     key = ("sag_aftra_commercials.terms", ctx.scope, on)
-    found: _Terms | None = ctx.book.derived.get(key)
-    if found is None:
+    found: _Terms | bool | None = ctx.book.derived.get(key, False)
+    if found is False:
         book = ctx.book
-        due = book.get(AGREEMENT, "meal_due_hours", on)
-        min_meal = book.get(ctx.scope, "meal_min_minutes", on)
-        threshold = book.get(ctx.scope, "daily_overtime_after_hours", on)
-        assert due.value is not None
-        assert min_meal.value is not None
-        assert threshold.value is not None
+        due = book.find(AGREEMENT, "meal_due_hours", on)
+        penalty = book.find(AGREEMENT, "principal_meal_penalty", on)
+        overtime = book.find(AGREEMENT, "principal_overtime", on)
         exemption = book.find(AGREEMENT, "meal_exemption", on)
-        found = _Terms(
-            exemption=exemption if exemption is not None and exemption.value == 1 else None,
-            due_minutes=int(due.value * MINUTES_PER_HOUR),
-            min_meal_minutes=int(min_meal.value),
-            penalty=book.get(AGREEMENT, "principal_meal_penalty", on),
-            overtime=book.get(AGREEMENT, "principal_overtime", on),
-            overtime_after_minutes=int(threshold.value * MINUTES_PER_HOUR),
-        )
+        if due is None or penalty is None or overtime is None or due.value is None:
+            found = None
+        else:
+            min_meal = book.get(ctx.scope, "meal_min_minutes", on)
+            threshold = book.get(ctx.scope, "daily_overtime_after_hours", on)
+            assert min_meal.value is not None
+            assert threshold.value is not None
+            found = _Terms(
+                exemption=exemption if exemption is not None and exemption.value == 1 else None,
+                due_minutes=int(due.value * MINUTES_PER_HOUR),
+                min_meal_minutes=int(min_meal.value),
+                penalty=penalty,
+                overtime=overtime,
+                overtime_after_minutes=int(threshold.value * MINUTES_PER_HOUR),
+            )
         book.derived[key] = found
+    if found is None:
+        ctx.notices.warn(
+            "agreement_terms_unknown",
+            f"{on.isoformat()}: the rule data has no SAG-AFTRA Commercials contract terms for "
+            "this date; Labor Code and Wage Order 12 rules (incl. the meal premium) were applied",
+            on=on,
+        )
+        return None
+    assert isinstance(found, _Terms)
     return found
 
 
@@ -75,12 +89,14 @@ class SagAftraCommercials:
     )
 
     def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
-        return _terms(ctx, day.date).exemption is not None
+        terms = _terms(ctx, day.date)
+        return terms is not None and terms.exemption is not None
 
     def meal_lines(
         self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
     ) -> list[Draft]:
         terms = _terms(ctx, day.date)
+        assert terms is not None
         assert terms.exemption is not None
         ctx.notices.applied(terms.exemption.citation)
         ctx.notices.applied(
@@ -102,7 +118,7 @@ class SagAftraCommercials:
 
     def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
         terms = _terms(ctx, day.date)
-        if result.minutes_worked > terms.overtime_after_minutes:
+        if terms is not None and result.minutes_worked > terms.overtime_after_minutes:
             overtime = terms.overtime
             ctx.notices.warn(
                 "union_overtime_unconfirmed",

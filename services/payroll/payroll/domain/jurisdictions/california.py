@@ -31,7 +31,7 @@ from payroll.domain.models import (
     settle,
 )
 from payroll.domain.money import Pricer, format_minutes, format_rate
-from payroll.domain.rulebook import RuleBook, RuleValue
+from payroll.domain.rulebook import RuleBook, RuleDataError, RuleValue
 
 MINUTES_PER_HOUR = 60
 
@@ -265,6 +265,13 @@ class California:
 
     def check_rate(self, ctx: Context) -> list[FieldError]:
         """A rate whose hourly equivalent is below the minimum wage on any day is invalid."""
+        for day in ctx.request.days:
+            try:
+                params(ctx.book, ctx.scope, day.date)
+            except RuleDataError as exc:
+                return [
+                    FieldError(f"days[{day.position}].date", f"no rule data for this date ({exc})")
+                ]
         rate = ctx.request.rate
         bounds = _minimum_wage_bounds(ctx.book, ctx.scope)
         periods: dict[int, date] = {}  # minimum-wage period -> first day worked in it
