@@ -10,11 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from slate.auth import issue_dev_token
 from slate.config import Settings
+from slate.events import topic_partitions
 
 ROOT = Path(__file__).resolve().parents[2]
 GATEWAY = os.environ.get("SLATE_GATEWAY_URL", "http://127.0.0.1:4000/graphql")
+KAFKA = "127.0.0.1:9092"
 TRACES = ROOT / ".local" / "traces.jsonl"
 
 pytestmark = pytest.mark.e2e
@@ -119,6 +122,29 @@ query($id: ID!) {
     roles { name bookings { id status talent { name } engagement { status } contract { status } } }
   }
 }"""
+
+
+async def records_with_key(topic: str, key: str) -> list[dict[str, str]]:
+    """The CloudEvents headers of every record on the topic with this key, read to the end."""
+    ids = await topic_partitions(KAFKA, topic)
+    assert ids, f"topic {topic} does not exist"
+    partitions = [TopicPartition(topic, p) for p in ids]
+    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        found: list[dict[str, str]] = []
+        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                for record in records:
+                    if record.key == key.encode():
+                        found.append({k: v.decode() for k, v in record.headers})
+        return found
+    finally:
+        await consumer.stop()
 
 
 def ok(body: dict[str, Any], field: str) -> dict[str, Any]:

@@ -30,6 +30,11 @@ RESERVED = frozenset({"_id", "org_id", "version", "created_at", "updated_at", OU
 _PRIVATE = (OUTBOX, PENDING)
 
 
+# Called with (collection, document id) after a write that carried events, so the relay can
+# publish that document at once instead of waiting for its next scan.
+WakeRelay = Callable[[str, Any], None]
+
+
 class ConcurrencyConflict(Exception):
     """The document changed since it was read (its version moved on); reload and retry."""
 
@@ -93,7 +98,7 @@ class Repository:
         db: AsyncDatabase[Doc],
         collection: str,
         *,
-        on_events: Callable[[], None] | None = None,
+        on_events: WakeRelay | None = None,
         org_scoped: bool = True,
     ) -> None:
         self.db = db
@@ -116,9 +121,9 @@ class Repository:
             raise ValueError(f"{self.name}: org_id is required")
         return {"org_id": org_id}
 
-    def _notify(self, events: Sequence[OutboxEvent]) -> None:
+    def _notify(self, events: Sequence[OutboxEvent], doc_id: Any) -> None:
         if events and self._on_events is not None:
-            self._on_events()
+            self._on_events(self.name, doc_id)
 
     async def get(self, org_id: str, id: str) -> Doc | None:
         """The document with this id in this org, or None."""
@@ -190,7 +195,7 @@ class Repository:
             await self.collection.insert_one(stored)
         except DuplicateKeyError as exc:
             raise DuplicateKey(f"{self.name}: {doc['_id']!r} already exists") from exc
-        self._notify(events)
+        self._notify(events, stored["_id"])
         return as_public(stored)
 
     async def update(
@@ -236,7 +241,7 @@ class Repository:
                 f"{self.name}: {id!r} is at version {current.get('version')}, "
                 f"not {expected_version}"
             )
-        self._notify(events)
+        self._notify(events, id)
         return as_public(after)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,9 +18,10 @@ import grpc
 import strawberry
 import uvicorn
 from aiokafka.admin import AIOKafkaAdminClient
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pymongo.asynchronous.database import AsyncDatabase
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -28,6 +30,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from slate import grpc as slate_grpc
+from slate import telemetry_names
 from slate.audit import AuditLog, current_trace_id
 from slate.auth import AuthError, TokenVerifier
 from slate.config import Settings
@@ -72,14 +75,15 @@ class Runtime:
         self.verifier = TokenVerifier.from_settings(settings)
         self.cipher = FieldCipher.from_settings(settings)
         self.audit = AuditLog(self.db)
-        self.registry = CollectorRegistry()
+        self.metrics = telemetry_names.metrics(f"slate-{settings.service}")
+        self.registry = self.metrics.registry
         self.relay: OutboxRelay | None = None
         self._channels: dict[str, grpc.aio.Channel] = {}
 
-    def wake_relay(self) -> None:
+    def wake_relay(self, collection: str, doc_id: Any) -> None:
         """Wake the outbox relay right after a write that carried events."""
         if self.relay is not None:
-            self.relay.wake()
+            self.relay.wake(collection, doc_id)
 
     def channel(self, peer: str) -> grpc.aio.Channel:
         """One long-lived channel per peer service."""
@@ -191,6 +195,7 @@ def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring]])
             list(wiring.outbox_collections),
             settings.kafka_bootstrap,
             poll_interval_s=settings.relay_poll_interval_s,
+            metrics=runtime.metrics,
         )
         runtime.relay = relay
         await relay.start()
@@ -202,6 +207,7 @@ def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring]])
                 handler=spec.handler,
                 db=runtime.db,
                 max_attempts=settings.consumer_max_attempts,
+                metrics=runtime.metrics,
             )
             for spec in wiring.consumers
         ]
@@ -232,6 +238,7 @@ def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring]])
             shutdown_telemetry(provider)
 
     app = Starlette(
+        middleware=[Middleware(_RequestTimer, state=state)],
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
@@ -242,6 +249,40 @@ def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring]])
         lifespan=lifespan,
     )
     return app
+
+
+ROUTES = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
+
+
+class _RequestTimer:
+    """Records each HTTP request's latency by method, route and status."""
+
+    def __init__(self, app: Any, state: dict[str, Any]) -> None:
+        self.app = app
+        self._state = state
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def send_and_note(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        started = time.perf_counter()
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            runtime: Runtime | None = self._state.get("runtime")
+            if runtime is not None:
+                route = scope["path"] if scope["path"] in ROUTES else "other"
+                runtime.metrics.http_request_seconds.labels(
+                    scope["method"], route, str(status)
+                ).observe(time.perf_counter() - started)
 
 
 class _DeferredGraphQL:

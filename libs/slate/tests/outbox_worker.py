@@ -34,7 +34,7 @@ async def main(mode: str, db_name: str, arg: str, doc_id: str = "") -> None:
     db = client[db_name]
     if mode == "write":
         # A relay that is never woken in time: the process dies between write and publish.
-        repo = Repository(db, "things", on_events=lambda: None)
+        repo = Repository(db, "things", on_events=lambda *_: None)
         event = OutboxEvent.create(
             topic=arg,
             key=doc_id,

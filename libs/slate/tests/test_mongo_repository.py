@@ -59,7 +59,7 @@ async def test_second_of_two_concurrent_writers_gets_a_conflict(db):
 
 async def test_update_writes_state_and_events_in_one_document(db):
     woken: list[int] = []
-    repo = Repository(db, "things", on_events=lambda: woken.append(1))
+    repo = Repository(db, "things", on_events=lambda *_: woken.append(1))
     ev1, ev2 = event("thg_1"), event("thg_1")
     created = await repo.insert({"_id": "thg_1", "org_id": "org_a", "n": 0}, [ev1])
     assert woken == [1]

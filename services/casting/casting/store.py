@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from slate.mongo import IndexSpec, Repository, ensure_indexes
+from pymongo.errors import DuplicateKeyError
+from slate.mongo import IndexSpec, Repository, WakeRelay, ensure_indexes
 
 Doc = dict[str, Any]
 
@@ -14,7 +15,7 @@ Doc = dict[str, Any]
 class CastingStore:
     """Repositories of the casting database; every read and write is scoped by org."""
 
-    def __init__(self, db: AsyncDatabase[Doc], on_events: Callable[[], None] | None = None):
+    def __init__(self, db: AsyncDatabase[Doc], on_events: WakeRelay | None = None):
         self.productions = Repository(db, "productions")
         self.roles = Repository(db, "roles", on_events=on_events)
         # Talent profiles are network-wide: the casting network is shared across organisations.
@@ -56,8 +57,13 @@ class CastingStore:
 
     async def upsert_production(self, org_id: str, production_id: str, fields: Doc) -> None:
         """Keep the local copy of a production (event-carried state); replays are harmless."""
-        await self.productions.collection.update_one(
-            {"_id": production_id, "org_id": org_id},
-            {"$set": {**fields, "org_id": org_id}, "$setOnInsert": {"version": 1}},
-            upsert=True,
-        )
+        try:
+            await self.productions.collection.update_one(
+                {"_id": production_id, "org_id": org_id},
+                {"$set": {**fields, "org_id": org_id}, "$setOnInsert": {"version": 1}},
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            # Two writers (the event and a read-through) inserted the same production at once;
+            # both carry the same state, so the loser has nothing left to do.
+            return

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from slate.mongo import IndexSpec, Repository, ensure_indexes
+from slate.mongo import IndexSpec, Repository, WakeRelay, ensure_indexes
 
 Doc = dict[str, Any]
 
 
 class LegalStore:
-    def __init__(self, db: AsyncDatabase[Doc], on_events: Callable[[], None] | None = None):
+    def __init__(self, db: AsyncDatabase[Doc], on_events: WakeRelay | None = None):
         self.db = db
         self.contracts = Repository(db, "contracts", on_events=on_events)
         self.permits = Repository(db, "work_permits", on_events=on_events)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
-from slate.mongo import IndexSpec, Repository, ensure_indexes
+from slate.mongo import IndexSpec, Repository, WakeRelay, ensure_indexes
 
 Doc = dict[str, Any]
 
 
 class SchedulingStore:
-    def __init__(self, db: AsyncDatabase[Doc], on_events: Callable[[], None] | None = None):
+    def __init__(self, db: AsyncDatabase[Doc], on_events: WakeRelay | None = None):
         self.db = db
         self.productions = Repository(db, "productions", on_events=on_events)
         # Availability spans organisations (a talent booked by one is busy for all), so the

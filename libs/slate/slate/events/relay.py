@@ -84,9 +84,15 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
+        self._hints: list[tuple[str, Any]] = []
+        self._full_pass = True
 
-    def wake(self) -> None:
-        """Ask the relay to run a pass now (called by repositories after writing events)."""
+    def wake(self, collection: str | None = None, doc_id: Any = None) -> None:
+        """Ask the relay to publish now: that document if named, else a full pass."""
+        if collection in self.collections and doc_id is not None:
+            self._hints.append((collection, doc_id))
+        else:
+            self._full_pass = True
         self._wake.set()
 
     async def _ensure_producer(self) -> AIOKafkaProducer:
@@ -119,14 +125,36 @@ class OutboxRelay:
         while True:
             self._wake.clear()
             try:
-                await self.drain_once()
+                if self._full_pass:
+                    self._full_pass = False
+                    self._hints.clear()
+                    await self.drain_once()
+                else:
+                    await self.drain_hinted()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 # Nothing is lost: unpublished events stay in their documents for the next pass.
+                self._full_pass = True
                 log.exception("outbox relay pass failed; retrying")
-            with contextlib.suppress(TimeoutError):
+            try:
                 await asyncio.wait_for(self._wake.wait(), self.poll_interval_s)
+            except TimeoutError:
+                # The scan is the safety net (a crash, another process's writes); wakes are the
+                # fast path, publishing just the documents that were written.
+                self._full_pass = True
+
+    async def drain_hinted(self) -> int:
+        """Publish the pending events of the documents named by wake(); returns how many."""
+        async with self._lock:
+            hints, self._hints = self._hints, []
+            producer = await self._ensure_producer()
+            total = 0
+            for collection, doc_id in dict.fromkeys(hints):
+                doc = await self.db[collection].find_one({"_id": doc_id})
+                if doc is not None and doc.get(PENDING_FIELD):
+                    total += await self._publish_doc(producer, collection, doc)
+            return total
 
     async def drain_once(self) -> int:
         """Publish every event pending now in all collections; returns how many were published."""
