@@ -29,6 +29,7 @@ test-unit: setup  ## pure domain tests only (no infrastructure)
 	$(UV) run --no-sync pytest -m "not infra and not e2e"
 
 test: setup infra-up schema-check  ## run every test (starts the infrastructure and stack it needs)
+	$(NODE24) services/gateway/compose.mjs --check
 	deploy/local/stack.sh start
 	$(UV) run --no-sync pytest
 
@@ -81,6 +82,10 @@ proto: setup  ## regenerate Python from proto/ into libs/slate-proto
 
 proto-check: setup  ## fail when the generated proto code is stale
 	$(PY) proto/generate.py --check
+
+bench: setup  ## run the benchmarks (figures go to bench/RESULTS.md by hand, with the command)
+	$(PY) bench/payroll_engine.py
+	$(PY) bench/stripboard.py
 
 clean:  ## remove caches and the virtualenv (keeps downloaded infrastructure)
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache
