@@ -66,23 +66,16 @@ def load_instances() -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-SLOW = {"Shaw2020"}  # not yet proved within the default time limit
-
-
-@pytest.mark.parametrize(
-    "instance",
-    [
-        pytest.param(d, marks=pytest.mark.xfail(reason="search too slow"))
-        if d["name"] in SLOW
-        else d
-        for d in load_instances()
-    ],
-    ids=lambda d: d["name"],
-)
+@pytest.mark.parametrize("instance", load_instances(), ids=lambda d: d["name"])
 def test_public_instance_is_solved_to_its_published_optimum(
     instance: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    payload = {"scenes": instance["scenes"], "actor_costs": instance["actor_costs"]}
+    # a generous limit so a loaded CI machine still proves it; the bench records real times
+    payload = {
+        "scenes": instance["scenes"],
+        "actor_costs": instance["actor_costs"],
+        "time_limit_s": 120,
+    }
     code, out = run(payload, capsys, monkeypatch)
     assert code == 0
     assert out["optimal"] is True

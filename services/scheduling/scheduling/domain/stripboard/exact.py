@@ -29,6 +29,7 @@ from scheduling.domain.stripboard.tables import bits, sum_over, union_over
 
 INF = float("inf")
 FeasibleChildren = Callable[[int], list[int]]
+QUICK_LIMIT = 4
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class SearchResult:
 class IdleBound:
     """Lower bound on the idle cost still to pay from state Q."""
 
-    def __init__(self, problem: Reduced, exact_limit: int = 8) -> None:
+    def __init__(self, problem: Reduced, exact_limit: int = 7) -> None:
         self.costs = problem.costs
         n_actors = len(problem.costs)
         self.scene_sets = [0] * n_actors
@@ -81,10 +82,15 @@ class IdleBound:
         if len(merged) < 2:
             value = 0
         else:
-            key = tuple(sorted(merged.items()))
+            items = list(merged.items())
+            if len(items) > self.exact_limit:
+                # leaving actors out only lowers the relaxation: keep the heaviest few
+                items.sort(key=lambda sc: sc[1] * sc[0].bit_count(), reverse=True)
+                del items[self.exact_limit :]
+            key = tuple(sorted(items))
             found = self.memo.get(key)
             if found is None:
-                found = self._bound(list(merged), list(merged.values()))
+                found = self._bound([x for x, _ in key], [c for _, c in key])
                 self.memo[key] = found
             value = found
         self.quick[quick] = value
@@ -134,11 +140,6 @@ class IdleBound:
     def _bound(self, sets: list[int], costs: list[int]) -> int:
         """Cheapest finishing order of actors whose remaining days are `sets` (subset DP)."""
         k = len(sets)
-        if k > self.exact_limit:
-            # leaving actors out only lowers the relaxation, so the heaviest few still bound it
-            ranked = sorted(range(k), key=lambda i: costs[i] * sets[i].bit_count(), reverse=True)
-            keep = ranked[: self.exact_limit]
-            return self._bound([sets[i] for i in keep], [costs[i] for i in keep])
         # an actor whose days cover everyone else's finishes last for free
         covered = 0
         for x in sets:
@@ -150,19 +151,36 @@ class IdleBound:
             sets = [sets[i] for i in kept]
             costs = [costs[i] for i in kept]
             k = len(kept)
+        # an actor whose days lie within another's can finish just before it at no loss (moving
+        # it there shrinks its own union and adds nothing to anyone else's), so only subsets
+        # closed under "finishes before" are needed
+        later = [0] * k
+        before = [0] * k
+        for i in range(k):
+            for j in range(k):
+                if i != j and sets[i] & ~sets[j] == 0:
+                    later[i] |= 1 << j
+                    before[j] |= 1 << i
         size = 1 << k
         union = [0] * size
+        need = [0] * size
         best = [0] * size
         steps = _subset_steps(k)
         outside = [~x for x in sets]
         for t in range(1, size):
             low = t & -t
-            union[t] = union[t ^ low] | sets[low.bit_length() - 1]
+            first = low.bit_length() - 1
+            prior = t ^ low
+            need[t] = need[prior] | before[first]
+            union[t] = union[prior] | sets[first]
+            if need[t] & ~t:
+                continue
             if t != low:
                 best[t] = min(
                     [
                         best[prev] + costs[i] * (union[prev] & outside[i]).bit_count()
                         for prev, i in steps[t]
+                        if not later[i] & t
                     ]
                 )
         return best[size - 1]
@@ -264,6 +282,7 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
     cast_of = union_over(masks)
     days_of = sum_over(durations)
     bound = IdleBound(problem)
+    quick_bound = IdleBound(problem, exact_limit=QUICK_LIMIT)
     scene_sets = bound.scene_sets
     limit = INF if incumbent is None else incumbent
 
@@ -328,9 +347,12 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
             old = best_g.get(key2)
             if old is not None and old <= g2:
                 continue
+            f2 = g2 + quick_bound.both_ends(q2, near2 & ~far2, far2 & ~near2)
+            if f2 >= limit:
+                continue
             best_g[key2] = g2
             parent[key2] = (key, s, at_front, mirrored)
-            heapq.heappush(heap, (max(f, g2), -g2, False, key2))
+            heapq.heappush(heap, (max(f, f2), -g2, False, key2))
     return SearchResult(None, None, int(limit) if incumbent is not None else 0, True, expanded)
 
 

@@ -80,8 +80,12 @@ def local_search(
     deadline: float,
     feasible: Feasible | None = None,
     seed: int = 0,
+    kicks: int | None = None,
 ) -> tuple[list[int], int]:
-    """Iterated local search: best-improvement insertion moves, perturbed by segment reversals."""
+    """Iterated local search: first-improvement insertion moves, kicked by segment reversals.
+
+    Stops at the deadline, or after `kicks` perturbations when given (0: a single descent).
+    """
     idle = IdleCost(problem)
     rng = random.Random(seed)
 
@@ -113,7 +117,9 @@ def local_search(
     best, best_value = descend(best, best_value)
     current, current_value = best, best_value
     n = len(best)
-    while n > 2 and time.monotonic() < deadline:
+    while n > 2 and time.monotonic() < deadline and (kicks is None or kicks > 0):
+        if kicks is not None:
+            kicks -= 1
         i, j = sorted(rng.sample(range(n), 2))
         cand = current[:i] + current[i : j + 1][::-1] + current[j + 1 :]
         if not ok(cand):
