@@ -54,7 +54,7 @@ infra-up: setup infra-install  ## start Kafka and FerretDB (installing them if n
 infra-down:  ## stop Kafka and FerretDB
 	deploy/local/infra.sh stop
 
-traces: setup  ## build (cold ~10 min, once) and start Jaeger in memory: UI/API :16686, OTLP :4317/:4318
+traces: setup  ## build (cold 10-20 min, once) and start Jaeger in memory: UI/API :16686, OTLP :4317/:4318
 	deploy/local/infra.sh start jaeger
 
 SUBGRAPHS := casting.schema:schema services/casting/schema.graphql \

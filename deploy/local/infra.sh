@@ -283,7 +283,7 @@ install_jaeger() {
     say "jaeger: binary up to date at $JAEGER_BIN"
     return 0
   fi
-  say "jaeger: building from the Go module proxy (a cold build takes ~10 min; cached after)"
+  say "jaeger: building from the Go module proxy (a cold build takes 10-20 min; cached after)"
   (cd "$src" && timed "jaeger build" env CGO_ENABLED=0 go build -trimpath -o "$JAEGER_BIN.tmp" github.com/jaegertracing/jaeger/cmd/jaeger) \
     || die "go build of Jaeger failed (see the output above)"
   mv "$JAEGER_BIN.tmp" "$JAEGER_BIN"
