@@ -36,6 +36,7 @@ from slate.auth import AuthError, TokenVerifier
 from slate.config import Settings
 from slate.crypto import FieldCipher
 from slate.events import Consumer, Envelope, OutboxRelay, ensure_topics
+from slate.events.live import LiveTopics
 from slate.graphql import GraphQLContext
 from slate.mongo import create_client
 from slate.telemetry import configure_logging, instrument_asgi, setup_telemetry, shutdown_telemetry
@@ -63,6 +64,7 @@ class Wiring:
     consumers: Sequence[ConsumerSpec] = ()
     grpc_register: Callable[[grpc.aio.Server], None] | None = None
     grpc_service_names: Sequence[str] = ()
+    live_topics: Sequence[str] = ()
 
 
 class Runtime:
@@ -78,6 +80,7 @@ class Runtime:
         self.metrics = telemetry_names.metrics(f"slate-{settings.service}")
         self.registry = self.metrics.registry
         self.relay: OutboxRelay | None = None
+        self.live: LiveTopics | None = None
         self._channels: dict[str, grpc.aio.Channel] = {}
 
     def wake_relay(self, collection: str, doc_id: Any) -> None:
@@ -213,6 +216,9 @@ def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring]])
         ]
         for consumer in consumers:
             await consumer.start()
+        if wiring.live_topics:
+            runtime.live = LiveTopics(settings.kafka_bootstrap, wiring.live_topics)
+            await runtime.live.start()
         server = None
         if wiring.grpc_register is not None:
             server = await slate_grpc.start_server(
@@ -230,6 +236,8 @@ def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring]])
             state.pop("graphql", None)
             if server is not None:
                 await server.stop(grace=2)
+            if runtime.live is not None:
+                await runtime.live.stop()
             for consumer in consumers:
                 await consumer.stop()
             await relay.stop()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from slate.config import Settings
+from slate.events import Envelope
 from slate.service import ConsumerSpec, Runtime, Wiring, serve
 
 from casting import events
@@ -20,6 +23,13 @@ async def wire(runtime: Runtime) -> Wiring:
     store = CastingStore(runtime.db, on_events=runtime.wake_relay)
     await store.ensure_indexes()
     service = Casting(store, GrpcPeers(runtime.channel), runtime.cipher, runtime.audit)
+
+    def listen() -> AsyncIterator[Envelope]:
+        if runtime.live is None:
+            raise RuntimeError("live topics are not started")
+        return runtime.live.listen()
+
+    service.live_bookings = events.live_bookings(listen)
     return Wiring(
         schema=schema,
         services=service,
@@ -33,6 +43,7 @@ async def wire(runtime: Runtime) -> Wiring:
             )
         ],
         grpc_register=lambda server: None,
+        live_topics=[BOOKING_TOPIC],
     )
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncGenerator, Mapping
 from enum import Enum
 from typing import Any
 
 import strawberry
 from slate.crypto import mask_date
+from slate.errors import UserError as DomainUserError
 from slate.graphql import (
     AuthenticationRequired,
     GraphQLContext,
@@ -15,6 +16,7 @@ from slate.graphql import (
     attempt,
     authorize,
     batch_loader,
+    graphql_error,
     group_loader,
 )
 from strawberry.types import Info
@@ -395,9 +397,40 @@ class Mutation:
         return BookingPayload(booking=Booking.from_doc(doc) if doc else None, user_errors=errors)
 
 
+@strawberry.enum
+class BookingEventKind(Enum):
+    HELD = "HELD"
+    CONFIRMED = "CONFIRMED"
+    RELEASED = "RELEASED"
+
+
+@strawberry.type(description="A change to a booking, as it happened.")
+class BookingEvent:
+    kind: BookingEventKind
+    booking: Booking
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="Holds, confirmations and releases of a production.")
+    async def booking_events(
+        self, info: Ctx, production_id: strawberry.ID
+    ) -> AsyncGenerator[BookingEvent, None]:
+        principal = authorize(info)
+        try:
+            stream = casting(info).booking_events(
+                principal, production_id=str(production_id), auth=info.context.authorization
+            )
+            async for kind, doc in stream:
+                yield BookingEvent(kind=BookingEventKind(kind), booking=Booking.from_doc(doc))
+        except DomainUserError as exc:
+            raise graphql_error(f"{exc.field or 'input'}: {exc.message}", exc.code) from None
+
+
 schema = strawberry.federation.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=[Production, Talent, Booking],
     extensions=[AuthenticationRequired],
     federation_version="2.9",

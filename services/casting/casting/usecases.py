@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -24,6 +24,7 @@ SOURCE = "slate-casting"
 BOOKING_TOPIC = "slate.casting.booking.v1"
 WRITE_ROLES = ("producer", "casting")
 TALENT_WRITERS = ("producer", "casting", "talent")
+READ_ROLES = ("producer", "casting", "accounting", "legal", "viewer")
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,19 @@ class Casting:
         self.peers = peers
         self.cipher = cipher
         self.audit = audit
+        self.live_bookings: Callable[[], AsyncIterator[tuple[str, Doc]]] | None = None
+
+    async def booking_events(
+        self, principal: Principal, *, production_id: str, auth: str | None
+    ) -> AsyncIterator[tuple[str, Doc]]:
+        """Booking changes of one of the caller's productions, as they happen."""
+        require(principal, READ_ROLES, "bookingEvents")
+        await self.production_known(principal.org, production_id, auth)
+        if self.live_bookings is None:
+            raise UserError("live events are not available", code="UNAVAILABLE")
+        async for kind, booking in self.live_bookings():
+            if booking["org_id"] == principal.org and booking["production_id"] == production_id:
+                yield kind, booking
 
     # --- productions (event-carried state) ---------------------------------------------
 
