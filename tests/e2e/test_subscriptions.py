@@ -19,9 +19,9 @@ subscription($p: ID!) {
 }"""
 
 
-async def next_message(ws: Any, timeout: float = 15) -> dict[str, Any]:
+async def next_message(ws: Any, wait_s: float = 15) -> dict[str, Any]:
     while True:
-        message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), wait_s))
         if message["type"] != "ping":
             return message
         await ws.send(json.dumps({"type": "pong"}))
