@@ -55,6 +55,7 @@ async def test_one_trace_spans_gateway_casting_grpc_kafka_payroll_and_legal(
         ("slate-casting", "PRODUCER"),
         ("slate-payroll", "CONSUMER"),
         ("slate-legal", "CONSUMER"),
+        ("slate-payroll", "CLIENT"),  # the engagement's insert into payroll's database
     }
     deadline = time.monotonic() + 20
     while True:
@@ -68,6 +69,8 @@ async def test_one_trace_spans_gateway_casting_grpc_kafka_payroll_and_legal(
     spans = spans_of(trace_id)
     grpc_server = [s for s in spans if s["service"] == "slate-legal" and s["kind"] == "SERVER"]
     assert any("CheckBooking" in s["name"] for s in grpc_server), grpc_server
+    db_calls = [s for s in spans if s["attributes"].get("db.system.name") == "mongodb"]
+    assert {s["service"] for s in db_calls} >= {"slate-casting", "slate-payroll", "slate-legal"}
     consumers = [s for s in spans if s["kind"] == "CONSUMER"]
     producers = {s["span_id"] for s in spans if s["kind"] == "PRODUCER"}
     # The Kafka hop is a parent-child link, not just a shared id: handlers descend from the produce.

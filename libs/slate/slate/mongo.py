@@ -21,6 +21,7 @@ from pymongo.errors import DuplicateKeyError
 from slate._doclock import document_lock
 from slate.config import Settings
 from slate.events.model import OUTBOX_FIELD, PENDING_FIELD, OutboxEvent
+from slate.mongo_tracing import CommandTracer
 
 Doc = dict[str, Any]
 
@@ -60,6 +61,7 @@ def create_client(settings: Settings) -> AsyncMongoClient[Doc]:
         tz_aware=True,
         tzinfo=UTC,
         appname=f"slate-{settings.service}",
+        event_listeners=[CommandTracer()],
     )
 
 
