@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -46,10 +47,8 @@ async def _kafka_once(addr: str) -> str:
             raise RuntimeError("metadata has no broker yet")
         return f"cluster_id={cluster.get('cluster_id')} brokers={brokers}"
     finally:
-        try:
+        with contextlib.suppress(Exception):
             await asyncio.wait_for(admin.close(), 5)
-        except Exception:
-            pass
 
 
 def kafka_once(addr: str) -> str:
@@ -68,7 +67,9 @@ def mongo_once(addr: str) -> str:
         client.admin.command("ping")
         hello = client.admin.command("hello")
         info = client.admin.command("buildInfo")
-        return f"mongodb protocol, version {info.get('version')}, wire {hello.get('maxWireVersion')}"
+        return (
+            f"mongodb protocol, version {info.get('version')}, wire {hello.get('maxWireVersion')}"
+        )
     finally:
         client.close()
 
@@ -99,7 +100,7 @@ def main() -> int:
             if not a.quiet:
                 print(f"{a.kind} {a.addr} ready: {detail}")
             return 0
-        except Exception as e:  # noqa: BLE001 - any failure means "not ready yet"
+        except Exception as e:
             last = f"{type(e).__name__}: {e}"
         if not _alive(a.pid):
             if not a.quiet:
@@ -107,7 +108,9 @@ def main() -> int:
             return 3
         if time.monotonic() >= deadline:
             if not a.quiet and a.timeout:
-                print(f"{a.kind} {a.addr} not ready after {a.timeout:.0f}s: {last}", file=sys.stderr)
+                print(
+                    f"{a.kind} {a.addr} not ready after {a.timeout:.0f}s: {last}", file=sys.stderr
+                )
             return 1
         time.sleep(0.5)
 
