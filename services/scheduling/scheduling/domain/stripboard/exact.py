@@ -39,6 +39,8 @@ class SearchResult:
     lower_bound: int
     optimal: bool
     expanded: int
+    # on a timeout: the scenes fixed at the start and at the end of the most promising open state
+    partial: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
 
 
 class IdleBound:
@@ -228,17 +230,13 @@ def astar(
         if g != best_g.get(q):
             continue
         if q == 0:
-            order: list[int] = []
-            while q != full:
-                q, s = parent[q]
-                order.append(s)
-            order.reverse()
-            return SearchResult(tuple(order), g, g, True, expanded)
+            return SearchResult(_path(parent, q, full), g, g, True, expanded)
         expanded += 1
         if expanded & 255 == 0 and time.monotonic() > deadline:
             heapq.heappush(heap, (f, g, q))
             lower = int(min(heap[0][0], limit))
-            return SearchResult(None, None, lower, False, expanded)
+            head = _path(parent, q, full)
+            return SearchResult(None, None, lower, False, expanded, (head, ()))
         started = started_actors(q)
         candidates = bits(q) if children_of is None else children_of(q)
         if use_dominance:
@@ -303,7 +301,8 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
             continue
         q, front, back = key
         if q == 0:
-            return SearchResult(_unwind(parent, key, start), g, g, True, expanded)
+            head, tail = _unwind(parent, key, start)
+            return SearchResult(head + tail, g, g, True, expanded)
         if not bounded:
             exact_f = g + bound.both_ends(q, front & ~back, back & ~front)
             if exact_f >= limit:
@@ -315,7 +314,7 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
         if expanded & 255 == 0 and time.monotonic() > deadline:
             heapq.heappush(heap, (f, minus_g, bounded, key))
             lower = int(min(heap[0][0], limit))
-            return SearchResult(None, None, lower, False, expanded)
+            return SearchResult(None, None, lower, False, expanded, _unwind(parent, key, start))
         at_front = (n - q.bit_count()) % 2 == 0
         near, far = (front, back) if at_front else (back, front)
         pure_near = near & ~far
@@ -360,7 +359,8 @@ def _unwind(
     parent: dict[tuple[int, int, int], tuple[tuple[int, int, int], int, bool, bool]],
     goal: tuple[int, int, int],
     start: tuple[int, int, int],
-) -> tuple[int, ...]:
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The scenes fixed at the start and (in shooting order) at the end on the way to `goal`."""
     steps: list[tuple[int, bool, bool]] = []
     key = goal
     while key != start:
@@ -375,4 +375,13 @@ def _unwind(
         else:
             tail.append(s)
         flipped ^= mirrored
-    return tuple(head + tail[::-1])
+    return tuple(head), tuple(tail[::-1])
+
+
+def _path(parent: dict[int, tuple[int, int]], q: int, full: int) -> tuple[int, ...]:
+    order: list[int] = []
+    while q != full:
+        q, s = parent[q]
+        order.append(s)
+    order.reverse()
+    return tuple(order)

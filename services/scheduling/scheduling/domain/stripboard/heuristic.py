@@ -37,9 +37,16 @@ class IdleCost:
 
 
 def greedy(
-    problem: Reduced, children_of: Children | None = None, nodes: int = 20000
+    problem: Reduced,
+    children_of: Children | None = None,
+    nodes: int = 20000,
+    prefix: Sequence[int] = (),
+    suffix: Sequence[int] = (),
 ) -> list[int] | None:
-    """Shoot next the scene adding least idle cost, calling fewest new actors (DFS on dead ends)."""
+    """Shoot next the scene adding least idle cost, calling fewest new actors (DFS on dead ends).
+
+    With a prefix and suffix, fill in the middle of an order instead of building it whole.
+    """
     n = len(problem.masks)
     full = (1 << n) - 1
     masks = problem.masks
@@ -71,7 +78,15 @@ def greedy(
                 return [s, *tail]
         return None
 
-    return step(full, 0)
+    q = full
+    seen = 0
+    for s in prefix:
+        q ^= 1 << s
+        seen |= masks[s]
+    for s in suffix:
+        q ^= 1 << s
+    rest = step(q, seen)
+    return None if rest is None else [*prefix, *rest, *suffix]
 
 
 def local_search(
@@ -93,23 +108,24 @@ def local_search(
         return feasible is None or feasible(order)
 
     def descend(order: list[int], value: int) -> tuple[list[int], int]:
+        # move each scene to its best place; repeat passes until none improves
         n = len(order)
         improved = True
         while improved and time.monotonic() < deadline:
             improved = False
-            for i in range(n):
-                s = order[i]
+            for s in list(order):
+                i = order.index(s)
                 rest = order[:i] + order[i + 1 :]
+                best_cand, best_v = order, value
                 for j in range(n):
                     if j == i:
                         continue
                     cand = [*rest[:j], s, *rest[j:]]
                     v = idle(cand)
-                    if v < value and ok(cand):
-                        order, value, improved = cand, v, True
-                        break
-                if improved:
-                    break
+                    if v < best_v and ok(cand):
+                        best_cand, best_v = cand, v
+                if best_v < value:
+                    order, value, improved = best_cand, best_v, True
         return order, value
 
     best = list(start)

@@ -37,19 +37,11 @@ def solve(
     children = rules.children if rules else None
     feasible = rules.feasible if rules else None
 
+    idle_of = IdleCost(problem)
     incumbent: list[int] | None = greedy(problem, children)
-    incumbent_idle: int | None = None
-    if incumbent is not None:
-        # a quick descent only: the exact search gains little from a tighter incumbent, and
-        # the remaining time goes to local search only if the search runs out of time
-        budget = min(0.2, 0.05 * time_limit_s)
-        incumbent, incumbent_idle = local_search(
-            problem,
-            incumbent,
-            min(time.monotonic() + budget, deadline),
-            feasible,
-            kicks=2 * len(incumbent),
-        )
+    incumbent_idle = None if incumbent is None else idle_of(incumbent)
+    # the exact search gains little from a tighter incumbent (it expands every state whose bound
+    # is below the optimum anyway), so local search runs only if the search runs out of time
     search_deadline = started + 0.9 * time_limit_s
     if constrained:
         result = astar(problem, search_deadline, incumbent_idle, children, use_dominance=False)
@@ -57,15 +49,22 @@ def solve(
         result = astar_both_ends(problem, search_deadline, incumbent_idle)
     if result.order is not None:
         incumbent, incumbent_idle = list(result.order), result.idle
-    elif not result.optimal and incumbent is not None:
-        incumbent, incumbent_idle = local_search(problem, incumbent, deadline, feasible, seed=1)
+    elif not result.optimal:
+        head, tail = result.partial
+        completed = greedy(problem, children, prefix=head, suffix=tail)
+        if completed is not None and (feasible is None or feasible(completed)):
+            value = idle_of(completed)
+            if incumbent_idle is None or value < incumbent_idle:
+                incumbent, incumbent_idle = completed, value
+        if incumbent is not None:
+            incumbent, incumbent_idle = local_search(problem, incumbent, deadline, feasible, seed=1)
     if incumbent is None or incumbent_idle is None:
         if result.optimal:
             raise InfeasibleError("no order of the scenes meets the side constraints")
         raise InfeasibleError("no order meeting the side constraints was found in the time limit")
     order = tuple(s for r in incumbent for s in problem.members[r])
     cost = talent_cost(instance, order)
-    if cost != fixed + IdleCost(problem)(incumbent) or violations(instance, order):
+    if cost != fixed + idle_of(incumbent) or violations(instance, order):
         raise AssertionError("stripboard search produced an inconsistent order")
     lower = cost if result.optimal else min(cost, fixed + result.lower_bound)
     return Stripboard(order, cost, result.optimal, lower, fixed, result.expanded)
