@@ -1,0 +1,141 @@
+"""Casting's use cases against the real database, with peers that are down or deny."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import pytest
+from casting.rpc import GrpcPeers
+from casting.store import CastingStore, Doc
+from casting.usecases import Casting, ComplianceIssue, Conflict
+from slate import grpc as slate_grpc
+from slate.audit import AuditLog
+from slate.auth import Principal
+from slate.config import Settings
+from slate.crypto import FieldCipher
+from slate.errors import UserError, ValidationErrors
+from slate.mongo import create_client
+
+pytestmark = pytest.mark.infra
+
+PRODUCER = Principal(sub="u1", org="org_a", roles=frozenset({"producer", "casting"}))
+SETTINGS = Settings(service="casting-tests")
+
+
+class ScriptedPeers:
+    """Real answers without the network: a production that exists, chosen conflicts and issues."""
+
+    def __init__(self, conflicts: list[Conflict], issues: list[ComplianceIssue]) -> None:
+        self._conflicts = conflicts
+        self._issues = issues
+
+    async def production(self, org_id: str, production_id: str, auth: str | None) -> Doc | None:
+        return {"title": "Spot", "timezone": "America/Los_Angeles"} if org_id == "org_a" else None
+
+    async def conflicts(
+        self, booking: Doc, dates: Sequence[str], auth: str | None
+    ) -> list[Conflict]:
+        return self._conflicts
+
+    async def compliance(self, booking: Doc, auth: str | None) -> list[ComplianceIssue]:
+        return self._issues
+
+
+@pytest.fixture
+async def db() -> AsyncIterator[Any]:
+    client = create_client(SETTINGS)
+    name = f"casting_test_{uuid.uuid4().hex[:10]}"
+    yield client[name]
+    await client.drop_database(name)
+    await client.close()
+
+
+async def make_casting(db: Any, peers: Any) -> Casting:
+    store = CastingStore(db)
+    await store.ensure_indexes()
+    return Casting(store, peers, FieldCipher.from_settings(SETTINGS), AuditLog(db))
+
+
+async def role_and_talent(casting: Casting, dob: str = "1990-01-01") -> tuple[str, str]:
+    role = await casting.create_role(
+        PRODUCER,
+        production_id="prd_1",
+        name="Lead",
+        amount="1200.00",
+        currency="USD",
+        unit="DAY",
+        work_dates=["2027-03-02"],
+        auth=None,
+    )
+    talent = await casting.register_talent(
+        PRODUCER, name="Rosa", email="rosa@example.com", date_of_birth=dob, union="NONE"
+    )
+    return role["_id"], talent["_id"]
+
+
+async def test_hold_fails_retriably_and_writes_nothing_when_scheduling_is_down(db: Any) -> None:
+    channels: dict[str, Any] = {}
+
+    def channel(peer: str) -> Any:
+        channels.setdefault(peer, slate_grpc.create_channel("127.0.0.1:9"))  # nothing listens
+        return channels[peer]
+
+    casting = await make_casting(db, ScriptedPeers([], []))
+    role_id, talent_id = await role_and_talent(casting)
+    casting.peers = GrpcPeers(channel)
+    with pytest.raises(UserError) as exc:
+        await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id, auth=None)
+    assert exc.value.code == "UNAVAILABLE"
+    assert "scheduling" in exc.value.message
+    assert await db["bookings"].count_documents({}) == 0
+    for ch in channels.values():
+        await ch.close()
+
+
+async def test_hard_conflict_blocks_the_hold_and_names_the_date(db: Any) -> None:
+    casting = await make_casting(db, ScriptedPeers([Conflict("2027-03-02", "booked", True)], []))
+    role_id, talent_id = await role_and_talent(casting)
+    with pytest.raises(ValidationErrors) as exc:
+        await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id, auth=None)
+    [error] = exc.value.errors
+    assert (error.field, error.code) == ("talentId", "CONFLICT")
+    assert "2027-03-02" in error.message
+    assert await db["bookings"].count_documents({}) == 0
+
+
+async def test_blocking_compliance_issue_leaves_the_booking_on_hold(db: Any) -> None:
+    issue = ComplianceIssue("MINOR_WORK_PERMIT_MISSING", "needs a permit", True)
+    casting = await make_casting(db, ScriptedPeers([], [issue]))
+    role_id, talent_id = await role_and_talent(casting, dob="2015-01-01")
+    booking = await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id, auth=None)
+    assert booking["is_minor"] is True
+    with pytest.raises(ValidationErrors) as exc:
+        await casting.confirm_booking(PRODUCER, booking_id=booking["_id"], auth=None)
+    assert exc.value.errors[0].code == "FORBIDDEN"
+    stored = await db["bookings"].find_one({"_id": booking["_id"]})
+    assert stored["status"] == "ON_HOLD"
+    assert [e["type"] for e in stored["_outbox"]] == ["slate.casting.booking.held.v1"]
+
+
+async def test_birth_date_is_encrypted_at_rest_and_never_in_events(db: Any) -> None:
+    casting = await make_casting(db, ScriptedPeers([], []))
+    role_id, talent_id = await role_and_talent(casting, dob="1994-02-11")
+    raw = await db["talent"].find_one({"_id": talent_id})
+    assert "1994-02-11" not in repr(raw)
+    assert casting.date_of_birth(raw).isoformat() == "1994-02-11"
+    booking = await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id, auth=None)
+    stored = await db["bookings"].find_one({"_id": booking["_id"]})
+    payload = bytes(stored["_outbox"][0]["payload"])
+    assert b"1994" not in payload
+    assert b"rosa@example.com" not in payload
+
+
+async def test_another_org_cannot_hold_on_a_role_it_does_not_own(db: Any) -> None:
+    casting = await make_casting(db, ScriptedPeers([], []))
+    role_id, talent_id = await role_and_talent(casting)
+    other = Principal(sub="u2", org="org_b", roles=frozenset({"producer"}))
+    with pytest.raises(UserError) as exc:
+        await casting.hold_talent(other, role_id=role_id, talent_id=talent_id, auth=None)
+    assert (exc.value.field, exc.value.code) == ("roleId", "NOT_FOUND")
