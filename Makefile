@@ -83,6 +83,20 @@ proto: setup  ## regenerate Python from proto/ into libs/slate-proto
 proto-check: setup  ## fail when the generated proto code is stale
 	$(PY) proto/generate.py --check
 
+# buf from npm, pinned by proto/package-lock.json; proto/buf.sh runs `npm ci` only when the lock changed.
+.PHONY: proto-lint proto-breaking
+PROTO_AGAINST ?= HEAD~1
+
+proto-lint:  ## buf lint proto/ (installs buf into proto/node_modules once)
+	proto/buf.sh lint
+
+proto-breaking:  ## buf breaking: proto/ against PROTO_AGAINST (default HEAD~1; skipped if absent)
+	proto/buf.sh breaking $(PROTO_AGAINST)
+
+# buf lint takes well under a second warm, so both lint and test run it.
+lint: proto-lint
+test: proto-lint
+
 bench: setup  ## run the benchmarks (figures go to bench/RESULTS.md by hand, with the command)
 	$(PY) bench/payroll_engine.py
 	$(PY) bench/stripboard.py
