@@ -102,7 +102,7 @@ def random_instances(max_scenes: int) -> st.SearchStrategy[dict[str, Any]]:
     return build()
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(random_instances(12))
 def test_random_instances_agree_with_brute_force(instance: dict[str, Any]) -> None:
     out = io.StringIO()
@@ -190,7 +190,7 @@ def constrained_instances(draw: st.DrawFn) -> dict[str, Any]:
     return instance
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(constrained_instances())
 def test_side_constraints_are_met_at_least_cost(instance: dict[str, Any]) -> None:
     best = constrained_optimum(instance)

@@ -62,6 +62,7 @@ class IdleBound:
         self.days_in = union_over(blocks)
         self.day_sets = [self.days_in(m) for m in self.scene_sets]
         self.scenes_of = union_over(self.scene_sets)
+        self.cast_of = union_over(problem.masks)
         self.exact_limit = exact_limit
         self.memo: dict[tuple[tuple[int, int], ...], int] = {}
         self.quick: dict[tuple[int, int], int] = {}
@@ -113,23 +114,24 @@ class IdleBound:
         free = q & ~busy
         if not free:
             return value
-        key = (q & self.scenes_of(front | back), front, back)
+        shared = q & self.scenes_of(front) & self.scenes_of(back)
+        if not shared:
+            return value
+        key = (shared, front, back)
         pairs = self.crossing.get(key)
         if pairs is None:
-            pairs = self._crossing(q, front, back)
+            pairs = self._crossing(shared, front, back)
             self.crossing[key] = pairs
         if pairs:
             value += pairs * self.days_in(free).bit_count()
         return value
 
-    def _crossing(self, q: int, front: int, back: int) -> int:
+    def _crossing(self, shared: int, front: int, back: int) -> int:
         edges = []
         costs = self.costs
         for j in bits(front):
-            sj = self.scene_sets[j] & q
-            for k in bits(back):
-                if sj & self.scene_sets[k]:
-                    edges.append((min(costs[j], costs[k]), j, k))
+            for k in bits(self.cast_of(self.scene_sets[j] & shared) & back):
+                edges.append((min(costs[j], costs[k]), j, k))
         edges.sort(reverse=True)
         used = 0
         total = 0
@@ -156,36 +158,30 @@ class IdleBound:
         # an actor whose days lie within another's can finish just before it at no loss (moving
         # it there shrinks its own union and adds nothing to anyone else's), so only subsets
         # closed under "finishes before" are needed
-        later = [0] * k
         before = [0] * k
         for i in range(k):
             for j in range(k):
                 if i != j and sets[i] & ~sets[j] == 0:
-                    later[i] |= 1 << j
                     before[j] |= 1 << i
-        size = 1 << k
-        union = [0] * size
-        need = [0] * size
-        best = [0] * size
-        steps = _subset_steps(k)
+        # forward over the closed subsets only, one layer (subset size) at a time
         outside = [~x for x in sets]
-        for t in range(1, size):
-            low = t & -t
-            first = low.bit_length() - 1
-            prior = t ^ low
-            need[t] = need[prior] | before[first]
-            union[t] = union[prior] | sets[first]
-            if need[t] & ~t:
-                continue
-            if t != low:
-                best[t] = min(
-                    [
-                        best[prev] + costs[i] * (union[prev] & outside[i]).bit_count()
-                        for prev, i in steps[t]
-                        if not later[i] & t
-                    ]
-                )
-        return best[size - 1]
+        layer: dict[int, tuple[int, int]] = {0: (0, 0)}  # subset -> (best, union of days)
+        for _ in range(k):
+            nxt: dict[int, tuple[int, int]] = {}
+            for t, (value, union) in layer.items():
+                for i in range(k):
+                    bit = 1 << i
+                    if t & bit or before[i] & ~t:
+                        continue
+                    t2 = t | bit
+                    cand = value + costs[i] * (union & outside[i]).bit_count()
+                    old = nxt.get(t2)
+                    if old is None:
+                        nxt[t2] = (cand, union | sets[i])
+                    elif cand < old[0]:
+                        nxt[t2] = (cand, old[1])
+            layer = nxt
+        return layer[(1 << k) - 1][0]
 
 
 _STEPS: dict[int, list[list[tuple[int, int]]]] = {}
