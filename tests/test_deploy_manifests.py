@@ -38,7 +38,7 @@ DESIGN_PORTS = {
 GATEWAY_PORT = 4000
 # Set by the manifests ahead of the kernel: the gRPC server binds 127.0.0.1 and nothing reads a
 # gRPC host yet (see deploy/k8s/README.md, "Known gap"). Drop a name here once the code reads it.
-PENDING_SETTINGS = frozenset({"SLATE_GRPC_HOST"})
+PENDING_SETTINGS: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------- what the code reads

@@ -59,6 +59,7 @@ class Settings:
     database: str = ""
     kafka_bootstrap: str = "127.0.0.1:9092"
     http_host: str = "127.0.0.1"
+    grpc_host: str = "127.0.0.1"
     http_port: int = 0
     grpc_port: int = 0
     otlp_endpoint: str | None = None
@@ -122,6 +123,7 @@ class Settings:
             database=env.get("SLATE_DATABASE", f"slate_{service}"),
             kafka_bootstrap=env.get("SLATE_KAFKA_BOOTSTRAP", cls.kafka_bootstrap),
             http_host=env.get("SLATE_HTTP_HOST", cls.http_host),
+            grpc_host=env.get("SLATE_GRPC_HOST", cls.grpc_host),
             http_port=port(f"SLATE_{service.upper()}_HTTP_PORT", http_port),
             grpc_port=port(f"SLATE_{service.upper()}_GRPC_PORT", grpc_port),
             otlp_endpoint=env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or None,

@@ -226,7 +226,7 @@ def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring]])
                 wiring.grpc_register,
                 service_names=list(wiring.grpc_service_names),
                 verifier=runtime.verifier,
-                host=settings.http_host,
+                host=settings.grpc_host,
             )
         state["runtime"] = runtime
         state["graphql"] = SubgraphApp(wiring.schema, runtime, wiring.services)
