@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import random
+import time
 from pathlib import Path
 from typing import Any
 
@@ -288,3 +290,20 @@ def test_cli_reads_a_file(tmp_path: Path) -> None:
     path = tmp_path / "tiny.json"
     path.write_text(json.dumps({"scenes": [{"duration": 2, "actors": [0]}], "actor_costs": [3]}))
     assert main(["schedule", "stripboard", str(path)]) == 0
+
+
+def test_large_instance_beyond_the_exact_search_returns_a_valid_order_in_time() -> None:
+    rng = random.Random(7)
+    scenes = [
+        {"duration": rng.randint(1, 3), "actors": rng.sample(range(15), rng.randint(1, 5))}
+        for _ in range(80)
+    ]
+    costs = [rng.randint(1, 20) for _ in range(15)]
+    started = time.monotonic()
+    code, out = solve_cli({"scenes": scenes, "actor_costs": costs, "time_limit_s": 1.0})
+    assert time.monotonic() - started < 3.0
+    assert code == 0
+    assert out["optimal"] is False
+    assert paid_cost(scenes, costs, out["order"]) == out["cost"]
+    fixed = sum(s["duration"] * sum(costs[a] for a in s["actors"]) for s in scenes)
+    assert fixed <= out["lower_bound"] < out["cost"]

@@ -228,7 +228,7 @@ def astar(
         if q == 0:
             return SearchResult(_path(parent, q, full), g, g, True, expanded)
         expanded += 1
-        if expanded & 255 == 0 and time.monotonic() > deadline:
+        if expanded & 15 == 0 and time.monotonic() > deadline:
             heapq.heappush(heap, (f, g, q))
             lower = int(min(heap[0][0], limit))
             head = _path(parent, q, full)
@@ -307,7 +307,7 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
                 heapq.heappush(heap, (exact_f, minus_g, True, key))
                 continue
         expanded += 1
-        if expanded & 255 == 0 and time.monotonic() > deadline:
+        if expanded & 15 == 0 and time.monotonic() > deadline:
             heapq.heappush(heap, (f, minus_g, bounded, key))
             lower = int(min(heap[0][0], limit))
             return SearchResult(None, None, lower, False, expanded, _unwind(parent, key, start))

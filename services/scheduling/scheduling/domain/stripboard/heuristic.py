@@ -114,6 +114,8 @@ def local_search(
         while improved and time.monotonic() < deadline:
             improved = False
             for s in list(order):
+                if time.monotonic() >= deadline:
+                    break
                 i = order.index(s)
                 rest = order[:i] + order[i + 1 :]
                 best_cand, best_v = order, value
