@@ -40,8 +40,16 @@ def solve(
     idle_of = IdleCost(problem)
     incumbent: list[int] | None = greedy(problem, children)
     incumbent_idle = None if incumbent is None else idle_of(incumbent)
-    # the exact search gains little from a tighter incumbent (it expands every state whose bound
-    # is below the optimum anyway), so local search runs only if the search runs out of time
+    if incumbent is not None:
+        # a short local search: the exact search expands every state whose bound is below the
+        # optimum anyway, but a tight incumbent keeps it from storing the states above it
+        incumbent, incumbent_idle = local_search(
+            problem,
+            incumbent,
+            min(time.monotonic() + min(0.1, 0.02 * time_limit_s), deadline),
+            feasible,
+            kicks=len(incumbent),
+        )
     search_deadline = started + 0.9 * time_limit_s
     if constrained:
         result = astar(problem, search_deadline, incumbent_idle, children, use_dominance=False)
