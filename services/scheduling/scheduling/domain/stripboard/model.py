@@ -1,4 +1,15 @@
-"""Talent scheduling instances, their side constraints, and validation of raw input."""
+"""Talent scheduling instances, their side constraints, and validation of raw input.
+
+Input (DESIGN.md, `slate schedule stripboard`), with the optional side constraints:
+
+    {"scenes": [{"duration": d, "actors": [i, ...]}, ...], "actor_costs": [c, ...],
+     "time_limit_s": 30,
+     "pinned": [{"scene": s, "position": p} | {"scene": s, "day": t}, ...],
+     "together": [[s, s', ...], ...],
+     "unavailable": [{"actor": i, "days": [t, ...]}, ...]}
+
+Indices, positions and days are 0-based; a scene occupies days [start, start + duration).
+"""
 
 from __future__ import annotations
 
