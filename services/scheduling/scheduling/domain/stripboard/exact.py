@@ -1,20 +1,24 @@
-"""Best-first (A*) search over the set of scenes still to shoot, with an admissible idle bound.
+"""Best-first (A*) search over the scenes still to shoot, with an admissible idle-cost bound.
 
-A state is the bitmask Q of reduced scenes not yet shot. Shooting scene s next costs, beyond the
-cast's own days, d(s) × c(L(Q) \\ a(s)) where L(Q) = a(shot) ∩ a(Q) is the set of actors already
-started and not yet finished (Garcia de la Banda, Stuckey & Chu 2011). Because every actor's own
-days are a constant, the search minimises idle cost only.
+Shooting scene s next, with the scenes Q left, costs beyond the cast's own days
+d(s) × c(L(Q) \\ a(s)), where L(Q) = a(shot) ∩ a(Q) is the set of actors started and not yet
+finished (Garcia de la Banda, Stuckey & Chu 2011). Every actor's own days are a constant, so
+the search minimises idle cost only.
+
+`astar_both_ends` (no side constraints) fills the schedule from both ends; see its docstring.
+`astar` fills it from the front only, so that the side-constraint filter can see the day and
+position reached; it is used when the instance has pins, groups or unavailable days.
 
 Refinements:
-- a scene whose cast equals L(Q) is shot next with no branching (moving it to the front of any
-  completion never lengthens a span);
-- h(Q) relaxes the order of the started actors L(Q): whichever of them finishes last is idle for
-  every remaining scene of the others that it is not in; the minimum over finishing orders is
-  computed exactly by a subset DP and memoised;
-- nodes whose f reaches the incumbent (from the heuristic) are not stored.
+- a scene whose cast is exactly the started actors is shot next without branching (moving it
+  to the front of any completion never lengthens a span);
+- h relaxes the order in which started actors finish: whoever finishes later is idle during
+  the others' scenes that it is not in. The minimum over finishing orders is a subset DP,
+  memoised, capped at the heaviest `exact_limit` actors (dropping actors only lowers it);
+- states whose f reaches the incumbent (from the heuristic) are not stored.
 
-The minimum f over the open list is a valid lower bound at any moment, so a timeout still reports
-one.
+At any moment the minimum f over the open list is a valid lower bound, so a timeout still
+reports one.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from scheduling.domain.stripboard.tables import bits, sum_over, union_over
 
 INF = float("inf")
 FeasibleChildren = Callable[[int], list[int]]
-QUICK_LIMIT = 4
+QUICK_LIMIT = 4  # actors in the cheap bound computed for every generated state
 
 
 @dataclass(frozen=True)
