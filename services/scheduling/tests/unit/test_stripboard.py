@@ -6,6 +6,7 @@ import io
 import itertools
 import json
 import random
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -307,3 +308,21 @@ def test_large_instance_beyond_the_exact_search_returns_a_valid_order_in_time() 
     assert paid_cost(scenes, costs, out["order"]) == out["cost"]
     fixed = sum(s["duration"] * sum(costs[a] for a in s["actors"]) for s in scenes)
     assert fixed <= out["lower_bound"] < out["cost"]
+
+
+def test_console_script_solves_from_stdin() -> None:
+    data = next(d for d in load_instances() if d["name"] == "film10")
+    payload = json.dumps({"scenes": data["scenes"], "actor_costs": data["actor_costs"]})
+    done = subprocess.run(
+        [str(REPO_ROOT / ".venv/bin/slate"), "schedule", "stripboard", "-"],
+        input=payload,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert set(out) >= {"order", "cost", "optimal", "lower_bound"}
+    assert out["cost"] == data["optimum_total_cost"]
+    assert out["optimal"] is True
