@@ -10,7 +10,8 @@ from slate.grpc import current_principal
 from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.payroll.v1 import estimates_pb2, estimates_pb2_grpc
 
-from payroll.domain.estimates import estimate_base_pay
+from payroll.domain import InvalidRequest
+from payroll.domain.estimates import estimate_booking
 
 SERVICE_NAMES = ("slate.payroll.v1.Estimates",)
 
@@ -28,9 +29,16 @@ class EstimatesServicer(estimates_pb2_grpc.EstimatesServicer):
             await context.abort(grpc.StatusCode.PERMISSION_DENIED, "org_id: not the caller's org")
         try:
             amount = Decimal(request.rate.money.amount)
-            estimate = estimate_base_pay(amount, request.rate.unit, list(request.work_dates))
-        except (InvalidOperation, ValueError) as exc:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"rate: {exc}")
+            estimate = estimate_booking(
+                amount,
+                request.rate.unit,
+                list(request.work_dates),
+                agreement=request.agreement or "none",
+                work_location=request.work_location or "US-CA",
+                agent_fee_percent=request.agent_fee_percent or "0",
+            )
+        except (InvalidOperation, InvalidRequest, ValueError) as exc:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(exc))
             raise  # unreachable: abort raises
         currency = request.rate.money.currency or "USD"
         return estimates_pb2.EstimateBookingCostResponse(

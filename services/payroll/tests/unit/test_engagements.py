@@ -1,6 +1,11 @@
 """Payroll engagement rules."""
 
+from decimal import Decimal
+
+import pytest
+from payroll.domain import InvalidRequest
 from payroll.domain import engagements as rules
+from payroll.domain.estimates import estimate_booking
 
 
 def test_union_maps_to_its_agreement_and_unknown_unions_to_none() -> None:
@@ -15,16 +20,30 @@ def test_release_cancels_only_engagements_without_recorded_work() -> None:
     assert not rules.cancel_on_release("CLOSED", has_timecards=False)
 
 
-def test_day_rate_estimate_is_rate_times_distinct_days() -> None:
-    from decimal import Decimal
-
-    from payroll.domain.estimates import estimate_base_pay
-
-    estimate = estimate_base_pay(
-        Decimal("1200.00"), "DAY", ["2027-03-02", "2027-03-03", "2027-03-03"]
+def test_union_day_rate_estimate_adds_pension_health_and_agent_fee_on_top() -> None:
+    estimate = estimate_booking(
+        Decimal("1200.00"),
+        "DAY",
+        ["2027-03-02", "2027-03-03", "2027-03-03"],
+        agreement="sag-aftra-commercials",
+        agent_fee_percent="10",
     )
-    assert estimate.total == Decimal("2400.00")
-    weekly = estimate_base_pay(
-        Decimal("5000.00"), "WEEK", [f"2027-03-{d:02d}" for d in range(1, 7)]
-    )
+    amounts = {kind: value for kind, value, _ in estimate.lines}
+    assert amounts == {
+        "gross": Decimal("2400.00"),
+        "pension_health": Decimal("564.00"),  # 23.5 % P&H
+        "agent_fee": Decimal("240.00"),  # the "+10" paid on top
+    }
+    assert estimate.total == Decimal("3204.00")
+
+
+def test_hourly_estimate_below_minimum_wage_is_refused() -> None:
+    with pytest.raises(InvalidRequest) as exc:
+        estimate_booking(Decimal("5.00"), "HOUR", ["2027-03-02"])
+    assert "rate.amount" in str(exc.value)
+
+
+def test_weekly_and_flat_rates_are_priced_as_booked() -> None:
+    weekly = estimate_booking(Decimal("5000.00"), "WEEK", [f"2027-03-{d:02d}" for d in range(1, 7)])
     assert weekly.total == Decimal("10000.00")
+    assert estimate_booking(Decimal("750.00"), "FLAT", ["2027-03-02"]).total == Decimal("750.00")
