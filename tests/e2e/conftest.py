@@ -119,7 +119,8 @@ SPINE_QUERY = """
 query($id: ID!) {
   production(id: $id) {
     id title
-    roles { name bookings { id status talent { name } engagement { status } contract { status } } }
+    roles { name bookings { id status talent { name } contract { status }
+            engagement { status estimatedCost { total { amount } } } } }
   }
 }"""
 

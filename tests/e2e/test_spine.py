@@ -55,7 +55,11 @@ async def test_confirmed_booking_gets_engagement_and_contract_within_a_second(
     elapsed = sent_at - confirmed_at
     assert booking["status"] == "BOOKED"
     assert booking["talent"] == {"name": "Rosa Díaz"}
-    assert booking["engagement"] == {"status": "PENDING_ONBOARDING"}
+    # 1,200.00 a day for two days, SAG-AFTRA: + 23.5 % P&H (the agent fee is 0 by default).
+    assert booking["engagement"] == {
+        "status": "PENDING_ONBOARDING",
+        "estimatedCost": {"total": {"amount": "2964.00"}},
+    }
     assert booking["contract"] == {"status": "DRAFT"}
     assert elapsed < 1.0, f"took {elapsed:.2f}s for payroll and legal to react"
 
@@ -136,6 +140,7 @@ async def test_another_organisation_sees_nothing(gateway: Gateway, producer: str
         ("-100.00", None, "rate.amount"),
         ("twelve hundred", None, "rate.amount"),
         ("1200.00", "prd_does_not_exist", "productionId"),
+        ("100.00", None, "rate.amount"),  # a day rate under California's minimum wage
     ],
 )
 async def test_bad_role_input_names_the_field_and_writes_nothing(

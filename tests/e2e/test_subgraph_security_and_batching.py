@@ -76,7 +76,7 @@ async def production_with(gateway: Gateway, producer: str, n_roles: int) -> str:
                 CREATE_ROLE,
                 {
                     "productionId": production_id,
-                    "amount": "100.00",
+                    "amount": "250.00",
                     "dates": [f"2028-01-{i + 1:02d}"],
                 },
                 token=producer,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import grpc
 from slate.errors import UserError
 from slate.grpc import PeerUnavailable, call
+from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.legal.v1 import compliance_pb2, compliance_pb2_grpc
+from slate_proto.slate.payroll.v1 import estimates_pb2, estimates_pb2_grpc
 from slate_proto.slate.scheduling.v1 import (
     availability_pb2,
     availability_pb2_grpc,
@@ -71,6 +73,30 @@ class GrpcPeers:
         except PeerUnavailable as exc:
             raise _unavailable("scheduling", exc) from None
         return [Conflict(c.date, c.reason, c.blocking) for c in reply.conflicts]
+
+    async def check_rate(
+        self, org_id: str, rate: Mapping[str, str], work_dates: Sequence[str], auth: str | None
+    ) -> None:
+        """Payroll refuses a rate below the minimum wage where and when the work is done."""
+        stub = estimates_pb2_grpc.EstimatesStub(self._channel("payroll"))
+        request = estimates_pb2.EstimateBookingCostRequest(
+            org_id=org_id,
+            rate=money_pb2.Rate(
+                money=money_pb2.Money(amount=rate["amount"], currency=rate["currency"]),
+                unit=rate["unit"],
+            ),
+            work_dates=list(work_dates),
+            agreement="none",
+            work_location="US-CA",
+        )
+        try:
+            await call(stub.EstimateBookingCost, request, timeout_s=DEADLINE_S, authorization=auth)
+        except PeerUnavailable as exc:
+            raise _unavailable("payroll", exc) from None
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
+                raise UserError(str(exc.details()), field="rate.amount") from None
+            raise
 
     async def compliance(self, booking: Doc, auth: str | None) -> list[ComplianceIssue]:
         stub = compliance_pb2_grpc.ComplianceStub(self._channel("legal"))

@@ -52,6 +52,10 @@ class Peers(Protocol):
 
     async def compliance(self, booking: Doc, auth: str | None) -> list[ComplianceIssue]: ...
 
+    async def check_rate(
+        self, org_id: str, rate: Mapping[str, str], work_dates: Sequence[str], auth: str | None
+    ) -> None: ...
+
 
 def _invalid(exc: model.Invalid) -> ValidationErrors:
     return ValidationErrors(
@@ -160,18 +164,21 @@ class Casting:
         except model.Invalid as exc:
             raise _invalid(exc) from None
         production = await self.production_known(principal.org, production_id, auth)
+        rate = {
+            "amount": str(draft.rate.amount),
+            "currency": draft.rate.currency,
+            "unit": draft.rate.unit.value,
+        }
+        dates = [d.isoformat() for d in draft.work_dates]
+        await self.peers.check_rate(principal.org, rate, dates, auth)
         role = {
             "_id": new_id("rol"),
             "org_id": principal.org,
             "production_id": production_id,
             "production_timezone": production.get("timezone", ""),
             "name": draft.name,
-            "rate": {
-                "amount": str(draft.rate.amount),
-                "currency": draft.rate.currency,
-                "unit": draft.rate.unit.value,
-            },
-            "work_dates": [d.isoformat() for d in draft.work_dates],
+            "rate": rate,
+            "work_dates": dates,
         }
         saved = await self.store.roles.insert(role)
         await self.audit.record(principal, "createRole", saved["_id"])

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 import strawberry
-from slate.graphql import AuthenticationRequired, GraphQLContext, Money, authorize, group_loader
+from slate.graphql import (
+    AuthenticationRequired,
+    GraphQLContext,
+    Money,
+    authorize,
+    graphql_error,
+    group_loader,
+)
 from strawberry.types import Info
 
+from payroll.domain import InvalidRequest
 from payroll.usecases import Payroll
 
 Ctx = Info[GraphQLContext, Any]
@@ -30,6 +39,20 @@ class EngagementStatus(Enum):
     CLOSED = "CLOSED"
 
 
+@strawberry.type
+class CostLine:
+    kind: str
+    amount: Money
+    rule: str
+
+
+@strawberry.type(description="What the booked dates will cost before timecards exist.")
+class CostEstimate:
+    total: Money
+    lines: list[CostLine]
+    warnings: list[str]
+
+
 @strawberry.type(description="The payroll side of a booking: who is paid, at what, under what.")
 class Engagement:
     id: strawberry.ID
@@ -38,6 +61,25 @@ class Engagement:
     rate: Money
     rate_unit: str
     work_dates: list[str]
+
+    @strawberry.field(description="Gross, fringe and agent fee for the booked dates (estimate).")
+    def estimated_cost(self, info: Ctx) -> CostEstimate | None:
+        authorize(info, *READERS)
+        try:
+            estimate = payroll(info).estimate(
+                Decimal(self.rate.amount), self.rate_unit, self.work_dates, self.agreement
+            )
+        except InvalidRequest as exc:
+            raise graphql_error(str(exc), "INVALID") from None
+        currency = self.rate.currency
+        return CostEstimate(
+            total=Money(amount=str(estimate.total), currency=currency),
+            lines=[
+                CostLine(kind=kind, amount=Money(amount=str(value), currency=currency), rule=rule)
+                for kind, value, rule in estimate.lines
+            ],
+            warnings=estimate.warnings,
+        )
 
     @classmethod
     def from_doc(cls, doc: Doc) -> Engagement:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import Decimal
+
 from slate.audit import AuditLog
 from slate.events import OutboxEvent
 from slate.ids import derived_id
@@ -9,6 +12,7 @@ from slate.mongo import DuplicateKey
 from slate_proto.slate.events.v1 import payroll_pb2
 
 from payroll.domain import engagements as rules
+from payroll.domain.estimates import Estimate, estimate_booking
 from payroll.store import Doc, PayrollStore
 
 SOURCE = "slate-payroll"
@@ -55,6 +59,12 @@ class Payroll:
             await self.store.engagements.insert(doc, [event])
         except DuplicateKey:
             return
+
+    def estimate(
+        self, amount: Decimal, unit: str, work_dates: Sequence[str], agreement: str
+    ) -> Estimate:
+        """The booking's expected cost from its terms (standard days; California rules)."""
+        return estimate_booking(amount, unit, work_dates, agreement=agreement)
 
     async def on_booking_released(self, booking: Doc) -> None:
         """Cancel the engagement of a released booking if no work was recorded."""

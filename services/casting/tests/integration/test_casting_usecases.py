@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -41,6 +41,11 @@ class ScriptedPeers:
 
     async def compliance(self, booking: Doc, auth: str | None) -> list[ComplianceIssue]:
         return self._issues
+
+    async def check_rate(
+        self, org_id: str, rate: Mapping[str, str], work_dates: Sequence[str], auth: str | None
+    ) -> None:
+        return None
 
 
 @pytest.fixture
