@@ -147,57 +147,78 @@ class IdleBound:
 
     def _bound(self, sets: list[int], costs: list[int]) -> int:
         """Cheapest finishing order of actors whose remaining days are `sets` (subset DP)."""
-        k = len(sets)
         # an actor whose days cover everyone else's finishes last for free
         covered = 0
         for x in sets:
             covered |= x
-        kept = [i for i in range(k) if sets[i] != covered]
-        if len(kept) < k:
+        if covered in sets:
+            kept = [i for i, x in enumerate(sets) if x != covered]
             if len(kept) < 2:
                 return 0
             sets = [sets[i] for i in kept]
             costs = [costs[i] for i in kept]
-            k = len(kept)
         # an actor whose days lie within another's can finish just before it at no loss (moving
         # it there shrinks its own union and adds nothing to anyone else's), so only subsets
-        # closed under "finishes before" are needed
-        before = [0] * k
-        for i in range(k):
-            for j in range(k):
-                if i != j and sets[i] & ~sets[j] == 0:
-                    before[j] |= 1 << i
-        # forward over the closed subsets only, one layer (subset size) at a time
+        # closed under "finishes before" are needed; the sets are distinct (merged by the caller)
+        needs = []
+        bit = 1
+        for sj in sets:
+            need = 0
+            b = 1
+            for si in sets:
+                if si & ~sj == 0:
+                    need |= b
+                b <<= 1
+            needs.append(need ^ bit)
+            bit <<= 1
+        key = tuple(needs)
+        plan = _PLANS.get(key)
+        if plan is None:
+            plan = _plan(needs)
+            _PLANS[key] = plan
+        steps, unions = plan
+        size = 1 << len(sets)
+        union = [0] * size
+        for t2, t, i in unions:
+            union[t2] = union[t] | sets[i]
         outside = [~x for x in sets]
-        layer: dict[int, tuple[int, int]] = {0: (0, 0)}  # subset -> (best, union of days)
-        for _ in range(k):
-            nxt: dict[int, tuple[int, int]] = {}
-            for t, (value, union) in layer.items():
-                for i in range(k):
-                    bit = 1 << i
-                    if t & bit or before[i] & ~t:
-                        continue
-                    t2 = t | bit
-                    cand = value + costs[i] * (union & outside[i]).bit_count()
-                    old = nxt.get(t2)
-                    if old is None:
-                        nxt[t2] = (cand, union | sets[i])
-                    elif cand < old[0]:
-                        nxt[t2] = (cand, old[1])
-            layer = nxt
-        return layer[(1 << k) - 1][0]
+        best = [_UNSET] * size
+        best[0] = 0
+        for t, i, t2 in steps:
+            cand = best[t] + costs[i] * (union[t] & outside[i]).bit_count()
+            if cand < best[t2]:
+                best[t2] = cand
+        return best[size - 1]
 
 
-_STEPS: dict[int, list[list[tuple[int, int]]]] = {}
+_UNSET = 1 << 62
+Plan = tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]
+# the subset DP's steps depend only on the "finishes before" relation: shared by every IdleBound
+_PLANS: dict[tuple[int, ...], Plan] = {}
 
 
-def _subset_steps(k: int) -> list[list[tuple[int, int]]]:
-    """For each subset t of k items: (t without i, i) for each member i."""
-    found = _STEPS.get(k)
-    if found is None:
-        found = [[(t ^ (1 << i), i) for i in range(k) if t >> i & 1] for t in range(1 << k)]
-        _STEPS[k] = found
-    return found
+def _plan(needs: list[int]) -> Plan:
+    """Steps (t, i, t | 1 << i) between closed subsets in increasing order of t, and for each
+    closed subset t2 one step (t2, t, i) that builds it, to compute unions of day sets."""
+    k = len(needs)
+    full = (1 << k) - 1
+    reached = [False] * (full + 1)
+    reached[0] = True
+    steps: list[tuple[int, int, int]] = []
+    unions: list[tuple[int, int, int]] = []
+    for t in range(full):
+        if not reached[t]:
+            continue
+        for i in range(k):
+            bit = 1 << i
+            if t & bit or needs[i] & ~t:
+                continue
+            t2 = t | bit
+            steps.append((t, i, t2))
+            if not reached[t2]:
+                reached[t2] = True
+                unions.append((t2, t, i))
+    return steps, unions
 
 
 def astar(
