@@ -71,6 +71,7 @@ class IdleBound:
         self.memo: dict[tuple[tuple[int, int], ...], int] = {}
         self.quick: dict[tuple[int, int], int] = {}
         self.crossing: dict[tuple[int, int, int], int] = {}
+        self.members: dict[int, list[tuple[int, int]]] = {}  # started -> (day set, cost) each
 
     def __call__(self, q: int, started: int) -> int:
         if started & (started - 1) == 0:
@@ -79,22 +80,27 @@ class IdleBound:
         found = self.quick.get(quick)
         if found is not None:
             return found
+        members = self.members.get(started)
+        if members is None:
+            members = [(self.day_sets[a], self.costs[a]) for a in bits(started)]
+            self.members[started] = members
         merged: dict[int, int] = {}
-        day_sets = self.day_sets
-        costs = self.costs
         days = self.days_in(q)
-        for a in bits(started):
-            s = day_sets[a] & days
-            merged[s] = merged.get(s, 0) + costs[a]
+        for day_set, cost in members:
+            s = day_set & days
+            if s in merged:
+                merged[s] += cost
+            else:
+                merged[s] = cost
         if len(merged) < 2:
             value = 0
         else:
-            items = list(merged.items())
-            if len(items) > self.exact_limit:
+            if len(merged) > self.exact_limit:
                 # leaving actors out only lowers the relaxation: keep the heaviest few
-                items.sort(key=lambda sc: sc[1] * sc[0].bit_count(), reverse=True)
-                del items[self.exact_limit :]
-            key = tuple(sorted(items))
+                heavy = sorted([(c * s.bit_count(), s, c) for s, c in merged.items()], reverse=True)
+                key = tuple(sorted([(s, c) for _, s, c in heavy[: self.exact_limit]]))
+            else:
+                key = tuple(sorted(merged.items()))
             found = self.memo.get(key)
             if found is None:
                 found = self._bound([x for x, _ in key], [c for _, c in key])
