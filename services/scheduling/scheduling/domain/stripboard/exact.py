@@ -72,8 +72,13 @@ class IdleBound:
         self.quick: dict[tuple[int, int], int] = {}
         self.crossing: dict[tuple[int, int, int], int] = {}
         self.members: dict[int, list[tuple[int, int]]] = {}  # started -> (day set, cost) each
+        self.complete = True  # set by both_ends
 
     def __call__(self, q: int, started: int) -> int:
+        return self._side(q, started) >> 1
+
+    def _side(self, q: int, started: int) -> int:
+        """The bound for one side, times 2, plus 1 if actors were left out of the subset DP."""
         if started & (started - 1) == 0:
             return 0
         quick = (started, q & self.scenes_of(started))
@@ -92,20 +97,20 @@ class IdleBound:
                 merged[s] += cost
             else:
                 merged[s] = cost
-        if len(merged) < 2:
-            value = 0
-        else:
+        value = 0
+        if len(merged) >= 2:
             if len(merged) > self.exact_limit:
                 # leaving actors out only lowers the relaxation: keep the heaviest few
                 heavy = sorted([(c * s.bit_count(), s, c) for s, c in merged.items()], reverse=True)
                 key = tuple(sorted([(s, c) for _, s, c in heavy[: self.exact_limit]]))
+                value = 1
             else:
                 key = tuple(sorted(merged.items()))
             found = self.memo.get(key)
             if found is None:
                 found = self._bound([x for x, _ in key], [c for _, c in key])
                 self.memo[key] = found
-            value = found
+            value |= found << 1
         self.quick[quick] = value
         return value
 
@@ -117,7 +122,12 @@ class IdleBound:
         started actor, neither relaxation above charges anyone, and one of the two is idle; a
         set of disjoint crossing pairs therefore adds the lighter of each pair per such day.
         """
-        value = self(q, front) + self(q, back)
+        at_front = self._side(q, front)
+        at_back = self._side(q, back)
+        # whether both sides' subset DPs used every started actor (an IdleBound with a higher
+        # exact_limit would then find the same value: the crossing term does not depend on it)
+        self.complete = (at_front | at_back) & 1 == 0
+        value = (at_front >> 1) + (at_back >> 1)
         if not front or not back:
             return value
         busy = self.scenes_of(front | back)
@@ -378,7 +388,8 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
                 continue
             best_g[key2] = g2
             parent[key2] = (key, s, at_front, mirrored)
-            heapq.heappush(heap, (max(f, f2), -g2, False, key2))
+            # when the cheap bound left no actor out, it equals the full one: no second look
+            heapq.heappush(heap, (max(f, f2), -g2, quick_bound.complete, key2))
     return SearchResult(None, None, int(limit) if incumbent is not None else 0, True, expanded)
 
 
