@@ -320,6 +320,7 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
     quick_bound = IdleBound(problem, exact_limit=QUICK_LIMIT)
     scene_sets = bound.scene_sets
     limit = INF if incumbent is None else incumbent
+    bits_of: dict[int, list[int]] = {}
 
     Key = tuple[int, int, int]
     start: Key = (full, 0, 0)
@@ -362,14 +363,18 @@ def astar_both_ends(problem: Reduced, deadline: float, incumbent: int | None) ->
             if a & ~near == 0 and pure_near & ~a == 0:
                 candidates = [s]
                 break
+        days_q = days_of(q)
         for s in candidates:
             a = masks[s]
             q2 = q ^ (1 << s)
             g2 = g + durations[s] * cost_of(pure_near & ~a)
             joined = a & pure_far
             if joined:
-                days = days_of(q2)
-                for j in bits(joined):
+                days = days_q - durations[s]
+                actors = bits_of.get(joined)
+                if actors is None:
+                    actors = bits_of[joined] = bits(joined)
+                for j in actors:
                     g2 += costs[j] * (days - days_of(scene_sets[j] & q2))
             if g2 >= limit:
                 continue
