@@ -119,6 +119,38 @@ def test_random_instances_agree_with_brute_force(instance: dict[str, Any]) -> No
     assert result["cost"] == brute_force(instance["scenes"], instance["actor_costs"])
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, (1 << 10) - 1), st.integers(1, 9)),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda sc: sc[0],
+    )
+)
+def test_finishing_order_bound_is_the_cheapest_order(actors: list[tuple[int, int]]) -> None:
+    """The subset DP equals the minimum over every finishing order of the started actors."""
+    from scheduling.domain.stripboard.exact import IdleBound
+
+    sets = [x for x, _ in actors]
+    costs = [c for _, c in actors]
+    best = min(
+        sum(
+            costs[i] * (_union(sets[j] for j in order[:k]) & ~sets[i]).bit_count()
+            for k, i in enumerate(order)
+        )
+        for order in itertools.permutations(range(len(sets)))
+    )
+    assert IdleBound._bound(sets, costs) == best
+
+
+def _union(sets: Any) -> int:
+    out = 0
+    for x in sets:
+        out |= x
+    return out
+
+
 def meets(instance: dict[str, Any], order: list[int]) -> bool:
     """Independent check of pins, together-groups and unavailable days."""
     starts: dict[int, int] = {}

@@ -161,7 +161,8 @@ class IdleBound:
                 total += w
         return total
 
-    def _bound(self, sets: list[int], costs: list[int]) -> int:
+    @staticmethod
+    def _bound(sets: list[int], costs: list[int]) -> int:
         """Cheapest finishing order of actors whose remaining days are `sets` (subset DP)."""
         # an actor whose days cover everyone else's finishes last for free
         covered = 0
@@ -173,6 +174,12 @@ class IdleBound:
                 return 0
             sets = [sets[i] for i in kept]
             costs = [costs[i] for i in kept]
+        if len(sets) == 2:
+            # neither covers the other: whoever finishes last is idle on the other's days
+            first, second = sets
+            return min(
+                costs[0] * (second & ~first).bit_count(), costs[1] * (first & ~second).bit_count()
+            )
         # an actor whose days lie within another's can finish just before it at no loss (moving
         # it there shrinks its own union and adds nothing to anyone else's), so only subsets
         # closed under "finishes before" are needed; the sets are distinct (merged by the caller)
