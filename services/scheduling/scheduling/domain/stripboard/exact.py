@@ -75,13 +75,16 @@ class IdleBound:
         self.complete = True  # set by both_ends
 
     def __call__(self, q: int, started: int) -> int:
-        return self._side(q, started) >> 1
+        return self._side(q, started, self.scenes_of(started)) >> 1
 
-    def _side(self, q: int, started: int) -> int:
-        """The bound for one side, times 2, plus 1 if actors were left out of the subset DP."""
+    def _side(self, q: int, started: int, scenes: int) -> int:
+        """The bound for one side, times 2, plus 1 if actors were left out of the subset DP.
+
+        `scenes` is every scene of a started actor (`scenes_of(started)`).
+        """
         if started & (started - 1) == 0:
             return 0
-        quick = (started, q & self.scenes_of(started))
+        quick = (started, q & scenes)
         found = self.quick.get(quick)
         if found is not None:
             return found
@@ -122,19 +125,20 @@ class IdleBound:
         started actor, neither relaxation above charges anyone, and one of the two is idle; a
         set of disjoint crossing pairs therefore adds the lighter of each pair per such day.
         """
-        at_front = self._side(q, front)
-        at_back = self._side(q, back)
+        front_scenes = self.scenes_of(front)
+        back_scenes = self.scenes_of(back)
+        at_front = self._side(q, front, front_scenes)
+        at_back = self._side(q, back, back_scenes)
         # whether both sides' subset DPs used every started actor (an IdleBound with a higher
         # exact_limit would then find the same value: the crossing term does not depend on it)
         self.complete = (at_front | at_back) & 1 == 0
         value = (at_front >> 1) + (at_back >> 1)
         if not front or not back:
             return value
-        busy = self.scenes_of(front | back)
-        free = q & ~busy
+        free = q & ~(front_scenes | back_scenes)
         if not free:
             return value
-        shared = q & self.scenes_of(front) & self.scenes_of(back)
+        shared = q & front_scenes & back_scenes
         if not shared:
             return value
         key = (shared, front, back)
