@@ -107,8 +107,16 @@ def local_search(
     def ok(order: Sequence[int]) -> bool:
         return feasible is None or feasible(order)
 
+    masks = problem.masks
+    durations = problem.durations
+    costs = problem.costs
+    cast = [bits(m) for m in masks]
+    own_total = sum(d * sum(costs[a] for a in c) for d, c in zip(durations, cast, strict=True))
+
     def descend(order: list[int], value: int) -> tuple[list[int], int]:
-        # move each scene to its best place; repeat passes until none improves
+        # move each scene to its best place; repeat passes until none improves. Each actor is paid
+        # from its first day to its last, so every place for a scene is priced from the spans in
+        # the order without it, in O(cast size) per place
         n = len(order)
         improved = True
         while improved and time.monotonic() < deadline:
@@ -118,16 +126,61 @@ def local_search(
                     break
                 i = order.index(s)
                 rest = order[:i] + order[i + 1 :]
+                starts = [0] * n  # start day of each place in rest, and the end day
+                first: dict[int, int] = {}
+                last: dict[int, int] = {}
+                day = 0
+                for k, r in enumerate(rest):
+                    starts[k] = day
+                    for a in cast[r]:
+                        if a not in first:
+                            first[a] = k
+                        last[a] = k
+                    day += durations[r]
+                starts[n - 1] = day
+                d = durations[s]
+                mask = masks[s]
+                # scene s inserted at place j lengthens by d the span of an actor not in s whose
+                # first place is before j and last place at or after j
+                inside = [0] * (n + 1)
+                spans = 0
+                for a, f in first.items():
+                    lst = last[a]
+                    spans += costs[a] * (starts[lst + 1] - starts[f])
+                    if not mask >> a & 1:
+                        inside[f + 1] += costs[a]
+                        inside[lst + 1] -= costs[a]
+                mine = []
+                alone = 0
+                for a in cast[s]:
+                    if a in first:
+                        f, lst = first[a], last[a]
+                        mine.append((costs[a], f, lst, starts[f], starts[lst + 1]))
+                    else:
+                        alone += costs[a] * d
+                base = spans + alone - own_total
                 best_cand, best_v = order, value
+                crossing = 0
                 for j in range(n):
+                    crossing += inside[j]
                     if j == i:
                         continue
-                    cand = [*rest[:j], s, *rest[j:]]
-                    v = idle(cand)
-                    if v < best_v and ok(cand):
-                        best_cand, best_v = cand, v
+                    at = starts[j]
+                    v = base + d * crossing
+                    for c, f, lst, begin, end in mine:
+                        # the span moves to start at s if s comes first, to end at s if s is last
+                        v += c * (
+                            (at + d if j > lst else end + d)
+                            - (at if j <= f else begin)
+                            - end
+                            + begin
+                        )
+                    if v < best_v:
+                        cand = [*rest[:j], s, *rest[j:]]
+                        if ok(cand):
+                            best_cand, best_v = cand, v
                 if best_v < value:
-                    order, value, improved = best_cand, best_v, True
+                    order, value, improved = best_cand, idle(best_cand), True
         return order, value
 
     best = list(start)

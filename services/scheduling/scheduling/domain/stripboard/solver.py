@@ -48,7 +48,7 @@ def solve(
             incumbent,
             min(time.monotonic() + min(0.1, 0.02 * time_limit_s), deadline),
             feasible,
-            kicks=len(incumbent),
+            kicks=3 * len(incumbent),
         )
     search_deadline = started + 0.9 * time_limit_s
     if constrained:
