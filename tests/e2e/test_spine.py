@@ -193,3 +193,42 @@ async def test_minor_without_work_permit_cannot_be_booked_until_legal_records_on
         await gateway(CONFIRM, {"bookingId": ids["booking"]}, token=producer), "confirmBooking"
     )
     assert confirmed["booking"]["status"] == "BOOKED"
+
+
+async def test_releasing_a_booking_voids_its_contract_and_cancels_its_engagement(
+    gateway: Gateway, producer: str
+) -> None:
+    ids = await spine_booking(gateway, producer)
+    ok(await gateway(CONFIRM, {"bookingId": ids["booking"]}, token=producer), "confirmBooking")
+    for _ in range(100):
+        booking = first_booking(
+            await gateway(SPINE_QUERY, {"id": ids["production"]}, token=producer)
+        )
+        if booking["engagement"] and booking["contract"]:
+            break
+        await asyncio.sleep(0.05)
+    released = ok(
+        await gateway(
+            """mutation($b: ID!) { releaseBooking(input: {bookingId: $b, reason: "recast"}) {
+               booking { id status } userErrors { field message code } } }""",
+            {"b": ids["booking"]},
+            token=producer,
+        ),
+        "releaseBooking",
+    )
+    assert released["booking"]["status"] == "RELEASED"
+    for _ in range(100):
+        booking = first_booking(
+            await gateway(SPINE_QUERY, {"id": ids["production"]}, token=producer)
+        )
+        if (
+            booking["contract"]["status"] == "VOID"
+            and booking["engagement"]["status"] == "CANCELLED"
+        ):
+            break
+        await asyncio.sleep(0.05)
+    assert booking["status"] == "RELEASED"
+    assert booking["contract"]["status"] == "VOID"
+    assert booking["engagement"]["status"] == "CANCELLED"
+    again = await gateway(CONFIRM, {"bookingId": ids["booking"]}, token=producer)
+    assert again["data"]["confirmBooking"]["userErrors"][0]["code"] == "CONFLICT"
