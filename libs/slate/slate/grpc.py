@@ -73,6 +73,14 @@ def require_principal() -> Principal:
     return principal
 
 
+def require_org(org_id: str) -> Principal:
+    """The verified caller, who must belong to `org_id` (FORBIDDEN otherwise)."""
+    principal = require_principal()
+    if principal.org != org_id:
+        raise AuthError("FORBIDDEN", "org_id: not the caller's organisation")
+    return principal
+
+
 def current_authorization() -> str | None:
     """The `authorization` metadata of the call being handled, to forward to a further peer."""
     return _authorization.get()

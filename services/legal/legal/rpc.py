@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import grpc
-from slate.grpc import current_principal
+from slate.grpc import require_org
 from slate_proto.slate.legal.v1 import compliance_pb2, compliance_pb2_grpc
 
 from legal.usecases import Legal
@@ -20,11 +20,7 @@ class ComplianceServicer(compliance_pb2_grpc.ComplianceServicer):
     async def CheckBooking(
         self, request: compliance_pb2.CheckBookingRequest, context: grpc.aio.ServicerContext
     ) -> compliance_pb2.CheckBookingResponse:
-        principal = current_principal()
-        if principal is None:
-            await context.abort(grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required")
-        elif principal.org != request.org_id:
-            await context.abort(grpc.StatusCode.PERMISSION_DENIED, "org_id: not the caller's org")
+        require_org(request.org_id)
         issues = await self._legal.check_booking(
             org_id=request.org_id,
             talent_id=request.talent_id,

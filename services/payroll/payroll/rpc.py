@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import grpc
-from slate.grpc import current_principal
+from slate.grpc import require_org
 from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.payroll.v1 import estimates_pb2, estimates_pb2_grpc
 
@@ -22,11 +22,7 @@ class EstimatesServicer(estimates_pb2_grpc.EstimatesServicer):
         request: estimates_pb2.EstimateBookingCostRequest,
         context: grpc.aio.ServicerContext,
     ) -> estimates_pb2.EstimateBookingCostResponse:
-        principal = current_principal()
-        if principal is None:
-            await context.abort(grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required")
-        elif principal.org != request.org_id:
-            await context.abort(grpc.StatusCode.PERMISSION_DENIED, "org_id: not the caller's org")
+        require_org(request.org_id)
         try:
             amount = Decimal(request.rate.money.amount)
             estimate = estimate_booking(

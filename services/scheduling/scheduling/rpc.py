@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import grpc
-from slate.grpc import current_principal
+from slate.grpc import require_org
 from slate_proto.slate.scheduling.v1 import (
     availability_pb2,
     availability_pb2_grpc,
@@ -12,15 +12,6 @@ from slate_proto.slate.scheduling.v1 import (
 )
 
 from scheduling.usecases import Scheduling
-
-
-async def _authorize_org(context: grpc.aio.ServicerContext, org_id: str) -> None:
-    """The caller's token must belong to the organisation it asks about."""
-    principal = current_principal()
-    if principal is None:
-        await context.abort(grpc.StatusCode.UNAUTHENTICATED, "a bearer token is required")
-    elif principal.org != org_id:
-        await context.abort(grpc.StatusCode.PERMISSION_DENIED, "org_id: not the caller's org")
 
 
 class AvailabilityServicer(availability_pb2_grpc.AvailabilityServicer):
@@ -32,7 +23,7 @@ class AvailabilityServicer(availability_pb2_grpc.AvailabilityServicer):
         request: availability_pb2.CheckConflictsRequest,
         context: grpc.aio.ServicerContext,
     ) -> availability_pb2.CheckConflictsResponse:
-        await _authorize_org(context, request.org_id)
+        require_org(request.org_id)
         conflicts = await self._scheduling.check_conflicts(
             org_id=request.org_id,
             talent_id=request.talent_id,
@@ -62,7 +53,7 @@ class ProductionsServicer(productions_pb2_grpc.ProductionsServicer):
         request: productions_pb2.GetProductionRequest,
         context: grpc.aio.ServicerContext,
     ) -> productions_pb2.GetProductionResponse:
-        await _authorize_org(context, request.org_id)
+        require_org(request.org_id)
         doc = await self._scheduling.production_info(request.org_id, request.production_id)
         if doc is None:
             return productions_pb2.GetProductionResponse(found=False)
