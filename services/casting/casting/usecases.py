@@ -276,9 +276,7 @@ class Casting:
     ) -> Doc:
         """Confirm a hold: free of conflicts, cleared by legal, and still at the version read."""
         require(principal, WRITE_ROLES, "confirmBooking")
-        booking = await self.store.bookings.get(principal.org, booking_id)
-        if booking is None:
-            raise UserError("unknown booking", field="bookingId", code="NOT_FOUND")
+        booking = await self._booking(principal, booking_id)
         try:
             status = model.confirm(booking["status"])
         except model.Invalid as exc:
@@ -302,29 +300,18 @@ class Casting:
                 booking=booking_snapshot(confirmed), confirmed_by=principal.sub
             ),
         )
-        try:
-            saved = await self.store.bookings.update(
-                principal.org,
-                booking_id,
-                version,
-                {"status": status.value, "confirmed_at": datetime.now(UTC)},
-                [event],
-            )
-        except ConcurrencyConflict:
-            raise UserError(
-                "the booking changed while confirming; reload and retry",
-                field="bookingId",
-                code="CONFLICT",
-            ) from None
-        await self.audit.record(principal, "confirmBooking", booking_id)
-        return saved
+        return await self._transition(
+            principal,
+            booking,
+            {"status": status.value, "confirmed_at": datetime.now(UTC)},
+            event,
+            "confirmBooking",
+        )
 
     async def release_booking(self, principal: Principal, *, booking_id: str, reason: str) -> Doc:
         """Release a hold or a booking; subscribers learn it from booking.released."""
         require(principal, WRITE_ROLES, "releaseBooking")
-        booking = await self.store.bookings.get(principal.org, booking_id)
-        if booking is None:
-            raise UserError("unknown booking", field="bookingId", code="NOT_FOUND")
+        booking = await self._booking(principal, booking_id)
         try:
             status = model.release(booking["status"])
         except model.Invalid as exc:
@@ -340,15 +327,34 @@ class Casting:
                 booking=booking_snapshot(released), reason=reason[:500]
             ),
         )
+        return await self._transition(
+            principal, booking, {"status": status.value}, event, "releaseBooking"
+        )
+
+    async def _booking(self, principal: Principal, booking_id: str) -> Doc:
+        booking = await self.store.bookings.get(principal.org, booking_id)
+        if booking is None:
+            raise UserError("unknown booking", field="bookingId", code="NOT_FOUND")
+        return booking
+
+    async def _transition(
+        self,
+        principal: Principal,
+        booking: Doc,
+        changes: Mapping[str, Any],
+        event: OutboxEvent,
+        action: str,
+    ) -> Doc:
+        """Save a status change and its event only if the booking is still at the version read."""
         try:
             saved = await self.store.bookings.update(
-                principal.org, booking_id, version, {"status": status.value}, [event]
+                principal.org, booking["_id"], int(booking["version"]), changes, [event]
             )
         except ConcurrencyConflict:
             raise UserError(
-                "the booking changed while releasing; reload and retry",
+                f"the booking changed during {action}; reload and retry",
                 field="bookingId",
                 code="CONFLICT",
             ) from None
-        await self.audit.record(principal, "releaseBooking", booking_id)
+        await self.audit.record(principal, action, booking["_id"])
         return saved
