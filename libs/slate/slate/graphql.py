@@ -122,21 +122,9 @@ def clamp_first(first: int | None, default: int = 50, maximum: int = 200) -> int
     return first
 
 
-def user_errors(errors: Sequence[Mapping[str, str | None]] | Sequence[Any]) -> list[UserError]:
-    """Turn domain or kernel errors (with field, message, code) into GraphQL UserErrors."""
-    out: list[UserError] = []
-    for err in errors:
-        if isinstance(err, Mapping):
-            out.append(
-                UserError(
-                    field=err.get("field"), message=str(err["message"]), code=str(err["code"])
-                )
-            )
-        else:
-            out.append(
-                UserError(field=getattr(err, "field", None), message=err.message, code=err.code)
-            )
-    return out
+def user_errors(errors: Sequence[DomainUserError]) -> list[UserError]:
+    """The kernel's user errors as GraphQL UserErrors."""
+    return [UserError(field=e.field, message=e.message, code=e.code) for e in errors]
 
 
 async def attempt(work: Awaitable[R]) -> tuple[R | None, list[UserError]]:
