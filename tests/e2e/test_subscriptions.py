@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -27,27 +29,25 @@ async def next_message(ws: Any, wait_s: float = 15) -> dict[str, Any]:
         await ws.send(json.dumps({"type": "pong"}))
 
 
+@contextlib.asynccontextmanager
+async def booking_events(production_id: str, bearer: str) -> AsyncIterator[Any]:
+    """A graphql-ws connection to the gateway, subscribed to one production's booking events."""
+    url = GATEWAY.replace("http://", "ws://")
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {bearer}"}}
+        await ws.send(json.dumps(init))
+        assert (await next_message(ws))["type"] == "connection_ack"
+        variables = {"p": production_id}
+        payload = {"query": SUBSCRIPTION, "variables": variables}
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        yield ws
+
+
 async def test_subscriber_sees_the_confirmation_of_its_productions_booking(
     gateway: Gateway, producer: str
 ) -> None:
     ids = await spine_booking(gateway, producer)
-    url = GATEWAY.replace("http://", "ws://")
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-        await ws.send(
-            json.dumps(
-                {"type": "connection_init", "payload": {"Authorization": f"Bearer {producer}"}}
-            )
-        )
-        assert (await next_message(ws))["type"] == "connection_ack"
-        await ws.send(
-            json.dumps(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {"query": SUBSCRIPTION, "variables": {"p": ids["production"]}},
-                }
-            )
-        )
+    async with booking_events(ids["production"], producer) as ws:
         await asyncio.sleep(1.5)  # the gateway opens its own subscription to casting meanwhile
         ok(await gateway(CONFIRM, {"bookingId": ids["booking"]}, token=producer), "confirmBooking")
         message = await next_message(ws)
@@ -64,23 +64,7 @@ async def test_subscription_to_another_orgs_production_is_refused(
 ) -> None:
     ids = await spine_booking(gateway, producer)
     intruder = token("org_intruder", "producer")
-    url = GATEWAY.replace("http://", "ws://")
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-        await ws.send(
-            json.dumps(
-                {"type": "connection_init", "payload": {"Authorization": f"Bearer {intruder}"}}
-            )
-        )
-        assert (await next_message(ws))["type"] == "connection_ack"
-        await ws.send(
-            json.dumps(
-                {
-                    "id": "1",
-                    "type": "subscribe",
-                    "payload": {"query": SUBSCRIPTION, "variables": {"p": ids["production"]}},
-                }
-            )
-        )
+    async with booking_events(ids["production"], intruder) as ws:
         message = await next_message(ws)
         assert message["type"] in ("error", "next"), message
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
