@@ -19,7 +19,7 @@ from typing import Any
 from scheduling.domain.stripboard import parse_instance, solve, talent_cost
 
 ROOT = Path(__file__).resolve().parents[1]
-INSTANCES = ROOT.parent / "shared/bench/talent/instances.jsonl"
+INSTANCES = ROOT / "bench/data/talent/instances.jsonl"
 
 
 def main() -> None:

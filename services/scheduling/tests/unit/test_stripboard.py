@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from slate.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
-INSTANCES = REPO_ROOT.parent / "shared/bench/talent/instances.jsonl"
+INSTANCES = REPO_ROOT / "bench/data/talent/instances.jsonl"
 
 
 def paid_cost(scenes: list[dict[str, Any]], costs: list[int], order: list[int]) -> int:
