@@ -16,12 +16,17 @@ from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
+from slate import authz
 from slate.auth import Principal
+from slate.caller import reset_caller, set_caller
 from slate.errors import UserError as DomainUserError
 from slate.errors import ValidationErrors
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @strawberry.federation.type(shareable=True, description="A problem with the input, by field.")
@@ -50,53 +55,59 @@ class Edge(Generic[T]):
 
 
 @dataclass
-class GraphQLContext:
-    """Per-request context: who is asking, the raw token to forward, per-request loaders."""
+class GraphQLContext(Generic[S]):
+    """Per-request context: who is asking, the service's read and command API, request loaders."""
 
     principal: Principal | None
     authorization: str | None
     auth_error: str | None
-    services: Any
+    services: S
     trace_id: str | None = None
-    loaders: dict[str, Any] = field(default_factory=dict)
+    loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
     # Set by strawberry from a WebSocket's connection_init payload (graphql-transport-ws).
     connection_params: dict[str, Any] | None = None
 
-    def loader(self, name: str, factory: Any) -> Any:
+    def loader(self, name: str, factory: Callable[[], DataLoader[K, V]]) -> DataLoader[K, V]:
         """One DataLoader per name per request, created on first use."""
         if name not in self.loaders:
             self.loaders[name] = factory()
-        return self.loaders[name]
+        found: DataLoader[K, V] = self.loaders[name]
+        return found
 
 
 def graphql_error(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
 
 
-def authorize(info: Info[GraphQLContext, Any], *roles: str) -> Principal:
+def authorize(info: Info[GraphQLContext[Any], Any], *roles: str) -> Principal:
     """The caller's principal; UNAUTHENTICATED without a token, FORBIDDEN without one of roles."""
     context = info.context
-    principal = context.principal
-    if principal is None:
+    if context.principal is None:
         raise graphql_error(context.auth_error or "a bearer token is required", "UNAUTHENTICATED")
-    if roles and not principal.has_any(*roles):
-        raise graphql_error(
-            f"{info.field_name}: requires one of the roles {', '.join(sorted(roles))}",
-            "FORBIDDEN",
-        )
-    return principal
+    try:
+        return authz.require(context.principal, roles, info.field_name)
+    except DomainUserError as exc:
+        raise graphql_error(exc.message, exc.code) from None
 
 
 class AuthenticationRequired(SchemaExtension):
-    """Refuse every operation (including _service and _entities) that carries no valid token."""
+    """Refuse every operation (including _service and _entities) that carries no valid token,
+    and make the verified caller the request's caller (`slate.caller`) while it runs."""
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context.context
-        if isinstance(context, GraphQLContext) and context.principal is None:
+        if not isinstance(context, GraphQLContext):
+            yield
+            return
+        if context.principal is None:
             raise graphql_error(
                 context.auth_error or "a bearer token is required", "UNAUTHENTICATED"
             )
-        yield
+        tokens = set_caller(context.principal, context.authorization)
+        try:
+            yield
+        finally:
+            reset_caller(tokens)
 
 
 def encode_cursor(value: str) -> str:

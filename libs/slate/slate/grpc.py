@@ -6,16 +6,16 @@ from `traceparent` metadata in a SERVER span per call, verifies the `authorizati
 may raise `UserError` / `AuthError`; they become the matching gRPC status.
 
 Client: `create_channel` injects `traceparent` and makes a CLIENT span per call; `call` sets the
-deadline, forwards `authorization`, and turns "peer down / too slow" into `PeerUnavailable`.
+deadline, forwards the caller's `authorization` (from `slate.caller`), and turns "peer down /
+too slow" into `PeerUnavailable`.
 Only unary-unary calls are traced on the client; servers trace and authenticate every kind.
 """
 
 from __future__ import annotations
 
-import contextvars
 import inspect
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from typing import Any, TypeVar
 
 import grpc
@@ -24,7 +24,9 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from opentelemetry import propagate, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from slate import authz
 from slate.auth import AuthError, Principal, TokenVerifier, bearer_token
+from slate.caller import Tokens, current_authorization, current_principal, reset_caller, set_caller
 from slate.errors import UserError, ValidationErrors
 from slate.telemetry_names import (
     RPC_GRPC_STATUS_CODE,
@@ -43,6 +45,7 @@ __all__ = [
     "create_channel",
     "current_authorization",
     "current_principal",
+    "require_caller",
     "require_principal",
     "start_server",
     "stop_server",
@@ -51,39 +54,21 @@ __all__ = [
 _INSTRUMENTATION = "slate.grpc"
 UNAUTHENTICATED_METHOD_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
-_principal: contextvars.ContextVar[Principal | None] = contextvars.ContextVar(
-    "slate_grpc_principal", default=None
-)
-_authorization: contextvars.ContextVar[str | None] = contextvars.ContextVar(
-    "slate_grpc_authorization", default=None
-)
 _health_of: weakref.WeakKeyDictionary[Any, health.aio.HealthServicer] = weakref.WeakKeyDictionary()
-
-
-def current_principal() -> Principal | None:
-    """The verified caller of the gRPC call being handled (None without a verifier)."""
-    return _principal.get()
 
 
 def require_principal() -> Principal:
     """The verified caller, or AuthError(UNAUTHENTICATED) when the call carried none."""
-    principal = _principal.get()
+    principal = current_principal()
     if principal is None:
         raise AuthError("UNAUTHENTICATED", "this call needs an authorization token")
     return principal
 
 
-def require_org(org_id: str) -> Principal:
-    """The verified caller, who must belong to `org_id` (FORBIDDEN otherwise)."""
-    principal = require_principal()
-    if principal.org != org_id:
-        raise AuthError("FORBIDDEN", "org_id: not the caller's organisation")
-    return principal
-
-
-def current_authorization() -> str | None:
-    """The `authorization` metadata of the call being handled, to forward to a further peer."""
-    return _authorization.get()
+def require_caller(org_id: str, roles: Collection[str], action: str) -> Principal:
+    """The verified caller, a member of `org_id` holding one of `roles` (the GraphQL
+    operation's own rule): PERMISSION_DENIED / UNAUTHENTICATED otherwise."""
+    return authz.require(require_principal(), roles, action, org=org_id)
 
 
 def _split_method(full: str) -> tuple[str, str]:
@@ -201,7 +186,7 @@ class _ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
                     await reraise_as_status(exc, context)
                     raise
                 finally:
-                    _reset_caller(tokens)
+                    reset_caller(tokens)
                 await finish(span, context, None)
                 return result
 
@@ -227,29 +212,15 @@ class _ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
                 await reraise_as_status(exc, context)
                 raise
             finally:
-                _reset_caller(tokens)
+                reset_caller(tokens)
             await finish(span, context, None)
 
         return stream_response
 
 
-_CallerTokens = tuple[contextvars.Token[Principal | None], contextvars.Token[str | None]]
-
-
-def _set_caller(principal: Principal | None, context: grpc.aio.ServicerContext) -> _CallerTokens:
+def _set_caller(principal: Principal | None, context: grpc.aio.ServicerContext) -> Tokens:
     metadata = dict(context.invocation_metadata() or ())
-    auth = metadata.get("authorization") if principal is not None else None
-    return _principal.set(principal), _authorization.set(auth)
-
-
-def _reset_caller(tokens: _CallerTokens | None) -> None:
-    if tokens is None:
-        return
-    try:
-        _principal.reset(tokens[0])
-        _authorization.reset(tokens[1])
-    except ValueError:  # a streaming handler resumed in another context; nothing to restore
-        pass
+    return set_caller(principal, metadata.get("authorization"))
 
 
 async def start_server(
@@ -379,6 +350,7 @@ async def call(
     """Call a stub method with a deadline and `authorization` ("Bearer …" or a bare token);
     UNAVAILABLE and DEADLINE_EXCEEDED become PeerUnavailable, other statuses stay AioRpcError."""
     metadata: tuple[tuple[str, str], ...] | None = None
+    authorization = authorization or current_authorization()
     if authorization:
         value = authorization if " " in authorization.strip() else f"Bearer {authorization}"
         metadata = (("authorization", value),)

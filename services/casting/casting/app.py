@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from slate.config import Settings
 from slate.events import Envelope
-from slate.service import ConsumerSpec, Runtime, Wiring, serve
+from slate.runtime import ConsumerSpec, Runtime, Wiring, serve
 
 from casting import events
 from casting.rpc import GrpcPeers

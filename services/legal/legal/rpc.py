@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import grpc
-from slate.grpc import require_org
+from slate.grpc import require_caller
 from slate_proto.slate.legal.v1 import compliance_pb2, compliance_pb2_grpc
 
 from legal.usecases import Legal
 
 SERVICE_NAMES = ("slate.legal.v1.Compliance",)
+# CheckBooking serves confirmBooking: the roles that may confirm, and legal itself.
+CHECK_ROLES = ("producer", "casting", "legal")
 
 
 class ComplianceServicer(compliance_pb2_grpc.ComplianceServicer):
@@ -20,7 +22,7 @@ class ComplianceServicer(compliance_pb2_grpc.ComplianceServicer):
     async def CheckBooking(
         self, request: compliance_pb2.CheckBookingRequest, context: grpc.aio.ServicerContext
     ) -> compliance_pb2.CheckBookingResponse:
-        require_org(request.org_id)
+        require_caller(request.org_id, CHECK_ROLES, "CheckBooking")
         issues = await self._legal.check_booking(
             org_id=request.org_id,
             talent_id=request.talent_id,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 import grpc
-from slate.grpc import require_org
+from slate.grpc import require_caller
 from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.payroll.v1 import estimates_pb2, estimates_pb2_grpc
 
@@ -14,6 +14,8 @@ from payroll.domain import InvalidRequest
 from payroll.domain.estimates import estimate_booking
 
 SERVICE_NAMES = ("slate.payroll.v1.Estimates",)
+# Estimates serve createRole and booking costs: the roles that may create roles or see costs.
+ESTIMATE_ROLES = ("producer", "casting", "accounting")
 
 
 class EstimatesServicer(estimates_pb2_grpc.EstimatesServicer):
@@ -22,7 +24,7 @@ class EstimatesServicer(estimates_pb2_grpc.EstimatesServicer):
         request: estimates_pb2.EstimateBookingCostRequest,
         context: grpc.aio.ServicerContext,
     ) -> estimates_pb2.EstimateBookingCostResponse:
-        require_org(request.org_id)
+        require_caller(request.org_id, ESTIMATE_ROLES, "EstimateBookingCost")
         try:
             amount = Decimal(request.rate.money.amount)
             estimate = estimate_booking(

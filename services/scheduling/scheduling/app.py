@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from slate.config import Settings
-from slate.service import ConsumerSpec, Runtime, Wiring, serve
+from slate.runtime import ConsumerSpec, Runtime, Wiring, serve
 
 from scheduling import events, rpc
 from scheduling.schema import schema

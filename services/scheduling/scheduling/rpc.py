@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import grpc
-from slate.grpc import require_org
+from slate.grpc import require_caller
 from slate_proto.slate.scheduling.v1 import (
     availability_pb2,
     availability_pb2_grpc,
@@ -12,6 +12,11 @@ from slate_proto.slate.scheduling.v1 import (
 )
 
 from scheduling.usecases import Scheduling
+
+# Each RPC authorises like the GraphQL operation it serves: conflicts are asked by holdTalent and
+# confirmBooking; a production is read through by any role that may read a production.
+CONFLICT_ROLES = ("producer", "casting")
+PRODUCTION_READERS = ("producer", "casting", "accounting", "legal", "viewer")
 
 
 class AvailabilityServicer(availability_pb2_grpc.AvailabilityServicer):
@@ -23,7 +28,7 @@ class AvailabilityServicer(availability_pb2_grpc.AvailabilityServicer):
         request: availability_pb2.CheckConflictsRequest,
         context: grpc.aio.ServicerContext,
     ) -> availability_pb2.CheckConflictsResponse:
-        require_org(request.org_id)
+        require_caller(request.org_id, CONFLICT_ROLES, "CheckConflicts")
         conflicts = await self._scheduling.check_conflicts(
             org_id=request.org_id,
             talent_id=request.talent_id,
@@ -53,7 +58,7 @@ class ProductionsServicer(productions_pb2_grpc.ProductionsServicer):
         request: productions_pb2.GetProductionRequest,
         context: grpc.aio.ServicerContext,
     ) -> productions_pb2.GetProductionResponse:
-        require_org(request.org_id)
+        require_caller(request.org_id, PRODUCTION_READERS, "GetProduction")
         doc = await self._scheduling.production_info(request.org_id, request.production_id)
         if doc is None:
             return productions_pb2.GetProductionResponse(found=False)

@@ -1,22 +1,26 @@
-"""Repository rules against the real database: org scoping, optimistic versions, outbox fields."""
+"""The repository contract, run against the real database and the in-memory repository alike:
+org scoping, optimistic versions, outbox fields, unique indexes, keyset paging. The in-memory
+repository serves use-case unit tests only because it passes exactly these tests."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from google.protobuf.wrappers_pb2 import StringValue
 from slate.events import OutboxEvent
-from slate.mongo import (
-    ConcurrencyConflict,
-    DuplicateKey,
-    IndexSpec,
-    NotFound,
-    Repository,
-    ensure_indexes,
-)
+from slate.mongo import ConcurrencyConflict, DuplicateKey, IndexSpec, NotFound
+from slate.repository import Database, MemoryDatabase, MongoDatabase
 
-pytestmark = pytest.mark.infra
+
+@pytest.fixture(params=["memory", pytest.param("mongo", marks=pytest.mark.infra)])
+def make_db(request: pytest.FixtureRequest) -> Callable[..., Database]:
+    """A factory of databases of one kind: `make_db(on_events=None)`."""
+    if request.param == "memory":
+        return lambda on_events=None: MemoryDatabase(on_events)
+    db = request.getfixturevalue("db")
+    return lambda on_events=None: MongoDatabase(db, on_events)
 
 
 def event(key: str) -> OutboxEvent:
@@ -29,8 +33,8 @@ def event(key: str) -> OutboxEvent:
     )
 
 
-async def test_second_of_two_concurrent_writers_gets_a_conflict(db):
-    repo = Repository(db, "things")
+async def test_second_of_two_concurrent_writers_gets_a_conflict(make_db):
+    repo = make_db().repository("things")
     await repo.insert({"_id": "thg_1", "org_id": "org_a", "name": "one"})
     first = await repo.get("org_a", "thg_1")
     second = await repo.get("org_a", "thg_1")
@@ -52,14 +56,14 @@ async def test_second_of_two_concurrent_writers_gets_a_conflict(db):
     assert stored is not None
     assert stored["version"] == 2
     assert stored["name"] == wins[0]["name"]
-    raw = await db["things"].find_one({"_id": "thg_1"})
+    raw = await repo.raw("thg_1")
     assert len(raw["_outbox"]) == 1  # the loser's event was not written either
     assert raw["_pending"] is True
 
 
-async def test_update_writes_state_and_events_in_one_document(db):
+async def test_update_writes_state_and_events_in_one_document(make_db):
     woken: list[int] = []
-    repo = Repository(db, "things", on_events=lambda *_: woken.append(1))
+    repo = make_db(lambda *_: woken.append(1)).repository("things")
     ev1, ev2 = event("thg_1"), event("thg_1")
     created = await repo.insert({"_id": "thg_1", "org_id": "org_a", "n": 0}, [ev1])
     assert woken == [1]
@@ -77,12 +81,12 @@ async def test_update_writes_state_and_events_in_one_document(db):
     await repo.update("org_a", "thg_1", 2, {"n": 2})
     assert woken == [1, 1]  # no events, no wake-up
 
-    raw = await db["things"].find_one({"_id": "thg_1"})
+    raw = await repo.raw("thg_1")
     assert [OutboxEvent.from_doc(d) for d in raw["_outbox"]] == [ev1, ev2]
 
 
-async def test_update_of_a_missing_document_is_not_found_and_not_a_conflict(db):
-    repo = Repository(db, "things")
+async def test_update_of_a_missing_document_is_not_found_and_not_a_conflict(make_db):
+    repo = make_db().repository("things")
     with pytest.raises(NotFound):
         await repo.update("org_a", "nope", 1, {"n": 1})
     await repo.insert({"_id": "thg_1", "org_id": "org_a"})
@@ -92,23 +96,23 @@ async def test_update_of_a_missing_document_is_not_found_and_not_a_conflict(db):
         await repo.update("org_a", "thg_1", 7, {"n": 1})
 
 
-async def test_reserved_fields_cannot_be_changed(db):
-    repo = Repository(db, "things")
+async def test_reserved_fields_cannot_be_changed(make_db):
+    repo = make_db().repository("things")
     await repo.insert({"_id": "thg_1", "org_id": "org_a"})
     for field in ("version", "org_id", "_outbox", "_pending", "_id", "created_at"):
         with pytest.raises(ValueError, match="reserved"):
             await repo.update("org_a", "thg_1", 1, {field: 1})
 
 
-async def test_duplicate_id_is_refused(db):
-    repo = Repository(db, "things")
+async def test_duplicate_id_is_refused(make_db):
+    repo = make_db().repository("things")
     await repo.insert({"_id": "thg_1", "org_id": "org_a"})
     with pytest.raises(DuplicateKey):
         await repo.insert({"_id": "thg_1", "org_id": "org_a"})
 
 
-async def test_reads_never_cross_orgs(db):
-    repo = Repository(db, "things")
+async def test_reads_never_cross_orgs(make_db):
+    repo = make_db().repository("things")
     await repo.insert({"_id": "a1", "org_id": "org_a", "k": 1})
     await repo.insert({"_id": "b1", "org_id": "org_b", "k": 1})
     assert await repo.get("org_b", "a1") is None
@@ -120,8 +124,8 @@ async def test_reads_never_cross_orgs(db):
         await repo.insert({"_id": "c1", "k": 1})
 
 
-async def test_network_wide_collections_ignore_org(db):
-    talent = Repository(db, "talent", org_scoped=False)
+async def test_network_wide_collections_ignore_org(make_db):
+    talent = make_db().repository("talent", org_scoped=False)
     await talent.insert({"_id": "tal_1", "name": "Ada"})
     assert (await talent.get("any-org", "tal_1"))["name"] == "Ada"
     assert (await talent.get("", "tal_1"))["name"] == "Ada"
@@ -130,8 +134,8 @@ async def test_network_wide_collections_ignore_org(db):
     assert [d["_id"] for d in await talent.find("other", {})] == ["tal_1"]
 
 
-async def test_find_pages_by_keyset_in_sort_order(db):
-    repo = Repository(db, "things")
+async def test_find_pages_by_keyset_in_sort_order(make_db):
+    repo = make_db().repository("things")
     scores = [5, 3, 5, 1, 3, 5, 2]
     for i, score in enumerate(scores):
         await repo.insert({"_id": f"t{i}", "org_id": "org_a", "score": score})
@@ -158,12 +162,46 @@ async def test_find_pages_by_keyset_in_sort_order(db):
     assert all("_outbox" not in d for d in await repo.find("org_a", {}))
 
 
-async def test_ensure_indexes_is_idempotent_and_unique_holds(db):
+async def test_ensure_indexes_is_idempotent_and_unique_holds(make_db):
     specs = {"things": [IndexSpec([("org_id", 1), ("code", 1)], unique=True)]}
-    await ensure_indexes(db, specs)
-    await ensure_indexes(db, specs)
-    repo = Repository(db, "things")
+    database = make_db()
+    await database.ensure_indexes(specs)
+    await database.ensure_indexes(specs)
+    repo = database.repository("things")
     await repo.insert({"_id": "t1", "org_id": "org_a", "code": "X"})
     await repo.insert({"_id": "t2", "org_id": "org_b", "code": "X"})
     with pytest.raises(DuplicateKey):
         await repo.insert({"_id": "t3", "org_id": "org_a", "code": "X"})
+
+
+async def test_upsert_creates_then_updates_in_the_org(make_db):
+    repo = make_db().repository("copies")
+    await repo.upsert("org_a", "prd_1", {"title": "One"})
+    await repo.upsert("org_a", "prd_1", {"title": "One, renamed"})
+    found = await repo.get("org_a", "prd_1")
+    assert found is not None
+    assert found["title"] == "One, renamed"
+    assert found["version"] == 1
+    assert await repo.get("org_b", "prd_1") is None
+
+
+async def test_put_if_newer_keeps_the_newest_snapshot(make_db):
+    repo = make_db().repository("calendar", org_scoped=False)
+    assert await repo.put_if_newer("bkg_1", {"status": "ON_HOLD"}, 1)
+    assert await repo.put_if_newer("bkg_1", {"status": "BOOKED"}, 3)
+    assert not await repo.put_if_newer("bkg_1", {"status": "ON_HOLD"}, 2)  # stale replay
+    assert not await repo.put_if_newer("bkg_1", {"status": "BOOKED"}, 3)  # duplicate
+    found = await repo.get("", "bkg_1")
+    assert found is not None
+    assert (found["status"], found["version"]) == ("BOOKED", 3)
+
+
+async def test_find_matches_equality_in_and_array_elements(make_db):
+    repo = make_db().repository("things")
+    await repo.insert({"_id": "a", "org_id": "o", "k": "x", "tags": ["red", "blue"]})
+    await repo.insert({"_id": "b", "org_id": "o", "k": "y", "tags": ["green"]})
+    await repo.insert({"_id": "c", "org_id": "o", "k": "z"})
+    assert [d["_id"] for d in await repo.find("o", {"k": {"$in": ["x", "z"]}})] == ["a", "c"]
+    assert [d["_id"] for d in await repo.find("o", {"tags": "blue"})] == ["a"]
+    assert [d["_id"] for d in await repo.find("o", {"k": "y", "tags": "green"})] == ["b"]
+    assert [d["_id"] for d in await repo.find("o", {"k": {"$ne": "x"}})] == ["b", "c"]

@@ -1,0 +1,129 @@
+"""Every event of the platform, declared once: its topic, CloudEvents type, producer and message.
+
+Publishers build outbox entries with `EventType.outbox(...)`, consumers dispatch through
+`dispatch({EVENT_TYPE: handler, …})`, live subscriptions decode by type, and the AsyncAPI test
+checks `docs/asyncapi.yaml` against `TOPICS` and `EVENT_TYPES`. A topic or type string written
+anywhere else is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from google.protobuf.message import Message
+from slate_proto.slate.events.v1 import casting_pb2, legal_pb2, payroll_pb2, scheduling_pb2
+
+from slate.events.model import Envelope, OutboxEvent
+
+M = TypeVar("M", bound=Message)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One aggregate stream: records keyed by aggregate id; partitions are the unit of scale."""
+
+    name: str
+    producer: str  # the service that owns and publishes it, as `ce_source`
+    partitions: int = 3
+
+
+@dataclass(frozen=True)
+class EventType(Generic[M]):
+    """One CloudEvents type on one topic, carrying one protobuf message."""
+
+    name: str
+    topic: Topic
+    message: type[M]
+
+    @property
+    def source(self) -> str:
+        return self.topic.producer
+
+    def outbox(self, key: str, message: M) -> OutboxEvent:
+        """The outbox entry for this event about aggregate `key` (trace context captured)."""
+        if not isinstance(message, self.message):
+            raise TypeError(f"{self.name} carries {self.message.__name__}, not {type(message)}")
+        return OutboxEvent.create(
+            topic=self.topic.name, key=key, type=self.name, source=self.source, message=message
+        )
+
+    def decode(self, envelope: Envelope) -> M:
+        """The envelope's payload as this event's message (PoisonMessage if it cannot be)."""
+        return envelope.decode(self.message)
+
+
+BOOKING_TOPIC = Topic("slate.casting.booking.v1", producer="slate-casting")
+PRODUCTION_TOPIC = Topic("slate.scheduling.production.v1", producer="slate-scheduling")
+ENGAGEMENT_TOPIC = Topic("slate.payroll.engagement.v1", producer="slate-payroll")
+CONTRACT_TOPIC = Topic("slate.legal.contract.v1", producer="slate-legal")
+
+BOOKING_HELD = EventType("slate.casting.booking.held.v1", BOOKING_TOPIC, casting_pb2.BookingHeld)
+BOOKING_CONFIRMED = EventType(
+    "slate.casting.booking.confirmed.v1", BOOKING_TOPIC, casting_pb2.BookingConfirmed
+)
+BOOKING_RELEASED = EventType(
+    "slate.casting.booking.released.v1", BOOKING_TOPIC, casting_pb2.BookingReleased
+)
+PRODUCTION_CREATED = EventType(
+    "slate.scheduling.production.created.v1", PRODUCTION_TOPIC, scheduling_pb2.ProductionCreated
+)
+ENGAGEMENT_CREATED = EventType(
+    "slate.payroll.engagement.created.v1", ENGAGEMENT_TOPIC, payroll_pb2.EngagementCreated
+)
+CONTRACT_DRAFTED = EventType(
+    "slate.legal.contract.drafted.v1", CONTRACT_TOPIC, legal_pb2.ContractDrafted
+)
+
+TOPICS: tuple[Topic, ...] = (BOOKING_TOPIC, PRODUCTION_TOPIC, ENGAGEMENT_TOPIC, CONTRACT_TOPIC)
+EVENT_TYPES: tuple[EventType[Any], ...] = (
+    BOOKING_HELD,
+    BOOKING_CONFIRMED,
+    BOOKING_RELEASED,
+    PRODUCTION_CREATED,
+    ENGAGEMENT_CREATED,
+    CONTRACT_DRAFTED,
+)
+BY_NAME: Mapping[str, EventType[Any]] = {t.name: t for t in EVENT_TYPES}
+
+
+def published_by(producer: str) -> dict[str, int]:
+    """The topics a service publishes, with their partition counts (for topic bootstrap)."""
+    return {t.name: t.partitions for t in TOPICS if t.producer == producer}
+
+
+def topics_of(types: Iterable[EventType[Any]]) -> list[str]:
+    """The distinct topics that carry these event types, in a stable order."""
+    return sorted({t.topic.name for t in types})
+
+
+Handler = Callable[[Envelope], Awaitable[None]]
+
+
+class Dispatch:
+    """A consumer handler that decodes each envelope by its type and calls that type's handler.
+
+    Types without a handler are skipped (a topic carries more types than any one reader needs);
+    a payload that does not decode as its type's message is poison and is dead-lettered.
+    """
+
+    def __init__(self, handlers: Mapping[EventType[Any], Callable[[Any], Awaitable[None]]]):
+        self._handlers = {t.name: (t, h) for t, h in handlers.items()}
+        self.types: tuple[EventType[Any], ...] = tuple(handlers)
+
+    @property
+    def topics(self) -> list[str]:
+        return topics_of(self.types)
+
+    async def __call__(self, envelope: Envelope) -> None:
+        entry = self._handlers.get(envelope.type)
+        if entry is None:
+            return
+        event_type, handler = entry
+        await handler(event_type.decode(envelope))
+
+
+def dispatch(handlers: Mapping[EventType[Any], Callable[[Any], Awaitable[None]]]) -> Dispatch:
+    """Build a dispatching handler from a table of event type -> handler of its message."""
+    return Dispatch(handlers)
