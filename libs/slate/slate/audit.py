@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from opentelemetry import trace
-from pymongo.asynchronous.database import AsyncDatabase
 
 from slate.auth import Principal
+
+if TYPE_CHECKING:
+    from slate.repository import Database
 
 COLLECTION = "audit"
 
@@ -24,8 +26,8 @@ def current_trace_id() -> str | None:
 class AuditLog:
     """Append-only audit records in the service's own database (no personal data in `details`)."""
 
-    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
-        self._collection = db[COLLECTION]
+    def __init__(self, database: Database) -> None:
+        self._records = database.repository(COLLECTION)
 
     async def record(
         self,
@@ -35,7 +37,7 @@ class AuditLog:
         details: Mapping[str, Any] | None = None,
     ) -> None:
         """Write one audit record for a mutation that changed state."""
-        await self._collection.insert_one(
+        await self._records.insert(
             {
                 "_id": f"aud_{uuid.uuid4().hex}",
                 "org_id": principal.org,
@@ -51,5 +53,6 @@ class AuditLog:
 
     async def for_target(self, org_id: str, target_id: str) -> list[dict[str, Any]]:
         """Audit records of one object, oldest first."""
-        cursor = self._collection.find({"org_id": org_id, "target_id": target_id}).sort("at", 1)
-        return [doc async for doc in cursor]
+        return await self._records.find(
+            org_id, {"target_id": target_id}, sort=[("at", 1)], limit=1000
+        )

@@ -213,7 +213,11 @@ class MemoryRepository:
             d for d in self._docs.values() if self._visible(org_id, d) and _matches(d, filter)
         ]
         for field_name, direction in reversed(order):
-            matching.sort(key=lambda d, f=field_name: _sort_key(_dig(d, f)), reverse=direction < 0)
+
+            def by_field(doc: Doc, f: str = field_name) -> tuple[int, Any]:
+                return _sort_key(_dig(doc, f))
+
+            matching.sort(key=by_field, reverse=direction < 0)
         if after is not None:
             anchor = self._docs.get(after)
             if anchor is None or not self._visible(org_id, anchor):

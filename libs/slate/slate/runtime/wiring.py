@@ -68,7 +68,7 @@ class Runtime:
         self.verifier = TokenVerifier.from_settings(settings)
         self.cipher = FieldCipher.from_settings(settings)
         self.database = MongoDatabase(self.db, self.wake_relay)
-        self.audit = AuditLog(self.db)
+        self.audit = AuditLog(self.database)
         self.metrics = telemetry_names.metrics(f"slate-{settings.service}")
         self.registry = self.metrics.registry
         self.relay: OutboxRelay | None = None
