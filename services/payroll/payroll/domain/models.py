@@ -52,10 +52,6 @@ class TimecardDay(NamedTuple):
     position: int = 0
     """Position in the request's `days` list, for error field paths."""
 
-    @property
-    def minutes_worked(self) -> int:
-        return self.wrap - self.call - sum(m.end - m.start for m in self.meals)
-
 
 @dataclass(frozen=True, slots=True)
 class Rate:

@@ -131,6 +131,14 @@ def _day(raw: Any, index: int, errors: _Errors) -> TimecardDay | None:
     if wrap < call:  # a wrap earlier than the call ran past midnight
         wrap += MINUTES_PER_DAY
     meals = _meals(raw.get("meals"), f"{at}.meals", call, wrap, errors)
+    if wrap == call and raw.get("scheduled_hours") is None:
+        # 0 h or 24 h? A workday is 24 hours (LC §500(a)): a shift that long is two timecard
+        # days. With scheduled_hours it means sent home on arrival (reporting time, WO §5).
+        errors.add(
+            f"{at}.wrap",
+            "equals the call: a 24-hour shift must be entered as two days split at the workday "
+            "boundary; for a worker sent home on arrival give scheduled_hours",
+        )
     scheduled: int | None = None
     if raw.get("scheduled_hours") is not None:
         hours = _decimal(raw["scheduled_hours"], f"{at}.scheduled_hours", errors)

@@ -404,3 +404,36 @@ def test_lc510_seventh_day_for_a_day_rate_worker() -> None:
         ("overtime_1_5x", "6.00", "75.00", "450.00"),
         ("day_rate_guarantee", "2.00", "50.00", "100.00"),
     ]
+
+
+def test_wo12_11a_break_under_30_minutes_is_time_worked_and_owes_the_meal_premium() -> None:
+    """IWC WO12 §11(A): an off-duty meal period is at least 30 minutes; a shorter break is time
+    worked and does not satisfy the meal obligation. 07:00–15:45 with an 11:30–11:50 break is
+    8.75 h worked (not 8.42) and the day still owes one meal premium (LC §226.7)."""
+    result = calculate_json(request([day("2026-03-02", "07:00", "15:45", ("11:30", "11:50"))]))
+    assert result["days"][0]["hours_worked"] == "8.75"
+    assert lines(result, 0) == [
+        ("regular", "8.00", "30.00", "240.00"),
+        ("overtime_1_5x", "0.75", "45.00", "33.75"),
+        ("meal_premium", "1.00", "30.00", "30.00"),
+    ]
+    assert "meal_length" in codes(result)
+
+
+def test_lc500_wrap_equal_to_call_is_refused_naming_the_wrap() -> None:
+    """LC §500(a): a workday is 24 hours; a wrap equal to the call (0 h or 24 h?) is ambiguous,
+    so it is refused with an error naming the field instead of paying $0 without a word."""
+    with pytest.raises(InvalidRequest) as caught:
+        calculate_json(
+            request([day("2026-03-02", "08:00", "17:00"), day("2026-03-03", "07:00", "07:00")])
+        )
+    assert [e.field for e in caught.value.errors] == ["days[1].wrap"]
+    assert "24" in caught.value.errors[0].message
+
+
+def test_wage_order_5_sent_home_on_arrival_is_a_zero_hour_day_with_reporting_time() -> None:
+    """Wage Order §5: with scheduled_hours, a wrap equal to the call means sent home on arrival
+    (0 h worked), which reporting-time pay covers; it is not refused."""
+    result = calculate_json(request([day("2026-03-02", "07:00", "07:00", scheduled_hours="8")]))
+    assert result["days"][0]["hours_worked"] == "0.00"
+    assert lines(result, 0) == [("reporting_time", "4.00", "30.00", "120.00")]

@@ -41,6 +41,13 @@ def _minutes(entry: RuleValue) -> int:
     return int(entry.value * MINUTES_PER_HOUR)
 
 
+def _worked(day: TimecardDay, meal_min: int) -> int:
+    """Minutes worked: call to wrap less the off-duty meals of at least `meal_min` minutes (a
+    shorter break is time worked, WO12 §11(A))."""
+    off = sum(m.end - m.start for m in day.meals if m.end - m.start >= meal_min)
+    return day.wrap - day.call - off
+
+
 def _clock(minutes: int) -> str:
     h, m = divmod(minutes % (24 * 60), 60)
     return f"{h:02d}:{m:02d}"
@@ -353,7 +360,7 @@ class California:
             p = params(ctx.book, ctx.scope, day.date)
             e = p.entries
             rates = self.rates(ctx, p, day.date)
-            worked = day.minutes_worked
+            worked = _worked(day, p.meal_min)
             position = (day.date - week_start).days
             lines: list[Draft] = []
 
@@ -439,7 +446,8 @@ class California:
                 ctx.notices.warn(
                     "meal_length",
                     f"{day.date.isoformat()}: meal {i + 1} ({_clock(meal.start)}–"
-                    f"{_clock(meal.end)}) lasts {meal.minutes} min; {entry.citation}",
+                    f"{_clock(meal.end)}) lasts {meal.minutes} min; {entry.citation}"
+                    + (" (counted as time worked)" if meal.minutes < p.meal_min else ""),
                     entry.source,
                     day.date,
                 )
@@ -541,7 +549,7 @@ class California:
             weekly = book.get(ctx.scope, "minor_weekly_max_hours", day.date)
             start = book.get(ctx.scope, "minor_window_start_hour", day.date)
             end = book.get(ctx.scope, "minor_window_end_hour", day.date)
-            worked = day.minutes_worked
+            worked = _worked(day, params(book, ctx.scope, day.date).meal_min)
             week_minutes += worked
 
             def warn(message: str, source: str, on: date = day.date) -> None:
