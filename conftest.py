@@ -1,4 +1,4 @@
-"""Fixtures for the kernel integration tests: the real database and Kafka, unique names."""
+"""Fixtures shared by every integration test: the real database and Kafka, unique names."""
 
 from __future__ import annotations
 
