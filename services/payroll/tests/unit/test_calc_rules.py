@@ -221,23 +221,25 @@ def test_day_rate_guarantees_eight_straight_hours_and_pays_overtime_on_top() -> 
     ]
 
 
-def test_sag_aftra_late_meal_replaces_the_premium_and_warns_unconfirmed_penalty() -> None:
-    """AB 1734 / LC §512(d): under a CBA with a meal remedy, no LC §226.7 premium is paid;
-    the SAG-AFTRA Commercials principal penalty amount is unconfirmed, so it is warned, not paid."""
+def test_sag_aftra_late_meal_keeps_the_lc226_7_premium_as_floor_while_penalty_unconfirmed() -> None:
+    """AB 1734 / LC §512(d) lets a CBA's meal remedy replace the Wage Order premium, but the
+    SAG-AFTRA Commercials principal penalty amounts are unconfirmed: until they are, the WO12 §11 /
+    LC §226.7 premium is paid as the floor (never $0) and a warning says so for each late meal."""
     result = calculate_json(
         request(
             [day("2026-03-02", "06:00", "21:00", ("13:00", "13:30"))],
             agreement="sag-aftra-commercials",
         )
     )
-    kinds = [ln["kind"] for ln in result["days"][0]["lines"]]
-    assert "meal_premium" not in kinds
-    assert result["totals"]["meal_premiums"] == "0.00"
+    premium = [ln for ln in result["days"][0]["lines"] if ln["kind"] == "meal_premium"]
+    assert [(p["hours"], p["rate"], p["amount"]) for p in premium] == [("1.00", "30.00", "30.00")]
+    assert result["totals"]["meal_premiums"] == "30.00"
     late = [w for w in result["warnings"] if w["code"] == "union_meal_penalty_unconfirmed"]
     assert [("meal 1" in w["message"], "meal 2" in w["message"]) for w in late] == [
         (True, False),
         (False, True),
     ]
+    assert all("floor" in w["message"] for w in late)
     assert any("AB 1734" in r for r in result["rules_applied"])
     assert "union_overtime_unconfirmed" in codes(result)
 

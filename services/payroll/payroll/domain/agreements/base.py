@@ -15,14 +15,11 @@ class AgreementRules(Protocol):
 
     id: str
 
-    def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
-        """True when the agreement's meal remedy replaces the state meal premium that day."""
-        ...
-
-    def meal_lines(
+    def meal_penalties(
         self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
-    ) -> list[Draft]:
-        """The agreement's own meal penalties (only confirmed amounts; warn about the rest)."""
+    ) -> list[Draft] | None:
+        """The agreement's meal remedy for the day, replacing the state meal premium (AB 1734);
+        None keeps the state premium (no such remedy, or its amounts are unconfirmed)."""
         ...
 
     def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
@@ -43,13 +40,10 @@ class NoAgreement:
 
     id = "none"
 
-    def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
-        return False
-
-    def meal_lines(
+    def meal_penalties(
         self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
-    ) -> list[Draft]:
-        return []
+    ) -> list[Draft] | None:
+        return None
 
     def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
         return None

@@ -1,8 +1,8 @@
 """SAG-AFTRA Commercials Contract: only terms research.md confirms decide money.
 
-Applied: P&H contribution (23.5 %), the agent "+10" cap, and the AB 1734 switch from the Wage
-Order meal premium to the agreement's meal remedy. Not applied (warned): principal overtime
-schedule and unit, principal meal-penalty amounts.
+Applied: P&H contribution (23.5 %) and the agent "+10" cap. Not applied (warned): principal
+overtime schedule and unit, and principal meal-penalty amounts — so the AB 1734 switch from the
+Wage Order meal premium to the agreement's remedy waits for them: the state premium is the floor.
 """
 
 from __future__ import annotations
@@ -88,33 +88,34 @@ class SagAftraCommercials:
         "principal_overtime",
     )
 
-    def replaces_meal_premium(self, ctx: Context, day: TimecardDay) -> bool:
-        terms = _terms(ctx, day.date)
-        return terms is not None and terms.exemption is not None
-
-    def meal_lines(
+    def meal_penalties(
         self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
-    ) -> list[Draft]:
+    ) -> list[Draft] | None:
+        """AB 1734 lets the contract's meal remedy replace the WO12 premium, but only a confirmed
+        penalty schedule may do so; until then the state premium is the floor (returns None)."""
         terms = _terms(ctx, day.date)
-        assert terms is not None
-        assert terms.exemption is not None
-        ctx.notices.applied(terms.exemption.citation)
+        if terms is None or terms.exemption is None:
+            return None
+        penalty = terms.penalty
+        ctx.notices.applied(
+            f"{terms.exemption.citation} (not applied while {penalty.citation} is unconfirmed: "
+            "the Wage Order 12 / LC §226.7 meal premium is paid as the floor)"
+        )
         ctx.notices.applied(
             f"{AGREEMENT} SAG-AFTRA Commercials meal periods: due within "
             f"{terms.due_minutes // MINUTES_PER_HOUR} h of call or of the end of the last meal"
         )
-        penalty = terms.penalty
         for v in meal_violations(day, terms.due_minutes, terms.min_meal_minutes):
             ctx.notices.warn(
                 "union_meal_penalty_unconfirmed",
                 f"{day.date.isoformat()}: meal {v.ordinal} was due by {_clock(v.due)} and was "
-                f"{v.minutes_late} min late; {penalty.citation} applies instead of the LC §226.7 "
-                f"premium, but its amounts are not confirmed, so no amount was computed. "
-                f"{penalty.note}",
+                f"{v.minutes_late} min late; {penalty.citation} would replace the LC §226.7 "
+                "premium (AB 1734), but its amounts are not confirmed, so the LC §226.7 premium "
+                f"is paid as the floor. {penalty.note}",
                 penalty.source,
                 day.date,
             )
-        return []
+        return None
 
     def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
         terms = _terms(ctx, day.date)

@@ -451,8 +451,9 @@ class California:
                     entry.source,
                     day.date,
                 )
-        if agreement.replaces_meal_premium(ctx, day):
-            lines.extend(agreement.meal_lines(ctx, day, rates.straight))
+        penalties = agreement.meal_penalties(ctx, day, rates.straight)
+        if penalties is not None:
+            lines.extend(penalties)
             return
         premium = p.entries["meal_premium_hours"]
         ctx.notices.applied(p.labels["meals"])
