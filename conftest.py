@@ -48,6 +48,11 @@ def kafka_bootstrap() -> str:
 
 
 @pytest.fixture(scope="session")
+def mongo_url() -> str:
+    return MONGO_URL
+
+
+@pytest.fixture(scope="session")
 async def mongo_client() -> AsyncIterator[AsyncMongoClient[dict[str, Any]]]:
     client = create_client(Settings(service="kernel-tests", mongo_url=MONGO_URL))
     try:
