@@ -89,7 +89,7 @@ async def test_unreachable_kafka_stops_the_start_with_a_clear_message_and_leaks_
     # The database client that was opened first is closed again, gRPC never bound its port,
     # and no background task (relay, consumer, live fan-out) is left running.
     [runtime] = opened
-    with pytest.raises(Exception, match="closed|after close|Cannot use"):
+    with pytest.raises(Exception, match=r"closed|after close|Cannot use"):
         await runtime.db.command("ping")
     assert port_is_free(config.grpc_port)
     await asyncio.sleep(0)
