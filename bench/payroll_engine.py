@@ -1,29 +1,44 @@
 """Throughput of the payroll wage engine in timecard-days per second, on one core.
 
     .venv/bin/python bench/payroll_engine.py [--requests 2000] [--runs 7] [--profile]
+    .venv/bin/python bench/payroll_engine.py --against HEAD~1 [--runs 9]
 
 Builds a fixed, seeded mix of realistic requests (1–14 days, meals, overnight shifts, day and
 hourly rates, both locations, both agreements), then times:
   engine:     calculate(parsed request)            -- the rules alone
   end-to-end: parse + calculate + render to a dict -- what `slate payroll calc` does minus JSON I/O
-and reports the median of several runs.
+and reports the median of several runs, in timecard-days per CPU-second of the process.
+
+`--against REF` measures side by side: the engine as committed at REF (`git archive` of
+services/payroll/payroll into a temporary directory) and the working tree, each in its own
+worker process pinned to the same core, the same workload, runs interleaved (REF, tree, REF,
+tree, ...) so that other load on the machine falls on both alike. It prints both medians and
+their ratio.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import io
 import os
 import pstats
 import random
 import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from payroll.domain import calculate, load_rulebook, parse_request, render
-
 START = date(2026, 3, 2)
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "services/payroll/payroll"
+MODES = ("engine", "end-to-end")
 
 
 def make_request(rng: random.Random) -> dict[str, Any]:
@@ -72,23 +87,18 @@ def make_request(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--seed", type=int, default=3)
-    parser.add_argument(
-        "--profile", action="store_true", help="print the top functions by own time"
-    )
-    args = parser.parse_args()
+def _pin_to_one_core() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
+
+def _workload(n_requests: int, seed: int) -> tuple[int, dict[str, Callable[[], None]]]:
+    """The seeded requests and one callable per mode, for whichever `payroll` is importable."""
+    from payroll.domain import calculate, load_rulebook, parse_request, render
+
     book = load_rulebook()
-    rng = random.Random(args.seed)
-    raw = [make_request(rng) for _ in range(args.requests)]
+    rng = random.Random(seed)
+    raw = [make_request(rng) for _ in range(n_requests)]
     kw = {"jurisdictions": book.jurisdictions(), "agreements": book.agreements()}
     parsed = [parse_request(r, **kw) for r in raw]
     n_days = sum(len(p.days) for p in parsed)
@@ -102,15 +112,125 @@ def main() -> None:
             render(calculate(parse_request(r, **kw), book))
 
     engine()  # warm the rule caches once, as a running service would be
+    return n_days, {"engine": engine, "end-to-end": end_to_end}
+
+
+def _timed(n_days: int, fn: Callable[[], None]) -> tuple[float, float]:
+    c0, w0 = time.process_time(), time.perf_counter()
+    fn()
+    return n_days / (time.process_time() - c0), n_days / (time.perf_counter() - w0)
+
+
+def worker(n_requests: int, seed: int) -> None:
+    """Serve timed runs over stdin/stdout: a mode name in, 'cpu wall' days/s out."""
+    _pin_to_one_core()
+    n_days, fns = _workload(n_requests, seed)
+    print(f"ready {n_days}", flush=True)
+    for line in sys.stdin:
+        cpu, wall = _timed(n_days, fns[line.strip()])
+        print(f"{cpu} {wall}", flush=True)
+
+
+def _export(ref: str, into: Path) -> str:
+    """Unpack services/payroll/payroll as committed at `ref`; return the commit's short id."""
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", sha, PACKAGE], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return sha
+
+
+def _start(pythonpath: Path, args: argparse.Namespace) -> tuple[subprocess.Popen[str], int]:
+    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        f"--requests={args.requests}",
+        f"--seed={args.seed}",
+    ]
+    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    ready = proc.stdout.readline().split()
+    if not ready or ready[0] != "ready":
+        raise SystemExit(f"worker for {pythonpath} did not start")
+    return proc, int(ready[1])
+
+
+def _ask(proc: subprocess.Popen[str], mode: str) -> tuple[float, float]:
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    proc.stdin.write(mode + "\n")
+    proc.stdin.flush()
+    cpu, wall = proc.stdout.readline().split()
+    return float(cpu), float(wall)
+
+
+def against(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="payroll-bench-") as tmp:
+        sha = _export(args.against, Path(tmp))
+        sides = {
+            f"{sha} ({args.against})": Path(tmp) / "services/payroll",
+            "working tree": ROOT / "services/payroll",
+        }
+        workers = {name: _start(path, args) for name, path in sides.items()}
+        n_days = {n for _, n in workers.values()}
+        assert len(n_days) == 1, f"the two sides parsed different workloads: {n_days}"
+        print(
+            f"{args.requests} requests, {n_days.pop()} timecard-days, {args.runs} interleaved runs "
+            f"per side, each worker pinned to the same core; days per CPU-second (median, min–max)"
+        )
+        for mode in MODES:
+            cpu: dict[str, list[float]] = {name: [] for name in workers}
+            for _ in range(args.runs):
+                for name, (proc, _) in workers.items():
+                    cpu[name].append(_ask(proc, mode)[0])
+            medians = [statistics.median(v) for v in cpu.values()]
+            for name, values in cpu.items():
+                print(
+                    f"  {mode:>10} {name:>24}: {statistics.median(values):>9,.0f} days/s "
+                    f"({min(values):,.0f}–{max(values):,.0f})"
+                )
+            print(f"  {mode:>10} {'ratio':>24}: {medians[1] / medians[0]:.2f}×")
+        for proc, _ in workers.values():
+            assert proc.stdin is not None
+            proc.stdin.close()
+            proc.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument(
+        "--profile", action="store_true", help="print the top functions by own time"
+    )
+    parser.add_argument("--against", metavar="REF", help="also measure the engine at git REF")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.requests, args.seed)
+        return
+    if args.against:
+        against(args)
+        return
+    _pin_to_one_core()
+    n_days, fns = _workload(args.requests, args.seed)
     print(f"{args.requests} requests, {n_days} timecard-days, {args.runs} runs, one core")
     print("days/s per CPU-second of this process (wall-clock in brackets: other load skews it)")
-    for name, fn in (("engine", engine), ("end-to-end", end_to_end)):
+    for name, fn in fns.items():
         cpu, wall = [], []
         for _ in range(args.runs):
-            c0, w0 = time.process_time(), time.perf_counter()
-            fn()
-            cpu.append(n_days / (time.process_time() - c0))
-            wall.append(n_days / (time.perf_counter() - w0))
+            c, w = _timed(n_days, fn)
+            cpu.append(c)
+            wall.append(w)
         print(
             f"{name:>11}: median {statistics.median(cpu):>9,.0f} days/s "
             f"(min {min(cpu):,.0f}, max {max(cpu):,.0f}) "
@@ -118,8 +238,8 @@ def main() -> None:
         )
     if args.profile:
         prof = cProfile.Profile()
-        prof.runcall(engine)
-        pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+        prof.runcall(fns["engine"])
+        pstats.Stats(prof).sort_stats("tottime").print_stats(20)
 
 
 if __name__ == "__main__":
