@@ -16,7 +16,8 @@ import tempfile
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,15 +62,13 @@ class Principal:
     org: str
     roles: frozenset[str]
     talent_id: str | None = None
+    # When the credentials stop being valid (the token's `exp`); long-lived work such as a
+    # subscription ends then, so it never outlives the token it was authorised by.
+    expires_at: datetime | None = field(default=None, compare=False)
 
     def has_any(self, *roles: str) -> bool:
         """True when the principal holds at least one of `roles`."""
         return not self.roles.isdisjoint(roles)
-
-    def require_any(self, *roles: str) -> None:
-        """Raise AuthError(FORBIDDEN) unless the principal holds at least one of `roles`."""
-        if not self.has_any(*roles):
-            raise AuthError("FORBIDDEN", f"requires one of the roles: {', '.join(sorted(roles))}")
 
     def is_talent(self, talent_id: str) -> bool:
         """True when the principal is the talent `talent_id` themselves."""
@@ -229,7 +228,9 @@ def issue_dev_token(
     return jwt.encode(payload, keys.private_key(), algorithm=ALGORITHM, headers={"kid": keys.kid})
 
 
-def _validated_claims(*, sub: Any, org: Any, roles: Any, talent_id: Any) -> Principal:
+def _validated_claims(
+    *, sub: Any, org: Any, roles: Any, talent_id: Any, exp: Any = None
+) -> Principal:
     """Build a Principal from raw claims or raise ValueError naming the bad claim."""
     if not isinstance(sub, str) or not sub:
         raise ValueError("claim 'sub' must be a non-empty string")
@@ -244,7 +245,10 @@ def _validated_claims(*, sub: Any, org: Any, roles: Any, talent_id: Any) -> Prin
         raise ValueError("claim 'talent_id' must be a non-empty string when present")
     if "talent" in roles and talent_id is None:
         raise ValueError("claim 'talent_id' is required with role 'talent'")
-    return Principal(sub=sub, org=org, roles=frozenset(roles), talent_id=talent_id)
+    expires_at = datetime.fromtimestamp(exp, UTC) if isinstance(exp, int | float) else None
+    return Principal(
+        sub=sub, org=org, roles=frozenset(roles), talent_id=talent_id, expires_at=expires_at
+    )
 
 
 # --------------------------------------------------------------------------- verification
@@ -344,6 +348,7 @@ class TokenVerifier:
                 org=claims.get("org"),
                 roles=claims.get("roles"),
                 talent_id=claims.get("talent_id"),
+                exp=claims.get("exp"),
             )
         except ValueError as e:
             raise AuthError("UNAUTHENTICATED", f"invalid token: {e}") from None

@@ -5,18 +5,20 @@ Types defined here appear in several subgraphs, so they are `@shareable` for fed
 
 from __future__ import annotations
 
+import asyncio
 import base64
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
-from strawberry.types import Info
+from strawberry.types import ExecutionContext, Info
 
-from slate import authz
+from slate import authz, limits
 from slate.auth import Principal
 from slate.caller import reset_caller, set_caller
 from slate.errors import UserError as DomainUserError
@@ -172,3 +174,53 @@ def group_loader(
         return [groups[k] for k in keys]
 
     return DataLoader(load_fn=load_fn)
+
+
+class SubgraphSchema(strawberry.federation.Schema):
+    """A subgraph's schema with what every subgraph needs: federation v2.9, authentication on
+    every operation (including `_service` and `_entities`), the document and input limits, masked
+    unexpected errors, and error logs that never carry the document or an error's text."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        extra = kwargs.pop("extensions", [])
+        super().__init__(
+            **kwargs,
+            extensions=[AuthenticationRequired, *limits.document_limits(), *extra],
+            federation_version="2.9",
+        )
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            limits.log_error(error)
+
+
+async def until_expiry(
+    principal: Principal, stream: AsyncIterator[T], *, clock: Callable[[], datetime] | None = None
+) -> AsyncIterator[T]:
+    """Items of `stream` until the caller's token expires; then UNAUTHENTICATED (the client
+    reconnects with a fresh token). A subscription never outlives its credentials."""
+    now = clock or (lambda: datetime.now(UTC))
+    iterator = aiter(stream)
+    try:
+        while True:
+            if principal.expires_at is None:
+                item = await anext(iterator)
+            else:
+                left = (principal.expires_at - now()).total_seconds()
+                if left <= 0:
+                    raise graphql_error("token expired; subscribe again", "UNAUTHENTICATED")
+                try:
+                    item = await asyncio.wait_for(anext(iterator), left)
+                except TimeoutError:
+                    raise graphql_error(
+                        "token expired; subscribe again", "UNAUTHENTICATED"
+                    ) from None
+            yield item
+    except StopAsyncIteration:
+        return
+    finally:
+        close = getattr(iterator, "aclose", None)
+        if close is not None:
+            await close()

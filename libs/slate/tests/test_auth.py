@@ -8,11 +8,13 @@ import stat
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+from slate import authz
 from slate.auth import (
     AuthError,
     Principal,
@@ -22,6 +24,7 @@ from slate.auth import (
 )
 from slate.cli import main
 from slate.config import Settings, SettingsError
+from slate.errors import Forbidden
 
 
 @pytest.fixture
@@ -137,10 +140,27 @@ async def test_verify_async_matches_verify(settings: Settings, verifier: TokenVe
 
 def test_forbidden_when_role_missing() -> None:
     p = Principal(sub="u", org="o", roles=frozenset({"viewer"}))
-    with pytest.raises(AuthError) as exc:
-        p.require_any("accounting", "producer")
+    with pytest.raises(Forbidden) as exc:
+        authz.require(p, ("accounting", "producer"), "payRun")
     assert exc.value.code == "FORBIDDEN"
     assert "accounting" in str(exc.value)
+
+
+def test_forbidden_in_another_organisation_and_unauthenticated_without_a_caller() -> None:
+    p = Principal(sub="u", org="o", roles=frozenset({"producer"}))
+    assert authz.require(p, ("producer",), "createRole", org="o") is p
+    with pytest.raises(Forbidden, match="organisation"):
+        authz.require(p, ("producer",), "createRole", org="other")
+    with pytest.raises(authz.Unauthenticated):
+        authz.require(None, (), "anything")
+
+
+def test_principal_carries_the_token_expiry(tmp_path: Path) -> None:
+    settings = Settings(service="t", dev_key_dir=tmp_path)
+    token = issue_dev_token(settings, org="o", roles=["producer"], sub="u", ttl_s=120)
+    p = TokenVerifier.from_settings(settings).verify(token)
+    assert p.expires_at is not None
+    assert 100 < (p.expires_at - datetime.now(UTC)).total_seconds() <= 121
 
 
 def test_dev_tokens_are_refused_outside_dev(tmp_path: Path) -> None:

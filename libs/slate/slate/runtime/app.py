@@ -23,6 +23,7 @@ from slate.auth import AuthError, TokenVerifier
 from slate.caller import set_caller
 from slate.config import Settings
 from slate.graphql import GraphQLContext
+from slate.limits import BodyLimit
 from slate.runtime import health
 from slate.runtime.lifespan import Started, StartupError, running, start_logging
 from slate.runtime.metrics import RequestTimer, metrics_response
@@ -120,7 +121,7 @@ def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring[An
         return now.runtime.metrics if now else None
 
     return Starlette(
-        middleware=[Middleware(RequestTimer, metrics=current_metrics)],
+        middleware=[Middleware(RequestTimer, metrics=current_metrics), Middleware(BodyLimit)],
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
