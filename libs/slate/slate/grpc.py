@@ -13,7 +13,9 @@ Only unary-unary calls are traced on the client; servers trace and authenticate 
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import logging
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from typing import Any, TypeVar
@@ -52,6 +54,7 @@ __all__ = [
 ]
 
 _INSTRUMENTATION = "slate.grpc"
+_log = logging.getLogger(__name__)
 UNAUTHENTICATED_METHOD_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
 _health_of: weakref.WeakKeyDictionary[Any, health.aio.HealthServicer] = weakref.WeakKeyDictionary()
@@ -337,6 +340,49 @@ class PeerUnavailable(UserError):
 
 
 _RETRIABLE = (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED)
+# A refused or reset connection is retried at once with a short backoff (the peer may be
+# restarting); a deadline is not: a slow peer asked again only gets slower.
+RETRY_BACKOFF_S = (0.05, 0.2)
+
+
+class CircuitBreaker:
+    """Per peer service: after `threshold` failures in a row, calls fail at once for
+    `open_s` seconds with a clear message instead of each waiting for its deadline; then one
+    trial call decides whether it closes again."""
+
+    def __init__(self, threshold: int = 5, open_s: float = 5.0) -> None:
+        self.threshold = threshold
+        self.open_s = open_s
+        self.failures = 0
+        self.open_until = 0.0
+
+    def check(self, now: float) -> float | None:
+        """Seconds until a call may be tried again, or None if it may go now."""
+        if self.failures < self.threshold or now >= self.open_until:
+            return None
+        return self.open_until - now
+
+    def success(self) -> None:
+        self.failures = 0
+
+    def failure(self, now: float) -> None:
+        self.failures += 1
+        if self.failures >= self.threshold:
+            self.open_until = now + self.open_s
+
+
+# One breaker per peer service in this process: state about a peer, not a connection to it.
+_breakers: dict[str, CircuitBreaker] = {}
+
+
+def breaker_for(service: str) -> CircuitBreaker:
+    """The circuit breaker of calls to one peer service (e.g. `slate.legal.v1.Compliance`)."""
+    return _breakers.setdefault(service, CircuitBreaker())
+
+
+def _method_name(method: Callable[..., Any]) -> str:
+    raw = getattr(method, "_method", b"")
+    return (raw.decode() if isinstance(raw, bytes) else str(raw)).lstrip("/") or repr(method)
 
 
 async def call(
@@ -346,30 +392,66 @@ async def call(
     timeout_s: float = 2.0,
     authorization: str | None = None,
     peer: str | None = None,
+    idempotent: bool = True,
 ) -> T:
-    """Call a stub method with a deadline and `authorization` ("Bearer …" or a bare token);
-    UNAVAILABLE and DEADLINE_EXCEEDED become PeerUnavailable, other statuses stay AioRpcError."""
+    """Call a stub method with a deadline, forwarding the caller's `authorization` ("Bearer …" or
+    a bare token). An idempotent call that finds the peer unreachable is retried with a short
+    backoff; UNAVAILABLE and DEADLINE_EXCEEDED become PeerUnavailable (logged with the trace id,
+    counted by the peer's circuit breaker); other statuses stay AioRpcError."""
     metadata: tuple[tuple[str, str], ...] | None = None
     authorization = authorization or current_authorization()
     if authorization:
         value = authorization if " " in authorization.strip() else f"Bearer {authorization}"
         metadata = (("authorization", value),)
-    try:
-        return await method(request, timeout=timeout_s, metadata=metadata)
-    except grpc.aio.AioRpcError as e:
-        if e.code() not in _RETRIABLE:
-            raise
-        raw = getattr(method, "_method", b"")
-        name = (raw.decode() if isinstance(raw, bytes) else str(raw)).lstrip("/") or repr(method)
-        who = peer or _split_method(name)[0] or "peer"
-        reason = (
-            f"no answer within {timeout_s:g}s"
-            if e.code() == grpc.StatusCode.DEADLINE_EXCEEDED
-            else "unreachable"
+    name = _method_name(method)
+    service = _split_method(name)[0] or name
+    who = peer or service or "peer"
+    breaker = breaker_for(service)
+    loop = asyncio.get_running_loop()
+    wait = breaker.check(loop.time())
+    if wait is not None:
+        _log.warning(
+            "peer call refused: circuit open",
+            extra={"peer": who, "rpc_method": name, "retry_in_s": round(wait, 1)},
         )
         raise PeerUnavailable(
-            f"{who} is unavailable ({name}: {reason}); try again",
+            f"{who} is unavailable ({name}: {breaker.failures} failures in a row; "
+            f"not retried for {wait:.0f}s); try again shortly",
             method=name,
-            status=e.code().name,
+            status="CIRCUIT_OPEN",
             peer=peer,
-        ) from e
+        )
+    deadline = loop.time() + timeout_s
+    backoffs = list(RETRY_BACKOFF_S) if idempotent else []
+    while True:
+        left = deadline - loop.time()
+        try:
+            result = await method(request, timeout=max(left, 0.001), metadata=metadata)
+        except grpc.aio.AioRpcError as e:
+            code = e.code()
+            if code not in _RETRIABLE:
+                breaker.success()  # the peer answered; it is not down
+                raise
+            if code == grpc.StatusCode.UNAVAILABLE and backoffs:
+                pause = backoffs.pop(0)
+                if deadline - loop.time() > pause + 0.05:
+                    await asyncio.sleep(pause)
+                    continue
+            breaker.failure(loop.time())
+            reason = (
+                f"no answer within {timeout_s:g}s"
+                if code == grpc.StatusCode.DEADLINE_EXCEEDED
+                else "unreachable"
+            )
+            _log.warning(
+                "peer call failed",
+                extra={"peer": who, "rpc_method": name, "status": code.name, "reason": reason},
+            )
+            raise PeerUnavailable(
+                f"{who} is unavailable ({name}: {reason}); try again",
+                method=name,
+                status=code.name,
+                peer=peer,
+            ) from e
+        breaker.success()
+        return result

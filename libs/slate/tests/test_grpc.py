@@ -15,6 +15,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from slate import grpc as slate_grpc
 from slate.auth import AuthError, TokenVerifier, issue_dev_token
 from slate.config import Settings
 from slate.errors import NotFound
@@ -42,7 +43,16 @@ async def _say(request: bytes, context: grpc.aio.ServicerContext) -> bytes:
         raise NotFound("no such booking", field="bookingId")
     if request == b"forbidden":
         raise AuthError("FORBIDDEN", "accounting only")
+    if request.startswith(b"flaky:"):
+        # Refuses the first call of each key as a restarting peer would, answers the next.
+        if request not in _seen:
+            _seen.add(request)
+            await context.abort(grpc.StatusCode.UNAVAILABLE, "restarting")
+        return b"answered"
     return request
+
+
+_seen: set[bytes] = set()
 
 
 def _register(server: grpc.aio.Server) -> None:
@@ -50,6 +60,13 @@ def _register(server: grpc.aio.Server) -> None:
     server.add_generic_rpc_handlers(
         (grpc.method_handlers_generic_handler("slate.test.Echo", {"Say": handler}),)
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_breakers() -> Iterator[None]:
+    slate_grpc._breakers.clear()
+    yield
+    slate_grpc._breakers.clear()
 
 
 @pytest.fixture
@@ -205,3 +222,38 @@ async def test_stopping_reports_not_serving_first(spans: tuple[TracerProvider, o
             await call(health_pb2_grpc.HealthStub(channel).Check, health_pb2.HealthCheckRequest())
     finally:
         await channel.close()
+
+
+async def test_an_idempotent_call_to_a_restarting_peer_is_retried(
+    channel: grpc.aio.Channel, settings: Settings
+) -> None:
+    token = issue_dev_token(settings, org="o", roles=["viewer"])
+    say = channel.unary_unary(ECHO)
+    assert await call(say, b"flaky:1", authorization=token) == b"answered"
+    with pytest.raises(PeerUnavailable):  # not idempotent: the first refusal is final
+        await call(say, b"flaky:2", authorization=token, idempotent=False)
+
+
+async def test_a_peer_that_keeps_failing_opens_its_circuit_and_calls_fail_fast(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    channel = create_channel(f"127.0.0.1:{_free_port()}")
+    try:
+        stub = health_pb2_grpc.HealthStub(channel)
+        with caplog.at_level("WARNING", logger="slate.grpc"):
+            for _ in range(slate_grpc.breaker_for("grpc.health.v1.Health").threshold):
+                with pytest.raises(PeerUnavailable):
+                    await call(stub.Check, health_pb2.HealthCheckRequest(), timeout_s=0.5)
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(PeerUnavailable) as exc:
+                await call(stub.Check, health_pb2.HealthCheckRequest(), timeout_s=0.5)
+            took = asyncio.get_running_loop().time() - started
+    finally:
+        await channel.close()
+    assert exc.value.status == "CIRCUIT_OPEN"
+    assert "failures in a row" in exc.value.message
+    assert took < 0.05
+    failures = [r for r in caplog.records if r.getMessage() == "peer call failed"]
+    assert len(failures) == 5
+    assert all(r.__dict__["rpc_method"] == "grpc.health.v1.Health/Check" for r in failures)
+    assert any(r.getMessage() == "peer call refused: circuit open" for r in caplog.records)
