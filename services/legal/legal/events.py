@@ -1,42 +1,53 @@
-"""Events legal consumes: confirmed and released bookings."""
+"""Legal's events: the contract it announces, and casting's bookings it reacts to."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from slate.events import Envelope
-from slate_proto.slate.events.v1 import casting_pb2
+from slate.events import OutboxEvent
+from slate.events.catalogue import (
+    BOOKING_CONFIRMED,
+    BOOKING_RELEASED,
+    CONTRACT_DRAFTED,
+    Dispatch,
+    dispatch,
+)
+from slate.events.snapshots import BookingSnapshot
+from slate_proto.slate.events.v1 import casting_pb2, legal_pb2
 
+from legal.domain.compliance import ContractDrafted, ContractStatus, DomainEvent
 from legal.usecases import Legal
 
-BOOKING_TOPIC = "slate.casting.booking.v1"
+BookingMessage = casting_pb2.BookingConfirmed | casting_pb2.BookingReleased
 
 
-def snapshot(b: casting_pb2.BookingSnapshot) -> dict[str, object]:
-    return {
-        "booking_id": b.booking_id,
-        "org_id": b.org_id,
-        "production_id": b.production_id,
-        "talent_id": b.talent_id,
-        "role_name": b.role_name,
-        "union": b.union,
-        "is_minor": b.is_minor,
-        "rate": {
-            "amount": b.rate.money.amount,
-            "currency": b.rate.money.currency,
-            "unit": b.rate.unit,
-        },
-        "work_dates": list(b.work_dates),
-    }
+def to_outbox(event: DomainEvent) -> OutboxEvent | None:
+    """The outbox entry announcing a domain event; voids and permits stay internal (the
+    catalogue has no public type for them)."""
+    if not isinstance(event, ContractDrafted):
+        return None
+    return CONTRACT_DRAFTED.outbox(
+        event.contract_id,
+        legal_pb2.ContractDrafted(
+            contract_id=event.contract_id,
+            org_id=event.org_id,
+            booking_id=event.booking_id,
+            production_id=event.production_id,
+            talent_id=event.talent_id,
+            status=ContractStatus.DRAFT.value,
+            template=event.template,
+        ),
+    )
 
 
-def booking_handler(legal: Legal) -> Callable[[Envelope], Awaitable[None]]:
-    async def handle(envelope: Envelope) -> None:
-        if envelope.type == "slate.casting.booking.confirmed.v1":
-            event = envelope.decode(casting_pb2.BookingConfirmed)
-            await legal.on_booking_confirmed(snapshot(event.booking))
-        elif envelope.type == "slate.casting.booking.released.v1":
-            released = envelope.decode(casting_pb2.BookingReleased)
-            await legal.on_booking_released(snapshot(released.booking))
+def handlers(legal: Legal) -> Dispatch:
+    """A confirmed booking gets its contract drafted; a released one voids it."""
 
-    return handle
+    def on(
+        use_case: Callable[[BookingSnapshot], Awaitable[None]],
+    ) -> Callable[[BookingMessage], Awaitable[None]]:
+        return lambda message: use_case(BookingSnapshot.from_proto(message.booking))
+
+    return dispatch(
+        {BOOKING_CONFIRMED: on(legal.draft_contract), BOOKING_RELEASED: on(legal.void_contract)}
+    )

@@ -1,4 +1,4 @@
-"""Legal's gRPC servicer: Compliance/CheckBooking."""
+"""Legal's gRPC servicer: Compliance/CheckBooking, the gate casting asks before confirming."""
 
 from __future__ import annotations
 
@@ -8,11 +8,9 @@ import grpc
 from slate.grpc import require_caller
 from slate_proto.slate.legal.v1 import compliance_pb2, compliance_pb2_grpc
 
-from legal.usecases import Legal
+from legal.usecases import PERMISSIONS, Legal
 
 SERVICE_NAMES = ("slate.legal.v1.Compliance",)
-# CheckBooking serves confirmBooking: the roles that may confirm, and legal itself.
-CHECK_ROLES = ("producer", "casting", "legal")
 
 
 class ComplianceServicer(compliance_pb2_grpc.ComplianceServicer):
@@ -22,7 +20,7 @@ class ComplianceServicer(compliance_pb2_grpc.ComplianceServicer):
     async def CheckBooking(
         self, request: compliance_pb2.CheckBookingRequest, context: grpc.aio.ServicerContext
     ) -> compliance_pb2.CheckBookingResponse:
-        require_caller(request.org_id, CHECK_ROLES, "CheckBooking")
+        require_caller(request.org_id, PERMISSIONS["CheckBooking"], "CheckBooking")
         issues = await self._legal.check_booking(
             org_id=request.org_id,
             talent_id=request.talent_id,

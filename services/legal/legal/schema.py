@@ -1,10 +1,9 @@
-"""Legal's subgraph: contracts and work permits; adds `contract` to Booking."""
+"""Legal's subgraph: contracts and work permits; adds `contract` to Booking and `contracts` to
+Production."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import Enum
-from typing import Any
 
 import strawberry
 from slate.graphql import (
@@ -13,20 +12,15 @@ from slate.graphql import (
     UserError,
     attempt,
     authorize,
-    group_loader,
+    batch_loader,
 )
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from legal.usecases import Legal
+from legal.domain import compliance
+from legal.usecases import PERMISSIONS, Legal
 
-Ctx = Info[GraphQLContext, Any]
-Doc = Mapping[str, Any]
-READERS = ("producer", "legal", "casting", "accounting")
-
-
-def legal(info: Ctx) -> Legal:
-    services: Legal = info.context.services
-    return services
+Ctx = Info[GraphQLContext[Legal], None]
 
 
 @strawberry.enum
@@ -46,13 +40,13 @@ class Contract:
     role_name: str
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> Contract:
+    def from_model(cls, c: compliance.Contract) -> Contract:
         return cls(
-            id=strawberry.ID(doc["_id"]),
-            status=ContractStatus(doc["status"]),
-            template=doc["template"],
-            booking_id=strawberry.ID(doc["booking_id"]),
-            role_name=doc["role_name"],
+            id=strawberry.ID(c.id),
+            status=ContractStatus(c.status.value),
+            template=c.template,
+            booking_id=strawberry.ID(c.booking_id),
+            role_name=c.role_name,
         )
 
 
@@ -63,24 +57,31 @@ class WorkPermit:
     number: str
     expires_on: str
 
+    @classmethod
+    def from_model(cls, p: compliance.WorkPermit) -> WorkPermit:
+        return cls(
+            id=strawberry.ID(p.id),
+            talent_id=strawberry.ID(p.talent_id),
+            number=p.number,
+            expires_on=p.expires_on.isoformat(),
+        )
 
-def contracts_by_booking(info: Ctx) -> Any:
-    org = authorize(info, *READERS).org
+
+def contract_of_booking(info: Ctx) -> DataLoader[str, compliance.Contract | None]:
+    org = authorize(info, *PERMISSIONS["contract"]).org
+    services = info.context.services
     return info.context.loader(
-        "contracts_by_booking",
-        lambda: group_loader(
-            lambda ids: legal(info).store.contracts_by_booking(org, ids), "booking_id"
-        ),
+        "contract_of_booking",
+        lambda: batch_loader(lambda ids: services.contract_by_booking(org, ids)),
     )
 
 
-def contracts_by_production(info: Ctx) -> Any:
-    org = authorize(info, *READERS).org
+def contracts_of_production(info: Ctx) -> DataLoader[str, list[compliance.Contract] | None]:
+    org = authorize(info, *PERMISSIONS["contracts"]).org
+    services = info.context.services
     return info.context.loader(
-        "contracts_by_production",
-        lambda: group_loader(
-            lambda ids: legal(info).store.contracts_by_production(org, ids), "production_id"
-        ),
+        "contracts_of_production",
+        lambda: batch_loader(lambda ids: services.contracts_by_production(org, ids)),
     )
 
 
@@ -90,8 +91,8 @@ class Booking:
 
     @strawberry.field(description="The booking's contract (legal); null until drafted.")
     async def contract(self, info: Ctx) -> Contract | None:
-        docs = await contracts_by_booking(info).load(str(self.id))
-        return Contract.from_doc(docs[0]) if docs else None
+        found = await contract_of_booking(info).load(str(self.id))
+        return Contract.from_model(found) if found else None
 
     @classmethod
     def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Booking:
@@ -105,8 +106,8 @@ class Production:
 
     @strawberry.field(description="Contracts of this production (legal).")
     async def contracts(self, info: Ctx) -> list[Contract]:
-        docs = await contracts_by_production(info).load(str(self.id))
-        return [Contract.from_doc(d) for d in docs]
+        found = await contracts_of_production(info).load(str(self.id))
+        return [Contract.from_model(c) for c in found or ()]
 
     @classmethod
     def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Production:
@@ -131,9 +132,9 @@ class RecordWorkPermitPayload:
 class Query:
     @strawberry.field
     async def contract(self, info: Ctx, id: strawberry.ID) -> Contract | None:
-        principal = authorize(info, *READERS)
-        doc = await legal(info).store.contracts.get(principal.org, str(id))
-        return Contract.from_doc(doc) if doc else None
+        org = authorize(info, *PERMISSIONS["contract"]).org
+        found = await info.context.services.contract(org, str(id))
+        return Contract.from_model(found) if found else None
 
 
 @strawberry.type
@@ -142,26 +143,17 @@ class Mutation:
     async def record_work_permit(
         self, info: Ctx, input: RecordWorkPermitInput
     ) -> RecordWorkPermitPayload:
-        principal = authorize(info)
-        doc, errors = await attempt(
-            legal(info).record_work_permit(
-                principal,
+        permit, errors = await attempt(
+            info.context.services.record_work_permit(
+                authorize(info),
                 talent_id=str(input.talent_id),
                 number=input.number,
                 expires_on=input.expires_on,
             )
         )
-        permit = (
-            WorkPermit(
-                id=strawberry.ID(doc["_id"]),
-                talent_id=strawberry.ID(doc["talent_id"]),
-                number=doc["number"],
-                expires_on=doc["expires_on"],
-            )
-            if doc
-            else None
+        return RecordWorkPermitPayload(
+            work_permit=WorkPermit.from_model(permit) if permit else None, user_errors=errors
         )
-        return RecordWorkPermitPayload(work_permit=permit, user_errors=errors)
 
 
 schema = strawberry.federation.Schema(

@@ -1,51 +1,159 @@
-"""Legal's MongoDB collections: contracts and minors' work permits."""
+"""Legal's collections, contracts and minors' work permits: documents <-> aggregates."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
-from pymongo.asynchronous.database import AsyncDatabase
-from slate.mongo import IndexSpec, Repository, WakeRelay, ensure_indexes
+from slate.events import OutboxEvent
+from slate.mongo import PENDING, IndexSpec
+from slate.repository import Database, Repo
 
-Doc = dict[str, Any]
+from legal.domain.compliance import (
+    Aggregate,
+    Contract,
+    ContractStatus,
+    DomainEvent,
+    Rate,
+    WorkPermit,
+)
+
+# Maps a domain event to the outbox entry that publishes it; None: an internal event.
+Outbox = Callable[[DomainEvent], OutboxEvent | None]
+A = TypeVar("A", bound=Aggregate)
+LIMIT = 10_000
+
+
+class Aggregates(Generic[A]):
+    """One collection of aggregates: insert at version 1, save at the version loaded."""
+
+    def __init__(
+        self,
+        repo: Repo,
+        outbox: Outbox,
+        to_doc: Callable[[A], dict[str, Any]],
+        from_doc: Callable[[Mapping[str, Any]], A],
+    ) -> None:
+        self._repo = repo
+        self._outbox = outbox
+        self._to_doc = to_doc
+        self._from_doc = from_doc
+
+    def _pending(self, aggregate: A) -> list[OutboxEvent]:
+        return [e for e in map(self._outbox, aggregate.events) if e is not None]
+
+    async def add(self, aggregate: A) -> A:
+        """Insert a new aggregate with its events (DuplicateKey if its id exists)."""
+        stored = await self._repo.insert(self._to_doc(aggregate), self._pending(aggregate))
+        aggregate.events.clear()
+        return self._from_doc(stored)
+
+    async def save(self, aggregate: A) -> A:
+        """Write its state and events if still at the version it was loaded at
+        (ConcurrencyConflict otherwise); the result carries the new version."""
+        doc = self._to_doc(aggregate)
+        changes = {k: v for k, v in doc.items() if k not in ("_id", "org_id")}
+        stored = await self._repo.update(
+            aggregate.org_id, aggregate.id, aggregate.version, changes, self._pending(aggregate)
+        )
+        aggregate.events.clear()
+        return self._from_doc(stored)
+
+    async def get(self, org_id: str, id: str) -> A | None:
+        doc = await self._repo.get(org_id, id)
+        return self._from_doc(doc) if doc is not None else None
+
+    async def find(self, org_id: str, filter: Mapping[str, Any], limit: int = LIMIT) -> list[A]:
+        return [self._from_doc(d) for d in await self._repo.find(org_id, filter, limit=limit)]
+
+
+# Contract fields stored as they are, named once for both directions.
+_CONTRACT_FIELDS = ("booking_id", "production_id", "talent_id", "role_name", "template")
+
+
+def _contract_doc(c: Contract) -> dict[str, Any]:
+    return {
+        "_id": c.id,
+        "org_id": c.org_id,
+        **{f: getattr(c, f) for f in _CONTRACT_FIELDS},
+        "status": c.status.value,
+        "rate": {"amount": str(c.rate.amount), "currency": c.rate.currency, "unit": c.rate.unit},
+        "work_dates": list(c.work_dates),
+    }
+
+
+def _contract(doc: Mapping[str, Any]) -> Contract:
+    rate = doc["rate"]
+    return Contract(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        version=int(doc["version"]),
+        **{f: doc[f] for f in _CONTRACT_FIELDS},
+        status=ContractStatus(doc["status"]),
+        rate=Rate(Decimal(rate["amount"]), rate["currency"], rate["unit"]),
+        work_dates=tuple(doc["work_dates"]),
+    )
+
+
+def _permit_doc(p: WorkPermit) -> dict[str, Any]:
+    return {
+        "_id": p.id,
+        "org_id": p.org_id,
+        "talent_id": p.talent_id,
+        "number": p.number,
+        "expires_on": p.expires_on.isoformat(),
+    }
+
+
+def _permit(doc: Mapping[str, Any]) -> WorkPermit:
+    return WorkPermit(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        version=int(doc["version"]),
+        talent_id=doc["talent_id"],
+        number=doc["number"],
+        expires_on=date.fromisoformat(doc["expires_on"]),
+    )
 
 
 class LegalStore:
-    def __init__(self, db: AsyncDatabase[Doc], on_events: WakeRelay | None = None):
-        self.db = db
-        self.contracts = Repository(db, "contracts", on_events=on_events)
-        self.permits = Repository(db, "work_permits", on_events=on_events)
+    """Contracts (one per booking, id derived from it) and work permits, per organisation."""
 
-    outbox_collections = ("contracts", "work_permits")
+    CONTRACTS = "contracts"
+    PERMITS = "work_permits"
+    outbox_collections = (CONTRACTS, PERMITS)
+
+    def __init__(self, database: Database, outbox: Outbox) -> None:
+        self._database = database
+        self.contracts = Aggregates(
+            database.repository(self.CONTRACTS), outbox, _contract_doc, _contract
+        )
+        self.permits = Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
 
     async def ensure_indexes(self) -> None:
-        await ensure_indexes(
-            self.db,
+        pending = IndexSpec([(PENDING, 1)])  # the relay's query
+        by_id = IndexSpec([("org_id", 1), ("_id", 1)])
+        await self._database.ensure_indexes(
             {
-                "contracts": [
-                    *self.contracts.indexes(),
+                self.CONTRACTS: [
+                    pending,
+                    by_id,
                     IndexSpec([("org_id", 1), ("booking_id", 1)]),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
                 ],
-                "work_permits": [
-                    *self.permits.indexes(),
-                    IndexSpec([("org_id", 1), ("talent_id", 1)]),
-                ],
-            },
+                self.PERMITS: [pending, by_id, IndexSpec([("org_id", 1), ("talent_id", 1)])],
+            }
         )
 
-    async def contracts_by_booking(self, org_id: str, booking_ids: Sequence[str]) -> list[Doc]:
-        return await self.contracts.find(
-            org_id, {"booking_id": {"$in": list(booking_ids)}}, limit=10_000
-        )
+    async def contracts_by_booking(self, org_id: str, booking_ids: Sequence[str]) -> list[Contract]:
+        return await self.contracts.find(org_id, {"booking_id": {"$in": list(booking_ids)}})
 
     async def contracts_by_production(
         self, org_id: str, production_ids: Sequence[str]
-    ) -> list[Doc]:
-        return await self.contracts.find(
-            org_id, {"production_id": {"$in": list(production_ids)}}, limit=10_000
-        )
+    ) -> list[Contract]:
+        return await self.contracts.find(org_id, {"production_id": {"$in": list(production_ids)}})
 
-    async def permits_for(self, org_id: str, talent_id: str) -> list[Doc]:
+    async def permits_for(self, org_id: str, talent_id: str) -> list[WorkPermit]:
         return await self.permits.find(org_id, {"talent_id": talent_id}, limit=100)

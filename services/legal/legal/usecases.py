@@ -1,30 +1,69 @@
-"""Legal use cases: compliance checks, contracts drafted from bookings, work permits."""
+"""Legal's use cases: the booking gate, contracts drafted from bookings, work permits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 
+from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
 from slate.errors import UserError, ValidationErrors
-from slate.events import OutboxEvent
+from slate.events.snapshots import BookingSnapshot
 from slate.ids import derived_id, new_id
 from slate.mongo import DuplicateKey
-from slate_proto.slate.events.v1 import legal_pb2
 
-from legal.domain import compliance as rules
-from legal.store import Doc, LegalStore
+from legal.domain.compliance import (
+    BookingFacts,
+    Contract,
+    Invalid,
+    Issue,
+    Rate,
+    WorkPermit,
+    check_booking,
+)
+from legal.store import LegalStore
 
-SOURCE = "slate-legal"
-CONTRACT_TOPIC = "slate.legal.contract.v1"
-PERMIT_WRITERS = ("legal", "producer")
+READERS = ("producer", "legal", "casting", "accounting")
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "recordWorkPermit": ("legal", "producer"),
+    # CheckBooking serves confirmBooking: the roles that may confirm, and legal itself.
+    "CheckBooking": ("producer", "casting", "legal"),
+    "contract": READERS,
+    "contracts": READERS,
+}
+# The service as a producer (ce_source) and as the actor when it reacts to an event.
+SERVICE = "slate-legal"
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+@contextlib.contextmanager
+def _field_errors() -> Iterator[None]:
+    """The domain's broken rules as the caller's field errors."""
+    try:
+        yield
+    except Invalid as exc:
+        raise ValidationErrors(UserError(p.message, field=p.field) for p in exc.problems) from None
+
+
+def contract_id_of(booking_id: str) -> str:
+    """A booking has one contract, whose id derives from the booking's (a replay finds it)."""
+    return derived_id("con", booking_id)
 
 
 class Legal:
-    def __init__(self, store: LegalStore, audit: AuditLog) -> None:
-        self.store = store
-        self.audit = audit
+    def __init__(
+        self, store: LegalStore, audit: AuditLog, *, today: Callable[[], date] = _today
+    ) -> None:
+        self._store = store
+        self._audit = audit
+        self._today = today
+
+    # ----------------------------------------------------------------------- queries
 
     async def check_booking(
         self,
@@ -34,97 +73,90 @@ class Legal:
         is_minor: bool,
         union: str,
         work_dates: Sequence[str],
-    ) -> list[rules.Issue]:
-        """What stands between this booking and confirmation (blocking) and what to watch."""
-        permits = [
-            rules.WorkPermit(p["talent_id"], p["number"], date.fromisoformat(p["expires_on"]))
-            for p in await self.store.permits_for(org_id, talent_id)
-        ]
-        facts = rules.BookingFacts(
+    ) -> list[Issue]:
+        """What stands between this booking and confirmation (blocking) and what to watch;
+        only the booking organisation's permits count."""
+        facts = BookingFacts(
             talent_id=talent_id,
             is_minor=is_minor,
             union=union,
             work_dates=tuple(date.fromisoformat(d) for d in work_dates),
         )
-        return rules.check_booking(facts, permits)
+        return check_booking(facts, await self._store.permits_for(org_id, talent_id))
+
+    async def contract(self, org_id: str, contract_id: str) -> Contract | None:
+        """The organisation's contract with this id, or None."""
+        return await self._store.contracts.get(org_id, contract_id)
+
+    async def contract_by_booking(
+        self, org_id: str, booking_ids: Sequence[str]
+    ) -> dict[str, Contract]:
+        """The organisation's contract of each booking that has one, by booking id."""
+        found = await self._store.contracts_by_booking(org_id, booking_ids)
+        return {c.booking_id: c for c in found}
+
+    async def contracts_by_production(
+        self, org_id: str, production_ids: Sequence[str]
+    ) -> dict[str, list[Contract]]:
+        """The organisation's contracts of each production, by production id."""
+        groups: dict[str, list[Contract]] = {p: [] for p in production_ids}
+        for c in await self._store.contracts_by_production(org_id, production_ids):
+            groups.setdefault(c.production_id, []).append(c)
+        return groups
+
+    # ----------------------------------------------------------------------- commands
 
     async def record_work_permit(
         self, principal: Principal, *, talent_id: str, number: str, expires_on: str
-    ) -> Doc:
+    ) -> WorkPermit:
         """Record a minor's Entertainment Work Permit for the caller's organisation."""
-        if not principal.has_any(*PERMIT_WRITERS):
-            raise UserError(
-                "recordWorkPermit requires the legal or producer role", code="FORBIDDEN"
+        authz.require(principal, PERMISSIONS["recordWorkPermit"], "recordWorkPermit")
+        with _field_errors():
+            permit = WorkPermit.record(
+                id=new_id("wpm"),
+                org_id=principal.org,
+                talent_id=talent_id,
+                number=number,
+                expires_on=expires_on,
+                today=self._today(),
             )
-        problems: list[UserError] = []
-        if not talent_id.startswith("tal_"):
-            problems.append(UserError("not a talent id", field="talentId"))
-        if not number.strip():
-            problems.append(UserError("must not be empty", field="number"))
-        try:
-            expiry = date.fromisoformat(expires_on)
-            if expiry < datetime.now(UTC).date():
-                problems.append(UserError("the permit has already expired", field="expiresOn"))
-        except ValueError:
-            problems.append(UserError(f"not an ISO date: {expires_on!r}", field="expiresOn"))
-        ValidationErrors.raise_if_any(problems)
-        doc = {
-            "_id": new_id("wpm"),
-            "org_id": principal.org,
-            "talent_id": talent_id,
-            "number": number.strip(),
-            "expires_on": expires_on,
-        }
-        saved = await self.store.permits.insert(doc)
-        await self.audit.record(principal, "recordWorkPermit", saved["_id"])
+        saved = await self._store.permits.add(permit)
+        await self._audit.record(principal, "recordWorkPermit", saved.id)
         return saved
 
-    async def on_booking_confirmed(self, booking: Doc) -> None:
-        """Draft the booking's contract; a redelivered event finds it drafted and stops."""
-        contract_id = derived_id("con", booking["booking_id"])
-        template = rules.contract_template(booking["union"], booking["is_minor"])
-        doc = {
-            "_id": contract_id,
-            "org_id": booking["org_id"],
-            "booking_id": booking["booking_id"],
-            "production_id": booking["production_id"],
-            "talent_id": booking["talent_id"],
-            "role_name": booking["role_name"],
-            "status": rules.ContractStatus.DRAFT.value,
-            "template": template,
-            "rate": booking["rate"],
-            "work_dates": booking["work_dates"],
-        }
-        event = OutboxEvent.create(
-            topic=CONTRACT_TOPIC,
-            key=contract_id,
-            type="slate.legal.contract.drafted.v1",
-            source=SOURCE,
-            message=legal_pb2.ContractDrafted(
-                contract_id=contract_id,
-                org_id=booking["org_id"],
-                booking_id=booking["booking_id"],
-                production_id=booking["production_id"],
-                talent_id=booking["talent_id"],
-                status=rules.ContractStatus.DRAFT.value,
-                template=template,
-            ),
+    async def draft_contract(self, booking: BookingSnapshot) -> None:
+        """Draft a confirmed booking's contract; a redelivered confirmation finds it and stops."""
+        b = booking
+        contract = Contract.draft(
+            contract_id_of(b.booking_id),
+            org_id=b.org_id,
+            booking_id=b.booking_id,
+            production_id=b.production_id,
+            talent_id=b.talent_id,
+            role_name=b.role_name,
+            union=b.union,
+            is_minor=b.is_minor,
+            rate=Rate(b.rate.amount, b.rate.currency, b.rate.unit),
+            work_dates=b.work_dates,
         )
         try:
-            await self.store.contracts.insert(doc, [event])
+            saved = await self._store.contracts.add(contract)
         except DuplicateKey:
             return
+        await self._reacted("draftContract", saved)
 
-    async def on_booking_released(self, booking: Doc) -> None:
-        """Void an unsigned contract of a released booking."""
-        contract_id = derived_id("con", booking["booking_id"])
-        contract = await self.store.contracts.get(booking["org_id"], contract_id)
-        if contract is None or not rules.void_on_release(contract["status"]):
-            return
-        # A concurrent change raises ConcurrencyConflict; the consumer retries with a fresh read.
-        await self.store.contracts.update(
-            booking["org_id"],
-            contract_id,
-            int(contract["version"]),
-            {"status": rules.ContractStatus.VOID.value},
+    async def void_contract(self, booking: BookingSnapshot) -> None:
+        """Void a released booking's contract unless it was signed; a redelivery changes nothing.
+        A concurrent change raises ConcurrencyConflict and the consumer retries on a fresh read."""
+        contract = await self._store.contracts.get(
+            booking.org_id, contract_id_of(booking.booking_id)
         )
+        if contract is None or not contract.booking_released():
+            return
+        saved = await self._store.contracts.save(contract)
+        await self._reacted("voidContract", saved)
+
+    async def _reacted(self, action: str, contract: Contract) -> None:
+        """Audit a change legal made itself, in reaction to one of casting's booking events."""
+        actor = Principal(sub=SERVICE, org=contract.org_id, roles=frozenset())
+        await self._audit.record(actor, action, contract.id, {"bookingId": contract.booking_id})

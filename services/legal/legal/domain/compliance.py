@@ -1,10 +1,16 @@
-"""Compliance rules that gate a booking, and the contract a confirmed booking needs."""
+"""Legal's rules: what gates a booking, the contract a confirmed booking needs, work permits.
+
+Two aggregates, `Contract` and `WorkPermit`; each transition checks its rule, changes state and
+records a domain event that the store saves with it. `check_booking` is the gate casting asks
+about before it confirms a booking.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -16,20 +22,186 @@ class ContractStatus(StrEnum):
 
 
 @dataclass(frozen=True)
-class Issue:
-    code: str
+class Problem:
+    """One broken rule, named by the input field (as the API spells it)."""
+
+    field: str
     message: str
-    blocking: bool
-    source: str
+
+
+class Invalid(ValueError):
+    """The input breaks the rules listed in `problems`; nothing was changed."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
+
+
+# --------------------------------------------------------------------------- domain events
 
 
 @dataclass(frozen=True)
-class WorkPermit:
+class ContractDrafted:
+    contract_id: str
+    org_id: str
+    booking_id: str
+    production_id: str
+    talent_id: str
+    template: str
+
+
+@dataclass(frozen=True)
+class ContractVoided:
+    contract_id: str
+    org_id: str
+    booking_id: str
+
+
+@dataclass(frozen=True)
+class WorkPermitRecorded:
+    permit_id: str
+    org_id: str
+    talent_id: str
+    expires_on: date
+
+
+DomainEvent = ContractDrafted | ContractVoided | WorkPermitRecorded
+
+
+@dataclass(kw_only=True)
+class Aggregate:
+    """Identity, the version it was loaded at (0: never stored) and its unsaved events."""
+
+    id: str
+    org_id: str
+    version: int = 0
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+
+
+# --------------------------------------------------------------------------- contracts
+
+
+@dataclass(frozen=True)
+class Rate:
+    amount: Decimal
+    currency: str
+    unit: str
+
+
+def contract_template(union: str, is_minor: bool) -> str:
+    """The template a confirmed booking's contract is drafted from."""
+    base = (
+        "SAG-AFTRA Commercials Contract — principal performer"
+        if union == "SAG_AFTRA"
+        else "Non-union talent agreement"
+    )
+    return f"{base} + minor's addendum (Coogan)" if is_minor else base
+
+
+@dataclass(kw_only=True)
+class Contract(Aggregate):
+    """A performer's contract or deal memo for one confirmed booking."""
+
+    booking_id: str
+    production_id: str
+    talent_id: str
+    role_name: str
+    template: str
+    status: ContractStatus
+    rate: Rate
+    work_dates: tuple[str, ...]
+
+    @classmethod
+    def draft(
+        cls,
+        id: str,
+        *,
+        org_id: str,
+        booking_id: str,
+        production_id: str,
+        talent_id: str,
+        role_name: str,
+        union: str,
+        is_minor: bool,
+        rate: Rate,
+        work_dates: Sequence[str],
+    ) -> Contract:
+        """A confirmed booking's contract, in DRAFT, from the template its union and the
+        performer's minority imply."""
+        template = contract_template(union, is_minor)
+        contract = cls(
+            id=id,
+            org_id=org_id,
+            booking_id=booking_id,
+            production_id=production_id,
+            talent_id=talent_id,
+            role_name=role_name,
+            template=template,
+            status=ContractStatus.DRAFT,
+            rate=rate,
+            work_dates=tuple(work_dates),
+        )
+        contract.events.append(
+            ContractDrafted(id, org_id, booking_id, production_id, talent_id, template)
+        )
+        return contract
+
+    def booking_released(self) -> bool:
+        """A released booking voids its contract unless it was signed (or is void already);
+        True when this voided it."""
+        if self.status not in (ContractStatus.DRAFT, ContractStatus.SENT):
+            return False
+        self.status = ContractStatus.VOID
+        self.events.append(ContractVoided(self.id, self.org_id, self.booking_id))
+        return True
+
+
+# --------------------------------------------------------------------------- work permits
+
+
+@dataclass(kw_only=True)
+class WorkPermit(Aggregate):
     """A California Entertainment Work Permit for a minor, as recorded by legal."""
 
     talent_id: str
     number: str
     expires_on: date
+
+    @classmethod
+    def record(
+        cls, *, id: str, org_id: str, talent_id: str, number: str, expires_on: str, today: date
+    ) -> WorkPermit:
+        """A permit for a talent, with a number, that has not expired by `today`."""
+        problems: list[Problem] = []
+        if not talent_id.startswith("tal_"):
+            problems.append(Problem("talentId", "not a talent id"))
+        if not number.strip():
+            problems.append(Problem("number", "must not be empty"))
+        expiry: date | None = None
+        try:
+            expiry = date.fromisoformat(expires_on)
+        except ValueError:
+            problems.append(Problem("expiresOn", f"not an ISO date: {expires_on!r}"))
+        if expiry is not None and expiry < today:
+            problems.append(Problem("expiresOn", "the permit has already expired"))
+        if problems or expiry is None:
+            raise Invalid(problems)
+        permit = cls(
+            id=id, org_id=org_id, talent_id=talent_id, number=number.strip(), expires_on=expiry
+        )
+        permit.events.append(WorkPermitRecorded(id, org_id, talent_id, expiry))
+        return permit
+
+
+# --------------------------------------------------------------------------- the booking gate
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    message: str
+    blocking: bool
+    source: str
 
 
 @dataclass(frozen=True)
@@ -81,18 +253,3 @@ def check_booking(facts: BookingFacts, permits: Sequence[WorkPermit]) -> list[Is
             )
         )
     return issues
-
-
-def contract_template(union: str, is_minor: bool) -> str:
-    """The template a confirmed booking's contract is drafted from."""
-    base = (
-        "SAG-AFTRA Commercials Contract — principal performer"
-        if union == "SAG_AFTRA"
-        else "Non-union talent agreement"
-    )
-    return f"{base} + minor's addendum (Coogan)" if is_minor else base
-
-
-def void_on_release(status: str) -> bool:
-    """A released booking voids its contract unless it was already signed."""
-    return status in (ContractStatus.DRAFT, ContractStatus.SENT)

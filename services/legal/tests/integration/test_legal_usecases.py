@@ -1,61 +1,74 @@
-"""Legal's handlers and checks against the real database."""
+"""Legal's handlers and checks against the real database (the Mongo store mapping)."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
+from legal import events
+from legal.domain.compliance import ContractStatus
 from legal.store import LegalStore
-from legal.usecases import Legal
+from legal.usecases import Legal, contract_id_of
+from pymongo.asynchronous.database import AsyncDatabase
 from slate.audit import AuditLog
-from slate.auth import Principal
-from slate.config import Settings
 from slate.errors import ValidationErrors
-from slate.mongo import create_client
+from slate.events.snapshots import BookingRate, BookingSnapshot
+from slate.repository import MongoDatabase
+from slate.testing import principal
 
 pytestmark = pytest.mark.infra
 
-BOOKING = {
-    "booking_id": "bkg_1",
-    "org_id": "org_a",
-    "production_id": "prd_1",
-    "talent_id": "tal_1",
-    "role_name": "Lead",
-    "union": "SAG_AFTRA",
-    "is_minor": True,
-    "rate": {"amount": "1200.00", "currency": "USD", "unit": "DAY"},
-    "work_dates": ["2027-03-02"],
-}
+BOOKING = BookingSnapshot(
+    booking_id="bkg_1",
+    org_id="org_a",
+    production_id="prd_1",
+    role_id="rol_1",
+    role_name="Lead",
+    talent_id="tal_1",
+    status="BOOKED",
+    rate=BookingRate(Decimal("1200.00"), "USD", "DAY"),
+    work_dates=("2027-03-02",),
+    is_minor=True,
+    union="SAG_AFTRA",
+    version=2,
+    production_timezone="America/Los_Angeles",
+)
 
 
 @pytest.fixture
-async def legal() -> AsyncIterator[Legal]:
-    client = create_client(Settings(service="legal-tests"))
-    name = f"legal_test_{uuid.uuid4().hex[:10]}"
-    store = LegalStore(client[name])
+async def database(db: AsyncDatabase[dict[str, Any]]) -> MongoDatabase:
+    return MongoDatabase(db)
+
+
+@pytest.fixture
+async def legal(database: MongoDatabase) -> Legal:
+    store = LegalStore(database, events.to_outbox)
     await store.ensure_indexes()
-    yield Legal(store, AuditLog(client[name]))
-    await client.drop_database(name)
-    await client.close()
+    return Legal(store, AuditLog(database))
 
 
-async def test_the_same_confirmation_twice_drafts_one_contract_with_one_event(legal: Legal) -> None:
-    await legal.on_booking_confirmed(BOOKING)
-    await legal.on_booking_confirmed(BOOKING)
-    docs = await legal.store.contracts.collection.find({"booking_id": "bkg_1"}).to_list()
+async def test_the_same_confirmation_twice_drafts_one_contract_with_one_event(
+    legal: Legal, database: MongoDatabase
+) -> None:
+    await legal.draft_contract(BOOKING)
+    await legal.draft_contract(BOOKING)
+    docs = await database.repository("contracts").find("org_a", {"booking_id": "bkg_1"})
     assert len(docs) == 1
     assert docs[0]["status"] == "DRAFT"
     assert "minor's addendum" in docs[0]["template"]
-    assert [e["type"] for e in docs[0]["_outbox"]] == ["slate.legal.contract.drafted.v1"]
+    raw = await database.repository("contracts").raw(docs[0]["_id"])
+    assert raw is not None
+    assert [e["type"] for e in raw["_outbox"]] == ["slate.legal.contract.drafted.v1"]
 
 
 async def test_release_voids_the_draft(legal: Legal) -> None:
-    await legal.on_booking_confirmed(BOOKING)
-    await legal.on_booking_released(BOOKING)
-    [doc] = await legal.store.contracts.find("org_a", {"booking_id": "bkg_1"})
-    assert doc["status"] == "VOID"
+    await legal.draft_contract(BOOKING)
+    await legal.void_contract(BOOKING)
+    [contract] = (await legal.contract_by_booking("org_a", ["bkg_1"])).values()
+    assert contract.status is ContractStatus.VOID
+    assert contract.id == contract_id_of("bkg_1")
+    assert contract.version == 2
 
 
 async def test_recorded_permit_clears_the_minor_check_only_for_its_org(legal: Legal) -> None:
@@ -67,9 +80,8 @@ async def test_recorded_permit_clears_the_minor_check_only_for_its_org(legal: Le
     }
     before = await legal.check_booking(org_id="org_a", **facts)
     assert [i.code for i in before if i.blocking] == ["MINOR_WORK_PERMIT_MISSING"]
-    principal = Principal(sub="l1", org="org_a", roles=frozenset({"legal"}))
     await legal.record_work_permit(
-        principal, talent_id="tal_1", number="EWP-1", expires_on="2027-06-01"
+        principal("org_a", "legal"), talent_id="tal_1", number="EWP-1", expires_on="2027-06-01"
     )
     after = await legal.check_booking(org_id="org_a", **facts)
     assert [i.code for i in after if i.blocking] == []
@@ -77,9 +89,10 @@ async def test_recorded_permit_clears_the_minor_check_only_for_its_org(legal: Le
     assert [i.code for i in elsewhere if i.blocking] == ["MINOR_WORK_PERMIT_MISSING"]
 
 
-async def test_permit_input_errors_name_each_field(legal: Legal) -> None:
-    principal = Principal(sub="l1", org="org_a", roles=frozenset({"legal"}))
+async def test_permit_input_errors_name_each_field(legal: Legal, database: MongoDatabase) -> None:
     with pytest.raises(ValidationErrors) as exc:
-        await legal.record_work_permit(principal, talent_id="x", number=" ", expires_on="soon")
+        await legal.record_work_permit(
+            principal("org_a", "legal"), talent_id="x", number=" ", expires_on="soon"
+        )
     assert {e.field for e in exc.value.errors} == {"talentId", "number", "expiresOn"}
-    assert await legal.store.permits.collection.count_documents({}) == 0
+    assert await database.repository("work_permits").find("org_a", {}) == []
