@@ -160,8 +160,36 @@ def spans_from_json(body: bytes) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- app
 
 
-def create_app(out: Path) -> Starlette:
-    """The receiver app: POST /v1/traces appends spans to `out`; GET /healthz answers ok."""
+DEFAULT_MAX_BYTES = 64 << 20
+KEEP = 2  # rotated files kept beside `out`: out.1 (newer) … out.KEEP (older)
+
+
+def rotated(out: Path) -> list[Path]:
+    """`out`'s rotated files, oldest first (they are read before `out`)."""
+    return [p for i in range(KEEP, 0, -1) if (p := out.with_name(f"{out.name}.{i}")).exists()]
+
+
+def _rotate(out: Path) -> None:
+    for i in range(KEEP - 1, 0, -1):
+        older = out.with_name(f"{out.name}.{i}")
+        if older.exists():
+            older.replace(out.with_name(f"{out.name}.{i + 1}"))
+    out.replace(out.with_name(f"{out.name}.1"))
+    out.touch()
+
+
+def _append(out: Path, spans: list[dict[str, Any]], max_bytes: int) -> None:
+    # A local test sink: writing a few lines synchronously is what keeps arrival order.
+    if out.exists() and out.stat().st_size >= max_bytes:
+        _rotate(out)
+    with out.open("a", encoding="utf-8") as f:
+        for span in spans:
+            f.write(json.dumps(span, sort_keys=True) + "\n")
+
+
+def create_app(out: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Starlette:
+    """The receiver app: POST /v1/traces appends spans to `out` (rotated past `max_bytes`, so
+    the file never grows without bound); GET /healthz answers ok."""
     out.parent.mkdir(parents=True, exist_ok=True)
     out.touch()
 
@@ -174,9 +202,7 @@ def create_app(out: Path) -> Starlette:
             spans = spans_from_json(body) if is_json else spans_from_protobuf(body)
         except (DecodeError, ValueError, KeyError, TypeError, AttributeError) as e:
             return PlainTextResponse(f"cannot decode OTLP traces: {e}", status_code=400)
-        with out.open("a", encoding="utf-8") as f:
-            for span in spans:
-                f.write(json.dumps(span, sort_keys=True) + "\n")
+        _append(out, spans, max_bytes)
         if is_json:
             return JSONResponse({})
         return Response(ExportTraceServiceResponse().SerializeToString(), media_type=_PROTOBUF)
@@ -199,20 +225,26 @@ def create_app(out: Path) -> Starlette:
 
 
 def read_spans(path: Path) -> list[dict[str, Any]]:
-    """Every span the sink has written to `path` so far (in arrival order)."""
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    """Every span the sink has kept in `path` and its rotated files (in arrival order)."""
+    files = [*rotated(path), path] if path.exists() else rotated(path)
+    return [
+        json.loads(line)
+        for file in files
+        for line in file.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
 
 
-async def serve(host: str, port: int, out: Path) -> None:
+async def serve(host: str, port: int, out: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     """Serve the sink until interrupted; prints the bound address (port 0 picks a free one)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(1024)  # accept into the backlog as soon as the address is printed
     bound = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(out), log_level="warning", lifespan="off", access_log=False)
+    config = uvicorn.Config(
+        create_app(out, max_bytes), log_level="warning", lifespan="off", access_log=False
+    )
     server = uvicorn.Server(config)
     print(f"trace sink listening on http://{host}:{bound} writing {out}", flush=True)
     await server.serve(sockets=[sock])
@@ -224,8 +256,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4318, help="0 picks a free port")
     parser.add_argument("--out", type=Path, default=Path(".local/traces.jsonl"))
+    parser.add_argument(
+        "--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="rotate the file past this size"
+    )
     args = parser.parse_args(argv)
-    asyncio.run(serve(args.host, args.port, args.out))
+    asyncio.run(serve(args.host, args.port, args.out, args.max_bytes))
     return 0
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from slate.trace_sink import read_spans
+from slate.trace_sink import KEEP, create_app, read_spans, rotated
 
 
 @pytest.fixture
@@ -143,3 +143,26 @@ def test_sink_rejects_garbage(sink: tuple[str, Path]) -> None:
         timeout=5,
     )
     assert r.status_code == 400
+
+
+async def test_the_trace_file_rotates_and_never_grows_without_bound(tmp_path: Path) -> None:
+    out = tmp_path / "traces.jsonl"
+    app = create_app(out, max_bytes=2_000)
+    span = {
+        "traceId": "0AF7651916CD43DD8448EB211C80319C",
+        "spanId": "b7ad6b7169203331",
+        "name": "x" * 200,
+        "kind": 1,
+        "startTimeUnixNano": "1",
+        "endTimeUnixNano": "2",
+    }
+    body = {"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": [span]}]}]}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sink") as client:
+        for _ in range(60):
+            assert (await client.post("/v1/traces", json=body)).status_code == 200
+    files = [out, *rotated(out)]
+    assert len(files) == 1 + KEEP
+    assert all(f.stat().st_size < 2_000 + 1_000 for f in files)
+    kept = read_spans(out)
+    assert 0 < len(kept) < 60  # the oldest were dropped with the oldest file
