@@ -1,71 +1,123 @@
-"""Events casting consumes: productions created by scheduling."""
+"""Casting's events: its domain events as protobuf on the outbox, the productions it learns from
+scheduling, and its own booking events decoded for live subscribers."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any, assert_never
 
-from slate.events import Envelope
+from slate.events import Envelope, OutboxEvent, PoisonMessage
+from slate.events.catalogue import (
+    BOOKING_CONFIRMED,
+    BOOKING_HELD,
+    BOOKING_RELEASED,
+    PRODUCTION_CREATED,
+    Dispatch,
+    EventType,
+    dispatch,
+)
+from slate.events.snapshots import BookingSnapshot
+from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.events.v1 import casting_pb2, scheduling_pb2
 
-from casting.usecases import Casting
+from casting.domain.model import (
+    Booking,
+    BookingConfirmed,
+    BookingHeld,
+    BookingReleased,
+    DomainEvent,
+    Production,
+)
+from casting.usecases import BookingChange, BookingEventKind, Casting, LiveBookings
 
-PRODUCTION_TOPIC = "slate.scheduling.production.v1"
+# --------------------------------------------------------------------------- published
 
 
-def production_handler(casting: Casting):  # type: ignore[no-untyped-def]
-    """Remember each production scheduling announces (state carried by the event)."""
+def snapshot(b: Booking) -> casting_pb2.BookingSnapshot:
+    """The booking as casting announces it (never the talent's personal data)."""
+    return casting_pb2.BookingSnapshot(
+        booking_id=b.id,
+        org_id=b.org_id,
+        production_id=b.production_id,
+        role_id=b.role_id,
+        role_name=b.role_name,
+        talent_id=b.talent_id,
+        talent_name=b.talent_name,
+        rate=money_pb2.Rate(
+            money=money_pb2.Money(amount=str(b.rate.amount), currency=b.rate.currency),
+            unit=b.rate.unit.value,
+        ),
+        work_dates=[d.isoformat() for d in b.work_dates],
+        status=b.status.value,
+        is_minor=b.is_minor,
+        union=b.union.value,
+        version=b.version,
+        production_timezone=b.production_timezone,
+    )
 
-    async def handle(envelope: Envelope) -> None:
-        if envelope.type != "slate.scheduling.production.created.v1":
-            return
-        event = envelope.decode(scheduling_pb2.ProductionCreated)
-        await casting.on_production_created(
-            event.org_id,
-            event.production_id,
-            {
-                "title": event.title,
-                "client": event.client,
-                "kind": event.kind,
-                "timezone": event.timezone,
-                "stage": event.stage,
-            },
+
+def to_outbox(event: DomainEvent) -> OutboxEvent:
+    """The outbox entry (catalogue type, protobuf message, keyed by aggregate) of a domain event."""
+    match event:
+        case BookingHeld(booking=b):
+            return BOOKING_HELD.outbox(b.id, casting_pb2.BookingHeld(booking=snapshot(b)))
+        case BookingConfirmed(booking=b, by=by):
+            return BOOKING_CONFIRMED.outbox(
+                b.id, casting_pb2.BookingConfirmed(booking=snapshot(b), confirmed_by=by)
+            )
+        case BookingReleased(booking=b, reason=reason):
+            return BOOKING_RELEASED.outbox(
+                b.id, casting_pb2.BookingReleased(booking=snapshot(b), reason=reason)
+            )
+        case _:
+            assert_never(event)
+
+
+# --------------------------------------------------------------------------- consumed
+
+
+def handlers(casting: Casting) -> Dispatch:
+    """What casting does with the events it consumes."""
+
+    async def production_created(event: scheduling_pb2.ProductionCreated) -> None:
+        await casting.remember_production(
+            Production(
+                id=event.production_id,
+                org_id=event.org_id,
+                title=event.title,
+                client=event.client,
+                kind=event.kind,
+                timezone=event.timezone,
+                stage=event.stage,
+            )
         )
 
-    return handle
+    return dispatch({PRODUCTION_CREATED: production_created})
 
 
-BOOKING_EVENT_KINDS: dict[str, tuple[str, Any]] = {
-    "slate.casting.booking.held.v1": ("HELD", casting_pb2.BookingHeld),
-    "slate.casting.booking.confirmed.v1": ("CONFIRMED", casting_pb2.BookingConfirmed),
-    "slate.casting.booking.released.v1": ("RELEASED", casting_pb2.BookingReleased),
+# --------------------------------------------------------------------------- live
+
+LIVE_KINDS: Mapping[EventType[Any], BookingEventKind] = {
+    BOOKING_HELD: BookingEventKind.HELD,
+    BOOKING_CONFIRMED: BookingEventKind.CONFIRMED,
+    BOOKING_RELEASED: BookingEventKind.RELEASED,
 }
+_LIVE_BY_NAME = {t.name: (t, kind) for t, kind in LIVE_KINDS.items()}
 
 
-def live_bookings(
-    listen: Callable[[], AsyncIterator[Envelope]],
-) -> Callable[[], AsyncIterator[tuple[str, dict[str, Any]]]]:
-    """Booking events as they arrive on Kafka, decoded to (kind, booking fields)."""
+def live_bookings(listen: Callable[[], AsyncIterator[Envelope]]) -> LiveBookings:
+    """Booking events as they arrive on the live topics, decoded; other types are skipped."""
 
-    async def stream() -> AsyncIterator[tuple[str, dict[str, Any]]]:
+    async def stream() -> AsyncIterator[BookingChange]:
         async for envelope in listen():
-            known = BOOKING_EVENT_KINDS.get(envelope.type)
+            known = _LIVE_BY_NAME.get(envelope.type)
             if known is None:
                 continue
-            kind, message_type = known
-            b = envelope.decode(message_type).booking
-            yield (
-                kind,
-                {
-                    "_id": b.booking_id,
-                    "org_id": b.org_id,
-                    "production_id": b.production_id,
-                    "role_id": b.role_id,
-                    "talent_id": b.talent_id,
-                    "status": b.status,
-                    "work_dates": list(b.work_dates),
-                    "is_minor": b.is_minor,
-                },
-            )
+            event_type, kind = known
+            try:
+                booking = BookingSnapshot.from_proto(event_type.decode(envelope).booking)
+            except PoisonMessage:
+                continue  # the durable consumers dead-letter it; a live view just skips it
+            yield BookingChange(kind, booking)
 
     return stream

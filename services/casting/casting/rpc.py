@@ -1,8 +1,10 @@
-"""gRPC clients casting uses: scheduling (productions, conflicts) and legal (compliance)."""
+"""Casting over gRPC: the peers it asks (scheduling, payroll, legal) and what it serves (health
+only: no other service asks casting anything synchronously yet)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 import grpc
@@ -18,10 +20,15 @@ from slate_proto.slate.scheduling.v1 import (
     productions_pb2_grpc,
 )
 
-from casting.store import Doc
+from casting.domain.model import Booking, Production, Rate
 from casting.usecases import ComplianceIssue, Conflict
 
 DEADLINE_S = 2.0
+
+
+def register(server: grpc.aio.Server) -> None:
+    """Casting's servicers (none yet: the runtime's server answers the standard health check)."""
+    del server
 
 
 def _unavailable(peer: str, exc: PeerUnavailable) -> UserError:
@@ -30,67 +37,62 @@ def _unavailable(peer: str, exc: PeerUnavailable) -> UserError:
 
 
 class GrpcPeers:
-    """Scheduling's and legal's answers over gRPC, with deadlines, forwarding the caller's token."""
+    """Scheduling's, payroll's and legal's answers over gRPC, with deadlines; `slate.grpc.call`
+    forwards the caller's token from the request context."""
 
     def __init__(self, channel: Callable[[str], grpc.aio.Channel]) -> None:
         self._channel = channel
 
-    async def production(self, org_id: str, production_id: str, auth: str | None) -> Doc | None:
+    async def production(self, org_id: str, production_id: str) -> Production | None:
         stub = productions_pb2_grpc.ProductionsStub(self._channel("scheduling"))
         request = productions_pb2.GetProductionRequest(org_id=org_id, production_id=production_id)
         try:
-            reply: Any = await call(
-                stub.GetProduction, request, timeout_s=DEADLINE_S, authorization=auth
-            )
+            reply: Any = await call(stub.GetProduction, request, timeout_s=DEADLINE_S)
         except PeerUnavailable as exc:
             raise _unavailable("scheduling", exc) from None
         if not reply.found:
             return None
         p = reply.production
-        return {
-            "title": p.title,
-            "client": p.client,
-            "kind": p.kind,
-            "timezone": p.timezone,
-            "stage": p.stage,
-        }
+        return Production(
+            id=production_id,
+            org_id=org_id,
+            title=p.title,
+            client=p.client,
+            kind=p.kind,
+            timezone=p.timezone,
+            stage=p.stage,
+        )
 
-    async def conflicts(
-        self, booking: Doc, dates: Sequence[str], auth: str | None
-    ) -> list[Conflict]:
+    async def conflicts(self, booking: Booking) -> list[Conflict]:
         stub = availability_pb2_grpc.AvailabilityStub(self._channel("scheduling"))
         request = availability_pb2.CheckConflictsRequest(
-            org_id=booking["org_id"],
-            talent_id=booking["talent_id"],
-            production_id=booking["production_id"],
-            dates=list(dates),
-            booking_id=booking["_id"],
+            org_id=booking.org_id,
+            talent_id=booking.talent_id,
+            production_id=booking.production_id,
+            dates=[d.isoformat() for d in booking.work_dates],
+            booking_id=booking.id,
         )
         try:
-            reply: Any = await call(
-                stub.CheckConflicts, request, timeout_s=DEADLINE_S, authorization=auth
-            )
+            reply: Any = await call(stub.CheckConflicts, request, timeout_s=DEADLINE_S)
         except PeerUnavailable as exc:
             raise _unavailable("scheduling", exc) from None
         return [Conflict(c.date, c.reason, c.blocking) for c in reply.conflicts]
 
-    async def check_rate(
-        self, org_id: str, rate: Mapping[str, str], work_dates: Sequence[str], auth: str | None
-    ) -> None:
+    async def check_rate(self, org_id: str, rate: Rate, work_dates: Sequence[date]) -> None:
         """Payroll refuses a rate below the minimum wage where and when the work is done."""
         stub = estimates_pb2_grpc.EstimatesStub(self._channel("payroll"))
         request = estimates_pb2.EstimateBookingCostRequest(
             org_id=org_id,
             rate=money_pb2.Rate(
-                money=money_pb2.Money(amount=rate["amount"], currency=rate["currency"]),
-                unit=rate["unit"],
+                money=money_pb2.Money(amount=str(rate.amount), currency=rate.currency),
+                unit=rate.unit.value,
             ),
-            work_dates=list(work_dates),
+            work_dates=[d.isoformat() for d in work_dates],
             agreement="none",
             work_location="US-CA",
         )
         try:
-            await call(stub.EstimateBookingCost, request, timeout_s=DEADLINE_S, authorization=auth)
+            await call(stub.EstimateBookingCost, request, timeout_s=DEADLINE_S)
         except PeerUnavailable as exc:
             raise _unavailable("payroll", exc) from None
         except grpc.aio.AioRpcError as exc:
@@ -98,21 +100,19 @@ class GrpcPeers:
                 raise UserError(str(exc.details()), field="rate.amount") from None
             raise
 
-    async def compliance(self, booking: Doc, auth: str | None) -> list[ComplianceIssue]:
+    async def compliance(self, booking: Booking) -> list[ComplianceIssue]:
         stub = compliance_pb2_grpc.ComplianceStub(self._channel("legal"))
         request = compliance_pb2.CheckBookingRequest(
-            org_id=booking["org_id"],
-            booking_id=booking["_id"],
-            production_id=booking["production_id"],
-            talent_id=booking["talent_id"],
-            is_minor=bool(booking.get("is_minor")),
-            work_dates=list(booking["work_dates"]),
-            union=booking.get("union", "NONE"),
+            org_id=booking.org_id,
+            booking_id=booking.id,
+            production_id=booking.production_id,
+            talent_id=booking.talent_id,
+            is_minor=booking.is_minor,
+            work_dates=[d.isoformat() for d in booking.work_dates],
+            union=booking.union.value,
         )
         try:
-            reply: Any = await call(
-                stub.CheckBooking, request, timeout_s=DEADLINE_S, authorization=auth
-            )
+            reply: Any = await call(stub.CheckBooking, request, timeout_s=DEADLINE_S)
         except PeerUnavailable as exc:
             raise _unavailable("legal", exc) from None
         return [ComplianceIssue(i.code, i.message, i.blocking) for i in reply.issues]

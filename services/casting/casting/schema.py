@@ -1,115 +1,110 @@
-"""Casting's subgraph: talent, roles, bookings; adds `roles` and `bookings` to Production."""
+"""Casting's subgraph: talent, roles, bookings; adds `roles` and `bookings` to Production.
+
+Resolvers only call `Casting`'s commands and reads, through request-scoped typed DataLoaders.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
-from enum import Enum
-from typing import Any
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import strawberry
-from slate.crypto import mask_date
+from slate.auth import Principal
 from slate.errors import UserError as DomainUserError
+from slate.events.snapshots import BookingSnapshot
 from slate.graphql import (
-    AuthenticationRequired,
     GraphQLContext,
+    SubgraphSchema,
     UserError,
     attempt,
     authorize,
     batch_loader,
     graphql_error,
-    group_loader,
+    until_expiry,
 )
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from casting.usecases import Casting
+from casting.domain import model
+from casting.usecases import BookingEventKind, Casting
 
-Ctx = Info[GraphQLContext, Any]
-Doc = Mapping[str, Any]
+Ctx = Info[GraphQLContext[Casting], None]
+V = TypeVar("V")
 
-
-def casting(info: Ctx) -> Casting:
-    services: Casting = info.context.services
-    return services
-
-
-@strawberry.enum
-class RateUnit(Enum):
-    HOUR = "HOUR"
-    DAY = "DAY"
-    WEEK = "WEEK"
-    FLAT = "FLAT"
-
-
-@strawberry.enum
-class TalentUnion(Enum):
-    NONE = "NONE"
-    SAG_AFTRA = "SAG_AFTRA"
-
-
-@strawberry.enum
-class BookingStatus(Enum):
-    ON_HOLD = "ON_HOLD"
-    BOOKED = "BOOKED"
-    RELEASED = "RELEASED"
-    CANCELLED = "CANCELLED"
-
-
-@strawberry.type
-class Rate:
-    amount: str
-    currency: str
-    unit: RateUnit
+# The domain's enums are the GraphQL enums (strawberry marks the classes; nothing else changes).
+strawberry.enum(model.RateUnit, name="RateUnit")
+strawberry.enum(model.Union, name="TalentUnion")
+strawberry.enum(model.BookingStatus, name="BookingStatus")
+strawberry.enum(BookingEventKind, name="BookingEventKind")
 
 
 # --- loaders (one per request, batched) -----------------------------------------------------
 
 
-def talent_loader(info: Ctx) -> Any:
-    org = authorize(info).org
+def grouped(
+    load: Callable[[list[str]], Awaitable[Sequence[V]]], key: Callable[[V], str]
+) -> DataLoader[str, list[V]]:
+    """A DataLoader for the children of many parents at once, grouped by `key(child)`."""
+
+    async def load_fn(keys: list[str]) -> list[list[V]]:
+        groups: dict[str, list[V]] = {k: [] for k in keys}
+        for item in await load(keys):
+            groups.setdefault(key(item), []).append(item)
+        return [groups[k] for k in keys]
+
+    return DataLoader(load_fn=load_fn)
+
+
+def _caller(info: Ctx) -> tuple[Casting, Principal]:
+    return info.context.services, authorize(info)
+
+
+def talent_loader(info: Ctx) -> DataLoader[str, model.Talent | None]:
+    casting, principal = _caller(info)
     return info.context.loader(
-        "talent", lambda: batch_loader(lambda ids: casting(info).store.talent.get_many(org, ids))
+        "talent", lambda: batch_loader(lambda ids: casting.talents(principal, ids))
     )
 
 
-def role_loader(info: Ctx) -> Any:
-    org = authorize(info).org
+def role_loader(info: Ctx) -> DataLoader[str, model.Role | None]:
+    casting, principal = _caller(info)
     return info.context.loader(
-        "role", lambda: batch_loader(lambda ids: casting(info).store.roles.get_many(org, ids))
+        "role", lambda: batch_loader(lambda ids: casting.roles(principal, ids))
     )
 
 
-def booking_loader(info: Ctx) -> Any:
-    org = authorize(info).org
+def booking_loader(info: Ctx) -> DataLoader[str, model.Booking | None]:
+    casting, principal = _caller(info)
     return info.context.loader(
-        "booking",
-        lambda: batch_loader(lambda ids: casting(info).store.bookings.get_many(org, ids)),
+        "booking", lambda: batch_loader(lambda ids: casting.bookings(principal, ids))
     )
 
 
-def roles_by_production_loader(info: Ctx) -> Any:
-    org = authorize(info).org
+def roles_by_production_loader(info: Ctx) -> DataLoader[str, list[model.Role]]:
+    casting, principal = _caller(info)
     return info.context.loader(
         "roles_by_production",
-        lambda: group_loader(
-            lambda ids: casting(info).store.roles_by_production(org, ids), "production_id"
+        lambda: grouped(
+            lambda ids: casting.roles_of_productions(principal, ids), lambda r: r.production_id
         ),
     )
 
 
-def bookings_by_role_loader(info: Ctx) -> Any:
-    org = authorize(info).org
+def bookings_by_role_loader(info: Ctx) -> DataLoader[str, list[model.Booking]]:
+    casting, principal = _caller(info)
     return info.context.loader(
         "bookings_by_role",
-        lambda: group_loader(lambda ids: casting(info).store.bookings_by_role(org, ids), "role_id"),
+        lambda: grouped(lambda ids: casting.bookings_of_roles(principal, ids), lambda b: b.role_id),
     )
 
 
-def bookings_by_production_loader(info: Ctx) -> Any:
-    org = authorize(info).org
+def bookings_by_production_loader(info: Ctx) -> DataLoader[str, list[model.Booking]]:
+    casting, principal = _caller(info)
     return info.context.loader(
         "bookings_by_production",
-        lambda: group_loader(
-            lambda ids: casting(info).store.bookings_by_production(org, ids), "production_id"
+        lambda: grouped(
+            lambda ids: casting.bookings_of_productions(principal, ids),
+            lambda b: b.production_id,
         ),
     )
 
@@ -117,40 +112,46 @@ def bookings_by_production_loader(info: Ctx) -> Any:
 # --- types -------------------------------------------------------------------------------------
 
 
+@strawberry.type
+class Rate:
+    amount: str
+    currency: str
+    unit: model.RateUnit
+
+    @classmethod
+    def from_model(cls, rate: model.Rate) -> Rate:
+        return cls(amount=str(rate.amount), currency=rate.currency, unit=rate.unit)
+
+
 @strawberry.federation.type(keys=["id"], description="A performer in the casting network.")
 class Talent:
     id: strawberry.ID
     name: str
-    union: TalentUnion
-    doc: strawberry.Private[Doc]
+    union: model.Union
+    profile: strawberry.Private[model.Talent]
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> Talent:
+    def from_model(cls, talent: model.Talent) -> Talent:
         return cls(
-            id=strawberry.ID(doc["_id"]), name=doc["name"], union=TalentUnion(doc["union"]), doc=doc
+            id=strawberry.ID(talent.id), name=talent.name, union=talent.union, profile=talent
         )
 
     @strawberry.field(description="Contact email: casting staff and the talent themselves only.")
     def email(self, info: Ctx) -> str | None:
-        principal = authorize(info)
-        if principal.is_talent(self.id) or principal.has_any("producer", "casting"):
-            return str(self.doc["email"])
-        return None
+        casting, principal = _caller(info)
+        return casting.email_of(principal, self.profile)
 
     @strawberry.field(
         description="Birth date: masked unless the viewer is the talent themselves or legal."
     )
     def date_of_birth(self, info: Ctx) -> str:
-        principal = authorize(info)
-        dob = casting(info).date_of_birth(self.doc).isoformat()
-        if principal.is_talent(self.id) or principal.has_any("legal"):
-            return dob
-        return mask_date(dob)
+        casting, principal = _caller(info)
+        return casting.date_of_birth_of(principal, self.profile)
 
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Talent | None:
-        doc = await talent_loader(info).load(str(id))
-        return cls.from_doc(doc) if doc else None
+        talent = await talent_loader(info).load(str(id))
+        return cls.from_model(talent) if talent else None
 
 
 @strawberry.type(description="A part to cast (a breakdown line) with its rate and work dates.")
@@ -162,22 +163,19 @@ class Role:
     production_id: strawberry.ID
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> Role:
-        rate = doc["rate"]
+    def from_model(cls, role: model.Role) -> Role:
         return cls(
-            id=strawberry.ID(doc["_id"]),
-            name=doc["name"],
-            rate=Rate(
-                amount=rate["amount"], currency=rate["currency"], unit=RateUnit(rate["unit"])
-            ),
-            work_dates=list(doc["work_dates"]),
-            production_id=strawberry.ID(doc["production_id"]),
+            id=strawberry.ID(role.id),
+            name=role.name,
+            rate=Rate.from_model(role.rate),
+            work_dates=[d.isoformat() for d in role.work_dates],
+            production_id=strawberry.ID(role.production_id),
         )
 
     @strawberry.field
     async def bookings(self, info: Ctx) -> list[Booking]:
-        docs = await bookings_by_role_loader(info).load(str(self.id))
-        return [Booking.from_doc(d) for d in docs]
+        bookings = await bookings_by_role_loader(info).load(str(self.id))
+        return [Booking.from_model(b) for b in bookings]
 
     @strawberry.field
     def production(self) -> Production:
@@ -187,7 +185,7 @@ class Role:
 @strawberry.federation.type(keys=["id"], description="A talent on hold or booked for a role.")
 class Booking:
     id: strawberry.ID
-    status: BookingStatus
+    status: model.BookingStatus
     work_dates: list[str]
     is_minor: bool
     role_id: strawberry.Private[str]
@@ -195,26 +193,39 @@ class Booking:
     production_id: strawberry.Private[str]
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> Booking:
+    def from_model(cls, booking: model.Booking) -> Booking:
         return cls(
-            id=strawberry.ID(doc["_id"]),
-            status=BookingStatus(doc["status"]),
-            work_dates=list(doc["work_dates"]),
-            is_minor=bool(doc.get("is_minor")),
-            role_id=doc["role_id"],
-            talent_id=doc["talent_id"],
-            production_id=doc["production_id"],
+            id=strawberry.ID(booking.id),
+            status=booking.status,
+            work_dates=[d.isoformat() for d in booking.work_dates],
+            is_minor=booking.is_minor,
+            role_id=booking.role_id,
+            talent_id=booking.talent_id,
+            production_id=booking.production_id,
+        )
+
+    @classmethod
+    def from_snapshot(cls, booking: BookingSnapshot) -> Booking:
+        """The booking as a live event announced it."""
+        return cls(
+            id=strawberry.ID(booking.booking_id),
+            status=model.BookingStatus(booking.status),
+            work_dates=list(booking.work_dates),
+            is_minor=booking.is_minor,
+            role_id=booking.role_id,
+            talent_id=booking.talent_id,
+            production_id=booking.production_id,
         )
 
     @strawberry.field
     async def talent(self, info: Ctx) -> Talent | None:
-        doc = await talent_loader(info).load(self.talent_id)
-        return Talent.from_doc(doc) if doc else None
+        talent = await talent_loader(info).load(self.talent_id)
+        return Talent.from_model(talent) if talent else None
 
     @strawberry.field
     async def role(self, info: Ctx) -> Role | None:
-        doc = await role_loader(info).load(self.role_id)
-        return Role.from_doc(doc) if doc else None
+        role = await role_loader(info).load(self.role_id)
+        return Role.from_model(role) if role else None
 
     @strawberry.field
     def production(self) -> Production:
@@ -222,8 +233,8 @@ class Booking:
 
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Booking | None:
-        doc = await booking_loader(info).load(str(id))
-        return cls.from_doc(doc) if doc else None
+        booking = await booking_loader(info).load(str(id))
+        return cls.from_model(booking) if booking else None
 
 
 @strawberry.federation.type(keys=["id"])
@@ -232,13 +243,13 @@ class Production:
 
     @strawberry.field(description="Roles of this production (casting).")
     async def roles(self, info: Ctx) -> list[Role]:
-        docs = await roles_by_production_loader(info).load(str(self.id))
-        return [Role.from_doc(d) for d in docs]
+        roles = await roles_by_production_loader(info).load(str(self.id))
+        return [Role.from_model(r) for r in roles]
 
     @strawberry.field(description="Every hold and booking of this production (casting).")
     async def bookings(self, info: Ctx) -> list[Booking]:
-        docs = await bookings_by_production_loader(info).load(str(self.id))
-        return [Booking.from_doc(d) for d in docs]
+        bookings = await bookings_by_production_loader(info).load(str(self.id))
+        return [Booking.from_model(b) for b in bookings]
 
     @classmethod
     def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Production:
@@ -253,7 +264,7 @@ class Production:
 class RateInput:
     amount: str = strawberry.field(description='Decimal string, e.g. "1200.00".')
     currency: str = "USD"
-    unit: RateUnit = RateUnit.DAY
+    unit: model.RateUnit = model.RateUnit.DAY
 
 
 @strawberry.input
@@ -275,7 +286,7 @@ class RegisterTalentInput:
     name: str
     email: str
     date_of_birth: str
-    union: TalentUnion = TalentUnion.NONE
+    union: model.Union = model.Union.NONE
 
 
 @strawberry.type
@@ -306,6 +317,11 @@ class BookingPayload:
     booking: Booking | None
     user_errors: list[UserError]
 
+    @classmethod
+    async def of(cls, work: Awaitable[model.Booking]) -> BookingPayload:
+        booking, errors = await attempt(work)
+        return cls(booking=Booking.from_model(booking) if booking else None, user_errors=errors)
+
 
 # --- root types --------------------------------------------------------------------------------
 
@@ -314,27 +330,25 @@ class BookingPayload:
 class Query:
     @strawberry.field
     async def talent(self, info: Ctx, id: strawberry.ID) -> Talent | None:
-        doc = await talent_loader(info).load(str(id))
-        return Talent.from_doc(doc) if doc else None
+        return await Talent.resolve_reference(info, id)
 
     @strawberry.field
     async def role(self, info: Ctx, id: strawberry.ID) -> Role | None:
-        doc = await role_loader(info).load(str(id))
-        return Role.from_doc(doc) if doc else None
+        role = await role_loader(info).load(str(id))
+        return Role.from_model(role) if role else None
 
     @strawberry.field
     async def booking(self, info: Ctx, id: strawberry.ID) -> Booking | None:
-        doc = await booking_loader(info).load(str(id))
-        return Booking.from_doc(doc) if doc else None
+        return await Booking.resolve_reference(info, id)
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation
     async def create_role(self, info: Ctx, input: CreateRoleInput) -> CreateRolePayload:
-        principal = authorize(info)
-        doc, errors = await attempt(
-            casting(info).create_role(
+        casting, principal = _caller(info)
+        role, errors = await attempt(
+            casting.create_role(
                 principal,
                 production_id=str(input.production_id),
                 name=input.name,
@@ -342,16 +356,15 @@ class Mutation:
                 currency=input.rate.currency,
                 unit=input.rate.unit.value,
                 work_dates=input.work_dates,
-                auth=info.context.authorization,
             )
         )
-        return CreateRolePayload(role=Role.from_doc(doc) if doc else None, user_errors=errors)
+        return CreateRolePayload(role=Role.from_model(role) if role else None, user_errors=errors)
 
     @strawberry.mutation
     async def register_talent(self, info: Ctx, input: RegisterTalentInput) -> RegisterTalentPayload:
-        principal = authorize(info)
-        doc, errors = await attempt(
-            casting(info).register_talent(
+        casting, principal = _caller(info)
+        talent, errors = await attempt(
+            casting.register_talent(
                 principal,
                 name=input.name,
                 email=input.email,
@@ -360,48 +373,33 @@ class Mutation:
             )
         )
         return RegisterTalentPayload(
-            talent=Talent.from_doc(doc) if doc else None, user_errors=errors
+            talent=Talent.from_model(talent) if talent else None, user_errors=errors
         )
 
     @strawberry.mutation
     async def hold_talent(self, info: Ctx, input: HoldTalentInput) -> BookingPayload:
-        principal = authorize(info)
-        doc, errors = await attempt(
-            casting(info).hold_talent(
-                principal,
-                role_id=str(input.role_id),
-                talent_id=str(input.talent_id),
-                auth=info.context.authorization,
+        casting, principal = _caller(info)
+        return await BookingPayload.of(
+            casting.hold_talent(
+                principal, role_id=str(input.role_id), talent_id=str(input.talent_id)
             )
         )
-        return BookingPayload(booking=Booking.from_doc(doc) if doc else None, user_errors=errors)
 
     @strawberry.mutation
     async def confirm_booking(self, info: Ctx, input: ConfirmBookingInput) -> BookingPayload:
-        principal = authorize(info)
-        doc, errors = await attempt(
-            casting(info).confirm_booking(
-                principal, booking_id=str(input.booking_id), auth=info.context.authorization
-            )
+        casting, principal = _caller(info)
+        return await BookingPayload.of(
+            casting.confirm_booking(principal, booking_id=str(input.booking_id))
         )
-        return BookingPayload(booking=Booking.from_doc(doc) if doc else None, user_errors=errors)
 
     @strawberry.mutation
     async def release_booking(self, info: Ctx, input: ReleaseBookingInput) -> BookingPayload:
-        principal = authorize(info)
-        doc, errors = await attempt(
-            casting(info).release_booking(
+        casting, principal = _caller(info)
+        return await BookingPayload.of(
+            casting.release_booking(
                 principal, booking_id=str(input.booking_id), reason=input.reason
             )
         )
-        return BookingPayload(booking=Booking.from_doc(doc) if doc else None, user_errors=errors)
-
-
-@strawberry.enum
-class BookingEventKind(Enum):
-    HELD = "HELD"
-    CONFIRMED = "CONFIRMED"
-    RELEASED = "RELEASED"
 
 
 @strawberry.type(description="A change to a booking, as it happened.")
@@ -416,22 +414,18 @@ class Subscription:
     async def booking_events(
         self, info: Ctx, production_id: strawberry.ID
     ) -> AsyncGenerator[BookingEvent, None]:
-        principal = authorize(info)
+        casting, principal = _caller(info)
         try:
-            stream = casting(info).booking_events(
-                principal, production_id=str(production_id), auth=info.context.authorization
-            )
-            async for kind, doc in stream:
-                yield BookingEvent(kind=BookingEventKind(kind), booking=Booking.from_doc(doc))
+            changes = casting.booking_events(principal, production_id=str(production_id))
+            async for change in until_expiry(principal, changes):
+                yield BookingEvent(kind=change.kind, booking=Booking.from_snapshot(change.booking))
         except DomainUserError as exc:
             raise graphql_error(f"{exc.field or 'input'}: {exc.message}", exc.code) from None
 
 
-schema = strawberry.federation.Schema(
+schema = SubgraphSchema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
     types=[Production, Talent, Booking],
-    extensions=[AuthenticationRequired],
-    federation_version="2.9",
 )

@@ -1,69 +1,323 @@
-"""Casting's MongoDB collections: productions it has heard of, roles, talent, bookings."""
+"""Casting's collections: documents in, aggregates out, events written with the state they cause.
+
+Each aggregate's document keeps the field names it has always had, so data written before the
+aggregates existed reads back unchanged.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, Generic, TypeVar, overload
 
-from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
-from slate.mongo import IndexSpec, Repository, WakeRelay, ensure_indexes
+from slate.events import OutboxEvent
+from slate.mongo import PENDING, IndexSpec
+from slate.repository import Database, Repo
 
-Doc = dict[str, Any]
+from casting.domain.model import (
+    Aggregate,
+    Booking,
+    BookingStatus,
+    DomainEvent,
+    Production,
+    Rate,
+    RateUnit,
+    Role,
+    Talent,
+    Union,
+)
+
+A = TypeVar("A", Role, Talent, Booking)
+T = TypeVar("T", bound=Aggregate)
+Outbox = Callable[[DomainEvent], OutboxEvent]
+
+# Loaders read whole groups at once (all roles of a page of productions); far above any real cast.
+GROUP_LIMIT = 10_000
+
+
+class _Mapped(Generic[T]):
+    """One collection of one aggregate type: get, add at version 1, save at the version loaded."""
+
+    def __init__(
+        self,
+        repo: Repo,
+        to_doc: Callable[[T], dict[str, Any]],
+        from_doc: Callable[[Mapping[str, Any]], T],
+        outbox: Outbox,
+    ) -> None:
+        self.repo = repo
+        self._to_doc: Callable[[T], dict[str, Any]] = to_doc
+        self._from_doc: Callable[[Mapping[str, Any]], T] = from_doc
+        self._outbox = outbox
+
+    async def get(self, org_id: str, id: str) -> T | None:
+        doc = await self.repo.get(org_id, id)
+        return self._from_doc(doc) if doc is not None else None
+
+    async def get_many(self, org_id: str, ids: Sequence[str]) -> dict[str, T]:
+        docs = await self.repo.get_many(org_id, ids)
+        return {id: self._from_doc(doc) for id, doc in docs.items()}
+
+    async def find(self, org_id: str, filter: Mapping[str, Any], limit: int) -> list[T]:
+        return [self._from_doc(d) for d in await self.repo.find(org_id, filter, limit=limit)]
+
+    async def add(self, aggregate: T) -> T:
+        if aggregate.version != 0:
+            raise ValueError(f"{self.repo.name}: {aggregate.id} is already stored")
+        saved = await self.repo.insert(
+            self._to_doc(aggregate), [self._outbox(e) for e in aggregate.events]
+        )
+        aggregate.events.clear()
+        return self._from_doc(saved)
+
+    async def save(self, aggregate: T) -> T:
+        changes = {k: v for k, v in self._to_doc(aggregate).items() if k not in ("_id", "org_id")}
+        saved = await self.repo.update(
+            aggregate.org_id,
+            aggregate.id,
+            aggregate.version,
+            changes,
+            [self._outbox(e) for e in aggregate.events],
+        )
+        aggregate.events.clear()
+        return self._from_doc(saved)
 
 
 class CastingStore:
-    """Repositories of the casting database; every read and write is scoped by org."""
+    """Casting's aggregates on a `Database`. Everything of a production is scoped by org;
+    talent profiles are network-wide (the casting network is shared across organisations)."""
 
-    def __init__(self, db: AsyncDatabase[Doc], on_events: WakeRelay | None = None):
-        self.productions = Repository(db, "productions")
-        self.roles = Repository(db, "roles", on_events=on_events)
-        # Talent profiles are network-wide: the casting network is shared across organisations.
-        self.talent = Repository(db, "talent", on_events=on_events, org_scoped=False)
-        self.bookings = Repository(db, "bookings", on_events=on_events)
+    def __init__(self, database: Database, outbox: Outbox) -> None:
+        self._database = database
+        self._productions = database.repository("productions")
+        self._roles = _Mapped(database.repository("roles"), _role_doc, _role, outbox)
+        self._talent = _Mapped(
+            database.repository("talent", org_scoped=False), _talent_doc, _talent, outbox
+        )
+        self._bookings = _Mapped(database.repository("bookings"), _booking_doc, _booking, outbox)
 
     @property
     def outbox_collections(self) -> list[str]:
+        """The collections whose documents carry events for the relay."""
         return ["roles", "talent", "bookings"]
 
     async def ensure_indexes(self) -> None:
-        await ensure_indexes(
-            self.bookings.db,
+        by_org = [IndexSpec([(PENDING, 1)]), IndexSpec([("org_id", 1), ("_id", 1)])]
+        await self._database.ensure_indexes(
             {
-                "productions": self.productions.indexes(),
-                "roles": [*self.roles.indexes(), IndexSpec([("org_id", 1), ("production_id", 1)])],
-                "talent": [*self.talent.indexes(), IndexSpec([("email", 1)])],
+                "productions": by_org,
+                "roles": [*by_org, IndexSpec([("org_id", 1), ("production_id", 1)])],
+                "talent": [IndexSpec([(PENDING, 1)]), IndexSpec([("email", 1)])],
                 "bookings": [
-                    *self.bookings.indexes(),
+                    *by_org,
                     IndexSpec([("org_id", 1), ("role_id", 1)]),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
                     IndexSpec([("talent_id", 1)]),
                 ],
-            },
+            }
         )
 
-    async def roles_by_production(self, org_id: str, production_ids: Sequence[str]) -> list[Doc]:
-        return await self.roles.find(
-            org_id, {"production_id": {"$in": list(production_ids)}}, limit=10_000
+    # --- writes ---------------------------------------------------------------------------
+
+    async def add(self, aggregate: A) -> A:
+        """Insert a new aggregate (version 1) with its pending events, which it then clears."""
+        return await self._of(aggregate).add(aggregate)
+
+    async def save(self, aggregate: A) -> A:
+        """Write an aggregate's state and pending events only if it is still at the version it
+        was loaded at (ConcurrencyConflict otherwise); it then clears its events."""
+        return await self._of(aggregate).save(aggregate)
+
+    @overload
+    def _of(self, aggregate: Role) -> _Mapped[Role]: ...
+    @overload
+    def _of(self, aggregate: Talent) -> _Mapped[Talent]: ...
+    @overload
+    def _of(self, aggregate: Booking) -> _Mapped[Booking]: ...
+
+    def _of(self, aggregate: Role | Talent | Booking) -> _Mapped[Any]:
+        if isinstance(aggregate, Role):
+            return self._roles
+        if isinstance(aggregate, Talent):
+            return self._talent
+        return self._bookings
+
+    async def remember_production(self, production: Production) -> None:
+        """Keep the local copy of a production (a read model: no events; replays are harmless)."""
+        await self._productions.upsert(
+            production.org_id, production.id, _production_doc(production)
         )
 
-    async def bookings_by_role(self, org_id: str, role_ids: Sequence[str]) -> list[Doc]:
-        return await self.bookings.find(org_id, {"role_id": {"$in": list(role_ids)}}, limit=10_000)
+    # --- reads ----------------------------------------------------------------------------
 
-    async def bookings_by_production(self, org_id: str, production_ids: Sequence[str]) -> list[Doc]:
-        return await self.bookings.find(
-            org_id, {"production_id": {"$in": list(production_ids)}}, limit=10_000
+    async def production(self, org_id: str, production_id: str) -> Production | None:
+        doc = await self._productions.get(org_id, production_id)
+        return _production(doc) if doc is not None else None
+
+    async def role(self, org_id: str, role_id: str) -> Role | None:
+        return await self._roles.get(org_id, role_id)
+
+    async def roles(self, org_id: str, ids: Sequence[str]) -> dict[str, Role]:
+        return await self._roles.get_many(org_id, ids)
+
+    async def roles_of_productions(self, org_id: str, production_ids: Sequence[str]) -> list[Role]:
+        return await self._roles.find(
+            org_id, {"production_id": {"$in": list(production_ids)}}, GROUP_LIMIT
         )
 
-    async def upsert_production(self, org_id: str, production_id: str, fields: Doc) -> None:
-        """Keep the local copy of a production (event-carried state); replays are harmless."""
-        try:
-            await self.productions.collection.update_one(
-                {"_id": production_id, "org_id": org_id},
-                {"$set": {**fields, "org_id": org_id}, "$setOnInsert": {"version": 1}},
-                upsert=True,
-            )
-        except DuplicateKeyError:
-            # Two writers (the event and a read-through) inserted the same production at once;
-            # both carry the same state, so the loser has nothing left to do.
-            return
+    async def talent(self, talent_id: str) -> Talent | None:
+        return await self._talent.get("", talent_id)
+
+    async def talents(self, ids: Sequence[str]) -> dict[str, Talent]:
+        return await self._talent.get_many("", ids)
+
+    async def booking(self, org_id: str, booking_id: str) -> Booking | None:
+        return await self._bookings.get(org_id, booking_id)
+
+    async def bookings(self, org_id: str, ids: Sequence[str]) -> dict[str, Booking]:
+        return await self._bookings.get_many(org_id, ids)
+
+    async def bookings_of_roles(self, org_id: str, role_ids: Sequence[str]) -> list[Booking]:
+        return await self._bookings.find(org_id, {"role_id": {"$in": list(role_ids)}}, GROUP_LIMIT)
+
+    async def bookings_of_productions(
+        self, org_id: str, production_ids: Sequence[str]
+    ) -> list[Booking]:
+        return await self._bookings.find(
+            org_id, {"production_id": {"$in": list(production_ids)}}, GROUP_LIMIT
+        )
+
+    async def bookings_of_talent_for_role(
+        self, org_id: str, role_id: str, talent_id: str
+    ) -> list[Booking]:
+        return await self._bookings.find(
+            org_id, {"role_id": role_id, "talent_id": talent_id}, limit=100
+        )
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def _rate_doc(rate: Rate) -> dict[str, str]:
+    return {"amount": str(rate.amount), "currency": rate.currency, "unit": rate.unit.value}
+
+
+def _rate(doc: Mapping[str, Any]) -> Rate:
+    return Rate(amount=Decimal(doc["amount"]), currency=doc["currency"], unit=RateUnit(doc["unit"]))
+
+
+def _dates(raw: Sequence[str]) -> tuple[date, ...]:
+    return tuple(date.fromisoformat(d) for d in raw)
+
+
+def _production_doc(p: Production) -> dict[str, Any]:
+    return {
+        "title": p.title,
+        "client": p.client,
+        "kind": p.kind,
+        "timezone": p.timezone,
+        "stage": p.stage,
+    }
+
+
+def _production(doc: Mapping[str, Any]) -> Production:
+    return Production(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        title=doc.get("title", ""),
+        client=doc.get("client", ""),
+        kind=doc.get("kind", ""),
+        timezone=doc.get("timezone", ""),
+        stage=doc.get("stage", ""),
+        version=int(doc.get("version", 1)),
+    )
+
+
+def _role_doc(r: Role) -> dict[str, Any]:
+    return {
+        "_id": r.id,
+        "org_id": r.org_id,
+        "production_id": r.production_id,
+        "production_timezone": r.production_timezone,
+        "name": r.name,
+        "rate": _rate_doc(r.rate),
+        "work_dates": [d.isoformat() for d in r.work_dates],
+    }
+
+
+def _role(doc: Mapping[str, Any]) -> Role:
+    return Role(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        production_id=doc["production_id"],
+        production_timezone=doc.get("production_timezone", ""),
+        name=doc["name"],
+        rate=_rate(doc["rate"]),
+        work_dates=_dates(doc["work_dates"]),
+        version=int(doc["version"]),
+    )
+
+
+def _talent_doc(t: Talent) -> dict[str, Any]:
+    return {
+        "_id": t.id,
+        "name": t.name,
+        "email": t.email,
+        "union": t.union.value,
+        "dob": dict(t.sealed_date_of_birth),
+        "registered_by_org": t.org_id,
+    }
+
+
+def _talent(doc: Mapping[str, Any]) -> Talent:
+    return Talent(
+        id=doc["_id"],
+        org_id=doc.get("registered_by_org", ""),
+        name=doc["name"],
+        email=doc["email"],
+        union=Union(doc.get("union", "NONE")),
+        sealed_date_of_birth=dict(doc["dob"]),
+        version=int(doc["version"]),
+    )
+
+
+def _booking_doc(b: Booking) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "_id": b.id,
+        "org_id": b.org_id,
+        "production_id": b.production_id,
+        "production_timezone": b.production_timezone,
+        "role_id": b.role_id,
+        "role_name": b.role_name,
+        "talent_id": b.talent_id,
+        "talent_name": b.talent_name,
+        "union": b.union.value,
+        "rate": _rate_doc(b.rate),
+        "work_dates": [d.isoformat() for d in b.work_dates],
+        "is_minor": b.is_minor,
+        "status": b.status.value,
+    }
+    if b.confirmed_at is not None:
+        doc["confirmed_at"] = b.confirmed_at
+    return doc
+
+
+def _booking(doc: Mapping[str, Any]) -> Booking:
+    return Booking(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        production_id=doc["production_id"],
+        production_timezone=doc.get("production_timezone", ""),
+        role_id=doc["role_id"],
+        role_name=doc["role_name"],
+        talent_id=doc["talent_id"],
+        talent_name=doc["talent_name"],
+        union=Union(doc.get("union", "NONE")),
+        rate=_rate(doc["rate"]),
+        work_dates=_dates(doc["work_dates"]),
+        is_minor=bool(doc.get("is_minor")),
+        status=BookingStatus(doc["status"]),
+        confirmed_at=doc.get("confirmed_at"),
+        version=int(doc["version"]),
+    )

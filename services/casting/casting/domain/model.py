@@ -1,11 +1,17 @@
-"""Casting rules: validation of roles and talent, and the booking life cycle."""
+"""Casting's aggregates and rules: roles, talent, bookings and the productions casting knows of.
+
+Aggregates are plain dataclasses. Each knows the version it was loaded at (0: never stored) and
+keeps the domain events its transitions recorded until the store writes them with its state.
+Inputs are validated into drafts first (every problem at once, by field); factories build an
+aggregate from a draft and what the command looked up.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -32,6 +38,7 @@ class BookingStatus(StrEnum):
 ACTIVE_STATUSES = frozenset({BookingStatus.ON_HOLD, BookingStatus.BOOKED})
 CURRENCIES = frozenset({"USD", "CAD", "GBP", "EUR", "AUD"})
 MAX_AMOUNT = Decimal("10000000")
+MAX_REASON = 500
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ADULT_AGE = 18
 
@@ -62,6 +69,8 @@ class Rate:
 
 @dataclass(frozen=True)
 class RoleDraft:
+    """A role's validated terms, before it belongs to a production."""
+
     name: str
     rate: Rate
     work_dates: tuple[date, ...]
@@ -69,6 +78,8 @@ class RoleDraft:
 
 @dataclass(frozen=True)
 class TalentDraft:
+    """A talent profile's validated fields; the birth date is still in the clear here."""
+
     name: str
     email: str
     date_of_birth: date
@@ -172,25 +183,183 @@ def is_minor_during(date_of_birth: date, work_dates: Sequence[date]) -> bool:
     return any(age_on(date_of_birth, d) < ADULT_AGE for d in work_dates)
 
 
-def check_can_hold(existing_statuses: Sequence[str]) -> None:
-    """A talent holds at most one active booking per role."""
-    if any(s in ACTIVE_STATUSES for s in existing_statuses):
-        raise Invalid([Problem("talentId", "already on hold or booked for this role", "CONFLICT")])
+# --------------------------------------------------------------------------- aggregates
 
 
-def confirm(status: str) -> BookingStatus:
-    """Only a booking on hold can be confirmed."""
-    if status != BookingStatus.ON_HOLD:
-        raise Invalid(
-            [Problem("bookingId", f"cannot confirm a booking that is {status}", "CONFLICT")]
+@dataclass(kw_only=True)
+class Aggregate:
+    """What every aggregate has: identity, tenant, the version it was loaded at (0: new), and the
+    domain events its transitions recorded that are not stored yet."""
+
+    id: str
+    org_id: str
+    version: int = 0
+    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
+
+
+@dataclass(kw_only=True)
+class Production:
+    """Casting's copy of a production scheduling owns (kept from its events and read-through)."""
+
+    id: str
+    org_id: str
+    title: str = ""
+    client: str = ""
+    kind: str = ""
+    timezone: str = ""
+    stage: str = ""
+    version: int = 0
+
+
+@dataclass(kw_only=True)
+class Role(Aggregate):
+    """A part to cast in a production: a breakdown line with its rate and work dates."""
+
+    production_id: str
+    production_timezone: str
+    name: str
+    rate: Rate
+    work_dates: tuple[date, ...]
+
+    @classmethod
+    def create(cls, *, id: str, production: Production, draft: RoleDraft) -> Role:
+        """A role of `production` on validated terms (it announces nothing)."""
+        return cls(
+            id=id,
+            org_id=production.org_id,
+            production_id=production.id,
+            production_timezone=production.timezone,
+            name=draft.name,
+            rate=draft.rate,
+            work_dates=draft.work_dates,
         )
-    return BookingStatus.BOOKED
 
 
-def release(status: str) -> BookingStatus:
-    """Holds and bookings can be released; released or cancelled ones cannot."""
-    if status not in ACTIVE_STATUSES:
-        raise Invalid(
-            [Problem("bookingId", f"cannot release a booking that is {status}", "CONFLICT")]
+@dataclass(kw_only=True)
+class Talent(Aggregate):
+    """A performer in the network-wide casting pool; `org_id` is the organisation that registered
+    them. The birth date is held only sealed (encrypted by the caller, bound to the id)."""
+
+    name: str
+    email: str
+    union: Union
+    sealed_date_of_birth: Mapping[str, str] = field(repr=False)
+
+    @classmethod
+    def register(
+        cls, *, id: str, org_id: str, draft: TalentDraft, sealed_date_of_birth: Mapping[str, str]
+    ) -> Talent:
+        """A profile from validated fields; the clear birth date in `draft` is not kept."""
+        return cls(
+            id=id,
+            org_id=org_id,
+            name=draft.name,
+            email=draft.email,
+            union=draft.union,
+            sealed_date_of_birth=dict(sealed_date_of_birth),
         )
-    return BookingStatus.RELEASED
+
+
+@dataclass(kw_only=True)
+class Booking(Aggregate):
+    """A talent on hold or booked for a role, with the terms and facts copied at the hold."""
+
+    production_id: str
+    production_timezone: str
+    role_id: str
+    role_name: str
+    talent_id: str
+    talent_name: str
+    union: Union
+    rate: Rate
+    work_dates: tuple[date, ...]
+    is_minor: bool
+    status: BookingStatus
+    confirmed_at: datetime | None = None
+
+    @classmethod
+    def hold(
+        cls,
+        *,
+        id: str,
+        role: Role,
+        talent: Talent,
+        date_of_birth: date,
+        existing: Sequence[Booking],
+    ) -> Booking:
+        """Put talent on hold for a role; a talent holds at most one active booking per role."""
+        if any(b.status in ACTIVE_STATUSES for b in existing):
+            raise Invalid(
+                [Problem("talentId", "already on hold or booked for this role", "CONFLICT")]
+            )
+        booking = cls(
+            id=id,
+            org_id=role.org_id,
+            production_id=role.production_id,
+            production_timezone=role.production_timezone,
+            role_id=role.id,
+            role_name=role.name,
+            talent_id=talent.id,
+            talent_name=talent.name,
+            union=talent.union,
+            rate=role.rate,
+            work_dates=role.work_dates,
+            is_minor=is_minor_during(date_of_birth, role.work_dates),
+            status=BookingStatus.ON_HOLD,
+        )
+        booking.events.append(BookingHeld(booking._as_changed()))
+        return booking
+
+    def confirm(self, by: str, *, at: datetime) -> None:
+        """Only a booking on hold can be confirmed."""
+        if self.status != BookingStatus.ON_HOLD:
+            raise Invalid(
+                [
+                    Problem(
+                        "bookingId", f"cannot confirm a booking that is {self.status}", "CONFLICT"
+                    )
+                ]
+            )
+        self.status = BookingStatus.BOOKED
+        self.confirmed_at = at
+        self.events.append(BookingConfirmed(self._as_changed(), by=by))
+
+    def release(self, reason: str) -> None:
+        """Holds and bookings can be released; released or cancelled ones cannot."""
+        if self.status not in ACTIVE_STATUSES:
+            raise Invalid(
+                [
+                    Problem(
+                        "bookingId", f"cannot release a booking that is {self.status}", "CONFLICT"
+                    )
+                ]
+            )
+        self.status = BookingStatus.RELEASED
+        self.events.append(BookingReleased(self._as_changed(), reason=reason[:MAX_REASON]))
+
+    def _as_changed(self) -> Booking:
+        """A copy as the next write will store it: one version past the one loaded."""
+        return replace(self, version=self.version + 1, events=[])
+
+
+# --------------------------------------------------------------------------- domain events
+
+
+@dataclass(frozen=True)
+class BookingHeld:
+    booking: Booking
+
+
+@dataclass(frozen=True)
+class BookingConfirmed:
+    booking: Booking
+    by: str
+
+
+@dataclass(frozen=True)
+class BookingReleased:
+    booking: Booking
+    reason: str
+
+
+DomainEvent = BookingHeld | BookingConfirmed | BookingReleased

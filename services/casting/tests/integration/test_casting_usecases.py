@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+import asyncio
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import pytest
+from casting import events
+from casting.domain.model import Booking, Production, Rate
 from casting.rpc import GrpcPeers
-from casting.store import CastingStore, Doc
-from casting.usecases import Casting, ComplianceIssue, Conflict
+from casting.store import CastingStore
+from casting.usecases import Casting, ComplianceIssue, Conflict, Peers
 from slate import grpc as slate_grpc
 from slate.audit import AuditLog
 from slate.auth import Principal
-from slate.config import Settings
-from slate.crypto import FieldCipher
 from slate.errors import UserError, ValidationErrors
-from slate.mongo import create_client
+from slate.repository import MongoDatabase
+from slate.testing import cipher
 
 pytestmark = pytest.mark.infra
 
 PRODUCER = Principal(sub="u1", org="org_a", roles=frozenset({"producer", "casting"}))
-SETTINGS = Settings(service="casting-tests")
+CIPHER = cipher()
 
 
 class ScriptedPeers:
@@ -31,36 +33,28 @@ class ScriptedPeers:
         self._conflicts = conflicts
         self._issues = issues
 
-    async def production(self, org_id: str, production_id: str, auth: str | None) -> Doc | None:
-        return {"title": "Spot", "timezone": "America/Los_Angeles"} if org_id == "org_a" else None
+    async def production(self, org_id: str, production_id: str) -> Production | None:
+        if org_id != "org_a":
+            return None
+        return Production(
+            id=production_id, org_id=org_id, title="Spot", timezone="America/Los_Angeles"
+        )
 
-    async def conflicts(
-        self, booking: Doc, dates: Sequence[str], auth: str | None
-    ) -> list[Conflict]:
+    async def conflicts(self, booking: Booking) -> list[Conflict]:
         return self._conflicts
 
-    async def compliance(self, booking: Doc, auth: str | None) -> list[ComplianceIssue]:
+    async def compliance(self, booking: Booking) -> list[ComplianceIssue]:
         return self._issues
 
-    async def check_rate(
-        self, org_id: str, rate: Mapping[str, str], work_dates: Sequence[str], auth: str | None
-    ) -> None:
+    async def check_rate(self, org_id: str, rate: Rate, work_dates: Sequence[date]) -> None:
         return None
 
 
-@pytest.fixture
-async def db() -> AsyncIterator[Any]:
-    client = create_client(SETTINGS)
-    name = f"casting_test_{uuid.uuid4().hex[:10]}"
-    yield client[name]
-    await client.drop_database(name)
-    await client.close()
-
-
-async def make_casting(db: Any, peers: Any) -> Casting:
-    store = CastingStore(db)
+async def make_casting(db: Any, peers: Peers) -> Casting:
+    database = MongoDatabase(db)
+    store = CastingStore(database, events.to_outbox)
     await store.ensure_indexes()
-    return Casting(store, peers, FieldCipher.from_settings(SETTINGS), AuditLog(db))
+    return Casting(store, peers, CIPHER, AuditLog(database))
 
 
 async def role_and_talent(casting: Casting, dob: str = "1990-01-01") -> tuple[str, str]:
@@ -72,12 +66,11 @@ async def role_and_talent(casting: Casting, dob: str = "1990-01-01") -> tuple[st
         currency="USD",
         unit="DAY",
         work_dates=["2027-03-02"],
-        auth=None,
     )
     talent = await casting.register_talent(
         PRODUCER, name="Rosa", email="rosa@example.com", date_of_birth=dob, union="NONE"
     )
-    return role["_id"], talent["_id"]
+    return role.id, talent.id
 
 
 async def test_hold_fails_retriably_and_writes_nothing_when_scheduling_is_down(db: Any) -> None:
@@ -87,11 +80,10 @@ async def test_hold_fails_retriably_and_writes_nothing_when_scheduling_is_down(d
         channels.setdefault(peer, slate_grpc.create_channel("127.0.0.1:9"))  # nothing listens
         return channels[peer]
 
-    casting = await make_casting(db, ScriptedPeers([], []))
-    role_id, talent_id = await role_and_talent(casting)
-    casting.peers = GrpcPeers(channel)
+    role_id, talent_id = await role_and_talent(await make_casting(db, ScriptedPeers([], [])))
+    casting = await make_casting(db, GrpcPeers(channel))
     with pytest.raises(UserError) as exc:
-        await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id, auth=None)
+        await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id)
     assert exc.value.code == "UNAVAILABLE"
     assert "scheduling" in exc.value.message
     assert await db["bookings"].count_documents({}) == 0
@@ -103,7 +95,7 @@ async def test_hard_conflict_blocks_the_hold_and_names_the_date(db: Any) -> None
     casting = await make_casting(db, ScriptedPeers([Conflict("2027-03-02", "booked", True)], []))
     role_id, talent_id = await role_and_talent(casting)
     with pytest.raises(ValidationErrors) as exc:
-        await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id, auth=None)
+        await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id)
     [error] = exc.value.errors
     assert (error.field, error.code) == ("talentId", "CONFLICT")
     assert "2027-03-02" in error.message
@@ -114,12 +106,12 @@ async def test_blocking_compliance_issue_leaves_the_booking_on_hold(db: Any) -> 
     issue = ComplianceIssue("MINOR_WORK_PERMIT_MISSING", "needs a permit", True)
     casting = await make_casting(db, ScriptedPeers([], [issue]))
     role_id, talent_id = await role_and_talent(casting, dob="2015-01-01")
-    booking = await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id, auth=None)
-    assert booking["is_minor"] is True
+    booking = await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id)
+    assert booking.is_minor is True
     with pytest.raises(ValidationErrors) as exc:
-        await casting.confirm_booking(PRODUCER, booking_id=booking["_id"], auth=None)
+        await casting.confirm_booking(PRODUCER, booking_id=booking.id)
     assert exc.value.errors[0].code == "FORBIDDEN"
-    stored = await db["bookings"].find_one({"_id": booking["_id"]})
+    stored = await db["bookings"].find_one({"_id": booking.id})
     assert stored["status"] == "ON_HOLD"
     assert [e["type"] for e in stored["_outbox"]] == ["slate.casting.booking.held.v1"]
 
@@ -129,9 +121,11 @@ async def test_birth_date_is_encrypted_at_rest_and_never_in_events(db: Any) -> N
     role_id, talent_id = await role_and_talent(casting, dob="1994-02-11")
     raw = await db["talent"].find_one({"_id": talent_id})
     assert "1994-02-11" not in repr(raw)
-    assert casting.date_of_birth(raw).isoformat() == "1994-02-11"
-    booking = await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id, auth=None)
-    stored = await db["bookings"].find_one({"_id": booking["_id"]})
+    legal = Principal(sub="u3", org="org_b", roles=frozenset({"legal"}))
+    [talent] = (await casting.talents(legal, [talent_id])).values()
+    assert casting.date_of_birth_of(legal, talent) == "1994-02-11"
+    booking = await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id)
+    stored = await db["bookings"].find_one({"_id": booking.id})
     payload = bytes(stored["_outbox"][0]["payload"])
     assert b"1994" not in payload
     assert b"rosa@example.com" not in payload
@@ -142,5 +136,45 @@ async def test_another_org_cannot_hold_on_a_role_it_does_not_own(db: Any) -> Non
     role_id, talent_id = await role_and_talent(casting)
     other = Principal(sub="u2", org="org_b", roles=frozenset({"producer"}))
     with pytest.raises(UserError) as exc:
-        await casting.hold_talent(other, role_id=role_id, talent_id=talent_id, auth=None)
+        await casting.hold_talent(other, role_id=role_id, talent_id=talent_id)
     assert (exc.value.field, exc.value.code) == ("roleId", "NOT_FOUND")
+
+
+class BarrierPeers(ScriptedPeers):
+    """Both confirmations have read the booking before either asks legal, then both save."""
+
+    def __init__(self) -> None:
+        super().__init__([], [])
+        self.arrived = 0
+        self.both = asyncio.Event()
+
+    async def compliance(self, booking: Booking) -> list[ComplianceIssue]:
+        self.arrived += 1
+        if self.arrived == 2:
+            self.both.set()
+        await asyncio.wait_for(self.both.wait(), 5)
+        return []
+
+
+async def test_second_of_two_concurrent_confirmations_gets_a_conflict_and_writes_nothing(
+    db: Any,
+) -> None:
+    casting = await make_casting(db, BarrierPeers())
+    role_id, talent_id = await role_and_talent(casting, dob="1994-02-11")
+    held = await casting.hold_talent(PRODUCER, role_id=role_id, talent_id=talent_id)
+    results = await asyncio.gather(
+        casting.confirm_booking(PRODUCER, booking_id=held.id),
+        casting.confirm_booking(PRODUCER, booking_id=held.id),
+        return_exceptions=True,
+    )
+    [won] = [r for r in results if isinstance(r, Booking)]
+    [lost] = [r for r in results if isinstance(r, UserError)]
+    assert (lost.field, lost.code) == ("bookingId", "CONFLICT")
+    assert (won.status, won.version, won.confirmed_at is not None) == ("BOOKED", 2, True)
+    stored = await db["bookings"].find_one({"_id": held.id})
+    assert [e["type"] for e in stored["_outbox"]] == [
+        "slate.casting.booking.held.v1",
+        "slate.casting.booking.confirmed.v1",
+    ]
+    [reloaded] = (await casting.bookings(PRODUCER, [held.id])).values()
+    assert reloaded == won  # every field survives the trip through the document

@@ -85,24 +85,3 @@ def test_age_is_never_negative_after_birth_and_grows_with_time(dob: date, on: da
     age = model.age_on(dob, on)
     assert age >= 0
     assert abs((on.year - dob.year) - age) <= 1
-
-
-def test_only_a_hold_can_be_confirmed() -> None:
-    assert model.confirm("ON_HOLD") is model.BookingStatus.BOOKED
-    for status in ("BOOKED", "RELEASED", "CANCELLED"):
-        with pytest.raises(model.Invalid) as exc:
-            model.confirm(status)
-        assert exc.value.problems[0].code == "CONFLICT"
-
-
-def test_released_booking_cannot_be_released_again() -> None:
-    assert model.release("BOOKED") is model.BookingStatus.RELEASED
-    with pytest.raises(model.Invalid):
-        model.release("RELEASED")
-
-
-def test_second_active_hold_on_the_same_role_is_a_conflict() -> None:
-    model.check_can_hold(["RELEASED", "CANCELLED"])
-    with pytest.raises(model.Invalid) as exc:
-        model.check_can_hold(["RELEASED", "ON_HOLD"])
-    assert exc.value.problems[0].code == "CONFLICT"
