@@ -26,8 +26,12 @@ REGULAR = "regular"
 OVERTIME_1_5X = "overtime_1_5x"
 OVERTIME_2X = "overtime_2x"
 MEAL_PREMIUM = "meal_premium"
+REST_PREMIUM = "rest_premium"
+SPLIT_SHIFT = "split_shift_premium"
 REPORTING_TIME = "reporting_time"
 GUARANTEE = "day_rate_guarantee"
+NON_DISCRETIONARY = "non_discretionary_pay"
+NON_DISCRETIONARY_OVERTIME = "non_discretionary_overtime"
 UNION_PENALTY = "union_penalty"
 
 WORKED_KINDS = frozenset({REGULAR, OVERTIME_1_5X, OVERTIME_2X})
@@ -43,14 +47,36 @@ class Meal(NamedTuple):
 
 
 class TimecardDay(NamedTuple):
+    """One shift as entered: it starts on `date`; `wrap` > 1440 ran past midnight."""
+
     date: date
     call: int
     wrap: int
     meals: tuple[Meal, ...] = ()
+    """Unpaid off-duty breaks as recorded (one shorter than a meal period is time worked)."""
     scheduled_minutes: int | None = None
     school_day: bool | None = None
     position: int = 0
     """Position in the request's `days` list, for error field paths."""
+    rests: tuple[Meal, ...] | None = None
+    """Paid rest breaks taken; None when the timecard does not record them (no rest check)."""
+    school_next_day: bool | None = None
+
+
+class PriorDay(NamedTuple):
+    """A workday of the same workweek already paid by an earlier pay run: hours only."""
+
+    date: date
+    minutes: int
+    position: int = 0
+
+
+class FlatPay(NamedTuple):
+    """A non-discretionary flat sum earned over the request's days (bonus, session fee)."""
+
+    amount: Decimal
+    description: str = ""
+    position: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +96,11 @@ class CalcRequest:
     days: tuple[TimecardDay, ...]
     agent_fee_percent: Decimal = Decimal(0)
     birth_date: date | None = None
+    prior_days: tuple[PriorDay, ...] = ()
+    workday_start: int | None = None
+    """Minutes after midnight at which every workday begins (LC §500(a)); None: each shift is
+    its own workday, counted on the date it began."""
+    non_discretionary_pay: tuple[FlatPay, ...] = ()
 
 
 class Line(NamedTuple):
@@ -83,25 +114,24 @@ class Line(NamedTuple):
     source: str
 
 
-class Draft(NamedTuple):
-    """A line before its cents are settled: `units` is its exact amount over the day's
-    common denominator (see `money.Pricer`)."""
+Draft = tuple[str, int, Fraction, int, str, str]
+"""A line before its cents are settled: (kind, minutes, rate, units, rule, source), where `units`
+is its exact amount over the day's common denominator (see `money.Pricer`). A plain tuple: a
+dozen are built per timecard-day."""
 
-    kind: str
-    minutes: int
-    rate: Fraction
-    units: int
-    rule: str
-    source: str
+_new = tuple.__new__
 
 
 def settle(drafts: Sequence[Draft], denominator: int) -> tuple[Line, ...]:
     """Give a day's lines their cents: the day's exact total is rounded once, half-up, and
     shared out by largest remainder, so the lines add up to the rounded day."""
-    amounts = allocate([d.units for d in drafts], denominator)
+    if len(drafts) == 1:
+        kind, minutes, rate, units, rule, source = drafts[0]
+        cents = (200 * units + denominator) // (2 * denominator)
+        return (_new(Line, (kind, minutes, rate, cents, rule, source)),)
+    amounts = allocate([d[3] for d in drafts], denominator)
     return tuple(
-        Line(d.kind, d.minutes, d.rate, c, d.rule, d.source)
-        for d, c in zip(drafts, amounts, strict=True)
+        _new(Line, (d[0], d[1], d[2], c, d[4], d[5])) for d, c in zip(drafts, amounts, strict=True)
     )
 
 
@@ -126,6 +156,9 @@ class Totals(NamedTuple):
     overtime_1_5x_minutes: int
     overtime_2x_minutes: int
     meal_premium_cents: int
+    rest_premium_cents: int
+    split_shift_cents: int
+    non_discretionary_cents: int
     reporting_time_cents: int
     guarantee_cents: int
     union_penalty_cents: int

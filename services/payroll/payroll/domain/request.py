@@ -11,8 +11,10 @@ from typing import Any
 from payroll.domain.models import (
     CalcRequest,
     FieldError,
+    FlatPay,
     InvalidRequest,
     Meal,
+    PriorDay,
     Rate,
     RateUnit,
     TimecardDay,
@@ -83,13 +85,16 @@ def _required(obj: Mapping[str, Any], key: str, field: str, errors: _Errors) -> 
     return obj[key]
 
 
-def _meals(raw: Any, where: str, call: int, wrap: int, errors: _Errors) -> tuple[Meal, ...]:
+def _breaks(
+    raw: Any, where: str, call: int, wrap: int, errors: _Errors, what: str = "meal"
+) -> tuple[Meal, ...]:
+    """A list of {start, end} inside the day (call to wrap), sorted, not overlapping."""
     if raw is None:
         return ()
     if not isinstance(raw, list):
         errors.add(where, "must be a list of {start, end}")
         return ()
-    meals: list[tuple[int, Meal]] = []
+    breaks: list[tuple[int, Meal]] = []
     for k, item in enumerate(raw):
         at = f"{where}[{k}]"
         if not isinstance(item, Mapping):
@@ -103,18 +108,38 @@ def _meals(raw: Any, where: str, call: int, wrap: int, errors: _Errors) -> tuple
         start += MINUTES_PER_DAY if start < call else 0
         end += MINUTES_PER_DAY if end < call else 0
         if end <= start:
-            errors.add(f"{at}.end", "must be after the meal's start")
+            errors.add(f"{at}.end", f"must be after the {what}'s start")
         elif start < call or end > wrap:
             errors.add(
                 f"{at}.start" if start < call else f"{at}.end", "is outside the day (call to wrap)"
             )
         else:
-            meals.append((k, Meal(start, end)))
-    meals.sort(key=lambda km: km[1].start)
-    for (_, before), (k, after) in itertools.pairwise(meals):
+            breaks.append((k, Meal(start, end)))
+    breaks.sort(key=lambda km: km[1].start)
+    for (_, before), (k, after) in itertools.pairwise(breaks):
         if after.start < before.end:
-            errors.add(f"{where}[{k}].start", "overlaps another meal")
-    return tuple(m for _, m in meals)
+            errors.add(f"{where}[{k}].start", f"overlaps another {what}")
+    return tuple(m for _, m in breaks)
+
+
+def _hours(value: Any, field: str, errors: _Errors, *, zero: bool = False) -> int | None:
+    """Hours as a decimal string of whole minutes, more than 0 (or at least 0) and at most 24."""
+    hours = _decimal(value, field, errors)
+    if hours is None:
+        return None
+    low_ok = hours >= 0 if zero else hours > 0
+    if not low_ok or hours > 24 or (hours * 60) != (hours * 60).to_integral_value():
+        errors.add(field, "must be whole minutes between 0 and 24 hours")
+        return None
+    return int(hours * 60)
+
+
+def _bool(raw: Mapping[str, Any], key: str, field: str, errors: _Errors) -> bool | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, bool):
+        errors.add(field, "must be true or false")
+        return None
+    return value
 
 
 def _day(raw: Any, index: int, errors: _Errors) -> TimecardDay | None:
@@ -130,7 +155,13 @@ def _day(raw: Any, index: int, errors: _Errors) -> TimecardDay | None:
         return None
     if wrap < call:  # a wrap earlier than the call ran past midnight
         wrap += MINUTES_PER_DAY
-    meals = _meals(raw.get("meals"), f"{at}.meals", call, wrap, errors)
+    meals = _breaks(raw.get("meals"), f"{at}.meals", call, wrap, errors)
+    rests: tuple[Meal, ...] | None = None
+    if raw.get("rest_breaks") is not None:
+        rests = _breaks(raw["rest_breaks"], f"{at}.rest_breaks", call, wrap, errors, "rest break")
+        for k, rest in enumerate(rests):
+            if any(m.start < rest.end and rest.start < m.end for m in meals):
+                errors.add(f"{at}.rest_breaks[{k}]", "overlaps a meal")
     if wrap == call and raw.get("scheduled_hours") is None:
         # 0 h or 24 h? A workday is 24 hours (LC §500(a)): a shift that long is two timecard
         # days. With scheduled_hours it means sent home on arrival (reporting time, WO §5).
@@ -141,19 +172,12 @@ def _day(raw: Any, index: int, errors: _Errors) -> TimecardDay | None:
         )
     scheduled: int | None = None
     if raw.get("scheduled_hours") is not None:
-        hours = _decimal(raw["scheduled_hours"], f"{at}.scheduled_hours", errors)
-        if hours is not None:
-            if not 0 < hours <= 24 or (hours * 60) != (hours * 60).to_integral_value():
-                errors.add(f"{at}.scheduled_hours", "must be whole minutes between 0 and 24 hours")
-            else:
-                scheduled = int(hours * 60)
-    school = raw.get("school_day")
-    if school is not None and not isinstance(school, bool):
-        errors.add(f"{at}.school_day", "must be true or false")
-        school = None
+        scheduled = _hours(raw["scheduled_hours"], f"{at}.scheduled_hours", errors)
+    school = _bool(raw, "school_day", f"{at}.school_day", errors)
+    school_next = _bool(raw, "school_next_day", f"{at}.school_next_day", errors)
     if when is None or len(errors.items) > before:
         return None
-    return TimecardDay(when, call, wrap, meals, scheduled, school, index)
+    return TimecardDay(when, call, wrap, meals, scheduled, school, index, rests, school_next)
 
 
 def parse_request(
@@ -233,6 +257,12 @@ def parse_request(
                         f"days[{index[after.date]}].call", "is before the previous day's wrap"
                     )
 
+    prior = _prior_days(raw.get("prior_days"), {d.date for d in days}, errors)
+    workday_start: int | None = None
+    if raw.get("workday_start") is not None:
+        workday_start = _time(raw["workday_start"], "workday_start", errors)
+    flat = _flat_pay(raw.get("non_discretionary_pay"), errors)
+
     if errors.items:
         raise InvalidRequest(errors.items)
     assert location is not None
@@ -246,4 +276,62 @@ def parse_request(
         days=tuple(days),
         agent_fee_percent=fee,
         birth_date=birth,
+        prior_days=prior,
+        workday_start=workday_start,
+        non_discretionary_pay=flat,
     )
+
+
+def _prior_days(raw: Any, taken: set[date], errors: _Errors) -> tuple[PriorDay, ...]:
+    """`prior_days`: [{date, hours_worked}] of the same workweeks, paid by an earlier pay run."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        errors.add("prior_days", "must be a list of {date, hours_worked}")
+        return ()
+    out: list[PriorDay] = []
+    seen: dict[date, int] = {}
+    for i, item in enumerate(raw):
+        at = f"prior_days[{i}]"
+        if not isinstance(item, Mapping):
+            errors.add(at, "must be an object with date and hours_worked")
+            continue
+        when = _date(_required(item, "date", f"{at}.date", errors), f"{at}.date", errors)
+        value = _required(item, "hours_worked", f"{at}.hours_worked", errors)
+        minutes = None if value is None else _hours(value, f"{at}.hours_worked", errors, zero=True)
+        if when is None or minutes is None:
+            continue
+        if when in taken:
+            errors.add(f"{at}.date", "is also in days: a day is paid once")
+        elif when in seen:
+            errors.add(f"{at}.date", f"repeats prior_days[{seen[when]}].date")
+        else:
+            seen[when] = i
+            out.append(PriorDay(when, minutes, i))
+    return tuple(sorted(out))
+
+
+def _flat_pay(raw: Any, errors: _Errors) -> tuple[FlatPay, ...]:
+    """`non_discretionary_pay`: [{amount, description?}] earned over the request's days."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        errors.add("non_discretionary_pay", "must be a list of {amount, description}")
+        return ()
+    out: list[FlatPay] = []
+    for i, item in enumerate(raw):
+        at = f"non_discretionary_pay[{i}]"
+        if not isinstance(item, Mapping):
+            errors.add(at, "must be an object with amount and description")
+            continue
+        value = _required(item, "amount", f"{at}.amount", errors)
+        amount = None if value is None else _decimal(value, f"{at}.amount", errors)
+        description = item.get("description", "")
+        if not isinstance(description, str):
+            errors.add(f"{at}.description", "must be a string")
+            continue
+        if amount is not None and amount <= 0:
+            errors.add(f"{at}.amount", "must be greater than zero")
+        elif amount is not None:
+            out.append(FlatPay(amount, description, i))
+    return tuple(out)

@@ -10,7 +10,7 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from payroll.domain import calculate, load_rulebook
-from payroll.domain.models import WORKED_KINDS, CalcRequest, Meal, Rate, TimecardDay
+from payroll.domain.models import WORKED_KINDS, CalcRequest, Meal, PriorDay, Rate, TimecardDay
 
 BOOK = load_rulebook()
 MONDAY = date(2026, 3, 2)
@@ -18,16 +18,27 @@ MONDAY = date(2026, 3, 2)
 
 @st.composite
 def timecard_days(draw: st.DrawFn, on: date) -> TimecardDay:
+    """A shift with breaks of 15–75 min (short breaks are time worked; longer than an hour they
+    split the shift) and a 4-hour gap now and then, rests recorded or not, reporting time or not."""
     call = draw(st.integers(0, 23 * 60 + 59))
     length = draw(st.integers(0, 18 * 60))
+    wrap = call + length
     meals: list[Meal] = []
     cursor = call + draw(st.integers(60, 8 * 60))
-    while cursor + 20 < call + length and len(meals) < 3 and draw(st.booleans()):
-        end = min(cursor + draw(st.integers(15, 75)), call + length)
+    while cursor + 20 < wrap and len(meals) < 3 and draw(st.booleans()):
+        end = min(cursor + draw(st.sampled_from([15, 20, 30, 45, 60, 75, 240])), wrap)
         meals.append(Meal(cursor, end))
         cursor = end + draw(st.integers(60, 7 * 60))
+    rests: tuple[Meal, ...] | None = None
+    if draw(st.booleans()):
+        free = [
+            Meal(s, s + 10)
+            for s in range(call + 90, wrap - 10, 150)
+            if all(s + 10 <= m.start or s >= m.end for m in meals)
+        ]
+        rests = tuple(m for m in free if draw(st.booleans()))
     scheduled = draw(st.one_of(st.none(), st.integers(4 * 60, 12 * 60)))
-    return TimecardDay(on, call, call + length, tuple(meals), scheduled)
+    return TimecardDay(on, call, wrap, tuple(meals), scheduled, None, 0, rests)
 
 
 @st.composite
@@ -48,10 +59,14 @@ def requests(draw: st.DrawFn, max_days: int = 21) -> CalcRequest:
 
 
 @settings(max_examples=300, deadline=None)
-@given(requests())
-def test_paid_hours_equal_hours_worked(request: CalcRequest) -> None:
-    """Every worked minute is paid exactly once: regular + 1.5× + 2× minutes = minutes worked."""
-    result = calculate(request, BOOK)
+@given(requests(), st.one_of(st.none(), st.integers(0, 24 * 60 - 1)))
+def test_paid_hours_equal_hours_worked(request: CalcRequest, workday_start: int | None) -> None:
+    """Every worked minute is paid exactly once: regular + 1.5× + 2× minutes = minutes worked,
+    whether shifts count on the day they began or are cut at a fixed workday start (LC §500)."""
+    result = calculate(replace(request, workday_start=workday_start), BOOK)
+    if workday_start is not None:
+        plain = calculate(request, BOOK)
+        assert result.totals.minutes_worked == plain.totals.minutes_worked
     for day in result.days:
         paid = sum(line.minutes for line in day.lines if line.kind in WORKED_KINDS)
         assert paid == day.minutes_worked
@@ -100,3 +115,27 @@ def test_every_worked_hour_is_paid_at_least_the_regular_rate(request: CalcReques
         assert all(line.rate >= regular for line in day.lines if line.kind in WORKED_KINDS)
         exact = sum(line.rate * line.minutes for line in day.lines if line.kind in WORKED_KINDS)
         assert exact >= regular * day.minutes_worked
+
+
+@settings(max_examples=200, deadline=None)
+@given(requests(max_days=14), st.data())
+def test_a_workweek_split_between_two_pay_runs_pays_the_same_with_prior_days(
+    request: CalcRequest, data: st.DataObject
+) -> None:
+    """LC §500(b), §510(a): when a pay run passes the days an earlier run paid (hours only) as
+    prior_days, weekly overtime and the 7th day come out as if both runs were one request."""
+    if len(request.days) < 2:
+        return
+    cut = data.draw(st.integers(1, len(request.days) - 1))
+    whole = calculate(request, BOOK)
+    first = calculate(replace(request, days=request.days[:cut]), BOOK)
+    later = request.days[cut:]
+    weeks = {(d.date - request.workweek_start).days // 7 for d in later}
+    prior = tuple(
+        PriorDay(d.date, d.minutes_worked)
+        for d in first.days
+        if (d.date - request.workweek_start).days // 7 in weeks
+    )
+    second = calculate(replace(request, days=later, prior_days=prior), BOOK)
+    assert [*first.days, *second.days] == list(whole.days)
+    assert first.totals.gross_cents + second.totals.gross_cents == whole.totals.gross_cents

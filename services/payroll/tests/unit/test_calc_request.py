@@ -74,6 +74,33 @@ def fields_of(mutate: Any) -> list[str]:
         ),
         (lambda r: r["days"][0].update(scheduled_hours="x"), ["days[0].scheduled_hours"]),
         (lambda r: r.pop("rate"), ["rate"]),
+        (
+            lambda r: r["days"][0].update(rest_breaks=[{"start": "12:05", "end": "12:15"}]),
+            ["days[0].rest_breaks[0]"],
+        ),
+        (
+            lambda r: r["days"][0].update(rest_breaks=[{"start": "18:00", "end": "18:10"}]),
+            ["days[0].rest_breaks[0].end"],
+        ),
+        (lambda r: r["days"][0].update(school_next_day="no"), ["days[0].school_next_day"]),
+        (lambda r: r.update(workday_start="24:00"), ["workday_start"]),
+        (
+            lambda r: r.update(prior_days=[{"date": "2026-03-02", "hours_worked": "8"}]),
+            ["prior_days[0].date"],
+        ),
+        (
+            lambda r: r.update(prior_days=[{"date": "2026-03-04", "hours_worked": "25"}]),
+            ["prior_days[0].hours_worked"],
+        ),
+        (lambda r: r.update(prior_days=[{"hours_worked": "8"}]), ["prior_days[0].date"]),
+        (
+            lambda r: r.update(non_discretionary_pay=[{"amount": "-5"}]),
+            ["non_discretionary_pay[0].amount"],
+        ),
+        (
+            lambda r: r.update(non_discretionary_pay=[{"amount": 100}]),
+            ["non_discretionary_pay[0].amount"],
+        ),
     ],
 )
 def test_invalid_field_is_named(mutate: Any, fields: list[str]) -> None:
@@ -153,3 +180,14 @@ def test_a_date_before_the_rule_data_is_a_field_error_not_a_crash() -> None:
     with pytest.raises(InvalidRequest) as caught:
         calculate_json(req)
     assert [e.field for e in caught.value.errors] == ["days[1].date"]
+
+
+def test_new_inputs_are_optional_and_an_old_request_gets_the_same_answer() -> None:
+    """Backward compatibility (issue 10): the request of DESIGN.md without any of the new
+    fields, and with them empty, pays the same lines and totals."""
+    old = calculate_json(copy.deepcopy(VALID))
+    new = copy.deepcopy(VALID)
+    new.update(prior_days=[], non_discretionary_pay=[])
+    assert calculate_json(new) == old
+    assert old["totals"]["gross"] == "510.00"
+    assert {"rest_premiums", "split_shift_premiums", "non_discretionary_pay"} <= set(old["totals"])

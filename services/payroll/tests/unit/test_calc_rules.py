@@ -439,3 +439,257 @@ def test_wage_order_5_sent_home_on_arrival_is_a_zero_hour_day_with_reporting_tim
     result = calculate_json(request([day("2026-03-02", "07:00", "07:00", scheduled_hours="8")]))
     assert result["days"][0]["hours_worked"] == "0.00"
     assert lines(result, 0) == [("reporting_time", "4.00", "30.00", "120.00")]
+
+
+# -- Rest periods (WO12 §12, LC §226.7) -------------------------------------------------------
+
+
+def test_wo12_12_missed_rest_period_pays_one_hour_at_the_regular_rate() -> None:
+    """IWC WO12 §12(A)/(B), LC §226.7: 10 h worked owe two 10-minute rests (per 4 h or major
+    fraction); one taken -> one hour's premium at the regular rate. Rests are paid time."""
+    rests = [{"start": "09:00", "end": "09:10"}]
+    result = calculate_json(
+        request([day("2026-03-02", "07:00", "17:30", LUNCH, rest_breaks=rests)])
+    )
+    assert result["days"][0]["hours_worked"] == "10.00"  # the rest is not deducted
+    assert lines(result, 0)[-1] == ("rest_premium", "1.00", "30.00", "30.00")
+    rule = result["days"][0]["lines"][-1]["rule"]
+    assert "§12" in rule
+    assert "1 of 2" in rule
+    assert result["totals"]["rest_premiums"] == "30.00"
+    assert result["totals"]["gross"] == "360.00"
+
+
+def test_wo12_12_rests_owed_per_four_hours_or_major_fraction_from_three_and_a_half_hours() -> None:
+    """IWC WO12 §12(A): none under 3½ h; one to 6 h; a second once past 6 h (major fraction)."""
+
+    def premium(wrap: str, taken: int) -> str:
+        rests = [{"start": f"0{8 + i}:00", "end": f"0{8 + i}:10"} for i in range(taken)]
+        req = request([day("2026-03-02", "07:00", wrap, rest_breaks=rests)])
+        return str(calculate_json(req)["totals"]["rest_premiums"])
+
+    assert premium("10:29", 0) == "0.00"  # 3 h 29 min
+    assert premium("10:30", 0) == "30.00"  # 3½ h
+    assert premium("13:00", 1) == "0.00"  # 6 h: one owed
+    assert premium("13:01", 1) == "30.00"  # 6 h 1 min: two owed
+
+
+def test_wo12_12_rest_shorter_than_ten_minutes_is_not_a_rest_period() -> None:
+    """IWC WO12 §12(A): ten minutes *net* rest; a 5-minute break does not count."""
+    rests = [{"start": "09:00", "end": "09:05"}]
+    result = calculate_json(request([day("2026-03-02", "08:00", "13:00", rest_breaks=rests)]))
+    assert result["totals"]["rest_premiums"] == "30.00"
+
+
+def test_ups_meal_and_rest_premiums_are_separate_one_each_per_workday() -> None:
+    """LC §226.7, UPS v. Superior Court: up to two premium hours a day, one meal, one rest."""
+    req = request([day("2026-03-02", "06:00", "21:00", ("13:00", "13:30"), rest_breaks=[])])
+    kinds = [ln[0] for ln in lines(calculate_json(req), 0)]
+    assert kinds.count("meal_premium") == 1
+    assert kinds.count("rest_premium") == 1
+
+
+def test_rest_periods_not_recorded_are_not_checked_so_old_requests_pay_the_same() -> None:
+    """Backward compatibility: without `rest_breaks` the engine computes no rest premium."""
+    result = calculate_json(request([day("2026-03-02", "07:00", "17:30", LUNCH)]))
+    assert result["totals"]["rest_premiums"] == "0.00"
+    assert not any("§12" in r for r in result["rules_applied"])
+
+
+# -- Split shift (WO12 §4(C)) -----------------------------------------------------------------
+
+
+def test_wo12_4c_split_shift_at_minimum_wage_pays_one_hour_at_the_minimum_wage() -> None:
+    """IWC WO12 §4(C): a 4-hour unpaid gap (longer than a bona fide meal) is a split shift:
+    one hour at the minimum wage ($16.90 in 2026) on top of 8 h at $16.90."""
+    result = calculate_json(
+        request([day("2026-03-02", "07:00", "19:00", ("11:00", "15:00"))], rate="16.90")
+    )
+    assert result["days"][0]["hours_worked"] == "8.00"
+    assert lines(result, 0) == [
+        ("regular", "8.00", "16.90", "135.20"),
+        ("split_shift_premium", "1.00", "16.90", "16.90"),
+    ]
+    assert result["totals"]["split_shift_premiums"] == "16.90"
+    assert result["totals"]["meal_premiums"] == "0.00"  # the gap was an off-duty period
+
+
+def test_wo12_4c_split_shift_premium_is_reduced_by_pay_above_the_minimum_wage() -> None:
+    """DLSE: the premium tops the day up to (hours + 1) × minimum wage: 8 h at $17.50 = $140.00
+    against 9 × $16.90 = $152.10 owes $12.10; at $30 nothing is owed."""
+    gap = ("11:00", "15:00")
+    low = calculate_json(request([day("2026-03-02", "07:00", "19:00", gap)], rate="17.50"))
+    assert lines(low, 0)[-1] == ("split_shift_premium", "1.00", "12.10", "12.10")
+    assert "less" in low["days"][0]["lines"][-1]["rule"]
+    high = calculate_json(request([day("2026-03-02", "07:00", "19:00", gap)]))
+    assert high["totals"]["split_shift_premiums"] == "0.00"
+    assert any("offset in full" in r for r in high["rules_applied"])
+
+
+def test_wo12_4c_split_shift_uses_the_local_minimum_wage_where_higher() -> None:
+    """DLSE (2018): the premium is an hour at the higher of the state and local minimum wage —
+    $17.87 in the City of Los Angeles from 2025-07-01."""
+    result = calculate_json(
+        request(
+            [day("2026-03-02", "07:00", "19:00", ("11:00", "15:00"))],
+            rate="17.87",
+            location="US-CA-LOS-ANGELES-CITY",
+        )
+    )
+    assert lines(result, 0)[-1] == ("split_shift_premium", "1.00", "17.87", "17.87")
+
+
+# -- Prior days of the workweek (LC §500(b), §510(a)) -----------------------------------------
+
+
+def prior(date: str, hours: str) -> dict[str, str]:
+    return {"date": date, "hours_worked": hours}
+
+
+def test_lc510_weekly_overtime_counts_days_a_previous_pay_run_paid() -> None:
+    """LC §510(a), §500(b): Mon–Thu (10 h each, 32 straight) were paid last run; Fri's 8
+    straight hours reach 40, so all of Saturday is weekly overtime."""
+    days = [day("2026-03-06", "07:00", "17:30", LUNCH), day("2026-03-07", "08:00", "14:00")]
+    earlier = [prior(f"2026-03-0{d}", "10") for d in range(2, 6)]
+    result = calculate_json(request(days, prior_days=earlier))
+    assert [d["date"] for d in result["days"]] == ["2026-03-06", "2026-03-07"]
+    assert lines(result, 1) == [("overtime_1_5x", "6.00", "45.00", "270.00")]
+    alone = calculate_json(request(days))
+    assert lines(alone, 1) == [("regular", "6.00", "30.00", "180.00")]
+
+
+def test_lc510_seventh_day_counts_days_a_previous_pay_run_paid() -> None:
+    """LC §510(a), Mendoza: Mon–Sat worked (paid last run) make Sunday the 7th day: 1.5×."""
+    earlier = [prior(f"2026-03-0{d}", "6") for d in range(2, 8)]
+    result = calculate_json(request([day("2026-03-08", "08:00", "14:00")], prior_days=earlier))
+    assert lines(result, 0) == [("overtime_1_5x", "6.00", "45.00", "270.00")]
+
+
+def test_prior_day_outside_every_workweek_of_the_request_is_refused() -> None:
+    """A prior day that cannot affect any day of the request is an input error, not ignored."""
+    with pytest.raises(InvalidRequest) as caught:
+        calculate_json(
+            request([day("2026-03-09", "08:00", "14:00")], prior_days=[prior("2026-03-02", "8")])
+        )
+    assert [e.field for e in caught.value.errors] == ["prior_days[0].date"]
+
+
+# -- Fixed workday start (LC §500(a)) ---------------------------------------------------------
+
+
+def test_lc500a_fixed_workday_start_splits_an_overnight_shift_between_workdays() -> None:
+    """LC §500(a): a workday is a fixed 24-hour period. With workdays starting at midnight,
+    Fri 20:00–06:30 (meal 01:00–01:30) is 4 h on Friday and 6 h on Saturday: no daily overtime."""
+    shift = [day("2026-03-06", "20:00", "06:30", ("01:00", "01:30"))]
+    result = calculate_json(request(shift, workday_start="00:00"))
+    assert [(d["date"], d["hours_worked"]) for d in result["days"]] == [
+        ("2026-03-06", "4.00"),
+        ("2026-03-07", "6.00"),
+    ]
+    assert result["totals"]["overtime_1_5x_hours"] == "0.00"
+    assert calculate_json(request(shift))["totals"]["overtime_1_5x_hours"] == "2.00"
+
+
+def test_lc500a_two_shifts_in_one_fixed_workday_add_up_for_daily_overtime() -> None:
+    """LC §500(a), §510(a): Mon 20:00–02:00 puts 2 h on Tuesday's workday (from midnight); with
+    Tuesday's 08:00–16:30 (lunch 12:00–12:30) that workday has 10 h, 2 of them overtime."""
+    days = [day("2026-03-02", "20:00", "02:00"), day("2026-03-03", "08:00", "16:30", LUNCH)]
+    result = calculate_json(request(days, workday_start="00:00"))
+    assert lines(result, 1) == [
+        ("regular", "8.00", "30.00", "240.00"),
+        ("overtime_1_5x", "2.00", "45.00", "90.00"),
+    ]
+    assert calculate_json(request(days))["totals"]["overtime_1_5x_hours"] == "0.00"
+
+
+# -- Regular rate with non-discretionary pay (Alvarado, Ferra) --------------------------------
+
+
+def test_alvarado_flat_sum_bonus_raises_the_overtime_rate_over_non_overtime_hours() -> None:
+    """Alvarado v. Dart Container: a $100 flat sum over 40 non-overtime hours adds $2.50 an hour
+    to the regular rate; each of the 10 overtime hours adds 1.5 × $2.50 = $3.75."""
+    week = [day(f"2026-03-0{d}", "07:00", "17:30", LUNCH) for d in range(2, 7)]
+    bonus = [{"amount": "100.00", "description": "completion bonus"}]
+    result = calculate_json(request(week, rate="20.00", non_discretionary_pay=bonus))
+    assert lines(result, 0)[-1] == ("non_discretionary_overtime", "2.00", "3.75", "7.50")
+    assert lines(result, 4)[-1] == ("non_discretionary_pay", "0.00", "100.00", "100.00")
+    t = result["totals"]
+    assert t["non_discretionary_pay"] == "137.50"
+    assert t["gross"] == "1237.50"  # 5 × (160 + 30) + 100 + 37.50
+    assert t["overtime_1_5x_hours"] == "10.00"
+
+
+def test_ferra_meal_premium_is_paid_at_the_regular_rate_including_non_discretionary_pay() -> None:
+    """Ferra v. Loews: the premium hour is at the regular rate: $20 + $80 / 8 h = $30."""
+    result = calculate_json(
+        request(
+            [day("2026-03-02", "07:00", "15:00")],
+            rate="20.00",
+            non_discretionary_pay=[{"amount": "80.00"}],
+        )
+    )
+    assert ("meal_premium", "1.00", "30.00", "30.00") in lines(result, 0)
+
+
+# -- Los Angeles City minimum wage coverage (LAMC §187.01) ------------------------------------
+
+
+def test_lamc_los_angeles_minimum_wage_covers_weeks_of_two_hours_or_more_in_the_city() -> None:
+    """LAMC §187.01: the City's minimum wage ($17.87) covers an employee who works at least 2 h
+    in a week in the City; a 1.5-hour week is under the state's $16.90 only (warned)."""
+    short = request(
+        [day("2026-03-02", "08:00", "09:30")], rate="17.00", location="US-CA-LOS-ANGELES-CITY"
+    )
+    result = calculate_json(short)
+    assert "local_minimum_wage_not_covered" in codes(result)
+    two = request(
+        [day("2026-03-02", "08:00", "10:00")], rate="17.00", location="US-CA-LOS-ANGELES-CITY"
+    )
+    with pytest.raises(InvalidRequest) as caught:
+        calculate_json(two)
+    assert caught.value.errors[0].field == "rate.amount"
+
+
+# -- Minors (LC §1308.7, 8 CCR §§11760, 11761, 11763) -----------------------------------------
+
+
+def test_lc1308_7_minor_may_work_to_12_30_am_before_a_non_school_day() -> None:
+    """LC §1308.7(a): not after 10 p.m. before a school day, but until 12:30 a.m. of a non-school
+    day on the evening before it."""
+
+    def window_warnings(school_next_day: bool) -> list[str]:
+        days = [
+            day(
+                "2026-03-06",
+                "16:30",
+                "00:15",
+                ("19:00", "19:30"),
+                school_day=False,
+                school_next_day=school_next_day,
+            )
+        ]
+        result = calculate_json(request(days, birth_date="2009-06-01"))
+        return [w["message"] for w in result["warnings"] if "wrap" in w["message"]]
+
+    assert window_warnings(school_next_day=False) == []
+    assert len(window_warnings(school_next_day=True)) == 1
+
+
+def test_8ccr_11760_minor_needs_12_hours_between_wrap_and_next_call() -> None:
+    """8 CCR §11760(i), §11763: 12 hours from a minor's dismissal to the next call."""
+    days = [
+        day("2026-07-06", "12:00", "20:00", ("15:00", "15:30"), school_day=False),
+        day("2026-07-07", "07:00", "12:00", school_day=False),
+    ]
+    result = calculate_json(request(days, birth_date="2009-06-01", week="2026-07-06"))
+    assert any("11.00 h from the previous wrap" in w["message"] for w in result["warnings"])
+
+
+def test_8ccr_11761_a_meal_extends_time_at_the_place_of_employment_by_half_an_hour_at_most() -> (
+    None
+):
+    """8 CCR §11761: time at the place excludes the meal, but by no more than half an hour: a
+    12-year-old's 08:00–17:45 with a 1-hour lunch is 9.25 h at the place, over 9 h."""
+    days = [day("2026-07-06", "08:00", "17:45", ("12:00", "13:00"), school_day=False)]
+    result = calculate_json(request(days, birth_date="2014-01-01", week="2026-07-06"))
+    assert any("9.25 h at the place of employment" in w["message"] for w in result["warnings"])

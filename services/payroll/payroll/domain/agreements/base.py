@@ -14,6 +14,8 @@ class AgreementRules(Protocol):
     """Hooks an agreement module implements; the state module calls them."""
 
     id: str
+    has_meal_rules: bool
+    """Whether `meal_penalties` must be asked about each shift."""
 
     def meal_penalties(
         self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
@@ -22,8 +24,8 @@ class AgreementRules(Protocol):
         None keeps the state premium (no such remedy, or its amounts are unconfirmed)."""
         ...
 
-    def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
-        """Warn about agreement terms that would change the day but are not confirmed."""
+    def review_days(self, ctx: Context, days: Sequence[DayResult]) -> None:
+        """Warn about agreement terms that would change a day but are not confirmed."""
         ...
 
     def employer_contributions(self, ctx: Context, days: Sequence[DayResult]) -> int:
@@ -39,13 +41,14 @@ class NoAgreement:
     """Non-union: the Labor Code and Wage Order 12 alone."""
 
     id = "none"
+    has_meal_rules = False
 
     def meal_penalties(
         self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
     ) -> list[Draft] | None:
         return None
 
-    def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
+    def review_days(self, ctx: Context, days: Sequence[DayResult]) -> None:
         return None
 
     def employer_contributions(self, ctx: Context, days: Sequence[DayResult]) -> int:

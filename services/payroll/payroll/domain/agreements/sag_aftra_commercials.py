@@ -79,6 +79,7 @@ def _terms(ctx: Context, on: date) -> _Terms | None:
 
 class SagAftraCommercials:
     id = AGREEMENT
+    has_meal_rules = True
     required_keys = (
         "pension_health_percent",
         "agent_fee_cap_percent",
@@ -117,17 +118,18 @@ class SagAftraCommercials:
             )
         return None
 
-    def review_day(self, ctx: Context, day: TimecardDay, result: DayResult) -> None:
-        terms = _terms(ctx, day.date)
-        if terms is not None and result.minutes_worked > terms.overtime_after_minutes:
-            overtime = terms.overtime
-            ctx.notices.warn(
-                "union_overtime_unconfirmed",
-                f"{day.date.isoformat()}: {format_minutes(result.minutes_worked)} h worked; "
-                f"{overtime.citation} is not confirmed and was not applied. {overtime.note}",
-                overtime.source,
-                day.date,
-            )
+    def review_days(self, ctx: Context, days: Sequence[DayResult]) -> None:
+        for day in days:
+            terms = _terms(ctx, day.date)
+            if terms is not None and day.minutes_worked > terms.overtime_after_minutes:
+                overtime = terms.overtime
+                ctx.notices.warn(
+                    "union_overtime_unconfirmed",
+                    f"{day.date.isoformat()}: {format_minutes(day.minutes_worked)} h worked; "
+                    f"{overtime.citation} is not confirmed and was not applied. {overtime.note}",
+                    overtime.source,
+                    day.date,
+                )
 
     def employer_contributions(self, ctx: Context, days: Sequence[DayResult]) -> int:
         """P&H on each day's gross at the rate in force that day; rounded once."""

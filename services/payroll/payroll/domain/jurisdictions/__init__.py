@@ -7,7 +7,6 @@ higher minimum wage). Adding a state means one data file plus one module registe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 from typing import Protocol
@@ -15,33 +14,24 @@ from typing import Protocol
 from payroll.domain.agreements import AgreementRules
 from payroll.domain.context import Context
 from payroll.domain.jurisdictions.california import California
-from payroll.domain.models import DayResult, FieldError, TimecardDay
+from payroll.domain.models import DayResult
 from payroll.domain.rulebook import RuleBook, RuleDataError
 
 
 class StateRules(Protocol):
     """What a state's rule module provides to the calculation."""
 
-    def check_rate(self, ctx: Context) -> list[FieldError]:
-        """Errors for a rate that is invalid at the work location (e.g. below minimum wage)."""
-        ...
-
     def regular_rate(self, ctx: Context, on: date, *, warn: bool = True) -> Fraction:
         """The regular rate of pay on a date."""
         ...
 
-    def pay_week(
-        self,
-        ctx: Context,
-        agreement: AgreementRules,
-        week_start: date,
-        days: Sequence[TimecardDay],
-    ) -> list[DayResult]:
-        """Pay one fixed workweek's days."""
+    def pay(self, ctx: Context, agreement: AgreementRules) -> list[DayResult]:
+        """Pay every workday of the request; raise `InvalidRequest` for an unlawful rate or a
+        date the rules do not cover."""
         ...
 
-    def review_minor(self, ctx: Context, days: Sequence[TimecardDay], week_start: date) -> None:
-        """Warn about minors' hour limits in one workweek."""
+    def review_minor(self, ctx: Context) -> None:
+        """Warn about a minor's hour limits (the request has a birth date)."""
         ...
 
 

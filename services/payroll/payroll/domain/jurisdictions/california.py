@@ -1,7 +1,16 @@
-"""California: Labor Code §§500, 510, 226.7, 1182.12; IWC Wage Order 12; 8 CCR §11760.
+"""California: Labor Code §§500, 510, 226.7, 1182.12, 1308.7; IWC Wage Order 12 §§4, 5, 11, 12;
+8 CCR §§11760–11763; local minimum wages through the data (LAMC §187).
 
 Every number comes from the rule book (`data/us-ca.toml` and its children); this module holds
-only the shape of each rule.
+only the shape of each rule. A request is paid in three steps:
+
+1. each timecard day (a shift) is scanned once: minutes worked (call to wrap less off-duty
+   breaks of a meal period or more), late meals, split-shift gaps, rest periods owed and taken;
+2. shifts are put on workdays: the shift's own date, or, with a fixed `workday_start`
+   (LC §500(a)), the 24-hour periods its minutes fall in; prior days of the workweek that an
+   earlier pay run paid are added with their hours only;
+3. workdays are split into straight time and overtime in fixed workweeks (LC §510(a)), and each
+   workday's lines are priced exactly and rounded once.
 """
 
 from __future__ import annotations
@@ -16,24 +25,31 @@ from typing import NamedTuple
 
 from payroll.domain.agreements import AgreementRules
 from payroll.domain.context import Context
-from payroll.domain.meals import meal_violations
 from payroll.domain.models import (
     GUARANTEE,
     MEAL_PREMIUM,
+    NON_DISCRETIONARY,
+    NON_DISCRETIONARY_OVERTIME,
     OVERTIME_1_5X,
     OVERTIME_2X,
     REGULAR,
     REPORTING_TIME,
+    REST_PREMIUM,
+    SPLIT_SHIFT,
+    WORKED_KINDS,
     DayResult,
     Draft,
     FieldError,
+    InvalidRequest,
     TimecardDay,
     settle,
 )
-from payroll.domain.money import Pricer, format_minutes, format_rate
+from payroll.domain.money import Pricer, format_cents, format_minutes, format_rate
 from payroll.domain.rulebook import RuleBook, RuleDataError, RuleValue
 
 MINUTES_PER_HOUR = 60
+MINUTES_PER_DAY = 24 * 60
+_new = tuple.__new__
 
 
 def _minutes(entry: RuleValue) -> int:
@@ -41,15 +57,8 @@ def _minutes(entry: RuleValue) -> int:
     return int(entry.value * MINUTES_PER_HOUR)
 
 
-def _worked(day: TimecardDay, meal_min: int) -> int:
-    """Minutes worked: call to wrap less the off-duty meals of at least `meal_min` minutes (a
-    shorter break is time worked, WO12 §11(A))."""
-    off = sum(m.end - m.start for m in day.meals if m.end - m.start >= meal_min)
-    return day.wrap - day.call - off
-
-
 def _clock(minutes: int) -> str:
-    h, m = divmod(minutes % (24 * 60), 60)
+    h, m = divmod(minutes % MINUTES_PER_DAY, 60)
     return f"{h:02d}:{m:02d}"
 
 
@@ -70,6 +79,13 @@ class Params:
     meal_max: int
     meal_premium: int
     meal_premiums_per_day: int
+    rest_minutes: int
+    rest_period: int
+    rest_min_daily: int
+    rest_premium: int
+    rest_premiums_per_day: int
+    split_gap: int
+    split_premium: int
     rt_fraction: Fraction
     rt_min: int
     rt_max: int
@@ -90,11 +106,20 @@ _KEYS = (
     "overtime_multiplier",
     "double_time_multiplier",
     "day_rate_hours",
+    "regular_rate_flat_sum",
+    "regular_rate_premiums",
     "meal_max_work_period_hours",
     "meal_min_minutes",
     "meal_max_minutes",
     "meal_premium_hours",
     "meal_premiums_per_day",
+    "rest_minutes",
+    "rest_period_hours",
+    "rest_min_daily_hours",
+    "rest_premium_hours",
+    "rest_premiums_per_day",
+    "split_shift_gap_over_minutes",
+    "split_shift_premium_hours",
     "reporting_time_fraction",
     "reporting_time_min_hours",
     "reporting_time_max_hours",
@@ -129,6 +154,13 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
         meal_max=int(num("meal_max_minutes")),
         meal_premium=_minutes(e["meal_premium_hours"]),
         meal_premiums_per_day=int(num("meal_premiums_per_day")),
+        rest_minutes=int(num("rest_minutes")),
+        rest_period=_minutes(e["rest_period_hours"]),
+        rest_min_daily=_minutes(e["rest_min_daily_hours"]),
+        rest_premium=_minutes(e["rest_premium_hours"]),
+        rest_premiums_per_day=int(num("rest_premiums_per_day")),
+        split_gap=int(num("split_shift_gap_over_minutes")),
+        split_premium=_minutes(e["split_shift_premium_hours"]),
         rt_fraction=num("reporting_time_fraction"),
         rt_min=_minutes(e["reporting_time_min_hours"]),
         rt_max=_minutes(e["reporting_time_max_hours"]),
@@ -142,6 +174,7 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
             "seventh_after": f"{e['seventh_day_double_time_after_hours'].citation} (after)",
             "meals": f"{e['meal_max_work_period_hours'].citation}; "
             f"{e['meal_premium_hours'].citation}",
+            "rests": f"{e['rest_minutes'].citation}; {e['rest_premium_hours'].citation}",
         },
         rate_key=(
             _minutes(e["day_rate_hours"]),
@@ -156,18 +189,75 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
 ONE = Fraction(1)
 
 
-def _add(
-    lines: list[Draft],
-    kind: str,
-    minutes: int,
-    priced: tuple[Fraction, int],
-    rule: str,
-    entry: RuleValue,
-) -> None:
-    """Append a line of `minutes` at an exact (rate, units per minute), if there are any."""
-    if minutes > 0:
-        rate, per_minute = priced
-        lines.append(Draft(kind, minutes, rate, per_minute * minutes, rule, entry.source))
+class _Shift(NamedTuple):
+    """What one timecard day contributes, found in a single pass over its breaks."""
+
+    day: TimecardDay
+    worked: int
+    """Call to wrap less off-duty breaks of a meal period or more (WO12 §11(A))."""
+    late: tuple[tuple[int, int], ...]
+    """(ordinal, due) of each work period longer than the meal period (WO12 §11)."""
+    gaps: int
+    """Unpaid breaks longer than a bona fide meal period: a split shift (WO12 §4(C))."""
+    rests_owed: int
+    rests_missed: int
+    extra: bool
+    """Anything besides the §510 split: late meals, gaps, rests recorded, reporting time."""
+
+
+def _scan(day: TimecardDay, p: Params) -> _Shift:
+    call = day.call
+    period = p.meal_period
+    meal_min = p.meal_min
+    start = call
+    off = 0
+    gaps = 0
+    ordinal = 1
+    late: list[tuple[int, int]] | None = None
+    for meal_start, meal_end in day.meals:
+        length = meal_end - meal_start
+        if length < meal_min:
+            continue  # not a meal period: time worked, and the work period runs on
+        off += length
+        if length > p.split_gap:
+            gaps += 1
+        if meal_start - start > period:
+            late = late or []
+            late.append((ordinal, start + period))
+        start = meal_end
+        ordinal += 1
+    if day.wrap - start > period:
+        late = late or []
+        late.append((ordinal, start + period))
+    worked = day.wrap - call - off
+    owed = missed = 0
+    if day.rests is not None and worked >= p.rest_min_daily:
+        # WO12 §12(A): per 4 hours or major fraction (more than half) thereof.
+        owed = worked // p.rest_period + (worked % p.rest_period > p.rest_period // 2)
+        taken = sum(1 for r in day.rests if r.end - r.start >= p.rest_minutes)
+        missed = max(owed - taken, 0)
+    extra = bool(late or gaps or day.rests is not None or day.scheduled_minutes is not None)
+    return _new(_Shift, (day, worked, tuple(late) if late else (), gaps, owed, missed, extra))
+
+
+class _Workday(NamedTuple):
+    """One workday (LC §500(a)): minutes paid by an earlier pay run, minutes to pay now, and
+    the shifts that began in it (premiums, guarantees and reporting time belong to those)."""
+
+    date: date
+    prior: int
+    new: int
+    shifts: tuple[_Shift, ...]
+    params: Params
+
+
+class _Bonus(NamedTuple):
+    """Non-discretionary flat pay spread over the pay period's non-overtime hours (Alvarado)."""
+
+    total: Fraction
+    per_hour: Fraction
+    last: date
+    description: str
 
 
 class _MinimumWage(NamedTuple):
@@ -176,12 +266,15 @@ class _MinimumWage(NamedTuple):
     warnings: tuple[tuple[str, str, str], ...]
 
 
-def _minimum_wage(book: RuleBook, scope: str, on: date) -> _MinimumWage:
-    """The most protective minimum wage over a location and its parents, with its notices."""
+def _minimum_wage(book: RuleBook, scope: str, on: date, skip: tuple[str, ...]) -> _MinimumWage:
+    """The most protective minimum wage over a location and its parents (less `skip`, levels
+    whose ordinance does not cover the week), with its notices."""
     best: Fraction | None = None
     applied: list[str] = []
     warnings: list[tuple[str, str, str]] = []
     for level, entry in book.each_level(scope, "minimum_wage", on):
+        if level in skip:
+            continue
         if entry is not None:
             applied.append(f"{level} {entry.cite}")
         value = entry.value if entry is not None else None
@@ -225,11 +318,24 @@ def _minimum_wage_bounds(book: RuleBook, scope: str) -> tuple[date, ...]:
     if found is None:
         edges: set[date] = set()
         for src in book.chain(scope):
-            for entry in src.entries("minimum_wage"):
+            for entry in (*src.entries("minimum_wage"), *src.entries(_COVERAGE)):
                 edges.add(entry.effective_from)
                 if entry.effective_to is not None:
                     edges.add(entry.effective_to + timedelta(days=1))
         found = book.derived[key] = tuple(sorted(edges))
+    return found
+
+
+_COVERAGE = "minimum_wage_min_weekly_hours"
+
+
+def _coverage_levels(book: RuleBook, scope: str) -> tuple[str, ...]:
+    """Levels of the chain whose minimum wage covers only weeks with enough hours there."""
+    key = ("california.coverage_levels", scope)
+    found: tuple[str, ...] | None = book.derived.get(key)
+    if found is None:
+        found = tuple(src.id for src in book.chain(scope) if src.entries(_COVERAGE))
+        book.derived[key] = found
     return found
 
 
@@ -240,6 +346,33 @@ class DayRates(NamedTuple):
     overtime: tuple[Fraction, int]
     double: tuple[Fraction, int]
     denominator: int
+
+
+def _rescale(lines: list[Draft], denominator: int, amount: Fraction) -> int:
+    """A common denominator for the day's lines and `amount`; rescales `lines` in place."""
+    if denominator % amount.denominator == 0:
+        return denominator
+    new = lcm(denominator, amount.denominator)
+    factor = new // denominator
+    lines[:] = [(k, m, r, u * factor, rule, src) for k, m, r, u, rule, src in lines]
+    return new
+
+
+def _add_exact(
+    lines: list[Draft],
+    denominator: int,
+    kind: str,
+    minutes: int,
+    rate: Fraction,
+    amount: Fraction,
+    rule: str,
+    source: str,
+) -> int:
+    """Append a line whose exact dollar amount is `amount`; returns the day's denominator."""
+    denominator = _rescale(lines, denominator, amount)
+    units = amount.numerator * (denominator // amount.denominator)
+    lines.append((kind, minutes, rate, units, rule, source))
+    return denominator
 
 
 class California:
@@ -253,16 +386,20 @@ class California:
         "minor_weekly_max_hours",
         "minor_window_start_hour",
         "minor_window_end_hour",
+        "minor_window_end_before_nonschool_hour",
+        "minor_turnaround_hours",
+        "minor_meal_excluded_max_minutes",
     )
 
     # -- minimum wage (LC §1182.12 and local ordinances, the higher applies) ------------------
 
-    def minimum_wage(self, ctx: Context, on: date) -> Fraction | None:
-        """The highest minimum wage of the location and its parents on `on` (warns on gaps)."""
-        key = ("california.minimum_wage", ctx.scope, on)
+    def minimum_wage(self, ctx: Context, on: date, skip: tuple[str, ...] = ()) -> Fraction | None:
+        """The highest minimum wage of the location and its parents on `on` (warns on gaps);
+        `skip` names local levels whose ordinance does not cover the week."""
+        key = ("california.minimum_wage", ctx.scope, on, skip)
         found: _MinimumWage | None = ctx.book.derived.get(key)
         if found is None:
-            found = _minimum_wage(ctx.book, ctx.scope, on)
+            found = _minimum_wage(ctx.book, ctx.scope, on, skip)
             ctx.book.derived[key] = found
         for rule in found.applied:
             ctx.notices.applied(rule)
@@ -270,23 +407,64 @@ class California:
             ctx.notices.warn(code, message, source, on)
         return found.value
 
-    def check_rate(self, ctx: Context) -> list[FieldError]:
+    def _week_minutes(self, ctx: Context, workdays: Sequence[_Workday]) -> dict[int, int]:
+        """Minutes worked in each fixed workweek (by index from `workweek_start`)."""
+        found: dict[int, int] | None = ctx.memo.get("california.week_minutes")
+        if found is None:
+            anchor = ctx.request.workweek_start
+            found = {}
+            for wd in workdays:
+                week = (wd.date - anchor).days // wd.params.workweek_days
+                found[week] = found.get(week, 0) + wd.prior + wd.new
+            ctx.memo["california.week_minutes"] = found
+        return found
+
+    def _uncovered(self, ctx: Context, workdays: Sequence[_Workday], on: date) -> tuple[str, ...]:
+        """Local levels whose minimum wage does not cover the week of `on`: fewer hours worked
+        there than the ordinance's threshold (LAMC §187.01: 2 hours in a week in the City)."""
+        levels = _coverage_levels(ctx.book, ctx.scope)
+        if not levels:
+            return ()
+        p = params(ctx.book, ctx.scope, on)
+        days = (on - ctx.request.workweek_start).days
+        week = days // p.workweek_days
+        worked = self._week_minutes(ctx, workdays)[week]
+        skip: list[str] = []
+        for level in levels:
+            entry = next(
+                (e for e in ctx.book.sources[level].entries(_COVERAGE) if e.covers(on)), None
+            )
+            if entry is None or worked >= _minutes(entry):
+                continue
+            skip.append(level)
+            start = on - timedelta(days=days % p.workweek_days)
+            ctx.notices.warn(
+                "local_minimum_wage_not_covered",
+                f"week of {start.isoformat()}: {format_minutes(worked)} h worked, under the "
+                f"{entry.value} h a week of {entry.citation}; the {level} minimum wage does not "
+                "apply to it",
+                entry.source,
+                on,
+            )
+        return tuple(skip)
+
+    def _check_rate(self, ctx: Context, workdays: Sequence[_Workday]) -> list[FieldError]:
         """A rate whose hourly equivalent is below the minimum wage on any day is invalid."""
-        for day in ctx.request.days:
-            try:
-                params(ctx.book, ctx.scope, day.date)
-            except RuleDataError as exc:
-                return [
-                    FieldError(f"days[{day.position}].date", f"no rule data for this date ({exc})")
-                ]
         rate = ctx.request.rate
         bounds = _minimum_wage_bounds(ctx.book, ctx.scope)
-        periods: dict[int, date] = {}  # minimum-wage period -> first day worked in it
-        for day in ctx.request.days:
-            periods.setdefault(bisect_right(bounds, day.date), day.date)
-        for period, on in periods.items():
-            floor = self.minimum_wage(ctx, on)
-            key = ("california.below_minimum", ctx.scope, period, rate.unit, rate.amount)
+        paid = [wd.date for wd in workdays if wd.shifts or wd.new]
+        periods: dict[tuple[int, tuple[str, ...]], date] = {}
+        if not _coverage_levels(ctx.book, ctx.scope) and bisect_right(
+            bounds, paid[0]
+        ) == bisect_right(bounds, paid[-1]):
+            periods[(bisect_right(bounds, paid[0]), ())] = paid[0]
+        else:
+            for on in paid:
+                skip = self._uncovered(ctx, workdays, on)
+                periods.setdefault((bisect_right(bounds, on), skip), on)
+        for (period, skip), on in periods.items():
+            floor = self.minimum_wage(ctx, on, skip)
+            key = ("california.below_minimum", ctx.scope, period, skip, rate.unit, rate.amount)
             message: str | None = ctx.book.derived.get(key, "")
             if message == "":
                 hourly = self.regular_rate(ctx, on, warn=False)
@@ -331,7 +509,8 @@ class California:
         return found
 
     def regular_rate(self, ctx: Context, on: date, *, warn: bool = True) -> Fraction:
-        """Regular rate of pay: the hourly rate, or a day rate over the hours it pays for."""
+        """Regular rate of pay: the hourly rate, or a day rate over the hours it pays for
+        (before non-discretionary pay, which `pay` adds per pay period)."""
         rate = ctx.request.rate
         amount = Fraction(*rate.amount.as_integer_ratio())
         if rate.unit == "hour":
@@ -342,218 +521,528 @@ class California:
             ctx.notices.unconfirmed(entry, on, "the regular rate of a day rate")
         return amount * MINUTES_PER_HOUR / p.day_rate_minutes
 
-    # -- one workweek (LC §500, §510), meals (WO12 §11, LC §226.7), reporting time (§5) --------
+    # -- the request: shifts -> workdays -> workweeks (LC §§500, 510) ---------------------------
 
-    def pay_week(
+    def pay(self, ctx: Context, agreement: AgreementRules) -> list[DayResult]:
+        """Pay every workday of the request, in date order; raise `InvalidRequest` for a date
+        without rule data or a rate below the minimum wage."""
+        workdays = self._workdays(ctx)
+        errors = self._check_rate(ctx, workdays)
+        if errors:
+            raise InvalidRequest(errors)
+        bonus = self._bonus(ctx, workdays) if ctx.request.non_discretionary_pay else None
+        return self._pay(ctx, agreement, workdays, bonus)
+
+    def _workdays(self, ctx: Context) -> list[_Workday]:
+        request = ctx.request
+        book, scope = ctx.book, ctx.scope
+        errors: list[FieldError] = []
+        shifts: list[_Shift] = []
+        plain = request.workday_start is None and not request.prior_days
+        workdays: list[_Workday] = []
+        for day in request.days:
+            try:
+                p = params(book, scope, day.date)
+            except RuleDataError as exc:
+                errors.append(
+                    FieldError(f"days[{day.position}].date", f"no rule data for this date ({exc})")
+                )
+                continue
+            shift = _scan(day, p)
+            if shift.extra:
+                self._review_shift(ctx, shift, p)
+            if plain:
+                workdays.append(_new(_Workday, (day.date, 0, shift.worked, (shift,), p)))
+            else:
+                shifts.append(shift)
+        if errors:
+            raise InvalidRequest(errors)
+        return workdays if plain else self._split_into_workdays(ctx, shifts)
+
+    def _review_shift(self, ctx: Context, shift: _Shift, p: Params) -> None:
+        """Warnings about a shift's breaks and length (only for shifts with something to say)."""
+        day = shift.day
+        for i, meal in enumerate(day.meals):
+            if p.meal_min <= meal.minutes <= p.meal_max:
+                continue
+            short = meal.minutes < p.meal_min
+            entry = p.entries["meal_min_minutes" if short else "meal_max_minutes"]
+            then = (
+                "counted as time worked"
+                if short
+                else "a split shift (WO12 §4(C)) when longer than "
+                f"{p.entries['split_shift_gap_over_minutes'].value} min"
+            )
+            ctx.notices.warn(
+                "meal_length",
+                f"{day.date.isoformat()}: meal {i + 1} ({_clock(meal.start)}–{_clock(meal.end)}) "
+                f"lasts {meal.minutes} min; {entry.citation}; {then}",
+                entry.source,
+                day.date,
+            )
+        if day.wrap - day.call > p.daily_max:
+            dm = p.entries["daily_max_hours"]
+            ctx.notices.warn(
+                "daily_maximum",
+                f"{day.date.isoformat()}: {format_minutes(day.wrap - day.call)} h from call to "
+                f"wrap exceeds {dm.citation} (unconfirmed)",
+                dm.source,
+                day.date,
+            )
+
+    def _split_into_workdays(self, ctx: Context, shifts: list[_Shift]) -> list[_Workday]:
+        """Workdays from shifts (cut at `workday_start` when given) and prior days."""
+        request = ctx.request
+        book, scope = ctx.book, ctx.scope
+        start = request.workday_start
+        minutes: dict[date, int] = {}
+        began: dict[date, list[_Shift]] = {}
+        for shift in shifts:
+            day = shift.day
+            if start is None:
+                minutes[day.date] = minutes.get(day.date, 0) + shift.worked
+                began.setdefault(day.date, []).append(shift)
+                continue
+            meal_min = params(book, scope, day.date).meal_min
+            off = [(m.start, m.end) for m in day.meals if m.minutes >= meal_min]
+            first = (day.call - start) // MINUTES_PER_DAY
+            last = max((day.wrap - 1 - start) // MINUTES_PER_DAY, first)
+            for k in range(first, last + 1):
+                low = max(day.call, start + k * MINUTES_PER_DAY)
+                high = min(day.wrap, start + (k + 1) * MINUTES_PER_DAY)
+                breaks = sum(max(min(high, e) - max(low, s), 0) for s, e in off)
+                on = day.date + timedelta(days=k)
+                minutes[on] = minutes.get(on, 0) + max(high - low, 0) - breaks
+            began.setdefault(day.date + timedelta(days=first), []).append(shift)
+        prior = {pd.date: pd for pd in request.prior_days}
+        errors: list[FieldError] = []
+        workdays: list[_Workday] = []
+        for on in sorted(minutes.keys() | prior.keys()):
+            try:
+                p = params(book, scope, on)
+            except RuleDataError as exc:
+                where = f"prior_days[{prior[on].position}].date" if on in prior else "workday_start"
+                errors.append(FieldError(where, f"no rule data for this date ({exc})"))
+                continue
+            earlier = prior[on].minutes if on in prior else 0
+            workdays.append(_Workday(on, earlier, minutes.get(on, 0), tuple(began.get(on, ())), p))
+        anchor = request.workweek_start
+        paid_weeks = {
+            (wd.date - anchor).days // wd.params.workweek_days
+            for wd in workdays
+            if wd.shifts or wd.new
+        }
+        for wd in workdays:
+            if wd.date in prior and (wd.date - anchor).days // wd.params.workweek_days not in (
+                paid_weeks
+            ):
+                errors.append(
+                    FieldError(
+                        f"prior_days[{prior[wd.date].position}].date",
+                        "is in no workweek of the request's days (LC §500(b))",
+                    )
+                )
+        if errors:
+            raise InvalidRequest(errors)
+        return workdays
+
+    def _bonus(self, ctx: Context, workdays: Sequence[_Workday]) -> _Bonus:
+        """Alvarado: flat-sum pay over the pay period's non-overtime hours worked. The straight-
+        time minutes come from a first pass of the §510 split (prior days are another period)."""
+        flat = ctx.request.non_discretionary_pay
+        total = sum((Fraction(f.amount) for f in flat), Fraction(0))
+        straight = sum(r[0] for r in self._split(ctx, workdays))
+        per_hour = total * MINUTES_PER_HOUR / straight if straight else Fraction(0)
+        last = max(wd.date for wd in workdays if wd.shifts or wd.new)
+        names = ", ".join(f.description or f"item {f.position + 1}" for f in flat)
+        return _Bonus(total, per_hour, last, names)
+
+    def _split(self, ctx: Context, workdays: Sequence[_Workday]) -> list[tuple[int, int, int]]:
+        """(straight, 1.5×, 2×) minutes to pay on each workday (LC §510(a), no pyramiding)."""
+        out: list[tuple[int, int, int]] = []
+        anchor = ctx.request.workweek_start
+        week = None
+        counted = mask = 0
+        for wd in workdays:
+            p = wd.params
+            days = (wd.date - anchor).days
+            if days // p.workweek_days != week:
+                week = days // p.workweek_days
+                counted = mask = 0
+            parts = _classify(p, days % p.workweek_days, wd.prior, wd.new, counted, mask)
+            counted, mask = parts[6], parts[7]
+            if wd.shifts or wd.new:
+                out.append((parts[0], parts[1] + parts[2] + parts[4], parts[3] + parts[5]))
+        return out
+
+    def _pay(
         self,
         ctx: Context,
         agreement: AgreementRules,
-        week_start: date,
-        days: Sequence[TimecardDay],
+        workdays: Sequence[_Workday],
+        bonus: _Bonus | None,
     ) -> list[DayResult]:
-        """Pay the days of one fixed workweek, in date order."""
         notices = ctx.notices
-        week_regular = 0
-        worked_positions: set[int] = set()
+        anchor = ctx.request.workweek_start
+        day_rate = ctx.request.rate.unit == "day"
+        meal_rules = agreement.has_meal_rules
         results: list[DayResult] = []
-        for day in days:
-            p = params(ctx.book, ctx.scope, day.date)
-            e = p.entries
-            rates = self.rates(ctx, p, day.date)
-            worked = _worked(day, p.meal_min)
-            position = (day.date - week_start).days
-            lines: list[Draft] = []
-
-            seventh = (
-                worked > 0
-                and position == p.workweek_days - 1
-                and len(worked_positions) == p.workweek_days - 1
+        week = None
+        counted = mask = 0
+        last_p: Params | None = None
+        labels: dict[str, str] = {}
+        rates: DayRates
+        straight: tuple[Fraction, int]
+        overtime: tuple[Fraction, int]
+        double: tuple[Fraction, int]
+        for wd in workdays:
+            on, prior, new, shifts, p = wd
+            if p is not last_p:
+                last_p = p
+                labels = p.labels
+                e = p.entries
+                rates = self.rates(ctx, p, on)
+                straight, overtime, double = rates[0], rates[1], rates[2]
+                ot_entry = e["daily_overtime_after_hours"]
+                dt_entry = e["daily_double_time_after_hours"]
+                wk_entry = e["weekly_overtime_after_hours"]
+                s7_entry = e["seventh_day_double_time_after_hours"]
+                notices.applied(labels["overtime"])
+                if not meal_rules:
+                    notices.applied(labels["meals"])
+            days = (on - anchor).days
+            if days // p.workweek_days != week:
+                week = days // p.workweek_days
+                counted = mask = 0
+            regular, weekly, daily, dbl, first7, after7, counted, mask = _classify(
+                p, days % p.workweek_days, prior, new, counted, mask
             )
-            ot_entry, dt_entry = e["daily_overtime_after_hours"], e["daily_double_time_after_hours"]
-            notices.applied(p.labels["overtime"])
-            if seventh:
-                first = min(worked, p.seventh_dt)
-                s7 = e["seventh_day_double_time_after_hours"]
-                _add(
+            if not (shifts or new):
+                continue  # a prior day: it only moved the week's counters
+            lines: list[Draft] = []
+            if regular:
+                lines.append(
+                    (
+                        REGULAR,
+                        regular,
+                        straight[0],
+                        straight[1] * regular,
+                        labels["straight"],
+                        ot_entry.source,
+                    )
+                )
+            if weekly:
+                lines.append(
+                    (
+                        OVERTIME_1_5X,
+                        weekly,
+                        overtime[0],
+                        overtime[1] * weekly,
+                        wk_entry.citation,
+                        wk_entry.source,
+                    )
+                )
+            if daily:
+                lines.append(
+                    (
+                        OVERTIME_1_5X,
+                        daily,
+                        overtime[0],
+                        overtime[1] * daily,
+                        ot_entry.citation,
+                        ot_entry.source,
+                    )
+                )
+            if first7:
+                lines.append(
+                    (
+                        OVERTIME_1_5X,
+                        first7,
+                        overtime[0],
+                        overtime[1] * first7,
+                        labels["seventh_first"],
+                        s7_entry.source,
+                    )
+                )
+            if dbl:
+                lines.append(
+                    (
+                        OVERTIME_2X,
+                        dbl,
+                        double[0],
+                        double[1] * dbl,
+                        dt_entry.citation,
+                        dt_entry.source,
+                    )
+                )
+            if after7:
+                lines.append(
+                    (
+                        OVERTIME_2X,
+                        after7,
+                        double[0],
+                        double[1] * after7,
+                        labels["seventh_after"],
+                        s7_entry.source,
+                    )
+                )
+            denominator = rates[3]
+            if day_rate or meal_rules or bonus is not None or any(s.extra for s in shifts):
+                denominator = self._extras(
+                    ctx,
+                    agreement,
+                    workdays,
+                    wd,
+                    rates,
                     lines,
-                    OVERTIME_1_5X,
-                    first,
-                    rates.overtime,
-                    p.labels["seventh_first"],
-                    s7,
+                    bonus,
+                    (weekly + daily + first7, dbl + after7),
                 )
-                _add(
-                    lines,
-                    OVERTIME_2X,
-                    worked - first,
-                    rates.double,
-                    p.labels["seventh_after"],
-                    s7,
-                )
-            else:
-                regular = min(worked, p.daily_ot)
-                daily_ot = min(max(worked - p.daily_ot, 0), p.daily_dt - p.daily_ot)
-                double = max(worked - p.daily_dt, 0)
-                # Daily overtime hours do not count toward the weekly 40 (no pyramiding).
-                weekly_ot = max(regular - max(p.weekly_ot - week_regular, 0), 0)
-                regular -= weekly_ot
-                week_regular += regular
-                wk = e["weekly_overtime_after_hours"]
-                _add(
-                    lines,
-                    REGULAR,
-                    regular,
-                    rates.straight,
-                    p.labels["straight"],
-                    ot_entry,
-                )
-                _add(lines, OVERTIME_1_5X, weekly_ot, rates.overtime, wk.citation, wk)
-                _add(lines, OVERTIME_1_5X, daily_ot, rates.overtime, ot_entry.citation, ot_entry)
-                _add(lines, OVERTIME_2X, double, rates.double, dt_entry.citation, dt_entry)
-            if worked > 0:
-                worked_positions.add(position)
-
-            self._meals(ctx, agreement, day, p, rates, lines)
-            self._unworked_pay(ctx, day, worked, p, rates, lines)
-            if day.wrap - day.call > p.daily_max:
-                dm = e["daily_max_hours"]
-                notices.warn(
-                    "daily_maximum",
-                    f"{day.date.isoformat()}: {format_minutes(day.wrap - day.call)} h from call to "
-                    f"wrap exceeds {dm.citation} (unconfirmed)",
-                    dm.source,
-                    day.date,
-                )
-            result = DayResult(day.date, worked, settle(lines, rates.denominator))
-            agreement.review_day(ctx, day, result)
-            results.append(result)
+            results.append(_new(DayResult, (on, new, settle(lines, denominator))))
         return results
 
-    def _meals(
+    def _extras(
         self,
         ctx: Context,
         agreement: AgreementRules,
-        day: TimecardDay,
-        p: Params,
+        workdays: Sequence[_Workday],
+        wd: _Workday,
         rates: DayRates,
         lines: list[Draft],
-    ) -> None:
-        for i, meal in enumerate(day.meals):
-            if meal.minutes < p.meal_min or meal.minutes > p.meal_max:
-                entry = p.entries[
-                    "meal_min_minutes" if meal.minutes < p.meal_min else "meal_max_minutes"
-                ]
-                ctx.notices.warn(
-                    "meal_length",
-                    f"{day.date.isoformat()}: meal {i + 1} ({_clock(meal.start)}–"
-                    f"{_clock(meal.end)}) lasts {meal.minutes} min; {entry.citation}"
-                    + (" (counted as time worked)" if meal.minutes < p.meal_min else ""),
-                    entry.source,
-                    day.date,
-                )
-        penalties = agreement.meal_penalties(ctx, day, rates.straight)
-        if penalties is not None:
-            lines.extend(penalties)
-            return
-        premium = p.entries["meal_premium_hours"]
-        ctx.notices.applied(p.labels["meals"])
-        violations = meal_violations(day, p.meal_period, p.meal_min)
-        if not violations:
-            return
-        count = min(len(violations), p.meal_premiums_per_day)
-        late = ", ".join(f"meal {v.ordinal} due {_clock(v.due)}" for v in violations)
-        _add(
-            lines,
-            MEAL_PREMIUM,
-            p.meal_premium * count,
-            rates.straight,
-            f"{premium.citation} ({late}); {p.entries['meal_premiums_per_day'].citation}",
-            premium,
-        )
+        bonus: _Bonus | None,
+        overtime_minutes: tuple[int, int],
+    ) -> int:
+        """Premiums, guarantees and reporting time of one workday; returns its denominator."""
+        notices = ctx.notices
+        p = wd.params
+        e = p.entries
+        straight = rates.straight
+        denominator = rates.denominator
+        # Ferra: premiums at the regular rate, non-discretionary pay included.
+        premium_rate = straight[0] + (bonus.per_hour if bonus is not None else 0)
 
-    def _unworked_pay(
+        def premium(kind: str, minutes: int, rule: str, source: str) -> None:
+            nonlocal denominator
+            if bonus is None or not bonus.per_hour:
+                lines.append((kind, minutes, straight[0], straight[1] * minutes, rule, source))
+                return
+            rule = f"{rule}; {e['regular_rate_premiums'].citation}"
+            amount = premium_rate * minutes / MINUTES_PER_HOUR
+            denominator = _add_exact(
+                lines, denominator, kind, minutes, premium_rate, amount, rule, source
+            )
+
+        late: list[tuple[int, int]] = []
+        missed = owed = 0
+        for shift in wd.shifts:
+            penalties = None
+            if agreement.has_meal_rules:
+                penalties = agreement.meal_penalties(ctx, shift.day, straight)
+                if penalties is None:
+                    notices.applied(p.labels["meals"])
+            if penalties is not None:
+                lines.extend(penalties)
+            else:
+                late.extend(shift.late)
+            if shift.day.rests is not None:
+                notices.applied(p.labels["rests"])
+                missed += shift.rests_missed
+                owed += shift.rests_owed
+        if late:
+            entry = e["meal_premium_hours"]
+            count = min(len(late), p.meal_premiums_per_day)
+            due = ", ".join(f"meal {n} due {_clock(at)}" for n, at in late)
+            premium(
+                MEAL_PREMIUM,
+                p.meal_premium * count,
+                f"{entry.citation} ({due}); {e['meal_premiums_per_day'].citation}",
+                entry.source,
+            )
+        if missed:
+            entry = e["rest_premium_hours"]
+            premium(
+                REST_PREMIUM,
+                p.rest_premium * min(missed, p.rest_premiums_per_day),
+                f"{entry.citation} ({owed - missed} of {owed} rest periods of "
+                f"{p.rest_minutes} min taken); {e['rest_premiums_per_day'].citation}",
+                entry.source,
+            )
+        for shift in wd.shifts:
+            guaranteed = 0
+            if ctx.request.rate.unit == "day":
+                entry = e["day_rate_hours"]
+                guaranteed = max(p.day_rate_minutes - shift.worked, 0)
+                if guaranteed:
+                    lines.append(
+                        (
+                            GUARANTEE,
+                            guaranteed,
+                            straight[0],
+                            straight[1] * guaranteed,
+                            f"{entry.scope} day-rate guarantee of {entry.value} straight-time "
+                            "hours (engine assumption, LC §510(a))",
+                            entry.source,
+                        )
+                    )
+            if shift.day.scheduled_minutes is not None:
+                self._reporting_time(ctx, shift, guaranteed, p, straight, lines)
+        if any(shift.gaps for shift in wd.shifts):
+            denominator = self._split_shift(ctx, workdays, wd, lines, denominator)
+        if bonus is not None:
+            denominator = self._non_discretionary(
+                ctx, wd, lines, denominator, bonus, overtime_minutes
+            )
+        return denominator
+
+    def _reporting_time(
         self,
         ctx: Context,
-        day: TimecardDay,
-        worked: int,
+        shift: _Shift,
+        guaranteed: int,
         p: Params,
-        rates: DayRates,
+        straight: tuple[Fraction, int],
         lines: list[Draft],
     ) -> None:
-        guaranteed = 0
-        if ctx.request.rate.unit == "day":
-            entry = p.entries["day_rate_hours"]
-            guaranteed = max(p.day_rate_minutes - worked, 0)
-            _add(
-                lines,
-                GUARANTEE,
-                guaranteed,
-                rates.straight,
-                f"{entry.scope} day-rate guarantee of {entry.value} straight-time hours "
-                "(engine assumption, LC §510(a))",
-                entry,
-            )
-        if day.scheduled_minutes is None:
-            return
+        """Wage Order §5: reported but put to work less than half the scheduled day."""
+        scheduled = shift.day.scheduled_minutes
+        assert scheduled is not None
         frac = p.entries["reporting_time_fraction"]
         ctx.notices.applied(frac.citation)
-        half = p.rt_fraction * day.scheduled_minutes
-        if worked >= half:
+        half = p.rt_fraction * scheduled
+        if shift.worked >= half:
             return
         target = min(max(half, Fraction(p.rt_min)), Fraction(p.rt_max))
         # Minutes are whole; a half-minute target is rounded up in the employee's favour.
-        owed = -int(-(target - worked - guaranteed) // 1)
+        owed = -int(-(target - shift.worked - guaranteed) // 1)
         if owed <= 0:
             return
+        on = shift.day.date
         for key in (
             "reporting_time_fraction",
             "reporting_time_min_hours",
             "reporting_time_max_hours",
         ):
             if not p.entries[key].confirmed:
-                ctx.notices.unconfirmed(p.entries[key], day.date, "reporting-time pay")
-        _add(
-            lines,
-            REPORTING_TIME,
-            owed,
-            rates.straight,
-            f"{frac.citation} (scheduled {format_minutes(day.scheduled_minutes)} h, "
-            f"worked {format_minutes(worked)} h)",
-            frac,
+                ctx.notices.unconfirmed(p.entries[key], on, "reporting-time pay")
+        lines.append(
+            (
+                REPORTING_TIME,
+                owed,
+                straight[0],
+                straight[1] * owed,
+                f"{frac.citation} (scheduled {format_minutes(scheduled)} h, "
+                f"worked {format_minutes(shift.worked)} h)",
+                frac.source,
+            )
         )
 
-    # -- minors (LC §1308.7, 8 CCR §11760) -----------------------------------------------------
+    def _split_shift(
+        self,
+        ctx: Context,
+        workdays: Sequence[_Workday],
+        wd: _Workday,
+        lines: list[Draft],
+        denominator: int,
+    ) -> int:
+        """WO12 §4(C): one hour at the minimum wage on a split-shift workday, less what the day
+        paid above the minimum wage for its hours (DLSE); the local minimum wage where higher."""
+        p = wd.params
+        entry = p.entries["split_shift_premium_hours"]
+        ctx.notices.applied(entry.citation)
+        floor = self.minimum_wage(ctx, wd.date, self._uncovered(ctx, workdays, wd.date))
+        if floor is None:
+            return denominator
+        paid = Fraction(
+            sum(units for kind, _, _, units, _, _ in lines if kind in _WAGES), denominator
+        )
+        owed = floor * (wd.new + p.split_premium) / MINUTES_PER_HOUR - paid
+        if owed <= 0:
+            ctx.notices.applied(
+                f"{entry.citation}: offset in full on {wd.date.isoformat()} by pay above the "
+                "minimum wage"
+            )
+            return denominator
+        full = floor * p.split_premium / MINUTES_PER_HOUR
+        less = "" if owed >= full else f" less {format_cents(_cents(full - owed))} paid above it"
+        rule = f"{entry.citation} (minimum wage {format_rate(floor)}{less})"
+        rate = owed * MINUTES_PER_HOUR / p.split_premium
+        return _add_exact(
+            lines, denominator, SPLIT_SHIFT, p.split_premium, rate, owed, rule, entry.source
+        )
 
-    def review_minor(self, ctx: Context, days: Sequence[TimecardDay], week_start: date) -> None:
+    def _non_discretionary(
+        self,
+        ctx: Context,
+        wd: _Workday,
+        lines: list[Draft],
+        denominator: int,
+        bonus: _Bonus,
+        overtime_minutes: tuple[int, int],
+    ) -> int:
+        """Alvarado: overtime on the flat sum's hourly share, at 1.5× and 2×; the flat sum itself
+        on the last day of the pay period."""
+        p = wd.params
+        entry = p.entries["regular_rate_flat_sum"]
+        ctx.notices.applied(entry.citation)
+        for minutes, mult in zip(overtime_minutes, (p.ot_mult, p.dt_mult), strict=True):
+            if minutes and bonus.per_hour:
+                rate = bonus.per_hour * mult
+                denominator = _add_exact(
+                    lines,
+                    denominator,
+                    NON_DISCRETIONARY_OVERTIME,
+                    minutes,
+                    rate,
+                    rate * minutes / MINUTES_PER_HOUR,
+                    f"{entry.citation} ({bonus.description}: {format_rate(bonus.per_hour)} an "
+                    f"hour at {mult}×)",
+                    entry.source,
+                )
+        if wd.date == bonus.last:
+            denominator = _add_exact(
+                lines,
+                denominator,
+                NON_DISCRETIONARY,
+                0,
+                bonus.total,
+                bonus.total,
+                f"{entry.citation} ({bonus.description})",
+                entry.source,
+            )
+        return denominator
+
+    # -- minors (LC §1308.7, 8 CCR §§11760–11763) ----------------------------------------------
+
+    def review_minor(self, ctx: Context) -> None:
         """Warn where a minor's day or week exceeds the limits for their age band."""
         birth = ctx.request.birth_date
         if birth is None:
             return
-        week_minutes = 0
-        for day in days:
-            bands = ctx.book.minor_bands(ctx.scope, day.date)
-            if not bands:
-                continue
+        book, scope = ctx.book, ctx.scope
+        anchor = ctx.request.workweek_start
+        school = {d.date: d.school_day for d in ctx.request.days}
+        week_minutes: dict[int, int] = {}
+        for prior in ctx.request.prior_days:
+            week = (prior.date - anchor).days // params(book, scope, prior.date).workweek_days
+            week_minutes[week] = week_minutes.get(week, 0) + prior.minutes
+        previous: TimecardDay | None = None
+        for day in ctx.request.days:
+            on = day.date
+            bands = book.minor_bands(scope, on)
             band = next(
                 (
                     b
                     for b in bands
-                    if b.from_age.reached(birth, day.date) and not b.to_age.reached(birth, day.date)
+                    if b.from_age.reached(birth, on) and not b.to_age.reached(birth, on)
                 ),
                 None,
             )
-            if band is None and bands[0].from_age.reached(birth, day.date):
+            if not bands or (band is None and bands[0].from_age.reached(birth, on)):
+                previous = None
                 continue  # an adult on this date
             ctx.notices.applied(f"{bands[0].scope} 8 CCR §11760 minors' hours by age band")
-            book = ctx.book
-            daily = book.get(ctx.scope, "minor_daily_max_hours", day.date)
-            weekly = book.get(ctx.scope, "minor_weekly_max_hours", day.date)
-            start = book.get(ctx.scope, "minor_window_start_hour", day.date)
-            end = book.get(ctx.scope, "minor_window_end_hour", day.date)
-            worked = _worked(day, params(book, ctx.scope, day.date).meal_min)
-            week_minutes += worked
 
-            def warn(message: str, source: str, on: date = day.date) -> None:
+            def warn(message: str, source: str, on: date = on) -> None:
                 ctx.notices.warn("minor_limit", f"{on.isoformat()}: {message}", source, on)
 
             if band is None:
@@ -563,6 +1052,16 @@ class California:
                     bands[0].source,
                 )
                 continue
+
+            def value(key: str, on: date = on) -> RuleValue:
+                return book.get(scope, key, on)
+
+            p = params(book, scope, on)
+            worked = _scan(day, p).worked
+            week = (on - anchor).days // p.workweek_days
+            before = week_minutes.get(week, 0)
+            week_minutes[week] = before + worked
+
             in_school = day.school_day is not False
             limit = band.max_work_minutes_school if in_school else band.max_work_minutes_no_school
             basis = "school in session" if in_school else "school not in session"
@@ -574,20 +1073,94 @@ class California:
                     f"({basis}); {band.cite}",
                     band.source,
                 )
-            at_place = day.wrap - day.call - sum(m.minutes for m in day.meals)
+            # 8 CCR §11761: a meal is not time at the place of employment, up to half an hour.
+            meal_cap = value("minor_meal_excluded_max_minutes")
+            assert meal_cap.value is not None
+            excluded = sum(
+                min(m.minutes, int(meal_cap.value)) for m in day.meals if m.minutes >= p.meal_min
+            )
+            at_place = day.wrap - day.call - excluded
             if at_place > band.max_at_place_minutes:
                 warn(
                     f"{format_minutes(at_place)} h at the place of employment exceeds "
-                    f"{format_minutes(band.max_at_place_minutes)} h; {band.cite}",
+                    f"{format_minutes(band.max_at_place_minutes)} h ({meal_cap.citation}); "
+                    f"{band.cite}",
                     band.source,
                 )
+            daily = value("minor_daily_max_hours")
             if worked > _minutes(daily):
                 warn(f"{format_minutes(worked)} h exceeds {daily.citation}", daily.source)
-            if day.call < _minutes(start) or day.wrap > _minutes(end):
-                warn(f"{_clock(day.call)}–{_clock(day.wrap)} is outside {end.citation}", end.source)
-            if week_minutes > _minutes(weekly) >= week_minutes - worked:
+            start = value("minor_window_start_hour")
+            if day.call < _minutes(start):
+                warn(f"call {_clock(day.call)} is before {start.citation}", start.source)
+            # LC §1308.7(a): until 10 p.m. before a school day, 12:30 a.m. before any other day.
+            next_school = day.school_next_day
+            if next_school is None:
+                next_school = school.get(on + timedelta(days=1))
+            end = value(
+                "minor_window_end_hour"
+                if next_school is not False
+                else "minor_window_end_before_nonschool_hour"
+            )
+            if day.wrap > _minutes(end):
+                assumed = (
+                    " (next day assumed a school day; give school_next_day)"
+                    if next_school is None
+                    else ""
+                )
+                warn(f"wrap {_clock(day.wrap)} is after {end.citation}{assumed}", end.source)
+            turnaround = value("minor_turnaround_hours")
+            if previous is not None:
+                rest = (on - previous.date).days * MINUTES_PER_DAY + day.call - previous.wrap
+                if rest < _minutes(turnaround):
+                    warn(
+                        f"{format_minutes(rest)} h from the previous wrap to this call is under "
+                        f"{turnaround.citation}",
+                        turnaround.source,
+                    )
+            weekly = value("minor_weekly_max_hours")
+            if before + worked > _minutes(weekly) >= before:
                 warn(
-                    f"week of {week_start.isoformat()} reaches {format_minutes(week_minutes)} h, "
-                    f"over {weekly.citation}",
+                    f"week {format_minutes(before + worked)} h is over {weekly.citation}",
                     weekly.source,
                 )
+            previous = day
+
+
+_WAGES = WORKED_KINDS | {GUARANTEE}
+
+
+def _cents(amount: Fraction) -> int:
+    return (200 * amount.numerator + amount.denominator) // (2 * amount.denominator)
+
+
+def _classify(
+    p: Params, position: int, prior: int, new: int, counted: int, mask: int
+) -> tuple[int, int, int, int, int, int, int, int]:
+    """LC §510(a) for the `new` minutes of a workday that already had `prior` minutes paid:
+    (straight, weekly 1.5×, daily 1.5×, daily 2×, 7th-day 1.5×, 7th-day 2×, straight minutes
+    counted toward the week's 40 so far, mask of the week's days worked so far).
+
+    No pyramiding: daily overtime minutes do not count toward the weekly 40, and a minute is
+    paid once at its highest rate. The 7th day (Mendoza) is the last day of the fixed workweek
+    when every earlier day of it was worked."""
+    total = prior + new
+    last = p.workweek_days - 1
+    if total and position == last and mask == (1 << last) - 1:
+        cap = p.seventh_dt
+        first = min(total, cap) - min(prior, cap)
+        return 0, 0, 0, 0, first, new - first, counted, mask | (1 << position)
+    if total:
+        mask |= 1 << position
+    ot, dt = p.daily_ot, p.daily_dt
+    straight_prior = min(prior, ot)
+    regular = min(total, ot) - straight_prior
+    daily = min(max(total, ot), dt) - min(max(prior, ot), dt)
+    double = max(total - dt, 0) - max(prior - dt, 0)
+    weekly_cap = p.weekly_ot
+    if straight_prior:
+        counted = min(counted + straight_prior, weekly_cap)
+    room = weekly_cap - counted
+    weekly = regular - room if regular > room else 0
+    regular -= weekly
+    return regular, weekly, daily, double, 0, 0, counted + regular, mask
