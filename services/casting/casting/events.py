@@ -3,7 +3,7 @@ scheduling, and its own booking events decoded for live subscribers."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
 from typing import Any, assert_never
 
 from slate.events import Envelope, OutboxEvent, PoisonMessage
@@ -108,16 +108,27 @@ _LIVE_BY_NAME = {t.name: (t, kind) for t, kind in LIVE_KINDS.items()}
 def live_bookings(listen: Callable[[], AsyncIterator[Envelope]]) -> LiveBookings:
     """Booking events as they arrive on the live topics, decoded; other types are skipped."""
 
-    async def stream() -> AsyncIterator[BookingChange]:
-        async for envelope in listen():
-            known = _LIVE_BY_NAME.get(envelope.type)
-            if known is None:
-                continue
-            event_type, kind = known
-            try:
-                booking = BookingSnapshot.from_proto(event_type.decode(envelope).booking)
-            except PoisonMessage:
-                continue  # the durable consumers dead-letter it; a live view just skips it
-            yield BookingChange(kind, booking)
+    async def stream() -> AsyncGenerator[BookingChange, None]:
+        envelopes = listen()
+        try:
+            async for envelope in envelopes:
+                known = _LIVE_BY_NAME.get(envelope.type)
+                if known is None:
+                    continue
+                event_type, kind = known
+                try:
+                    booking = BookingSnapshot.from_proto(event_type.decode(envelope).booking)
+                except PoisonMessage:
+                    continue  # the durable consumers dead-letter it; a live view just skips it
+                yield BookingChange(kind, booking)
+        finally:
+            await _close(envelopes)
 
     return stream
+
+
+async def _close(stream: AsyncIterator[Any]) -> None:
+    """Stop listening now, not when the garbage collector finalizes the generator."""
+    close = getattr(stream, "aclose", None)
+    if close is not None:
+        await close()

@@ -4,7 +4,7 @@ the reads the GraphQL layer needs."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -88,7 +88,7 @@ class BookingChange:
 
 
 # Booking changes as they are published, from now on, every organisation's (events.py builds it).
-LiveBookings = Callable[[], AsyncIterator[BookingChange]]
+LiveBookings = Callable[[], AsyncGenerator[BookingChange, None]]
 
 _CODES: dict[str, ErrorCode] = {
     "INVALID": "INVALID",
@@ -326,7 +326,8 @@ class Casting:
         await self.production_known(principal.org, production_id)
         if self._live is None:
             raise UserError("live events are not available", code="UNAVAILABLE")
-        async for change in self._live():
-            b = change.booking
-            if b.org_id == principal.org and b.production_id == production_id:
-                yield change
+        async with contextlib.aclosing(self._live()) as changes:
+            async for change in changes:
+                b = change.booking
+                if b.org_id == principal.org and b.production_id == production_id:
+                    yield change
