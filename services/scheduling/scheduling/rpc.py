@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import grpc
 from slate.grpc import require_caller
 from slate_proto.slate.scheduling.v1 import (
@@ -11,12 +13,13 @@ from slate_proto.slate.scheduling.v1 import (
     productions_pb2_grpc,
 )
 
-from scheduling.usecases import Scheduling
+from scheduling.domain.productions import Production
+from scheduling.usecases import PERMISSIONS, Scheduling
 
-# Each RPC authorises like the GraphQL operation it serves: conflicts are asked by holdTalent and
-# confirmBooking; a production is read through by any role that may read a production.
-CONFLICT_ROLES = ("producer", "casting")
-PRODUCTION_READERS = ("producer", "casting", "accounting", "legal", "viewer")
+SERVICE_NAMES = (
+    availability_pb2.DESCRIPTOR.services_by_name["Availability"].full_name,
+    productions_pb2.DESCRIPTOR.services_by_name["Productions"].full_name,
+)
 
 
 class AvailabilityServicer(availability_pb2_grpc.AvailabilityServicer):
@@ -28,7 +31,7 @@ class AvailabilityServicer(availability_pb2_grpc.AvailabilityServicer):
         request: availability_pb2.CheckConflictsRequest,
         context: grpc.aio.ServicerContext,
     ) -> availability_pb2.CheckConflictsResponse:
-        require_caller(request.org_id, CONFLICT_ROLES, "CheckConflicts")
+        require_caller(request.org_id, PERMISSIONS["CheckConflicts"], "CheckConflicts")
         conflicts = await self._scheduling.check_conflicts(
             org_id=request.org_id,
             talent_id=request.talent_id,
@@ -58,25 +61,28 @@ class ProductionsServicer(productions_pb2_grpc.ProductionsServicer):
         request: productions_pb2.GetProductionRequest,
         context: grpc.aio.ServicerContext,
     ) -> productions_pb2.GetProductionResponse:
-        require_caller(request.org_id, PRODUCTION_READERS, "GetProduction")
-        doc = await self._scheduling.production_info(request.org_id, request.production_id)
-        if doc is None:
+        require_caller(request.org_id, PERMISSIONS["GetProduction"], "GetProduction")
+        production = await self._scheduling.production(request.org_id, request.production_id)
+        if production is None:
             return productions_pb2.GetProductionResponse(found=False)
-        return productions_pb2.GetProductionResponse(
-            found=True,
-            production=productions_pb2.ProductionInfo(
-                production_id=doc["_id"],
-                org_id=doc["org_id"],
-                title=doc["title"],
-                client=doc["client"],
-                kind=doc["kind"],
-                timezone=doc["timezone"],
-                stage=doc["stage"],
-            ),
-        )
+        return productions_pb2.GetProductionResponse(found=True, production=_info(production))
 
 
-def register(scheduling: Scheduling):  # type: ignore[no-untyped-def]
+def _info(p: Production) -> productions_pb2.ProductionInfo:
+    return productions_pb2.ProductionInfo(
+        production_id=p.id,
+        org_id=p.org_id,
+        title=p.title,
+        client=p.client,
+        kind=p.kind.value,
+        timezone=p.timezone,
+        stage=p.stage.value,
+    )
+
+
+def register(scheduling: Scheduling) -> Callable[[grpc.aio.Server], None]:
+    """Add scheduling's servicers to a gRPC server."""
+
     def add(server: grpc.aio.Server) -> None:
         availability_pb2_grpc.add_AvailabilityServicer_to_server(
             AvailabilityServicer(scheduling), server
@@ -86,6 +92,3 @@ def register(scheduling: Scheduling):  # type: ignore[no-untyped-def]
         )
 
     return add
-
-
-SERVICE_NAMES = ("slate.scheduling.v1.Availability", "slate.scheduling.v1.Productions")

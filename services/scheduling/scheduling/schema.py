@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from enum import Enum
-from typing import Any
 
 import strawberry
 from slate.graphql import (
-    AuthenticationRequired,
     Edge,
     GraphQLContext,
     PageInfo,
+    SubgraphSchema,
     UserError,
     attempt,
     authorize,
@@ -21,42 +18,27 @@ from slate.graphql import (
     decode_cursor,
     encode_cursor,
 )
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from scheduling.usecases import Scheduling
+from scheduling.domain import productions as model
+from scheduling.usecases import PERMISSIONS, Scheduling
 
-Ctx = Info[GraphQLContext, Any]
-Doc = Mapping[str, Any]
-
-
-def scheduling(info: Ctx) -> Scheduling:
-    services: Scheduling = info.context.services
-    return services
+Ctx = Info[GraphQLContext[Scheduling], None]
 
 
-@strawberry.enum
-class ProductionKind(Enum):
-    COMMERCIAL = "COMMERCIAL"
-    FILM = "FILM"
-    TV = "TV"
-    MUSIC_VIDEO = "MUSIC_VIDEO"
-    LIVE_EVENT = "LIVE_EVENT"
+# The domain's enums are the GraphQL enums (strawberry marks the classes; nothing else changes).
+strawberry.enum(model.ProductionKind, name="ProductionKind")
+strawberry.enum(model.Stage, name="ProductionStage")
 
 
-@strawberry.enum
-class ProductionStage(Enum):
-    DEVELOPMENT = "DEVELOPMENT"
-    PRE_PRODUCTION = "PRE_PRODUCTION"
-    PRODUCTION = "PRODUCTION"
-    POST_PRODUCTION = "POST_PRODUCTION"
-    DELIVERED = "DELIVERED"
-
-
-def production_loader(info: Ctx) -> Any:
-    org = authorize(info).org
+def production_loader(info: Ctx) -> DataLoader[str, model.Production | None]:
+    """The request's productions by id, in the caller's organisation (batched)."""
+    org = authorize(info, *PERMISSIONS["production"]).org
+    scheduling = info.context.services
     return info.context.loader(
         "production",
-        lambda: batch_loader(lambda ids: scheduling(info).store.productions.get_many(org, ids)),
+        lambda: batch_loader(lambda ids: scheduling.productions_by_id(org, ids)),
     )
 
 
@@ -65,27 +47,28 @@ class Production:
     id: strawberry.ID
     title: str
     client: str
-    kind: ProductionKind
-    stage: ProductionStage
+    kind: model.ProductionKind
+    stage: model.Stage
     timezone: str
     created_at: datetime
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> Production:
+    def from_model(cls, p: model.Production) -> Production:
+        assert p.created_at is not None, "only stored productions reach the API"
         return cls(
-            id=strawberry.ID(doc["_id"]),
-            title=doc["title"],
-            client=doc["client"],
-            kind=ProductionKind(doc["kind"]),
-            stage=ProductionStage(doc["stage"]),
-            timezone=doc["timezone"],
-            created_at=doc["created_at"],
+            id=strawberry.ID(p.id),
+            title=p.title,
+            client=p.client,
+            kind=p.kind,
+            stage=p.stage,
+            timezone=p.timezone,
+            created_at=p.created_at,
         )
 
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Production | None:
-        doc = await production_loader(info).load(str(id))
-        return cls.from_doc(doc) if doc else None
+        found = await production_loader(info).load(str(id))
+        return cls.from_model(found) if found is not None else None
 
 
 @strawberry.type
@@ -98,7 +81,7 @@ class ProductionConnection:
 class CreateProductionInput:
     title: str
     client: str = ""
-    kind: ProductionKind = ProductionKind.COMMERCIAL
+    kind: model.ProductionKind = model.ProductionKind.COMMERCIAL
     timezone: str = "America/Los_Angeles"
 
 
@@ -112,24 +95,24 @@ class CreateProductionPayload:
 class Query:
     @strawberry.field
     async def production(self, info: Ctx, id: strawberry.ID) -> Production | None:
-        doc = await production_loader(info).load(str(id))
-        return Production.from_doc(doc) if doc else None
+        found = await production_loader(info).load(str(id))
+        return Production.from_model(found) if found is not None else None
 
     @strawberry.field
     async def productions(
         self, info: Ctx, first: int | None = None, after: str | None = None
     ) -> ProductionConnection:
-        principal = authorize(info)
+        org = authorize(info, *PERMISSIONS["productions"]).org
         size = clamp_first(first)
-        docs = await scheduling(info).productions(
-            principal, first=size + 1, after=decode_cursor(after)
+        found = await info.context.services.productions(
+            org, first=size + 1, after=decode_cursor(after)
         )
-        page = docs[:size]
-        edges = [Edge(cursor=encode_cursor(d["_id"]), node=Production.from_doc(d)) for d in page]
+        page = found[:size]
+        edges = [Edge(cursor=encode_cursor(p.id), node=Production.from_model(p)) for p in page]
         return ProductionConnection(
             edges=edges,
             page_info=PageInfo(
-                has_next_page=len(docs) > size, end_cursor=edges[-1].cursor if edges else None
+                has_next_page=len(found) > size, end_cursor=edges[-1].cursor if edges else None
             ),
         )
 
@@ -140,10 +123,9 @@ class Mutation:
     async def create_production(
         self, info: Ctx, input: CreateProductionInput
     ) -> CreateProductionPayload:
-        principal = authorize(info)
-        doc, errors = await attempt(
-            scheduling(info).create_production(
-                principal,
+        created, errors = await attempt(
+            info.context.services.create_production(
+                authorize(info),
                 title=input.title,
                 client=input.client,
                 kind=input.kind.value,
@@ -151,14 +133,9 @@ class Mutation:
             )
         )
         return CreateProductionPayload(
-            production=Production.from_doc(doc) if doc else None, user_errors=errors
+            production=Production.from_model(created) if created is not None else None,
+            user_errors=errors,
         )
 
 
-schema = strawberry.federation.Schema(
-    query=Query,
-    mutation=Mutation,
-    types=[Production],
-    extensions=[AuthenticationRequired],
-    federation_version="2.9",
-)
+schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Production])

@@ -1,49 +1,141 @@
-"""Scheduling's MongoDB collections: productions and the talent calendar fed by booking events."""
+"""Scheduling's collections: productions (aggregates saved with their outbox) and the talent
+calendar (a read model kept from casting's booking snapshots)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
-from slate.mongo import IndexSpec, Repository, WakeRelay, ensure_indexes
+from slate.events import OutboxEvent
+from slate.mongo import IndexSpec
+from slate.repository import Database
 
-Doc = dict[str, Any]
+from scheduling.domain.calendar import CalendarEntry
+from scheduling.domain.productions import DomainEvent, Production, ProductionKind, Stage
+
+Outbox = Callable[[DomainEvent], OutboxEvent]
+
+PRODUCTIONS = "productions"
+CALENDAR = "talent_calendar"
+CALENDAR_PAGE = 500
 
 
 class SchedulingStore:
-    def __init__(self, db: AsyncDatabase[Doc], on_events: WakeRelay | None = None):
-        self.db = db
-        self.productions = Repository(db, "productions", on_events=on_events)
-        # Availability spans organisations (a talent booked by one is busy for all), so the
-        # calendar is not org-scoped; reads never return another org's identifiers.
-        self.calendar = db["talent_calendar"]
+    """Productions scoped by organisation; the calendar across organisations (see below)."""
 
-    outbox_collections = ("productions",)
+    outbox_collections = (PRODUCTIONS,)
+
+    def __init__(self, database: Database, outbox: Outbox) -> None:
+        self._database = database
+        self._outbox = outbox
+        self._productions = database.repository(PRODUCTIONS)
+        # Availability spans organisations (a talent booked by one is busy for all), so the
+        # calendar is not org-scoped; use cases never return another org's identifiers from it.
+        self._calendar = database.repository(CALENDAR, org_scoped=False)
 
     async def ensure_indexes(self) -> None:
-        await ensure_indexes(
-            self.db,
+        # The relay creates the outbox's pending-flag index itself.
+        await self._database.ensure_indexes(
             {
-                "productions": [
-                    *self.productions.indexes(),
-                    IndexSpec([("org_id", 1), ("created_at", -1)]),
-                ],
-                "talent_calendar": [IndexSpec([("talent_id", 1)])],
-            },
+                PRODUCTIONS: [IndexSpec([("org_id", 1), ("_id", 1)])],
+                CALENDAR: [IndexSpec([("talent_id", 1)])],
+            }
         )
 
-    async def apply_booking(self, snapshot: Doc) -> bool:
-        """Upsert a booking's dates if this snapshot is newer than the one held (ordering-safe)."""
-        try:
-            await self.calendar.update_one(
-                {"_id": snapshot["booking_id"], "version": {"$lt": snapshot["version"]}},
-                {"$set": snapshot},
-                upsert=True,
-            )
-        except DuplicateKeyError:
-            return False  # a newer snapshot is already there
-        return True
+    # ----------------------------------------------------------------- productions
 
-    async def calendar_for(self, talent_id: str) -> list[Doc]:
-        return [doc async for doc in self.calendar.find({"talent_id": talent_id})]
+    async def add(self, production: Production) -> Production:
+        """Insert a new production (version 1) with its pending events in the same write."""
+        stored = await self._productions.insert(
+            _production_doc(production), [self._outbox(e) for e in production.events]
+        )
+        production.events.clear()
+        return _production(stored)
+
+    async def production(self, org_id: str, production_id: str) -> Production | None:
+        doc = await self._productions.get(org_id, production_id)
+        return _production(doc) if doc is not None else None
+
+    async def productions_by_id(
+        self, org_id: str, production_ids: Sequence[str]
+    ) -> dict[str, Production]:
+        found = await self._productions.get_many(org_id, production_ids)
+        return {id: _production(doc) for id, doc in found.items()}
+
+    async def productions(self, org_id: str, *, first: int, after: str | None) -> list[Production]:
+        """A page of the organisation's productions in id order, after the id `after`."""
+        docs = await self._productions.find(org_id, {}, sort=[("_id", 1)], limit=first, after=after)
+        return [_production(doc) for doc in docs]
+
+    # ----------------------------------------------------------------- talent calendar
+
+    async def put_calendar_entry(self, entry: CalendarEntry) -> bool:
+        """Keep the entry unless one of its version or newer is held (stale or replayed
+        snapshots change nothing); True when it was stored."""
+        return await self._calendar.put_if_newer(
+            entry.booking_id, _calendar_doc(entry), entry.version
+        )
+
+    async def calendar_for(self, talent_id: str, dates: Iterable[str]) -> list[CalendarEntry]:
+        """Every organisation's entries for the talent that touch one of `dates`."""
+        query = {"talent_id": talent_id, "work_dates": {"$in": sorted(set(dates))}}
+        entries: list[CalendarEntry] = []
+        after: str | None = None
+        while True:
+            page = await self._calendar.find(
+                "", query, sort=[("_id", 1)], limit=CALENDAR_PAGE, after=after
+            )
+            entries.extend(_calendar_entry(doc) for doc in page)
+            if len(page) < CALENDAR_PAGE:
+                return entries
+            after = page[-1]["_id"]
+
+
+def _production_doc(p: Production) -> dict[str, Any]:
+    return {
+        "_id": p.id,
+        "org_id": p.org_id,
+        "title": p.title,
+        "client": p.client,
+        "kind": p.kind.value,
+        "timezone": p.timezone,
+        "stage": p.stage.value,
+        "created_by": p.created_by,
+    }
+
+
+def _production(doc: Mapping[str, Any]) -> Production:
+    return Production(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        title=doc["title"],
+        client=doc["client"],
+        kind=ProductionKind(doc["kind"]),
+        timezone=doc["timezone"],
+        stage=Stage(doc["stage"]),
+        created_by=doc["created_by"],
+        version=doc["version"],
+        created_at=doc["created_at"],
+    )
+
+
+def _calendar_doc(entry: CalendarEntry) -> dict[str, Any]:
+    return {
+        "org_id": entry.org_id,
+        "production_id": entry.production_id,
+        "talent_id": entry.talent_id,
+        "status": entry.status,
+        "work_dates": sorted(entry.dates),
+    }
+
+
+def _calendar_entry(doc: Mapping[str, Any]) -> CalendarEntry:
+    return CalendarEntry(
+        booking_id=doc["_id"],
+        org_id=doc["org_id"],
+        production_id=doc["production_id"],
+        talent_id=doc["talent_id"],
+        status=doc["status"],
+        dates=frozenset(doc["work_dates"]),
+        version=doc["version"],
+    )

@@ -1,100 +1,114 @@
-"""Scheduling use cases: productions, the talent calendar, conflict checks."""
+"""Scheduling use cases: productions, the talent calendar kept from bookings, conflict checks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import contextlib
+from collections.abc import Iterator, Sequence
 
+from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
 from slate.errors import UserError, ValidationErrors
-from slate.events import OutboxEvent
+from slate.events.snapshots import BookingSnapshot
 from slate.ids import new_id
-from slate_proto.slate.events.v1 import scheduling_pb2
 
-from scheduling.domain import productions as rules
-from scheduling.store import Doc, SchedulingStore
+from scheduling.domain.calendar import CalendarEntry, Conflict, find_conflicts
+from scheduling.domain.problems import Invalid
+from scheduling.domain.productions import Production
+from scheduling.store import SchedulingStore
 
-SOURCE = "slate-scheduling"
-PRODUCTION_TOPIC = "slate.scheduling.production.v1"
-PRODUCTION_WRITERS = ("producer",)
+# Reading productions asks only for membership of the organisation (any role).
+ANY_MEMBER: tuple[str, ...] = ()
+# The roles that may read a production's bookings elsewhere in the graph (casting's readers).
+PRODUCTION_READERS = ("producer", "casting", "accounting", "legal", "viewer")
+
+# Who may do what: GraphQL fields, and RPCs under the roles of the GraphQL operations they serve.
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "createProduction": ("producer",),
+    "production": ANY_MEMBER,
+    "productions": ANY_MEMBER,
+    # Read through by casting for a production it has not heard of yet.
+    "GetProduction": PRODUCTION_READERS,
+    # Asked by casting's holdTalent and confirmBooking.
+    "CheckConflicts": ("producer", "casting"),
+}
+
+
+@contextlib.contextmanager
+def user_input() -> Iterator[None]:
+    """Turn the domain's `Invalid` into `ValidationErrors` naming each field."""
+    try:
+        yield
+    except Invalid as exc:
+        raise ValidationErrors(UserError(p.message, field=p.field) for p in exc.problems) from None
 
 
 class Scheduling:
+    """Scheduling's commands and the queries its GraphQL and gRPC entry points need."""
+
     def __init__(self, store: SchedulingStore, audit: AuditLog) -> None:
-        self.store = store
-        self.audit = audit
+        self._store = store
+        self._audit = audit
+
+    # ----------------------------------------------------------------- commands
 
     async def create_production(
         self, principal: Principal, *, title: str, client: str, kind: str, timezone: str
-    ) -> Doc:
-        """A production of the caller's organisation; announced as production.created."""
-        if not principal.has_any(*PRODUCTION_WRITERS):
-            raise UserError("createProduction requires the producer role", code="FORBIDDEN")
-        try:
-            draft = rules.validate_production(title, client, kind, timezone)
-        except rules.Invalid as exc:
-            raise ValidationErrors(
-                UserError(p.message, field=p.field) for p in exc.problems
-            ) from None
-        production_id = new_id("prd")
-        doc = {
-            "_id": production_id,
-            "org_id": principal.org,
-            "title": draft.title,
-            "client": draft.client,
-            "kind": draft.kind.value,
-            "timezone": draft.timezone,
-            "stage": draft.stage.value,
-            "created_by": principal.sub,
-        }
-        event = OutboxEvent.create(
-            topic=PRODUCTION_TOPIC,
-            key=production_id,
-            type="slate.scheduling.production.created.v1",
-            source=SOURCE,
-            message=scheduling_pb2.ProductionCreated(
-                production_id=production_id,
+    ) -> Production:
+        """A production of the caller's organisation, announced as production.created."""
+        authz.require(principal, PERMISSIONS["createProduction"], "createProduction")
+        with user_input():
+            production = Production.create(
+                id=new_id("prd"),
                 org_id=principal.org,
-                title=draft.title,
-                client=draft.client,
-                kind=draft.kind.value,
-                timezone=draft.timezone,
-                stage=draft.stage.value,
-            ),
-        )
-        saved = await self.store.productions.insert(doc, [event])
-        await self.audit.record(principal, "createProduction", production_id)
+                title=title,
+                client=client,
+                kind=kind,
+                timezone=timezone,
+                by=principal.sub,
+            )
+        saved = await self._store.add(production)
+        await self._audit.record(principal, "createProduction", saved.id)
         return saved
 
-    async def productions(
-        self, principal: Principal, *, first: int, after: str | None
-    ) -> list[Doc]:
-        return await self.store.productions.find(
-            principal.org, {}, sort=[("_id", 1)], limit=first, after=after
+    async def on_booking(self, booking: BookingSnapshot) -> bool:
+        """Keep the talent calendar in step with casting's bookings: a snapshot no newer than
+        the one held (out of order, or replayed) changes nothing; True when it was applied."""
+        return await self._store.put_calendar_entry(
+            CalendarEntry(
+                booking_id=booking.booking_id,
+                org_id=booking.org_id,
+                production_id=booking.production_id,
+                talent_id=booking.talent_id,
+                status=booking.status,
+                dates=frozenset(booking.work_dates),
+                version=booking.version,
+            )
         )
 
-    async def on_booking(self, snapshot: Doc) -> None:
-        """Event handler: keep the talent calendar in step with casting's bookings."""
-        await self.store.apply_booking(snapshot)
+    # ----------------------------------------------------------------- queries
+
+    async def production(self, org_id: str, production_id: str) -> Production | None:
+        """The organisation's production with this id (None for another org's)."""
+        return await self._store.production(org_id, production_id)
+
+    async def productions_by_id(
+        self, org_id: str, production_ids: Sequence[str]
+    ) -> dict[str, Production]:
+        """The organisation's productions among these ids, by id (one round trip)."""
+        return await self._store.productions_by_id(org_id, production_ids)
+
+    async def productions(self, org_id: str, *, first: int, after: str | None) -> list[Production]:
+        """A page of the organisation's productions in id order."""
+        return await self._store.productions(org_id, first=first, after=after)
 
     async def check_conflicts(
         self, *, org_id: str, talent_id: str, booking_id: str, dates: Sequence[str]
-    ) -> list[rules.Conflict]:
+    ) -> list[Conflict]:
         """Conflicts of a talent on dates, from every organisation's commitments."""
-        entries = [
-            rules.CalendarEntry(
-                booking_id=d["_id"],
-                org_id=d["org_id"],
-                production_id=d["production_id"],
-                status=d["status"],
-                dates=frozenset(d["work_dates"]),
-            )
-            for d in await self.store.calendar_for(talent_id)
-        ]
-        return rules.find_conflicts(
-            org_id=org_id, booking_id=booking_id, dates=dates, calendar=entries
+        return find_conflicts(
+            org_id=org_id,
+            booking_id=booking_id,
+            dates=dates,
+            calendar=await self._store.calendar_for(talent_id, dates),
         )
-
-    async def production_info(self, org_id: str, production_id: str) -> dict[str, Any] | None:
-        return await self.store.productions.get(org_id, production_id)

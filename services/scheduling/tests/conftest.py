@@ -1,0 +1,60 @@
+"""Scheduling's test fixtures: the service on an in-memory database, and booking snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from scheduling import events
+from scheduling.store import SchedulingStore
+from scheduling.usecases import Scheduling
+from slate.audit import AuditLog
+from slate.repository import MemoryDatabase
+from slate_proto.slate.common.v1 import money_pb2
+from slate_proto.slate.events.v1 import casting_pb2
+
+BookingFactory = Callable[..., casting_pb2.BookingSnapshot]
+
+
+@pytest.fixture
+def memory() -> MemoryDatabase:
+    return MemoryDatabase()
+
+
+@pytest.fixture
+async def scheduling(memory: MemoryDatabase) -> Scheduling:
+    store = SchedulingStore(memory, events.to_outbox)
+    await store.ensure_indexes()
+    return Scheduling(store, AuditLog(memory))
+
+
+@pytest.fixture
+def booking() -> BookingFactory:
+    """A booking snapshot as casting announces it (override any field by keyword)."""
+
+    def make(
+        booking_id: str = "bkg_1",
+        *,
+        org_id: str = "org_a",
+        talent_id: str = "tal_1",
+        status: str = "ON_HOLD",
+        dates: tuple[str, ...] = ("2027-03-02",),
+        version: int = 1,
+        amount: str = "1200.00",
+    ) -> casting_pb2.BookingSnapshot:
+        return casting_pb2.BookingSnapshot(
+            booking_id=booking_id,
+            org_id=org_id,
+            production_id=f"prd_of_{booking_id}",
+            role_id="rol_1",
+            role_name="Lead",
+            talent_id=talent_id,
+            talent_name="Rosa Díaz",
+            rate=money_pb2.Rate(money=money_pb2.Money(amount=amount, currency="USD"), unit="DAY"),
+            work_dates=list(dates),
+            status=status,
+            version=version,
+            production_timezone="America/Los_Angeles",
+        )
+
+    return make
