@@ -22,35 +22,38 @@ from legal.domain.compliance import (
 
 # Maps a domain event to the outbox entry that publishes it; None: an internal event.
 Outbox = Callable[[DomainEvent], OutboxEvent | None]
-A = TypeVar("A", bound=Aggregate)
+T = TypeVar("T", bound=Aggregate)
+A = TypeVar("A", Contract, WorkPermit)
 LIMIT = 10_000
 
 
-class Aggregates(Generic[A]):
+class _Aggregates(Generic[T]):
     """One collection of aggregates: insert at version 1, save at the version loaded."""
 
     def __init__(
         self,
         repo: Repo,
         outbox: Outbox,
-        to_doc: Callable[[A], dict[str, Any]],
-        from_doc: Callable[[Mapping[str, Any]], A],
+        to_doc: Callable[[T], dict[str, Any]],
+        from_doc: Callable[[Mapping[str, Any]], T],
     ) -> None:
         self._repo = repo
         self._outbox = outbox
         self._to_doc = to_doc
         self._from_doc = from_doc
 
-    def _pending(self, aggregate: A) -> list[OutboxEvent]:
+    def _pending(self, aggregate: T) -> list[OutboxEvent]:
         return [e for e in map(self._outbox, aggregate.events) if e is not None]
 
-    async def add(self, aggregate: A) -> A:
+    async def add(self, aggregate: T) -> T:
         """Insert a new aggregate with its events (DuplicateKey if its id exists)."""
+        if aggregate.version != 0:
+            raise ValueError(f"{aggregate.id} is stored already: save it")
         stored = await self._repo.insert(self._to_doc(aggregate), self._pending(aggregate))
         aggregate.events.clear()
         return self._from_doc(stored)
 
-    async def save(self, aggregate: A) -> A:
+    async def save(self, aggregate: T) -> T:
         """Write its state and events if still at the version it was loaded at
         (ConcurrencyConflict otherwise); the result carries the new version."""
         doc = self._to_doc(aggregate)
@@ -61,11 +64,11 @@ class Aggregates(Generic[A]):
         aggregate.events.clear()
         return self._from_doc(stored)
 
-    async def get(self, org_id: str, id: str) -> A | None:
+    async def get(self, org_id: str, id: str) -> T | None:
         doc = await self._repo.get(org_id, id)
         return self._from_doc(doc) if doc is not None else None
 
-    async def find(self, org_id: str, filter: Mapping[str, Any], limit: int = LIMIT) -> list[A]:
+    async def find(self, org_id: str, filter: Mapping[str, Any], limit: int = LIMIT) -> list[T]:
         return [self._from_doc(d) for d in await self._repo.find(org_id, filter, limit=limit)]
 
 
@@ -127,10 +130,10 @@ class LegalStore:
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
-        self.contracts = Aggregates(
+        self._contracts = _Aggregates(
             database.repository(self.CONTRACTS), outbox, _contract_doc, _contract
         )
-        self.permits = Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
+        self._permits = _Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
 
     async def ensure_indexes(self) -> None:
         pending = IndexSpec([(PENDING, 1)])  # the relay's query
@@ -147,13 +150,31 @@ class LegalStore:
             }
         )
 
+    def _of(self, aggregate: Contract | WorkPermit) -> _Aggregates[Any]:
+        return self._contracts if isinstance(aggregate, Contract) else self._permits
+
+    async def add(self, aggregate: A) -> A:
+        """Insert a new aggregate at version 1 with its pending events, which it then clears
+        (DuplicateKey when one with its id exists)."""
+        added: A = await self._of(aggregate).add(aggregate)
+        return added
+
+    async def save(self, aggregate: A) -> A:
+        """Write an aggregate's state and pending events if it is still at the version it was
+        loaded at (ConcurrencyConflict otherwise); the result carries the new version."""
+        saved: A = await self._of(aggregate).save(aggregate)
+        return saved
+
+    async def contract(self, org_id: str, contract_id: str) -> Contract | None:
+        return await self._contracts.get(org_id, contract_id)
+
     async def contracts_by_booking(self, org_id: str, booking_ids: Sequence[str]) -> list[Contract]:
-        return await self.contracts.find(org_id, {"booking_id": {"$in": list(booking_ids)}})
+        return await self._contracts.find(org_id, {"booking_id": {"$in": list(booking_ids)}})
 
     async def contracts_by_production(
         self, org_id: str, production_ids: Sequence[str]
     ) -> list[Contract]:
-        return await self.contracts.find(org_id, {"production_id": {"$in": list(production_ids)}})
+        return await self._contracts.find(org_id, {"production_id": {"$in": list(production_ids)}})
 
     async def permits_for(self, org_id: str, talent_id: str) -> list[WorkPermit]:
-        return await self.permits.find(org_id, {"talent_id": talent_id}, limit=100)
+        return await self._permits.find(org_id, {"talent_id": talent_id}, limit=100)

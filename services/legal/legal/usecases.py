@@ -86,7 +86,7 @@ class Legal:
 
     async def contract(self, org_id: str, contract_id: str) -> Contract | None:
         """The organisation's contract with this id, or None."""
-        return await self._store.contracts.get(org_id, contract_id)
+        return await self._store.contract(org_id, contract_id)
 
     async def contract_by_booking(
         self, org_id: str, booking_ids: Sequence[str]
@@ -120,7 +120,7 @@ class Legal:
                 expires_on=expires_on,
                 today=self._today(),
             )
-        saved = await self._store.permits.add(permit)
+        saved = await self._store.add(permit)
         await self._audit.record(principal, "recordWorkPermit", saved.id)
         return saved
 
@@ -140,7 +140,7 @@ class Legal:
             work_dates=b.work_dates,
         )
         try:
-            saved = await self._store.contracts.add(contract)
+            saved = await self._store.add(contract)
         except DuplicateKey:
             return
         await self._reacted("draftContract", saved)
@@ -148,12 +148,10 @@ class Legal:
     async def void_contract(self, booking: BookingSnapshot) -> None:
         """Void a released booking's contract unless it was signed; a redelivery changes nothing.
         A concurrent change raises ConcurrencyConflict and the consumer retries on a fresh read."""
-        contract = await self._store.contracts.get(
-            booking.org_id, contract_id_of(booking.booking_id)
-        )
+        contract = await self._store.contract(booking.org_id, contract_id_of(booking.booking_id))
         if contract is None or not contract.booking_released():
             return
-        saved = await self._store.contracts.save(contract)
+        saved = await self._store.save(contract)
         await self._reacted("voidContract", saved)
 
     async def _reacted(self, action: str, contract: Contract) -> None:

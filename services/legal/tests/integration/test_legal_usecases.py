@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,27 +13,12 @@ from legal.usecases import Legal, contract_id_of
 from pymongo.asynchronous.database import AsyncDatabase
 from slate.audit import AuditLog
 from slate.errors import ValidationErrors
-from slate.events.snapshots import BookingRate, BookingSnapshot
+from slate.events.snapshots import BookingSnapshot
 from slate.repository import MongoDatabase
 from slate.testing import principal
 
 pytestmark = pytest.mark.infra
-
-BOOKING = BookingSnapshot(
-    booking_id="bkg_1",
-    org_id="org_a",
-    production_id="prd_1",
-    role_id="rol_1",
-    role_name="Lead",
-    talent_id="tal_1",
-    status="BOOKED",
-    rate=BookingRate(Decimal("1200.00"), "USD", "DAY"),
-    work_dates=("2027-03-02",),
-    is_minor=True,
-    union="SAG_AFTRA",
-    version=2,
-    production_timezone="America/Los_Angeles",
-)
+Booking = Callable[..., BookingSnapshot]
 
 
 @pytest.fixture
@@ -49,10 +34,10 @@ async def legal(database: MongoDatabase) -> Legal:
 
 
 async def test_the_same_confirmation_twice_drafts_one_contract_with_one_event(
-    legal: Legal, database: MongoDatabase
+    legal: Legal, database: MongoDatabase, booking: Booking
 ) -> None:
-    await legal.draft_contract(BOOKING)
-    await legal.draft_contract(BOOKING)
+    await legal.draft_contract(booking(is_minor=True))
+    await legal.draft_contract(booking(is_minor=True))
     docs = await database.repository("contracts").find("org_a", {"booking_id": "bkg_1"})
     assert len(docs) == 1
     assert docs[0]["status"] == "DRAFT"
@@ -62,9 +47,9 @@ async def test_the_same_confirmation_twice_drafts_one_contract_with_one_event(
     assert [e["type"] for e in raw["_outbox"]] == ["slate.legal.contract.drafted.v1"]
 
 
-async def test_release_voids_the_draft(legal: Legal) -> None:
-    await legal.draft_contract(BOOKING)
-    await legal.void_contract(BOOKING)
+async def test_release_voids_the_draft(legal: Legal, booking: Booking) -> None:
+    await legal.draft_contract(booking())
+    await legal.void_contract(booking(status="RELEASED"))
     [contract] = (await legal.contract_by_booking("org_a", ["bkg_1"])).values()
     assert contract.status is ContractStatus.VOID
     assert contract.id == contract_id_of("bkg_1")

@@ -173,10 +173,10 @@ async def test_release_leaves_a_signed_contract_alone(
     legal: Legal, store: LegalStore, booking: Booking
 ) -> None:
     await legal.draft_contract(booking())
-    draft = await store.contracts.get("org_a", contract_id_of("bkg_1"))
+    draft = await store.contract("org_a", contract_id_of("bkg_1"))
     assert draft is not None
     draft.status = ContractStatus.SIGNED
-    await store.contracts.save(draft)
+    await store.save(draft)
     await legal.void_contract(booking(status="RELEASED"))
     contract = await legal.contract("org_a", draft.id)
     assert contract is not None
@@ -194,15 +194,15 @@ async def test_a_save_at_a_stale_version_conflicts_and_writes_nothing(
     legal: Legal, store: LegalStore, booking: Booking
 ) -> None:
     await legal.draft_contract(booking())
-    first = await store.contracts.get("org_a", contract_id_of("bkg_1"))
-    second = await store.contracts.get("org_a", contract_id_of("bkg_1"))
+    first = await store.contract("org_a", contract_id_of("bkg_1"))
+    second = await store.contract("org_a", contract_id_of("bkg_1"))
     assert first is not None
     assert second is not None
     first.status = ContractStatus.SENT
-    assert (await store.contracts.save(first)).version == 2
+    assert (await store.save(first)).version == 2
     assert second.booking_released()
     with pytest.raises(ConcurrencyConflict):
-        await store.contracts.save(second)
+        await store.save(second)
     stored = await legal.contract("org_a", first.id)
     assert stored is not None
     assert (stored.status, stored.version) == (ContractStatus.SENT, 2)
@@ -237,6 +237,8 @@ async def test_a_new_contract_is_inserted_at_version_one_with_its_events_cleared
         rate=Rate(Decimal("900"), "USD", "DAY"),
         work_dates=["2027-03-02"],
     )
-    stored = await store.contracts.add(contract)
+    stored = await store.add(contract)
     assert (stored.version, contract.events, stored.events) == (1, [], [])
     assert stored == replace(contract, version=1)
+    with pytest.raises(ValueError, match="stored already"):
+        await store.add(stored)
