@@ -40,6 +40,8 @@ class Repo(Protocol):
     name: str
     org_scoped: bool
 
+    def indexes(self) -> list[IndexSpec]: ...
+
     async def get(self, org_id: str, id: str) -> Doc | None: ...
 
     async def get_many(self, org_id: str, ids: Sequence[str]) -> dict[str, Doc]: ...
@@ -160,6 +162,13 @@ class MemoryRepository:
         self.name = name
         self.org_scoped = org_scoped
         self._docs = database.collections.setdefault(name, {})
+
+    def indexes(self) -> list[IndexSpec]:
+        """The same index declarations as the MongoDB repository (unique ones are enforced)."""
+        specs = [IndexSpec([(PENDING, 1)])]
+        if self.org_scoped:
+            specs.append(IndexSpec([("org_id", 1), ("_id", 1)]))
+        return specs
 
     def _scope(self, org_id: str) -> Doc:
         if not self.org_scoped:
