@@ -126,18 +126,17 @@ class Legal:
 
     async def draft_contract(self, booking: BookingSnapshot) -> None:
         """Draft a confirmed booking's contract; a redelivered confirmation finds it and stops."""
-        b = booking
         contract = Contract.draft(
-            contract_id_of(b.booking_id),
-            org_id=b.org_id,
-            booking_id=b.booking_id,
-            production_id=b.production_id,
-            talent_id=b.talent_id,
-            role_name=b.role_name,
-            union=b.union,
-            is_minor=b.is_minor,
-            rate=Rate(b.rate.amount, b.rate.currency, b.rate.unit),
-            work_dates=b.work_dates,
+            contract_id_of(booking.booking_id),
+            org_id=booking.org_id,
+            booking_id=booking.booking_id,
+            production_id=booking.production_id,
+            talent_id=booking.talent_id,
+            role_name=booking.role_name,
+            union=booking.union,
+            is_minor=booking.is_minor,
+            rate=Rate(booking.rate.amount, booking.rate.currency, booking.rate.unit),
+            work_dates=booking.work_dates,
         )
         try:
             saved = await self._store.add(contract)
