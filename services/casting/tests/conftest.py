@@ -74,7 +74,8 @@ class LiveFeed:
 
     def __init__(self) -> None:
         self._queues: set[asyncio.Queue[Envelope]] = set()
-        self.listening = asyncio.Event()  # set once someone listens
+        self.listening = asyncio.Event()  # set while someone listens
+        self.idle = asyncio.Event()  # set when the last listener has stopped
 
     @property
     def listeners(self) -> int:
@@ -88,11 +89,15 @@ class LiveFeed:
         queue: asyncio.Queue[Envelope] = asyncio.Queue()
         self._queues.add(queue)
         self.listening.set()
+        self.idle.clear()
         try:
             while True:
                 yield await queue.get()
         finally:
             self._queues.discard(queue)
+            if not self._queues:
+                self.listening.clear()
+                self.idle.set()
 
 
 class Cast:
