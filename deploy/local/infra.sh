@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Local infrastructure for Slate, on loopback, without Docker:
 #   Kafka 4.x (KRaft, one process)   127.0.0.1:9092 (controller 9093)   from Maven Central
-#   FerretDB v1.24 (SQLite backend)   127.0.0.1:27017                   from the Go module proxy
+#   FerretDB v1.24 (SQLite backend)   127.0.0.1:27017                   from the Go module proxy,
+#                                                                       + ferretdb/patches (index use)
 #   gateway npm packages + Node 24    services/gateway/node_modules       from npm
 #   Jaeger v2 all-in-one (optional)   127.0.0.1:16686, OTLP 4317/4318    from the Go module proxy
 #
@@ -31,6 +32,7 @@ KAFKA_CONTROLLER_PORT=9093
 KAFKA_HEAP="${KAFKA_HEAP:--Xms512m -Xmx1g}"
 
 FERRET_BIN="$BIN/ferretdb"
+FERRET_BUILD="$LOCAL/ferretdb/build"
 FERRET_DATA="$LOCAL/ferretdb/data"
 FERRET_ADDR=127.0.0.1:27017
 
@@ -228,30 +230,65 @@ start_kafka() {
 }
 
 # ---------------------------------------------------------------- FerretDB
+# FerretDB is built from its module on the Go module proxy with the patches in ferretdb/patches
+# applied (see ferretdb/patches/README.md: upstream's SQLite backend never uses an index, so every
+# query scanned its collection). The launcher module is built against the patched copy through a
+# `replace` in a scratch copy of its go.mod; the committed go.mod stays a plain module.
+ferretdb_fingerprint() {
+  local src="$HERE/ferretdb"
+  fingerprint "$src/go.mod" "$src/go.sum" "$src/main.go" "$src"/patches/*.patch
+}
+
 install_ferretdb() {
   need go "to build FerretDB (Go 1.24+)"
-  local src="$HERE/ferretdb" fp
-  fp="$(fingerprint "$src/go.mod" "$src/go.sum" "$src/main.go")"
+  need git "to apply deploy/local/ferretdb/patches to FerretDB's source (git apply)"
+  local src="$HERE/ferretdb" fp mod dir p
+  fp="$(ferretdb_fingerprint)"
   if [[ -x "$FERRET_BIN" && -f "$FERRET_BIN.installed" && "$(cat "$FERRET_BIN.installed")" == "$fp" ]]; then
     say "ferretdb: binary up to date at $FERRET_BIN"
     return 0
   fi
-  say "ferretdb: building from the Go module proxy (a cold build takes minutes; cached after)"
-  (cd "$src" && timed "ferretdb build" env CGO_ENABLED=0 go build -trimpath -o "$FERRET_BIN.tmp" .) \
-    || die "go build of deploy/local/ferretdb failed (see the output above)"
+  say "ferretdb: building from the Go module proxy, with $(ls "$src"/patches/*.patch | wc -l) patch(es) (a cold build takes minutes; cached after)"
+  (cd "$src" && go mod download github.com/FerretDB/FerretDB) \
+    || die "go mod download of FerretDB failed (see the output above)"
+  mod="$(cd "$src" && go list -m -f '{{.Path}}@{{.Version}}' github.com/FerretDB/FerretDB)"
+  dir="$(cd "$src" && go list -m -f '{{.Dir}}' github.com/FerretDB/FerretDB)"
+  [[ -d "$dir" ]] || die "cannot find the source of $mod in the Go module cache"
+  rm -rf "$FERRET_BUILD"
+  mkdir -p "$FERRET_BUILD/launcher"
+  cp -R "$dir" "$FERRET_BUILD/src"
+  chmod -R u+w "$FERRET_BUILD/src"
+  for p in "$src"/patches/*.patch; do
+    (cd "$FERRET_BUILD/src" && git apply "$p") \
+      || die "$(basename "$p") does not apply to $mod (was the FerretDB version in go.mod changed?)"
+  done
+  cp "$src/go.mod" "$src/go.sum" "$src/main.go" "$FERRET_BUILD/launcher/"
+  (cd "$FERRET_BUILD/launcher" \
+    && go mod edit -replace "github.com/FerretDB/FerretDB=../src" \
+    && timed "ferretdb build" env CGO_ENABLED=0 go build -trimpath -o "$FERRET_BIN.tmp" .) \
+    || die "go build of deploy/local/ferretdb (patched $mod) failed (see the output above)"
   mv "$FERRET_BIN.tmp" "$FERRET_BIN"
   echo "$fp" >"$FERRET_BIN.installed"
 }
 
 start_ferretdb() {
   need_venv
-  precheck_start ferretdb mongo "$FERRET_ADDR" && return 0
   install_ferretdb
+  local built; built="$(cat "$FERRET_BIN.installed")"
+  if running ferretdb && [[ "$(cat "$RUN/ferretdb.build" 2>/dev/null)" != "$built" ]]; then
+    # Started from an older build (before the index patch, or older patches). It is not
+    # restarted behind the back of whoever is using it (tests, a running stack): it keeps serving,
+    # correctly but slower, until it is restarted; the data directory is the same either way.
+    say "WARNING: ferretdb (pid $(pid_of ferretdb)) runs an older build than $FERRET_BIN (queries may scan instead of using indexes)."
+    say "         To switch, when nothing is using it: deploy/local/infra.sh restart ferretdb   (data is kept)"
+  fi
+  precheck_start ferretdb mongo "$FERRET_ADDR" && return 0
   mkdir -p "$FERRET_DATA"
   say "ferretdb: starting on $FERRET_ADDR, SQLite in $FERRET_DATA (log $LOGS/ferretdb.log)"
   local t0=$SECONDS
   launch ferretdb "$LOGS/ferretdb.log" "$FERRET_BIN" --listen-addr="$FERRET_ADDR" \
     --sqlite-url="file:$FERRET_DATA/" --log-level=info
+  echo "$built" >"$RUN/ferretdb.build"
   wait_ready ferretdb mongo "$FERRET_ADDR" "$LOGS/ferretdb.log"
   say "ferretdb: ready in $((SECONDS - t0))s (pid $(pid_of ferretdb))"
 }
@@ -301,7 +338,7 @@ start_jaeger() {
 }
 
 # ---------------------------------------------------------------- main
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 cmd="${1:-}"; [[ -n "$cmd" ]] || usage; shift || true
 components=("$@")
@@ -369,6 +406,9 @@ case "$cmd" in
     need_venv
     status_one kafka kafka "$KAFKA_ADDR"
     status_one ferretdb mongo "$FERRET_ADDR"
+    if running ferretdb && [[ "$(cat "$RUN/ferretdb.build" 2>/dev/null)" != "$(cat "$FERRET_BIN.installed" 2>/dev/null)" ]]; then
+      say "ferretdb: runs an older build than $FERRET_BIN; 'deploy/local/infra.sh restart ferretdb' switches (data is kept)"
+    fi
     status_one jaeger jaeger "$JAEGER_ADDR" ;;
   *) usage ;;
 esac

@@ -4,6 +4,10 @@
 // `go install .../cmd/ferretdb`, whose module zip lacks build/version/version.txt and panics at
 // start (upstream issue #2982). The embeddable package never starts telemetry.
 //
+// deploy/local/infra.sh builds it against a copy of the FerretDB module with patches/*.patch
+// applied (SQLite queries that use indexes; see patches/README.md), never from this directory
+// directly.
+//
 // Flags (each also read from FERRETDB_<FLAG> with '-' → '_'):
 //
 //	--listen-addr  127.0.0.1:27017
