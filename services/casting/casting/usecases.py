@@ -130,7 +130,7 @@ class Casting:
 
     # --- productions (event-carried state) -----------------------------------------------
 
-    async def production_known(self, org_id: str, production_id: str) -> Production:
+    async def _production_known(self, org_id: str, production_id: str) -> Production:
         """The production from the local copy, else asked of scheduling now and then kept."""
         local = await self._store.production(org_id, production_id)
         if local is not None:
@@ -163,7 +163,7 @@ class Casting:
         authz.require(principal, PERMISSIONS["createRole"], "createRole")
         with domain_rules():
             draft = model.validate_role(name, amount, currency, unit, work_dates)
-        production = await self.production_known(principal.org, production_id)
+        production = await self._production_known(principal.org, production_id)
         await self._peers.check_rate(principal.org, draft.rate, draft.work_dates)
         role = await self._store.add(
             Role.create(id=new_id("rol"), production=production, draft=draft)
@@ -323,7 +323,7 @@ class Casting:
     ) -> AsyncIterator[BookingChange]:
         """Booking changes of one of the caller's productions, as they happen."""
         authz.require(principal, PERMISSIONS["bookingEvents"], "bookingEvents")
-        await self.production_known(principal.org, production_id)
+        await self._production_known(principal.org, production_id)
         if self._live is None:
             raise UserError("live events are not available", code="UNAVAILABLE")
         async with contextlib.aclosing(self._live()) as changes:

@@ -17,6 +17,7 @@ from slate import grpc as slate_grpc
 from slate.audit import AuditLog
 from slate.auth import Principal
 from slate.errors import UserError, ValidationErrors
+from slate.events.catalogue import BOOKING_CONFIRMED, BOOKING_HELD
 from slate.repository import MongoDatabase
 from slate.testing import cipher
 
@@ -113,7 +114,7 @@ async def test_blocking_compliance_issue_leaves_the_booking_on_hold(db: Any) -> 
     assert exc.value.errors[0].code == "FORBIDDEN"
     stored = await db["bookings"].find_one({"_id": booking.id})
     assert stored["status"] == "ON_HOLD"
-    assert [e["type"] for e in stored["_outbox"]] == ["slate.casting.booking.held.v1"]
+    assert [e["type"] for e in stored["_outbox"]] == [BOOKING_HELD.name]
 
 
 async def test_birth_date_is_encrypted_at_rest_and_never_in_events(db: Any) -> None:
@@ -173,8 +174,8 @@ async def test_second_of_two_concurrent_confirmations_gets_a_conflict_and_writes
     assert (won.status, won.version, won.confirmed_at is not None) == ("BOOKED", 2, True)
     stored = await db["bookings"].find_one({"_id": held.id})
     assert [e["type"] for e in stored["_outbox"]] == [
-        "slate.casting.booking.held.v1",
-        "slate.casting.booking.confirmed.v1",
+        BOOKING_HELD.name,
+        BOOKING_CONFIRMED.name,
     ]
     [reloaded] = (await casting.bookings(PRODUCER, [held.id])).values()
     assert reloaded == won  # every field survives the trip through the document
