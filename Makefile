@@ -74,7 +74,7 @@ token: setup  ## print a dev token (ORG=acme ROLES="producer casting")
 lint: setup  ## ruff, mypy, import-linter
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
-	$(UV) run --no-sync mypy libs/slate/slate services/casting/casting services/payroll/payroll services/scheduling/scheduling services/legal/legal
+	$(UV) run --no-sync mypy libs/slate/slate libs/slate/slate_domain services/casting/casting services/payroll/payroll services/scheduling/scheduling services/legal/legal
 	$(UV) run --no-sync lint-imports
 
 proto: setup  ## regenerate Python from proto/ into libs/slate-proto

@@ -163,14 +163,20 @@ def batch_loader(
 
 
 def group_loader(
-    load: Callable[[list[str]], Awaitable[Sequence[Mapping[str, Any]]]], by: str
-) -> DataLoader[str, list[Mapping[str, Any]]]:
-    """A DataLoader for the children of many parents at once, grouped by the parent field `by`."""
+    load: Callable[[list[str]], Awaitable[Sequence[V]]], by: str | Callable[[V], str]
+) -> DataLoader[str, list[V]]:
+    """A DataLoader for the children of many parents at once, grouped by their parent's id:
+    `by` names the parent field of a document, or returns the parent id of a typed object."""
+    parent_of: Callable[[V], str] = (
+        (lambda item: item[by])  # type: ignore[index]
+        if isinstance(by, str)
+        else by
+    )
 
-    async def load_fn(keys: list[str]) -> list[list[Mapping[str, Any]]]:
-        groups: dict[str, list[Mapping[str, Any]]] = {k: [] for k in keys}
-        for doc in await load(keys):
-            groups.setdefault(doc[by], []).append(doc)
+    async def load_fn(keys: list[str]) -> list[list[V]]:
+        groups: dict[str, list[V]] = {k: [] for k in keys}
+        for item in await load(keys):
+            groups.setdefault(parent_of(item), []).append(item)
         return [groups[k] for k in keys]
 
     return DataLoader(load_fn=load_fn)

@@ -10,8 +10,8 @@ MongoDB one against the real server, so the fake cannot drift from it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -82,6 +82,80 @@ class Database(Protocol):
     def repository(self, name: str, *, org_scoped: bool = True) -> Repo: ...
 
     async def ensure_indexes(self, specs: Mapping[str, Sequence[IndexSpec]]) -> None: ...
+
+
+class AggregateLike(Protocol):
+    """What the store needs of an aggregate (see `slate_domain.Aggregate`)."""
+
+    id: str
+    org_id: str
+    version: int
+
+    @property
+    def events(self) -> list[Any]: ...
+
+
+A = TypeVar("A", bound=AggregateLike)
+Outbox = Callable[[Any], OutboxEvent | None]
+
+
+class Aggregates(Generic[A]):
+    """One collection of aggregates: documents <-> aggregates through the store's mapping;
+    `add` inserts at version 1 and `save` writes at the version loaded, each with the
+    aggregate's pending events (through `outbox`; None keeps an event internal) in one write."""
+
+    def __init__(
+        self,
+        repo: Repo,
+        outbox: Outbox,
+        to_doc: Callable[[A], Doc],
+        from_doc: Callable[[Mapping[str, Any]], A],
+    ) -> None:
+        self.repo = repo
+        self._outbox = outbox
+        self._to_doc = to_doc
+        self._from_doc = from_doc
+
+    def _pending(self, aggregate: A) -> list[OutboxEvent]:
+        return [e for e in map(self._outbox, aggregate.events) if e is not None]
+
+    async def add(self, aggregate: A) -> A:
+        """Insert a new aggregate with its events (DuplicateKey if its id exists)."""
+        if aggregate.version != 0:
+            raise ValueError(f"{self.repo.name}: {aggregate.id} is stored already: save it")
+        stored = await self.repo.insert(self._to_doc(aggregate), self._pending(aggregate))
+        aggregate.events.clear()
+        return self._from_doc(stored)
+
+    async def save(self, aggregate: A) -> A:
+        """Write its state and events if still at the version it was loaded at
+        (ConcurrencyConflict otherwise); the result carries the new version."""
+        doc = self._to_doc(aggregate)
+        changes = {k: v for k, v in doc.items() if k not in ("_id", "org_id")}
+        stored = await self.repo.update(
+            aggregate.org_id, aggregate.id, aggregate.version, changes, self._pending(aggregate)
+        )
+        aggregate.events.clear()
+        return self._from_doc(stored)
+
+    async def get(self, org_id: str, id: str) -> A | None:
+        doc = await self.repo.get(org_id, id)
+        return self._from_doc(doc) if doc is not None else None
+
+    async def get_many(self, org_id: str, ids: Sequence[str]) -> dict[str, A]:
+        return {k: self._from_doc(d) for k, d in (await self.repo.get_many(org_id, ids)).items()}
+
+    async def find(
+        self,
+        org_id: str,
+        filter: Mapping[str, Any],
+        *,
+        sort: list[tuple[str, int]] | None = None,
+        limit: int = 10_000,
+        after: str | None = None,
+    ) -> list[A]:
+        docs = await self.repo.find(org_id, filter, sort=sort, limit=limit, after=after)
+        return [self._from_doc(d) for d in docs]
 
 
 class MongoRepository(Repository):

@@ -11,6 +11,9 @@ import os
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from slate_proto.slate.common.v1 import money_pb2
+from slate_proto.slate.events.v1 import casting_pb2
+
 from slate.auth import Principal
 from slate.crypto import FieldCipher
 from slate.events.model import Envelope, OutboxEvent, headers_for
@@ -59,6 +62,29 @@ def graphql_context(
         auth_error=None if caller is not None else "a bearer token is required",
         services=services,
     )
+
+
+def booking_snapshot(**fields: Any) -> casting_pb2.BookingSnapshot:
+    """A booking as casting announces it (an adult, on hold, 1,200.00 USD a day); any field can
+    be overridden, e.g. `booking_snapshot(status="BOOKED", version=2)`."""
+    values: dict[str, Any] = {
+        "booking_id": "bkg_1",
+        "org_id": "org_a",
+        "production_id": "prd_1",
+        "role_id": "rol_1",
+        "role_name": "Lead",
+        "talent_id": "tal_1",
+        "talent_name": "Rosa",
+        "rate": money_pb2.Rate(money=money_pb2.Money(amount="1200.00", currency="USD"), unit="DAY"),
+        "work_dates": ["2027-03-02"],
+        "status": "ON_HOLD",
+        "is_minor": False,
+        "union": "NONE",
+        "version": 1,
+        "production_timezone": "America/Los_Angeles",
+    }
+    values.update(fields)
+    return casting_pb2.BookingSnapshot(**values)
 
 
 def cipher() -> FieldCipher:
