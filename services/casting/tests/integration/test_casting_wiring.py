@@ -1,0 +1,34 @@
+"""Casting's wiring on the real database: what it publishes, consumes and listens to, and the
+indexes its store declares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from casting.app import wire
+from slate.config import Settings
+from slate.events.catalogue import BOOKING_TOPIC, PRODUCTION_TOPIC
+from slate.runtime import Runtime
+
+pytestmark = pytest.mark.infra
+
+
+async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: str) -> None:
+    runtime = Runtime(
+        Settings(service="casting-wiring-test", mongo_url=mongo_url, database=db.name)
+    )
+    try:
+        wiring = await wire(runtime)
+    finally:
+        await runtime.close()
+    assert dict(wiring.publishes) == {BOOKING_TOPIC.name: BOOKING_TOPIC.partitions}
+    assert [(c.group_id, list(c.topics)) for c in wiring.consumers] == [
+        ("slate-casting.productions", [PRODUCTION_TOPIC.name])
+    ]
+    assert list(wiring.live_topics) == [BOOKING_TOPIC.name]
+    assert list(wiring.outbox_collections) == ["roles", "talent", "bookings"]
+    assert wiring.grpc_register is not None  # the runtime serves gRPC health for casting
+    bookings = set(await db["bookings"].index_information())
+    assert {"_pending_1", "org_id_1__id_1", "org_id_1_role_id_1", "talent_id_1"} <= bookings
+    assert "email_1" in await db["talent"].index_information()
