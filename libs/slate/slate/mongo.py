@@ -161,8 +161,7 @@ class Repository:
         clauses: list[Mapping[str, Any]] = [self._scope(org_id), filter]
         if after is not None:
             clauses.append(await self._keyset(org_id, order, after))
-        query = {"$and": [c for c in clauses if c]} if any(clauses) else {}
-        cursor = self.collection.find(query).sort(order).limit(limit)
+        cursor = self.collection.find(merge_filters(*clauses)).sort(order).limit(limit)
         return [as_public(doc) async for doc in cursor]
 
     async def _keyset(self, org_id: str, order: list[tuple[str, int]], after: str) -> Doc:
@@ -245,6 +244,82 @@ class Repository:
             )
         self._notify(events, id)
         return as_public(after)
+
+
+def merge_filters(*clauses: Mapping[str, Any]) -> Doc:
+    """One filter matching what every clause matches, with the clauses' keys side by side.
+
+    `{"$and": [{org_id}, {role_id}]}` means the same as `{org_id, role_id}`, but servers plan them
+    differently: FerretDB (even patched, see deploy/local/ferretdb/patches) only uses an index for
+    top-level keys, so a wrapped `$and` read the whole collection. Keys are merged in order; a
+    clause with a key already taken goes under `$and` instead.
+    """
+    merged: Doc = {}
+    rest: list[Mapping[str, Any]] = []
+    for clause in clauses:
+        if not clause:
+            continue
+        if any(key in merged for key in clause):
+            rest.append(clause)
+        else:
+            merged.update(clause)
+    if rest:
+        merged["$and"] = [*merged.get("$and", []), *rest]
+    return merged
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """The server's plan for one query: whether an index answers it (`explain_find`)."""
+
+    collection: str
+    filter: Doc
+    sort: Doc
+    index_backed: bool
+    planner: Any  # the server's `queryPlanner` (MongoDB, or FerretDB's SQL plan)
+
+    def __str__(self) -> str:
+        how = "index" if self.index_backed else "COLLECTION SCAN"
+        return f"{self.collection} find {self.filter!r} sort {self.sort!r}: {how}; {self.planner!r}"
+
+
+async def explain_find(
+    db: AsyncDatabase[Doc],
+    collection: str,
+    filter: Mapping[str, Any],
+    *,
+    sort: Mapping[str, int] | Sequence[tuple[str, int]] | None = None,
+) -> QueryPlan:
+    """Ask the server how it would run `find(filter).sort(sort)`, and whether that reads every
+    document of the collection: MongoDB's `COLLSCAN`; with FerretDB, SQLite's `SCAN` or
+    PostgreSQL's `Seq Scan` (FerretDB answers `explain` with its SQL's plan). No plan at all (an
+    unknown collection on FerretDB) counts as a scan."""
+    order: Doc = dict(sort.items() if isinstance(sort, Mapping) else sort or [])
+    command: Doc = {"find": collection, "filter": dict(filter)}
+    if order:
+        command["sort"] = order
+    answer = await db.command("explain", command, verbosity="queryPlanner")
+    planner = answer.get("queryPlanner") or {}
+    # MongoDB: only the winning plan counts (rejected plans may well be collection scans).
+    plan = planner.get("winningPlan", planner) if isinstance(planner, Mapping) else planner
+    return QueryPlan(
+        collection=collection,
+        filter=dict(filter),
+        sort=order,
+        index_backed=bool(plan) and not _scans(plan),
+        planner=planner,
+    )
+
+
+def _scans(plan: Any) -> bool:
+    if isinstance(plan, Mapping):
+        if plan.get("stage") == "COLLSCAN" or plan.get("Node Type") == "Seq Scan":
+            return True
+        return any(_scans(v) for k, v in plan.items() if k != "rejectedPlans")
+    if isinstance(plan, list | tuple):
+        return any(_scans(v) for v in plan)
+    # FerretDB/SQLite: "id=2 parent=0 notused=0 detail=SCAN t_1234" (vs "SEARCH … USING INDEX").
+    return isinstance(plan, str) and "detail=SCAN " in plan
 
 
 def _dig(doc: Mapping[str, Any], path: str) -> Any:
