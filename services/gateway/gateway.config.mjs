@@ -7,7 +7,8 @@
 //   SLATE_DEV_KEY_DIR      dev key directory with jwks.json and/or public.pem (default <repo>/.local/dev)
 //   SLATE_JWT_ISSUER       expected `iss` (default slate-dev)
 //   SLATE_JWT_AUDIENCE     expected `aud` (default slate)
-//   SLATE_GATEWAY_MAX_DEPTH / _MAX_TOKENS / _MAX_COST / _LIST_SIZE / _RATE_LIMIT /
+//   SLATE_GATEWAY_MAX_DEPTH / _MAX_TOKENS / _MAX_ALIASES / _MAX_COST / _LIST_SIZE / _RATE_LIMIT /
+//   SLATE_GATEWAY_MAX_BODY_BYTES / _MAX_DOCUMENT_BYTES / _MAX_NESTING /
 //   SLATE_GATEWAY_UPSTREAM_TIMEOUT_MS   limits, see below
 //   SLATE_GATEWAY_GRAPHIQL  0 to turn GraphiQL off (default on)
 //   OTEL_EXPORTER_OTLP_ENDPOINT  when set, traces go to ${endpoint}/v1/traces over OTLP HTTP
@@ -19,7 +20,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRemoteJwksSigningKeyProvider, defineConfig } from '@graphql-hive/gateway';
 import { GraphQLError } from 'graphql';
-import { maskError as defaultMaskError } from 'graphql-yoga'; // dependency of @graphql-hive/gateway
+import {
+  RedactingSpanExporter,
+  createScrubbingLogger,
+  generateRequestId,
+  inputLimits,
+  maskUnexpected,
+  maxAliasesRule,
+  requestScope,
+} from './hardening.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(process.env.SLATE_REPO_ROOT ?? join(HERE, '..', '..'));
@@ -136,9 +145,12 @@ function rateLimitKey(context) {
 }
 
 // A subgraph that is down or too slow would surface as a bare "Unexpected error.": say which
-// service is unavailable instead (code SERVICE_UNAVAILABLE, retriable). Everything else keeps
-// the default masking (details only in the gateway log).
-function maskError(error, message, isDev) {
+// service is unavailable instead (code SERVICE_UNAVAILABLE, retriable). Then maskUnexpected
+// (hardening.mjs): coded errors pass (UNAUTHENTICATED, FORBIDDEN, INVALID, …, and the gateway's own
+// parse/validation errors, malformed input as 400); a subgraph's uncoded error (internal text such as
+// "'utf-8' codec can't encode…") and any exception become "Unexpected error … (request id …)";
+// the original goes to the gateway log, scrubbed, with the same request id.
+function maskError(error) {
   for (let e = error, depth = 0; e && depth < 5; e = e.originalError, depth++) {
     if (e.message === 'Authentication is not available at the moment.') {
       // The JWT plugin found no verification key (dev key files missing / JWKS unreachable).
@@ -149,9 +161,12 @@ function maskError(error, message, isDev) {
       );
     }
     const ext = e.extensions ?? {};
-    if (['SUBREQUEST_HTTP_ERROR', 'TIMEOUT_ERROR', 'GATEWAY_TIMEOUT'].includes(ext.code)) {
+    // A 502/503/504 page instead of a GraphQL response (a proxy in front of a subgraph that is down)
+    // is the same as no answer.
+    const unavailablePage = ext.code === 'RESPONSE_VALIDATION_FAILED' && [502, 503, 504].includes(ext.response?.status);
+    if (['SUBREQUEST_HTTP_ERROR', 'TIMEOUT_ERROR', 'GATEWAY_TIMEOUT'].includes(ext.code) || unavailablePage) {
       const service = ext.serviceName ?? 'a subgraph';
-      const what = ext.code !== 'SUBREQUEST_HTTP_ERROR' ? 'did not answer in time' : 'is unavailable';
+      const what = ['TIMEOUT_ERROR', 'GATEWAY_TIMEOUT'].includes(ext.code) ? 'did not answer in time' : 'is unavailable';
       return new GraphQLError(`The ${service} service ${what}; try again shortly.`, {
         nodes: error.nodes,
         path: error.path,
@@ -159,7 +174,7 @@ function maskError(error, message, isDev) {
       });
     }
   }
-  return defaultMaskError(error, message, isDev);
+  return maskUnexpected(error);
 }
 
 // ---------------------------------------------------------------- OpenTelemetry
@@ -174,7 +189,9 @@ if (otlpTraces && !/^(1|true)$/i.test(env.OTEL_SDK_DISABLED ?? '')) {
   openTelemetrySetup({
     contextManager: new AsyncLocalStorageContextManager(),
     resource: { serviceName: env.OTEL_SERVICE_NAME || 'slate-gateway' },
-    traces: { exporter: new OTLPTraceExporter({ url: otlpTraces }) },
+    // Every span leaves through RedactingSpanExporter: `graphql.document` with its literals replaced
+    // (dropped when it does not parse), no URL query string, no values in exception/status messages.
+    traces: { exporter: new RedactingSpanExporter(new OTLPTraceExporter({ url: otlpTraces })) },
   });
   // Continues the client's `traceparent` (inheritContext) and sends it to every subgraph
   // over HTTP (propagateContext); both default to true.
@@ -183,6 +200,19 @@ if (otlpTraces && !/^(1|true)$/i.test(env.OTEL_SDK_DISABLED ?? '')) {
 
 // ---------------------------------------------------------------- the gateway
 const UPSTREAM_TIMEOUT_MS = intEnv('SLATE_GATEWAY_UPSTREAM_TIMEOUT_MS', 30_000);
+// Hive Gateway 2.15.1 has no alias limit of its own: a validation rule (fragments counted).
+const aliasLimit = (() => {
+  const rule = maxAliasesRule(intEnv('SLATE_GATEWAY_MAX_ALIASES', 30));
+  return { onValidate: ({ addValidationRule }) => addValidationRule(rule) };
+})();
+// Body 1 MiB (yoga's own default would be 25 MB; the subgraphs refuse over 1 MiB), documents 32 KiB
+// (2,000 tokens fit; the parse caches hold 1,024 documents each, so this bounds them in bytes),
+// 64 levels of brackets in a document or of JSON in variables (graphql-js parses recursively).
+const limits = inputLimits({
+  maxBodyBytes: intEnv('SLATE_GATEWAY_MAX_BODY_BYTES', 1 << 20),
+  maxDocumentBytes: intEnv('SLATE_GATEWAY_MAX_DOCUMENT_BYTES', 32 << 10),
+  maxNesting: intEnv('SLATE_GATEWAY_MAX_NESTING', 64),
+});
 
 export const gatewayConfig = defineConfig({
   host: env.SLATE_GATEWAY_HOST || '127.0.0.1',
@@ -194,6 +224,11 @@ export const gatewayConfig = defineConfig({
   graphiql: env.SLATE_GATEWAY_GRAPHIQL !== '0',
   landingPage: false,
   maskedErrors: { maskError },
+  // Never writes documents, variables, bodies, subgraph data or tokens; error text is scrubbed of
+  // quoted values and numbers; lines written while a request runs carry its requestId.
+  logging: createScrubbingLogger(),
+  // The id in `x-request-id`, in the logs and in masked error messages (see hardening.mjs).
+  requestId: { generateRequestId },
   // `hive-gateway supergraph <file>` watches the file (fs.watch) and reloads when compose.mjs
   // rewrites it; polling does not apply to a local file.
 
@@ -240,13 +275,13 @@ export const gatewayConfig = defineConfig({
     },
   },
 
-  // Limits (DESIGN.md: depth, aliases, tokens, cost; rate limit per token).
+  // Limits (DESIGN.md: depth, aliases, tokens, cost; rate limit per token). Aliases, body, document
+  // size and nesting: `aliasLimit` and `limits` above.
   maxDepth: intEnv('SLATE_GATEWAY_MAX_DEPTH', 12),
   maxTokens: intEnv('SLATE_GATEWAY_MAX_TOKENS', 2000),
   blockFieldSuggestions: true,
   // Cost: 1 per object, lists assumed SLATE_GATEWAY_LIST_SIZE long unless a subgraph declares
-  // @listSize (federation 2.9), mutations +10. Aliases have no separate limit here (no built-in
-  // option in 2.15.1); maxTokens and the cost bound them.
+  // @listSize (federation 2.9), mutations +10.
   demandControl: {
     maxCost: intEnv('SLATE_GATEWAY_MAX_COST', 10_000),
     listSize: intEnv('SLATE_GATEWAY_LIST_SIZE', 20),
@@ -269,5 +304,5 @@ export const gatewayConfig = defineConfig({
   })),
 
   openTelemetry,
-  plugins: () => [normaliseAuthHeader, rejectInvalidToken],
+  plugins: () => [requestScope, limits, aliasLimit, normaliseAuthHeader, rejectInvalidToken],
 });
