@@ -45,7 +45,7 @@ def snapshot(b: Booking) -> casting_pb2.BookingSnapshot:
         talent_name=b.talent_name,
         rate=money_pb2.Rate(
             money=money_pb2.Money(amount=str(b.rate.amount), currency=b.rate.currency),
-            unit=b.rate.unit.value,
+            unit=str(b.rate.unit),
         ),
         work_dates=[d.isoformat() for d in b.work_dates],
         status=b.status.value,

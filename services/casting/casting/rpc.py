@@ -85,7 +85,7 @@ class GrpcPeers:
             org_id=org_id,
             rate=money_pb2.Rate(
                 money=money_pb2.Money(amount=str(rate.amount), currency=rate.currency),
-                unit=rate.unit.value,
+                unit=str(rate.unit),
             ),
             work_dates=[d.isoformat() for d in work_dates],
             agreement="none",

@@ -5,8 +5,7 @@ Resolvers only call `Casting`'s commands and reads, through request-scoped typed
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import AsyncGenerator, Awaitable
 
 import strawberry
 from slate.auth import Principal
@@ -20,6 +19,7 @@ from slate.graphql import (
     authorize,
     batch_loader,
     graphql_error,
+    group_loader,
     until_expiry,
 )
 from strawberry.dataloader import DataLoader
@@ -29,7 +29,6 @@ from casting.domain import model
 from casting.usecases import BookingEventKind, Casting
 
 Ctx = Info[GraphQLContext[Casting], None]
-V = TypeVar("V")
 
 # The domain's enums are the GraphQL enums (strawberry marks the classes; nothing else changes).
 strawberry.enum(model.RateUnit, name="RateUnit")
@@ -39,20 +38,6 @@ strawberry.enum(BookingEventKind, name="BookingEventKind")
 
 
 # --- loaders (one per request, batched) -----------------------------------------------------
-
-
-def grouped(
-    load: Callable[[list[str]], Awaitable[Sequence[V]]], key: Callable[[V], str]
-) -> DataLoader[str, list[V]]:
-    """A DataLoader for the children of many parents at once, grouped by `key(child)`."""
-
-    async def load_fn(keys: list[str]) -> list[list[V]]:
-        groups: dict[str, list[V]] = {k: [] for k in keys}
-        for item in await load(keys):
-            groups.setdefault(key(item), []).append(item)
-        return [groups[k] for k in keys]
-
-    return DataLoader(load_fn=load_fn)
 
 
 def _caller(info: Ctx) -> tuple[Casting, Principal]:
@@ -84,7 +69,7 @@ def roles_by_production_loader(info: Ctx) -> DataLoader[str, list[model.Role]]:
     casting, principal = _caller(info)
     return info.context.loader(
         "roles_by_production",
-        lambda: grouped(
+        lambda: group_loader(
             lambda ids: casting.roles_of_productions(principal, ids), lambda r: r.production_id
         ),
     )
@@ -94,7 +79,9 @@ def bookings_by_role_loader(info: Ctx) -> DataLoader[str, list[model.Booking]]:
     casting, principal = _caller(info)
     return info.context.loader(
         "bookings_by_role",
-        lambda: grouped(lambda ids: casting.bookings_of_roles(principal, ids), lambda b: b.role_id),
+        lambda: group_loader(
+            lambda ids: casting.bookings_of_roles(principal, ids), lambda b: b.role_id
+        ),
     )
 
 
@@ -102,7 +89,7 @@ def bookings_by_production_loader(info: Ctx) -> DataLoader[str, list[model.Booki
     casting, principal = _caller(info)
     return info.context.loader(
         "bookings_by_production",
-        lambda: grouped(
+        lambda: group_loader(
             lambda ids: casting.bookings_of_productions(principal, ids),
             lambda b: b.production_id,
         ),
@@ -120,7 +107,7 @@ class Rate:
 
     @classmethod
     def from_model(cls, rate: model.Rate) -> Rate:
-        return cls(amount=str(rate.amount), currency=rate.currency, unit=rate.unit)
+        return cls(amount=str(rate.amount), currency=rate.currency, unit=model.RateUnit(rate.unit))
 
 
 @strawberry.federation.type(keys=["id"], description="A performer in the casting network.")

@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from slate.events import OutboxEvent
-from slate.mongo import PENDING, IndexSpec
-from slate.repository import Database, Repo
+from slate.mongo import IndexSpec
+from slate.repository import Aggregates, Database
 
 from casting.domain.model import (
-    Aggregate,
     Booking,
     BookingStatus,
     DomainEvent,
@@ -29,59 +28,7 @@ from casting.domain.model import (
 )
 
 A = TypeVar("A", Role, Talent, Booking)
-T = TypeVar("T", bound=Aggregate)
 Outbox = Callable[[DomainEvent], OutboxEvent]
-
-# Loaders read whole groups at once (all roles of a page of productions); far above any real cast.
-GROUP_LIMIT = 10_000
-
-
-class _Mapped(Generic[T]):
-    """One collection of one aggregate type: get, add at version 1, save at the version loaded."""
-
-    def __init__(
-        self,
-        repo: Repo,
-        to_doc: Callable[[T], dict[str, Any]],
-        from_doc: Callable[[Mapping[str, Any]], T],
-        outbox: Outbox,
-    ) -> None:
-        self.repo = repo
-        self._to_doc: Callable[[T], dict[str, Any]] = to_doc
-        self._from_doc: Callable[[Mapping[str, Any]], T] = from_doc
-        self._outbox = outbox
-
-    async def get(self, org_id: str, id: str) -> T | None:
-        doc = await self.repo.get(org_id, id)
-        return self._from_doc(doc) if doc is not None else None
-
-    async def get_many(self, org_id: str, ids: Sequence[str]) -> dict[str, T]:
-        docs = await self.repo.get_many(org_id, ids)
-        return {id: self._from_doc(doc) for id, doc in docs.items()}
-
-    async def find(self, org_id: str, filter: Mapping[str, Any], limit: int) -> list[T]:
-        return [self._from_doc(d) for d in await self.repo.find(org_id, filter, limit=limit)]
-
-    async def add(self, aggregate: T) -> T:
-        if aggregate.version != 0:
-            raise ValueError(f"{self.repo.name}: {aggregate.id} is already stored")
-        saved = await self.repo.insert(
-            self._to_doc(aggregate), [self._outbox(e) for e in aggregate.events]
-        )
-        aggregate.events.clear()
-        return self._from_doc(saved)
-
-    async def save(self, aggregate: T) -> T:
-        changes = {k: v for k, v in self._to_doc(aggregate).items() if k not in ("_id", "org_id")}
-        saved = await self.repo.update(
-            aggregate.org_id,
-            aggregate.id,
-            aggregate.version,
-            changes,
-            [self._outbox(e) for e in aggregate.events],
-        )
-        aggregate.events.clear()
-        return self._from_doc(saved)
 
 
 class CastingStore:
@@ -91,11 +38,11 @@ class CastingStore:
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
         self._productions = database.repository("productions")
-        self._roles = _Mapped(database.repository("roles"), _role_doc, _role, outbox)
-        self._talent = _Mapped(
-            database.repository("talent", org_scoped=False), _talent_doc, _talent, outbox
+        self._roles = Aggregates(database.repository("roles"), outbox, _role_doc, _role)
+        self._talent = Aggregates(
+            database.repository("talent", org_scoped=False), outbox, _talent_doc, _talent
         )
-        self._bookings = _Mapped(database.repository("bookings"), _booking_doc, _booking, outbox)
+        self._bookings = Aggregates(database.repository("bookings"), outbox, _booking_doc, _booking)
 
     @property
     def outbox_collections(self) -> list[str]:
@@ -103,14 +50,14 @@ class CastingStore:
         return ["roles", "talent", "bookings"]
 
     async def ensure_indexes(self) -> None:
-        by_org = [IndexSpec([(PENDING, 1)]), IndexSpec([("org_id", 1), ("_id", 1)])]
+        roles, talent, bookings = self._roles.repo, self._talent.repo, self._bookings.repo
         await self._database.ensure_indexes(
             {
-                "productions": by_org,
-                "roles": [*by_org, IndexSpec([("org_id", 1), ("production_id", 1)])],
-                "talent": [IndexSpec([(PENDING, 1)]), IndexSpec([("email", 1)])],
+                "productions": self._productions.indexes(),
+                "roles": [*roles.indexes(), IndexSpec([("org_id", 1), ("production_id", 1)])],
+                "talent": [*talent.indexes(), IndexSpec([("email", 1)])],
                 "bookings": [
-                    *by_org,
+                    *bookings.indexes(),
                     IndexSpec([("org_id", 1), ("role_id", 1)]),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
                     IndexSpec([("talent_id", 1)]),
@@ -130,13 +77,13 @@ class CastingStore:
         return await self._of(aggregate).save(aggregate)
 
     @overload
-    def _of(self, aggregate: Role) -> _Mapped[Role]: ...
+    def _of(self, aggregate: Role) -> Aggregates[Role]: ...
     @overload
-    def _of(self, aggregate: Talent) -> _Mapped[Talent]: ...
+    def _of(self, aggregate: Talent) -> Aggregates[Talent]: ...
     @overload
-    def _of(self, aggregate: Booking) -> _Mapped[Booking]: ...
+    def _of(self, aggregate: Booking) -> Aggregates[Booking]: ...
 
-    def _of(self, aggregate: Role | Talent | Booking) -> _Mapped[Any]:
+    def _of(self, aggregate: Role | Talent | Booking) -> Aggregates[Any]:
         if isinstance(aggregate, Role):
             return self._roles
         if isinstance(aggregate, Talent):
@@ -162,9 +109,7 @@ class CastingStore:
         return await self._roles.get_many(org_id, ids)
 
     async def roles_of_productions(self, org_id: str, production_ids: Sequence[str]) -> list[Role]:
-        return await self._roles.find(
-            org_id, {"production_id": {"$in": list(production_ids)}}, GROUP_LIMIT
-        )
+        return await self._roles.find(org_id, {"production_id": {"$in": list(production_ids)}})
 
     async def talent(self, talent_id: str) -> Talent | None:
         return await self._talent.get("", talent_id)
@@ -179,14 +124,12 @@ class CastingStore:
         return await self._bookings.get_many(org_id, ids)
 
     async def bookings_of_roles(self, org_id: str, role_ids: Sequence[str]) -> list[Booking]:
-        return await self._bookings.find(org_id, {"role_id": {"$in": list(role_ids)}}, GROUP_LIMIT)
+        return await self._bookings.find(org_id, {"role_id": {"$in": list(role_ids)}})
 
     async def bookings_of_productions(
         self, org_id: str, production_ids: Sequence[str]
     ) -> list[Booking]:
-        return await self._bookings.find(
-            org_id, {"production_id": {"$in": list(production_ids)}}, GROUP_LIMIT
-        )
+        return await self._bookings.find(org_id, {"production_id": {"$in": list(production_ids)}})
 
     async def bookings_of_talent_for_role(
         self, org_id: str, role_id: str, talent_id: str
@@ -200,7 +143,7 @@ class CastingStore:
 
 
 def _rate_doc(rate: Rate) -> dict[str, str]:
-    return {"amount": str(rate.amount), "currency": rate.currency, "unit": rate.unit.value}
+    return {"amount": str(rate.amount), "currency": rate.currency, "unit": str(rate.unit)}
 
 
 def _rate(doc: Mapping[str, Any]) -> Rate:

@@ -15,6 +15,11 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from slate_domain import Aggregate
+from slate_domain import Invalid as Invalid
+from slate_domain import Problem as Problem
+from slate_domain import Rate as Rate
+
 
 class RateUnit(StrEnum):
     HOUR = "HOUR"
@@ -41,30 +46,6 @@ MAX_AMOUNT = Decimal("10000000")
 MAX_REASON = 500
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ADULT_AGE = 18
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with an input, by field."""
-
-    field: str
-    message: str
-    code: str = "INVALID"
-
-
-class Invalid(Exception):
-    """The input breaks one or more rules; nothing may be written."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__("; ".join(f"{p.field}: {p.message}" for p in problems))
-        self.problems = list(problems)
-
-
-@dataclass(frozen=True)
-class Rate:
-    amount: Decimal
-    currency: str
-    unit: RateUnit
 
 
 @dataclass(frozen=True)
@@ -183,18 +164,31 @@ def is_minor_during(date_of_birth: date, work_dates: Sequence[date]) -> bool:
     return any(age_on(date_of_birth, d) < ADULT_AGE for d in work_dates)
 
 
+# --------------------------------------------------------------------------- domain events
+
+
+@dataclass(frozen=True)
+class BookingHeld:
+    booking: Booking
+
+
+@dataclass(frozen=True)
+class BookingConfirmed:
+    booking: Booking
+    by: str
+
+
+@dataclass(frozen=True)
+class BookingReleased:
+    booking: Booking
+    reason: str
+
+
+# What a booking's transitions record (each carries the booking as the next write stores it).
+DomainEvent = BookingHeld | BookingConfirmed | BookingReleased
+
+
 # --------------------------------------------------------------------------- aggregates
-
-
-@dataclass(kw_only=True)
-class Aggregate:
-    """What every aggregate has: identity, tenant, the version it was loaded at (0: new), and the
-    domain events its transitions recorded that are not stored yet."""
-
-    id: str
-    org_id: str
-    version: int = 0
-    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass(kw_only=True)
@@ -212,7 +206,7 @@ class Production:
 
 
 @dataclass(kw_only=True)
-class Role(Aggregate):
+class Role(Aggregate[DomainEvent]):
     """A part to cast in a production: a breakdown line with its rate and work dates."""
 
     production_id: str
@@ -236,7 +230,7 @@ class Role(Aggregate):
 
 
 @dataclass(kw_only=True)
-class Talent(Aggregate):
+class Talent(Aggregate[DomainEvent]):
     """A performer in the network-wide casting pool; `org_id` is the organisation that registered
     them. The birth date is held only sealed (encrypted by the caller, bound to the id)."""
 
@@ -261,7 +255,7 @@ class Talent(Aggregate):
 
 
 @dataclass(kw_only=True)
-class Booking(Aggregate):
+class Booking(Aggregate[DomainEvent]):
     """A talent on hold or booked for a role, with the terms and facts copied at the hold."""
 
     production_id: str
@@ -307,7 +301,7 @@ class Booking(Aggregate):
             is_minor=is_minor_during(date_of_birth, role.work_dates),
             status=BookingStatus.ON_HOLD,
         )
-        booking.events.append(BookingHeld(booking._as_changed()))
+        booking.record(BookingHeld(booking._as_changed()))
         return booking
 
     def confirm(self, by: str, *, at: datetime) -> None:
@@ -322,7 +316,7 @@ class Booking(Aggregate):
             )
         self.status = BookingStatus.BOOKED
         self.confirmed_at = at
-        self.events.append(BookingConfirmed(self._as_changed(), by=by))
+        self.record(BookingConfirmed(self._as_changed(), by=by))
 
     def release(self, reason: str) -> None:
         """Holds and bookings can be released; released or cancelled ones cannot."""
@@ -335,31 +329,8 @@ class Booking(Aggregate):
                 ]
             )
         self.status = BookingStatus.RELEASED
-        self.events.append(BookingReleased(self._as_changed(), reason=reason[:MAX_REASON]))
+        self.record(BookingReleased(self._as_changed(), reason=reason[:MAX_REASON]))
 
     def _as_changed(self) -> Booking:
         """A copy as the next write will store it: one version past the one loaded."""
         return replace(self, version=self.version + 1, events=[])
-
-
-# --------------------------------------------------------------------------- domain events
-
-
-@dataclass(frozen=True)
-class BookingHeld:
-    booking: Booking
-
-
-@dataclass(frozen=True)
-class BookingConfirmed:
-    booking: Booking
-    by: str
-
-
-@dataclass(frozen=True)
-class BookingReleased:
-    booking: Booking
-    reason: str
-
-
-DomainEvent = BookingHeld | BookingConfirmed | BookingReleased

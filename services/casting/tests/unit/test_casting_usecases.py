@@ -11,7 +11,7 @@ from casting.domain.model import Booking, BookingStatus
 from casting.usecases import Casting, ComplianceIssue, Conflict
 from slate.errors import UserError, ValidationErrors
 from slate.events.catalogue import BOOKING_CONFIRMED, BOOKING_HELD, BOOKING_RELEASED
-from slate.testing import principal
+from slate.testing import booking_snapshot, principal
 from slate_proto.slate.events.v1 import casting_pb2
 
 PRODUCER = principal("org_a", "producer", "casting")
@@ -400,9 +400,7 @@ async def test_booking_events_stream_the_changes_of_the_callers_production_only(
     first = asyncio.ensure_future(next_change(stream))
     await asyncio.wait_for(feed.listening.wait(), 2)
     other_org = casting_pb2.BookingHeld(
-        booking=casting_pb2.BookingSnapshot(
-            booking_id="bkg_other", org_id="org_b", production_id="prd_1", status="ON_HOLD"
-        )
+        booking=booking_snapshot(booking_id="bkg_other", org_id="org_b", production_id="prd_1")
     )
     feed.publish(BOOKING_HELD.outbox("bkg_other", other_org))
     booked = await casting.confirm_booking(PRODUCER, booking_id=held.id)
