@@ -375,6 +375,11 @@ class CircuitBreaker:
 _breakers: dict[str, CircuitBreaker] = {}
 
 
+def reset_breakers() -> None:
+    """Forget every peer's failures (tests that make peers fail on purpose start clean)."""
+    _breakers.clear()
+
+
 def breaker_for(service: str) -> CircuitBreaker:
     """The circuit breaker of calls to one peer service (e.g. `slate.legal.v1.Compliance`)."""
     return _breakers.setdefault(service, CircuitBreaker())

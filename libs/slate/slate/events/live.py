@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 from aiokafka import AIOKafkaConsumer
 
@@ -67,7 +67,7 @@ class LiveTopics:
                     queue.get_nowait()
                 queue.put_nowait(envelope)
 
-    async def listen(self) -> AsyncIterator[Envelope]:
+    async def listen(self) -> AsyncGenerator[Envelope, None]:
         """Envelopes arriving while the caller iterates; stops when the caller stops."""
         queue: asyncio.Queue[Envelope] = asyncio.Queue(QUEUE_SIZE)
         self._queues.add(queue)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -86,7 +86,7 @@ class Runtime:
             self._channels[peer] = slate_grpc.create_channel(self.settings.grpc_targets[peer])
         return self._channels[peer]
 
-    def listen(self) -> AsyncIterator[Envelope]:
+    def listen(self) -> AsyncGenerator[Envelope, None]:
         """Envelopes of the live topics as they arrive (GraphQL subscriptions)."""
         if self.live is None:
             raise RuntimeError("live topics are not started")
