@@ -3,35 +3,30 @@
 from __future__ import annotations
 
 from slate.config import Settings
+from slate.events import catalogue
 from slate.runtime import ConsumerSpec, Runtime, Wiring, serve
 
 from payroll import events, rpc
 from payroll.schema import schema
 from payroll.store import PayrollStore
-from payroll.usecases import ENGAGEMENT_TOPIC, Payroll
+from payroll.usecases import SERVICE, Payroll
 
 HTTP_PORT = 4002
 GRPC_PORT = 50052
 
 
-async def wire(runtime: Runtime) -> Wiring:
+async def wire(runtime: Runtime) -> Wiring[Payroll]:
     """Build payroll's use cases on the runtime's clients."""
-    store = PayrollStore(runtime.db, on_events=runtime.wake_relay)
+    store = PayrollStore(runtime.database, events.to_outbox)
     await store.ensure_indexes()
     service = Payroll(store, runtime.audit)
     return Wiring(
         schema=schema,
         services=service,
-        outbox_collections=list(store.outbox_collections),
-        publishes={ENGAGEMENT_TOPIC: 3},
-        consumers=[
-            ConsumerSpec(
-                group_id="slate-payroll.bookings",
-                topics=[events.BOOKING_TOPIC],
-                handler=events.booking_handler(service),
-            )
-        ],
-        grpc_register=rpc.register(),
+        outbox_collections=PayrollStore.outbox_collections,
+        publishes=catalogue.published_by(SERVICE),
+        consumers=[ConsumerSpec.of("slate-payroll.bookings", events.handlers(service))],
+        grpc_register=rpc.register(service),
         grpc_service_names=rpc.SERVICE_NAMES,
     )
 

@@ -1,42 +1,67 @@
-"""Events payroll consumes: confirmed and released bookings."""
+"""Payroll's events: what it publishes (domain event -> outbox entry) and what it consumes
+(casting's confirmed and released bookings -> one use case each)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Iterator
+from typing import assert_never
 
-from slate.events import Envelope
-from slate_proto.slate.events.v1 import casting_pb2
+from slate.errors import ValidationErrors
+from slate.events import OutboxEvent, PoisonMessage
+from slate.events.catalogue import (
+    BOOKING_CONFIRMED,
+    BOOKING_RELEASED,
+    ENGAGEMENT_CREATED,
+    Dispatch,
+    dispatch,
+)
+from slate.events.snapshots import BookingSnapshot
+from slate_proto.slate.events.v1 import casting_pb2, payroll_pb2
 
+from payroll.domain.engagements import EngagementCancelled, EngagementCreated, EngagementEvent
 from payroll.usecases import Payroll
 
-BOOKING_TOPIC = "slate.casting.booking.v1"
+
+def to_outbox(event: EngagementEvent) -> OutboxEvent | None:
+    """The outbox entry publishing a domain event; None for one the catalogue has no type for."""
+    match event:
+        case EngagementCreated():
+            return ENGAGEMENT_CREATED.outbox(
+                event.engagement_id,
+                payroll_pb2.EngagementCreated(
+                    engagement_id=event.engagement_id,
+                    org_id=event.org_id,
+                    booking_id=event.booking_id,
+                    production_id=event.production_id,
+                    talent_id=event.talent_id,
+                    status=event.status.value,
+                ),
+            )
+        case EngagementCancelled():
+            return None  # no engagement.cancelled type is published (yet)
+        case _:
+            assert_never(event)
 
 
-def snapshot(b: casting_pb2.BookingSnapshot) -> dict[str, object]:
-    return {
-        "booking_id": b.booking_id,
-        "org_id": b.org_id,
-        "production_id": b.production_id,
-        "talent_id": b.talent_id,
-        "role_name": b.role_name,
-        "union": b.union,
-        "is_minor": b.is_minor,
-        "rate": {
-            "amount": b.rate.money.amount,
-            "currency": b.rate.money.currency,
-            "unit": b.rate.unit,
-        },
-        "work_dates": list(b.work_dates),
-    }
+@contextlib.contextmanager
+def _poison_if_invalid(booking: casting_pb2.BookingSnapshot) -> Iterator[None]:
+    """A booking no use case can ever apply is poison: dead-lettered at once, not retried."""
+    try:
+        yield
+    except ValidationErrors as exc:
+        raise PoisonMessage(f"booking {booking.booking_id!r}: {exc}") from exc
 
 
-def booking_handler(payroll: Payroll) -> Callable[[Envelope], Awaitable[None]]:
-    async def handle(envelope: Envelope) -> None:
-        if envelope.type == "slate.casting.booking.confirmed.v1":
-            event = envelope.decode(casting_pb2.BookingConfirmed)
-            await payroll.on_booking_confirmed(snapshot(event.booking))
-        elif envelope.type == "slate.casting.booking.released.v1":
-            released = envelope.decode(casting_pb2.BookingReleased)
-            await payroll.on_booking_released(snapshot(released.booking))
+def handlers(service: Payroll) -> Dispatch:
+    """Casting's booking events, each to one use case."""
 
-    return handle
+    async def confirmed(message: casting_pb2.BookingConfirmed) -> None:
+        with _poison_if_invalid(message.booking):
+            await service.on_booking_confirmed(BookingSnapshot.from_proto(message.booking))
+
+    async def released(message: casting_pb2.BookingReleased) -> None:
+        with _poison_if_invalid(message.booking):
+            await service.on_booking_released(BookingSnapshot.from_proto(message.booking))
+
+    return dispatch({BOOKING_CONFIRMED: confirmed, BOOKING_RELEASED: released})

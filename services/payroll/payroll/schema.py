@@ -1,34 +1,27 @@
-"""Payroll's subgraph: adds `engagement` to Booking."""
+"""Payroll's subgraph: `Booking.engagement`, `Query.engagement` and the engagement's cost."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
 from enum import Enum
-from typing import Any
 
 import strawberry
+from slate.errors import ValidationErrors
 from slate.graphql import (
-    AuthenticationRequired,
     GraphQLContext,
     Money,
+    SubgraphSchema,
     authorize,
+    batch_loader,
     graphql_error,
-    group_loader,
 )
+from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from payroll.domain import InvalidRequest
-from payroll.usecases import Payroll
+from payroll.domain import engagements as domain
+from payroll.domain.estimates import Estimate
+from payroll.usecases import PERMISSIONS, Payroll
 
-Ctx = Info[GraphQLContext, Any]
-Doc = Mapping[str, Any]
-READERS = ("producer", "accounting", "casting")
-
-
-def payroll(info: Ctx) -> Payroll:
-    services: Payroll = info.context.services
-    return services
+Ctx = Info[GraphQLContext[Payroll], None]
 
 
 @strawberry.enum
@@ -52,6 +45,17 @@ class CostEstimate:
     lines: list[CostLine]
     warnings: list[str]
 
+    @classmethod
+    def from_model(cls, estimate: Estimate, currency: str) -> CostEstimate:
+        return cls(
+            total=Money(amount=str(estimate.total), currency=currency),
+            lines=[
+                CostLine(kind=kind, amount=Money(amount=str(value), currency=currency), rule=rule)
+                for kind, value, rule in estimate.lines
+            ],
+            warnings=list(estimate.warnings),
+        )
+
 
 @strawberry.type(description="The payroll side of a booking: who is paid, at what, under what.")
 class Engagement:
@@ -61,46 +65,37 @@ class Engagement:
     rate: Money
     rate_unit: str
     work_dates: list[str]
+    model: strawberry.Private[domain.Engagement]
 
     @strawberry.field(description="Gross, fringe and agent fee for the booked dates (estimate).")
     def estimated_cost(self, info: Ctx) -> CostEstimate | None:
-        authorize(info, *READERS)
+        authorize(info, *PERMISSIONS["estimatedCost"])
         try:
-            estimate = payroll(info).estimate(
-                Decimal(self.rate.amount), self.rate_unit, self.work_dates, self.agreement
-            )
-        except InvalidRequest as exc:
+            estimate = info.context.services.estimated_cost(self.model)
+        except ValidationErrors as exc:
             raise graphql_error(str(exc), "INVALID") from None
-        currency = self.rate.currency
-        return CostEstimate(
-            total=Money(amount=str(estimate.total), currency=currency),
-            lines=[
-                CostLine(kind=kind, amount=Money(amount=str(value), currency=currency), rule=rule)
-                for kind, value, rule in estimate.lines
-            ],
-            warnings=estimate.warnings,
-        )
+        return CostEstimate.from_model(estimate, self.model.rate.currency)
 
     @classmethod
-    def from_doc(cls, doc: Doc) -> Engagement:
-        rate = doc["rate"]
+    def from_model(cls, e: domain.Engagement) -> Engagement:
         return cls(
-            id=strawberry.ID(doc["_id"]),
-            status=EngagementStatus(doc["status"]),
-            agreement=doc["agreement"],
-            rate=Money(amount=rate["amount"], currency=rate["currency"]),
-            rate_unit=rate["unit"],
-            work_dates=list(doc["work_dates"]),
+            id=strawberry.ID(e.id),
+            status=EngagementStatus(e.status.value),
+            agreement=e.agreement,
+            rate=Money(amount=str(e.rate.amount), currency=e.rate.currency),
+            rate_unit=e.rate.unit,
+            work_dates=list(e.work_dates),
+            model=e,
         )
 
 
-def engagements_by_booking(info: Ctx) -> Any:
-    org = authorize(info, *READERS).org
+def engagements_by_booking(info: Ctx) -> DataLoader[str, domain.Engagement | None]:
+    """The request's loader of engagements by booking id (one query per batch of bookings)."""
+    org = authorize(info, *PERMISSIONS["engagement"]).org
+    services = info.context.services
     return info.context.loader(
         "engagements_by_booking",
-        lambda: group_loader(
-            lambda ids: payroll(info).store.engagements_by_booking(org, ids), "booking_id"
-        ),
+        lambda: batch_loader(lambda ids: services.engagements_by_booking(org, ids)),
     )
 
 
@@ -110,8 +105,8 @@ class Booking:
 
     @strawberry.field(description="The booking's engagement (payroll); null until opened.")
     async def engagement(self, info: Ctx) -> Engagement | None:
-        docs = await engagements_by_booking(info).load(str(self.id))
-        return Engagement.from_doc(docs[0]) if docs else None
+        found = await engagements_by_booking(info).load(str(self.id))
+        return Engagement.from_model(found) if found is not None else None
 
     @classmethod
     def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Booking:
@@ -123,14 +118,9 @@ class Booking:
 class Query:
     @strawberry.field
     async def engagement(self, info: Ctx, id: strawberry.ID) -> Engagement | None:
-        principal = authorize(info, *READERS)
-        doc = await payroll(info).store.engagements.get(principal.org, str(id))
-        return Engagement.from_doc(doc) if doc else None
+        principal = authorize(info, *PERMISSIONS["engagement"])
+        found = await info.context.services.engagement(principal.org, str(id))
+        return Engagement.from_model(found) if found is not None else None
 
 
-schema = strawberry.federation.Schema(
-    query=Query,
-    types=[Booking],
-    extensions=[AuthenticationRequired],
-    federation_version="2.9",
-)
+schema = SubgraphSchema(query=Query, types=[Booking])

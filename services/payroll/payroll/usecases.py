@@ -1,80 +1,143 @@
-"""Payroll use cases: engagements created from confirmed bookings."""
+"""Payroll use cases: engagements opened and cancelled by casting's booking events, and cost
+estimates. The only place that loads and saves."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from slate.audit import AuditLog
-from slate.events import OutboxEvent
+from slate.auth import Principal
+from slate.errors import UserError, ValidationErrors
+from slate.events.snapshots import BookingSnapshot
 from slate.ids import derived_id
 from slate.mongo import DuplicateKey
-from slate_proto.slate.events.v1 import payroll_pb2
+from slate_domain import Invalid, Problem
 
-from payroll.domain import engagements as rules
+from payroll.domain.engagements import Engagement, missing
 from payroll.domain.estimates import Estimate, estimate_booking
-from payroll.store import Doc, PayrollStore
+from payroll.domain.models import FieldError, InvalidRequest
+from payroll.store import PayrollStore
 
-SOURCE = "slate-payroll"
-ENGAGEMENT_TOPIC = "slate.payroll.engagement.v1"
+# Who may read engagements and costs: those who create roles and bookings, and accounting.
+READERS = ("producer", "accounting", "casting")
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "engagement": READERS,  # Query.engagement and Booking.engagement
+    "estimatedCost": READERS,
+    "EstimateBookingCost": READERS,  # asked by casting (createRole) and scheduling
+}
+# The service as a producer (`ce_source`) and as the actor when it reacts to an event.
+SERVICE = "slate-payroll"
+
+
+def engagement_id_for(booking_id: str) -> str:
+    """A booking's engagement id: derived, so a redelivered confirmation finds it taken."""
+    return derived_id("eng", booking_id)
+
+
+def _user_errors(problems: Iterable[Problem | FieldError]) -> ValidationErrors:
+    return ValidationErrors(UserError(p.message, field=p.field) for p in problems)
+
+
+@contextlib.contextmanager
+def field_errors() -> Iterator[None]:
+    """The domain's broken rules (an engagement's, the wage engine's) as the caller's field
+    errors."""
+    try:
+        yield
+    except Invalid as exc:
+        raise _user_errors(exc.problems) from None
+    except InvalidRequest as exc:
+        raise _user_errors(exc.errors) from None
+
+
+def acting_for(org_id: str) -> Principal:
+    """Payroll itself, as the author of what it does in `org_id` in reaction to an event."""
+    return Principal(sub=SERVICE, org=org_id, roles=frozenset({"service"}))
 
 
 class Payroll:
     def __init__(self, store: PayrollStore, audit: AuditLog) -> None:
-        self.store = store
-        self.audit = audit
+        self._store = store
+        self._audit = audit
 
-    async def on_booking_confirmed(self, booking: Doc) -> None:
-        """Open the booking's engagement; a redelivered event finds it open and stops."""
-        engagement_id = derived_id("eng", booking["booking_id"])
-        status = rules.EngagementStatus.PENDING_ONBOARDING.value
-        doc = {
-            "_id": engagement_id,
-            "org_id": booking["org_id"],
-            "booking_id": booking["booking_id"],
-            "production_id": booking["production_id"],
-            "talent_id": booking["talent_id"],
-            "role_name": booking["role_name"],
-            "rate": booking["rate"],
-            "work_dates": booking["work_dates"],
-            "agreement": rules.agreement_for(booking["union"]),
-            "is_minor": booking["is_minor"],
-            "status": status,
-        }
-        event = OutboxEvent.create(
-            topic=ENGAGEMENT_TOPIC,
-            key=engagement_id,
-            type="slate.payroll.engagement.created.v1",
-            source=SOURCE,
-            message=payroll_pb2.EngagementCreated(
-                engagement_id=engagement_id,
-                org_id=booking["org_id"],
-                booking_id=booking["booking_id"],
-                production_id=booking["production_id"],
-                talent_id=booking["talent_id"],
-                status=status,
-            ),
-        )
+    # ------------------------------------------------------------------ commands (from events)
+
+    async def on_booking_confirmed(self, booking: BookingSnapshot) -> None:
+        """Open the confirmed booking's engagement once: a redelivered confirmation finds the
+        engagement's id taken and changes nothing. ValidationErrors if the snapshot lacks ids."""
+        with field_errors():
+            engagement = Engagement.open(engagement_id_for(booking.booking_id), booking)
         try:
-            await self.store.engagements.insert(doc, [event])
+            saved = await self._store.add(engagement)
         except DuplicateKey:
             return
+        await self._audit.record(
+            acting_for(saved.org_id),
+            "openEngagement",
+            saved.id,
+            {"booking_id": saved.booking_id, "booking_version": booking.version},
+        )
+
+    async def on_booking_released(self, booking: BookingSnapshot) -> None:
+        """Cancel the released booking's engagement unless work was recorded against it; a
+        booking released from hold has none, and a repeated release changes nothing."""
+        problems = missing(booking_id=booking.booking_id, org_id=booking.org_id)
+        if problems:
+            raise _user_errors(problems)
+        engagement = await self._store.engagement(
+            booking.org_id, engagement_id_for(booking.booking_id)
+        )
+        # Payroll records no timecards yet, so no engagement has work recorded against it.
+        if engagement is None or not engagement.release(work_recorded=False):
+            return
+        saved = await self._store.save(engagement)  # ConcurrencyConflict: the consumer retries
+        await self._audit.record(
+            acting_for(saved.org_id),
+            "cancelEngagement",
+            saved.id,
+            {"booking_id": saved.booking_id, "booking_version": booking.version},
+        )
+
+    # ------------------------------------------------------------------ queries
+
+    async def engagement(self, org_id: str, engagement_id: str) -> Engagement | None:
+        """The engagement with this id in the caller's organisation."""
+        return await self._store.engagement(org_id, engagement_id)
+
+    async def engagements_by_booking(
+        self, org_id: str, booking_ids: Sequence[str]
+    ) -> dict[str, Engagement]:
+        """The engagements of these bookings in the caller's organisation, by booking id."""
+        found = await self._store.engagements_by_booking(org_id, booking_ids)
+        return {e.booking_id: e for e in found}
+
+    def estimated_cost(self, engagement: Engagement) -> Estimate:
+        """What the engagement's booked dates will cost (standard days, California rules)."""
+        with field_errors():
+            return engagement.estimated_cost()
 
     def estimate(
-        self, amount: Decimal, unit: str, work_dates: Sequence[str], agreement: str
+        self,
+        amount: Decimal,
+        unit: str,
+        work_dates: Sequence[str],
+        *,
+        agreement: str = "none",
+        work_location: str = "US-CA",
+        agent_fee_percent: str = "0",
     ) -> Estimate:
-        """The booking's expected cost from its terms (standard days; California rules)."""
-        return estimate_booking(amount, unit, work_dates, agreement=agreement)
-
-    async def on_booking_released(self, booking: Doc) -> None:
-        """Cancel the engagement of a released booking if no work was recorded."""
-        engagement_id = derived_id("eng", booking["booking_id"])
-        engagement = await self.store.engagements.get(booking["org_id"], engagement_id)
-        if engagement is None or not rules.cancel_on_release(engagement["status"], False):
-            return
-        await self.store.engagements.update(
-            booking["org_id"],
-            engagement_id,
-            int(engagement["version"]),
-            {"status": rules.EngagementStatus.CANCELLED.value},
-        )
+        """What booked terms will cost: gross, the agreement's fringe and the agent fee;
+        ValidationErrors naming each field that cannot be priced."""
+        if not amount.is_finite():
+            raise ValidationErrors([UserError("must be a finite amount", field="rate.amount")])
+        with field_errors():
+            return estimate_booking(
+                amount,
+                unit,
+                work_dates,
+                agreement=agreement,
+                work_location=work_location,
+                agent_fee_percent=agent_fee_percent,
+            )

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from payroll.domain.calc import calculate_json
+from payroll.domain.models import FieldError, InvalidRequest
 
 CENT = Decimal("0.01")
 DAYS_PER_WEEK = 5
@@ -38,12 +39,13 @@ def estimate_booking(
     work_location: str = "US-CA",
     agent_fee_percent: str = "0",
 ) -> Estimate:
-    """What the booked dates will cost the production: gross, fringe and agent fee."""
+    """What the booked dates will cost the production: gross, fringe and agent fee
+    (InvalidRequest naming the field when the terms cannot be priced)."""
     if unit not in ENGINE_UNITS:
         return estimate_base_pay(amount, unit, work_dates)
-    dates = sorted({date.fromisoformat(d) for d in work_dates})
+    dates = sorted({_work_date(d) for d in work_dates})
     if not dates:
-        raise ValueError("work_dates: at least one work date is required")
+        raise InvalidRequest([FieldError("work_dates", "at least one work date is required")])
     request: dict[str, Any] = {
         "work_location": work_location,
         "agreement": agreement,
@@ -64,6 +66,15 @@ def estimate_booking(
     return Estimate(total=sum((v for _, v, _ in lines), Decimal(0)), lines=lines, warnings=warnings)
 
 
+def _work_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(
+            [FieldError("work_dates", f"{value!r} is not a date (YYYY-MM-DD)")]
+        ) from None
+
+
 def estimate_base_pay(amount: Decimal, unit: str, work_dates: Sequence[str]) -> Estimate:
     """Base pay for the booked dates at the booked rate (weekly and flat rates)."""
     days = len(set(work_dates))
@@ -82,6 +93,6 @@ def estimate_base_pay(amount: Decimal, unit: str, work_dates: Sequence[str]) -> 
         base = amount
         rule = "flat fee"
     else:
-        raise ValueError(f"rate.unit: unknown unit {unit!r}")
+        raise InvalidRequest([FieldError("rate.unit", f"unknown unit {unit!r}")])
     total = base.quantize(CENT, rounding=ROUND_HALF_UP)
     return Estimate(total=total, lines=[("base", total, rule)], warnings=warnings)

@@ -1,60 +1,71 @@
-"""Payroll's handlers against the real database."""
+"""Payroll's use cases against the real database: the store's document mapping on MongoDB."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
 
 import pytest
-from payroll.store import PayrollStore
+from payroll.store import ENGAGEMENTS
 from payroll.usecases import Payroll
-from slate.audit import AuditLog
-from slate.config import Settings
-from slate.mongo import create_client
+from pymongo.asynchronous.database import AsyncDatabase
+from slate.events.catalogue import ENGAGEMENT_CREATED
+from slate.events.snapshots import BookingSnapshot
+from slate.repository import MongoDatabase
 
 pytestmark = pytest.mark.infra
 
-BOOKING = {
-    "booking_id": "bkg_1",
-    "org_id": "org_a",
-    "production_id": "prd_1",
-    "talent_id": "tal_1",
-    "role_name": "Lead",
-    "union": "SAG_AFTRA",
-    "is_minor": False,
-    "rate": {"amount": "1200.00", "currency": "USD", "unit": "DAY"},
-    "work_dates": ["2027-03-02"],
-}
+
+@pytest.fixture
+def database(db: AsyncDatabase[dict[str, Any]]) -> MongoDatabase:
+    """The use-case fixtures of the conftest, on a fresh MongoDB database instead of memory."""
+    return MongoDatabase(db)
 
 
 @pytest.fixture
-async def payroll() -> AsyncIterator[Payroll]:
-    client = create_client(Settings(service="payroll-tests"))
-    name = f"payroll_test_{uuid.uuid4().hex[:10]}"
-    store = PayrollStore(client[name])
-    await store.ensure_indexes()
-    yield Payroll(store, AuditLog(client[name]))
-    await client.drop_database(name)
-    await client.close()
+def confirmed(booking: Callable[..., BookingSnapshot]) -> BookingSnapshot:
+    """Casting's booking, SAG-AFTRA, 1,200.00 a day for one day."""
+    return booking(work_dates=("2027-03-02",))
 
 
-async def test_the_same_confirmation_twice_opens_one_engagement(payroll: Payroll) -> None:
-    await payroll.on_booking_confirmed(BOOKING)
-    await payroll.on_booking_confirmed(BOOKING)
-    docs = await payroll.store.engagements.collection.find({"booking_id": "bkg_1"}).to_list()
+async def test_the_same_confirmation_twice_opens_one_engagement(
+    payroll: Payroll, confirmed: BookingSnapshot, database: MongoDatabase
+) -> None:
+    await payroll.on_booking_confirmed(confirmed)
+    await payroll.on_booking_confirmed(confirmed)
+    engagements = database.repository(ENGAGEMENTS)
+    docs = await engagements.find("org_a", {"booking_id": "bkg_1"})
     assert len(docs) == 1
     assert docs[0]["agreement"] == "sag-aftra-commercials"
-    assert [e["type"] for e in docs[0]["_outbox"]] == ["slate.payroll.engagement.created.v1"]
+    stored = await engagements.raw(docs[0]["_id"])  # with its outbox
+    assert stored is not None
+    assert [e["type"] for e in stored["_outbox"]] == [ENGAGEMENT_CREATED.name]
 
 
-async def test_release_cancels_an_engagement_without_work(payroll: Payroll) -> None:
-    await payroll.on_booking_confirmed(BOOKING)
-    await payroll.on_booking_released(BOOKING)
-    [doc] = await payroll.store.engagements.find("org_a", {"booking_id": "bkg_1"})
+async def test_release_cancels_an_engagement_without_work(
+    payroll: Payroll, confirmed: BookingSnapshot, database: MongoDatabase
+) -> None:
+    await payroll.on_booking_confirmed(confirmed)
+    await payroll.on_booking_released(confirmed)
+    [doc] = await database.repository(ENGAGEMENTS).find("org_a", {"booking_id": "bkg_1"})
     assert doc["status"] == "CANCELLED"
 
 
-async def test_engagements_are_invisible_to_another_org(payroll: Payroll) -> None:
-    await payroll.on_booking_confirmed(BOOKING)
-    assert await payroll.store.engagements_by_booking("org_b", ["bkg_1"]) == []
-    assert len(await payroll.store.engagements_by_booking("org_a", ["bkg_1"])) == 1
+async def test_engagements_are_invisible_to_another_org(
+    payroll: Payroll, confirmed: BookingSnapshot
+) -> None:
+    await payroll.on_booking_confirmed(confirmed)
+    assert await payroll.engagements_by_booking("org_b", ["bkg_1"]) == {}
+    assert len(await payroll.engagements_by_booking("org_a", ["bkg_1"])) == 1
+
+
+async def test_an_engagement_reads_back_as_it_was_opened(
+    payroll: Payroll, confirmed: BookingSnapshot
+) -> None:
+    await payroll.on_booking_confirmed(confirmed)
+    [engagement] = (await payroll.engagements_by_booking("org_a", ["bkg_1"])).values()
+    assert engagement.rate.amount == Decimal("1200.00")
+    assert engagement.work_dates == ("2027-03-02",)
+    assert (engagement.version, engagement.is_minor) == (1, False)
+    assert await payroll.engagement("org_a", engagement.id) == engagement
