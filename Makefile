@@ -63,18 +63,18 @@ SUBGRAPHS := casting.schema:schema services/casting/schema.graphql \
 	legal.schema:schema services/legal/schema.graphql
 
 schema: setup  ## export each subgraph's SDL to services/*/schema.graphql
-	$(PY) -m slate.sdl $(SUBGRAPHS)
+	$(PY) -m slate_tools.sdl $(SUBGRAPHS)
 
 schema-check: setup  ## fail when a committed schema.graphql is stale
-	$(PY) -m slate.sdl --check $(SUBGRAPHS)
+	$(PY) -m slate_tools.sdl --check $(SUBGRAPHS)
 
 token: setup  ## print a dev token (ORG=acme ROLES="producer casting")
-	@$(PY) -m slate.cli token --org $${ORG:-acme} $$(for r in $${ROLES:-producer casting}; do echo --role $$r; done)
+	@$(PY) -m slate_tools.cli token --org $${ORG:-acme} $$(for r in $${ROLES:-producer casting}; do echo --role $$r; done)
 
 lint: setup  ## ruff, mypy, import-linter
 	$(UV) run --no-sync ruff check .
 	$(UV) run --no-sync ruff format --check .
-	$(UV) run --no-sync mypy libs/slate/slate libs/slate/slate_domain services/casting/casting services/payroll/payroll services/scheduling/scheduling services/legal/legal
+	$(UV) run --no-sync mypy libs/slate/slate libs/slate/slate_domain libs/slate-tools/slate_tools services/casting/casting services/payroll/payroll services/scheduling/scheduling services/legal/legal
 	$(UV) run --no-sync lint-imports
 
 proto: setup  ## regenerate Python from proto/ into libs/slate-proto

@@ -3,7 +3,7 @@
 # is the CMD:
 #   docker build -f deploy/docker/python.Dockerfile -t slate-python .      (context: repo root)
 #   docker run slate-python casting        ->  python -m casting
-#   docker run slate-python slate.cli token --org acme --role producer     (dev token, SLATE_ENV=dev)
+#   docker run slate-python slate_tools.cli token --org acme --role producer     (dev token, SLATE_ENV=dev)
 # Python 3.11 matches `requires-python = ">=3.11,<3.12"`; uv is the Makefile's pin (UV_VERSION).
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
@@ -24,6 +24,7 @@ WORKDIR /src
 COPY pyproject.toml uv.lock ./
 COPY libs/slate/pyproject.toml libs/slate/pyproject.toml
 COPY libs/slate-proto/pyproject.toml libs/slate-proto/pyproject.toml
+COPY libs/slate-tools/pyproject.toml libs/slate-tools/pyproject.toml
 COPY services/casting/pyproject.toml services/casting/pyproject.toml
 COPY services/payroll/pyproject.toml services/payroll/pyproject.toml
 COPY services/scheduling/pyproject.toml services/scheduling/pyproject.toml
@@ -35,6 +36,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 #    (tests are left out by .dockerignore; generated protobuf code is committed under libs/slate-proto)
 COPY libs/slate libs/slate
 COPY libs/slate-proto libs/slate-proto
+COPY libs/slate-tools libs/slate-tools
 COPY services/casting services/casting
 COPY services/payroll services/payroll
 COPY services/scheduling services/scheduling

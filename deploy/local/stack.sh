@@ -70,7 +70,7 @@ wait_for() {  # wait_for NAME URL
 start() {
   [[ -x "$PY" ]] || die "$PY missing: run 'make setup'"
   if [[ "$OTEL_EXPORTER_OTLP_ENDPOINT" == "http://127.0.0.1:$SINK_PORT" ]]; then
-    launch trace-sink "$SINK_PORT" "$PY" -m slate.trace_sink --port "$SINK_PORT" --out "$LOCAL/traces.jsonl"
+    launch trace-sink "$SINK_PORT" "$PY" -m slate_tools.trace_sink --port "$SINK_PORT" --out "$LOCAL/traces.jsonl"
   fi
   for entry in "${SERVICES[@]}"; do
     launch "${entry%%:*}" "${entry##*:}" "$PY" -m "${entry%%:*}"

@@ -9,7 +9,7 @@ import json
 import uuid
 
 import pytest
-from slate.cli import main
+from slate_tools.cli import main
 
 from .conftest import SPINE_QUERY, Gateway, token
 

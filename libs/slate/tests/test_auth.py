@@ -22,9 +22,9 @@ from slate.auth import (
     ensure_dev_keys,
     issue_dev_token,
 )
-from slate.cli import main
 from slate.config import Settings, SettingsError
 from slate.errors import Forbidden
+from slate_tools.cli import main
 
 
 @pytest.fixture
@@ -207,7 +207,7 @@ def test_processes_starting_together_agree_on_one_key(tmp_path: Path) -> None:
 def _slate(*args: str, key_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SLATE_DEV_KEY_DIR": str(key_dir), "SLATE_ENV": "dev"}
     return subprocess.run(
-        [sys.executable, "-m", "slate.cli", *args],
+        [sys.executable, "-m", "slate_tools.cli", *args],
         capture_output=True,
         text=True,
         env=env,

@@ -7,9 +7,9 @@ import json
 
 import pytest
 from google.protobuf.wrappers_pb2 import StringValue
-from slate.cli import main as slate_cli
 from slate.events import Consumer, Envelope, OutboxEvent, PoisonMessage, headers_for
 from slate.events.dlq import read_dead_letters
+from slate_tools.cli import main as slate_cli
 
 pytestmark = pytest.mark.infra
 

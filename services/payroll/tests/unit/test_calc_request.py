@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from payroll.domain import InvalidRequest, calculate_json
-from slate.cli import main
+from slate_tools.cli import main
 
 VALID: dict[str, Any] = {
     "work_location": "US-CA-LOS-ANGELES-CITY",

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from slate.cli import main
+from slate_tools.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 INSTANCES = REPO_ROOT / "bench/data/talent/instances.jsonl"

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from slate.trace_sink import KEEP, create_app, read_spans, rotated
+from slate_tools.trace_sink import KEEP, create_app, read_spans, rotated
 
 
 @pytest.fixture
 def sink(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     out = tmp_path / "traces.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "slate.trace_sink", "--port", "0", "--out", str(out)],
+        [sys.executable, "-m", "slate_tools.trace_sink", "--port", "0", "--out", str(out)],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -1,4 +1,4 @@
-"""Export (or check) a subgraph's SDL: `python -m slate.sdl [--check] module:attr FILE`.
+"""Export (or check) a subgraph's SDL: `python -m slate_tools.sdl [--check] module:attr FILE`.
 
 The committed `schema.graphql` of each service is the contract the gateway composes; CI fails
 when it differs from what the code defines.
@@ -22,7 +22,7 @@ def sdl_of(target: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m slate.sdl")
+    parser = argparse.ArgumentParser(prog="python -m slate_tools.sdl")
     parser.add_argument("--check", action="store_true")
     parser.add_argument("pairs", nargs="+", help="module:attr FILE [module:attr FILE …]")
     args = parser.parse_args(argv)

@@ -1,6 +1,7 @@
 """A tiny OTLP/HTTP trace receiver for tests: one JSON line per span, appended to a file.
 
-Run: `python -m slate.trace_sink --port 4318 --out .local/traces.jsonl`, point services at it with
+Run: `python -m slate_tools.trace_sink --port 4318 --out .local/traces.jsonl`, point services at
+it with
 OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318, then `read_spans(path)`. It accepts
 `POST /v1/traces` as protobuf (`ExportTraceServiceRequest`) or OTLP/JSON, optionally gzipped;
 metrics and logs are accepted and dropped. Each line is:
@@ -251,8 +252,8 @@ async def serve(host: str, port: int, out: Path, max_bytes: int = DEFAULT_MAX_BY
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m slate.trace_sink --port 4318 --out .local/traces.jsonl`."""
-    parser = argparse.ArgumentParser(prog="python -m slate.trace_sink", description=__doc__)
+    """`python -m slate_tools.trace_sink --port 4318 --out .local/traces.jsonl`."""
+    parser = argparse.ArgumentParser(prog="python -m slate_tools.trace_sink", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4318, help="0 picks a free port")
     parser.add_argument("--out", type=Path, default=Path(".local/traces.jsonl"))
