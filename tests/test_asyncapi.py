@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from slate.events import catalogue
 from slate.events.consumer import dead_letter_headers
 from slate.events.model import CONTENT_TYPE, SPECVERSION, OutboxEvent, headers_for
 from slate.events.topics import DLQ_SUFFIX
@@ -25,10 +26,6 @@ DOC_PATH = ROOT / "docs" / "asyncapi.yaml"
 EVENTS_PROTO_DIR = ROOT / "proto" / "slate" / "events" / "v1"
 PROTOBUF_FORMAT = "application/vnd.google.protobuf;version=3"
 
-CE_TYPE_RE = re.compile(r'"(slate\.[a-z]+\.[a-z]+\.[a-z]+\.v1)"')
-TOPIC_CONST_RE = re.compile(r'^(\w*TOPIC)\s*=\s*"([^"]+)"', re.MULTILINE)
-SOURCE_RE = re.compile(r'^SOURCE\s*=\s*"([^"]+)"', re.MULTILINE)
-PUBLISHES_RE = re.compile(r"publishes=\{([^}]*)\}")
 SNIPPET_MESSAGE_RE = re.compile(r"^message (\w+) \{\n(.*?)^\}", re.MULTILINE | re.DOTALL)
 SNIPPET_FIELD_RE = re.compile(r"^\s*(repeated\s+)?([\w.]+)\s+(\w+)\s*=\s*(\d+)\s*;", re.MULTILINE)
 
@@ -191,18 +188,24 @@ def reachable(descriptor: Descriptor) -> dict[str, Descriptor]:
 # ---------------------------------------------------------------- channels and topics
 
 
-def test_every_topic_constant_is_a_channel_and_every_channel_a_topic() -> None:
-    constants = {
-        topic: rel(path)
-        for path, text in SOURCES.items()
-        for _, topic in TOPIC_CONST_RE.findall(text)
-    }
-    assert constants, "no *_TOPIC constants found in the services"
+def test_every_catalogued_topic_is_a_channel_and_every_channel_a_topic() -> None:
+    topics = {t.name for t in catalogue.TOPICS}
     addresses = set(channels_by_address())
-    missing = {t: where for t, where in constants.items() if t not in addresses}
-    assert not missing, f"topics in code but not channels in {rel(DOC_PATH)}: {missing}"
-    stale = {a for a in addresses if a.removesuffix(DLQ_SUFFIX) not in constants}
-    assert not stale, f"channels for topics no service declares: {sorted(stale)}"
+    missing = sorted(topics - addresses)
+    assert not missing, f"topics in the catalogue but not channels in {rel(DOC_PATH)}: {missing}"
+    stale = {a for a in addresses if a.removesuffix(DLQ_SUFFIX) not in topics}
+    assert not stale, f"channels for topics the catalogue does not declare: {sorted(stale)}"
+
+
+def test_no_service_writes_a_topic_or_event_type_of_its_own() -> None:
+    """Topic and ce_type strings live in the catalogue only; services refer to its entries."""
+    literals = {t.name for t in catalogue.TOPICS} | {e.name for e in catalogue.EVENT_TYPES}
+    found = {
+        rel(path): sorted(x for x in literals if f'"{x}"' in text or f"'{x}'" in text)
+        for path, text in SOURCES.items()
+    }
+    found = {path: names for path, names in found.items() if names}
+    assert not found, f"topic or event-type strings written outside the catalogue: {found}"
 
 
 def test_every_topic_channel_has_its_dead_letter_twin() -> None:
@@ -217,37 +220,23 @@ def test_every_topic_channel_has_its_dead_letter_twin() -> None:
 
 
 def test_channel_bindings_name_the_topic_and_its_partitions() -> None:
-    partitions: dict[str, int] = {}
-    constants = {
-        name: topic for text in SOURCES.values() for name, topic in TOPIC_CONST_RE.findall(text)
-    }
-    for path, text in SOURCES.items():
-        for body in PUBLISHES_RE.findall(text):
-            for name, count in re.findall(r"(\w+)\s*:\s*(\d+)", body):
-                assert name in constants, f"{rel(path)} publishes to unknown constant {name}"
-                partitions[constants[name]] = int(count)
-    assert partitions, "no `publishes={TOPIC: partitions}` found in the services' app.py"
+    partitions = {t.name: t.partitions for t in catalogue.TOPICS}
     for address, channel in channels_by_address().items():
         kafka = channel["bindings"]["kafka"]
         assert kafka["topic"] == address
         topic = address.removesuffix(DLQ_SUFFIX)
-        if topic in partitions:  # topics.ensure_topics gives the .dlq the same count
-            assert kafka["partitions"] == partitions[topic], f"{address}: partitions"
+        # topics.ensure_topics gives the .dlq the same count
+        assert kafka["partitions"] == partitions[topic], f"{address}: partitions"
 
 
 # ---------------------------------------------------------------- CloudEvents types
 
 
-def test_every_ce_type_in_the_code_is_documented_and_vice_versa() -> None:
-    in_code: dict[str, set[str]] = {}
-    for path, text in SOURCES.items():
-        for ce_type in CE_TYPE_RE.findall(text):
-            in_code.setdefault(ce_type, set()).add(rel(path))
-    assert in_code, "no ce_type strings found in the services"
+def test_every_catalogued_event_type_is_documented_and_vice_versa() -> None:
+    in_code = {e.name for e in catalogue.EVENT_TYPES}
     documented = {event_ce_type(m) for m in messages().values()}
-    missing = {t: sorted(w) for t, w in in_code.items() if t not in documented}
-    assert not missing, f"ce_types used in code but not documented: {missing}"
-    assert documented <= set(in_code), f"documented but unused: {documented - set(in_code)}"
+    assert not in_code - documented, f"event types not documented: {sorted(in_code - documented)}"
+    assert not documented - in_code, f"documented but not catalogued: {documented - in_code}"
 
 
 def test_messages_pin_their_ce_type_and_source_in_headers() -> None:
@@ -258,33 +247,29 @@ def test_messages_pin_their_ce_type_and_source_in_headers() -> None:
         assert msg.get("contentType", DOC.get("defaultContentType")) == CONTENT_TYPE, name
 
 
-def test_publishers_match_the_document() -> None:
-    """Each `type="…"` in a use case: its topic, source and proto class are the documented ones."""
+def test_catalogue_entries_match_the_document() -> None:
+    """Each catalogued event: its topic, source and proto message are the documented ones."""
     by_type = {event_ce_type(m): (name, m) for name, m in messages().items()}
     channel_of = {
         deref(ref)["name"]: channel["address"]
         for channel in DOC["channels"].values()
         for ref in channel["messages"].values()
     }
-    checked = 0
-    for path, text in SOURCES.items():
-        constants = dict(TOPIC_CONST_RE.findall(text))
-        sources = SOURCE_RE.findall(text)
-        for match in re.finditer(r'\btype="(slate\.[^"]+)"', text):
-            ce_type = match[1]
-            assert ce_type in by_type, f"{rel(path)} publishes undocumented {ce_type}"
-            name, msg = by_type[ce_type]
-            call = text[max(0, match.start() - 300) : match.end() + 300]
-            topic = re.findall(r"\btopic=(\w+)", text[max(0, match.start() - 300) : match.start()])
-            assert topic, f"{rel(path)}: no topic= before type={ce_type!r}"
-            assert constants.get(topic[-1]) == channel_of[name], f"{ce_type}: topic"
-            assert sources == [msg["x-ce-source"]], f"{rel(path)}: SOURCE vs {name} ce_source"
-            proto = re.search(r"\bmessage=(\w+)_pb2\.(\w+)\(", call[300:])
-            assert proto, f"{rel(path)}: no message=<file>_pb2.<Message>( after {ce_type!r}"
-            assert Path(msg["x-proto-file"]).stem == proto[1], f"{name}: x-proto-file"
-            assert msg["x-proto-message"].rsplit(".", 1)[-1] == proto[2], f"{name}: proto type"
-            checked += 1
-    assert checked, 'found no publishing call (type="slate....") in the services'
+    for event in catalogue.EVENT_TYPES:
+        name, msg = by_type[event.name]
+        assert channel_of[name] == event.topic.name, f"{event.name}: topic"
+        assert msg["x-ce-source"] == event.source, f"{event.name}: ce_source"
+        descriptor = event.message.DESCRIPTOR
+        assert msg["x-proto-message"] == descriptor.full_name, f"{event.name}: proto type"
+        assert Path(msg["x-proto-file"]).name == Path(descriptor.file.name).name, name
+
+
+def test_every_service_publishes_only_its_own_topics() -> None:
+    """A service publishes the topics whose producer it is (`published_by`), nothing else."""
+    for event in catalogue.EVENT_TYPES:
+        service = event.source.removeprefix("slate-")
+        assert (ROOT / "services" / service).is_dir(), f"{event.name}: no service {service}"
+        assert event.topic.name in catalogue.published_by(event.source)
 
 
 def test_publish_operations_cover_every_event_channel() -> None:
