@@ -111,6 +111,11 @@ def domain_rules() -> Iterator[None]:
         ) from None
 
 
+def _possible(ids: Sequence[str]) -> list[str]:
+    """The ids that could exist: one longer than any id is not looked up (it is not found)."""
+    return [i for i in ids if len(i) <= model.MAX_ID]
+
+
 class Casting:
     """Casting's commands and the reads the GraphQL layer needs."""
 
@@ -162,6 +167,7 @@ class Casting:
         accepts for its dates."""
         authz.require(principal, PERMISSIONS["createRole"], "createRole")
         with domain_rules():
+            model.check_ids({"productionId": production_id})
             draft = model.validate_role(name, amount, currency, unit, work_dates)
         production = await self._production_known(principal.org, production_id)
         await self._peers.check_rate(principal.org, draft.rate, draft.work_dates)
@@ -199,6 +205,8 @@ class Casting:
     async def hold_talent(self, principal: Principal, *, role_id: str, talent_id: str) -> Booking:
         """Put talent on hold for a role, if scheduling sees no hard conflict on its dates."""
         authz.require(principal, PERMISSIONS["holdTalent"], "holdTalent")
+        with domain_rules():
+            model.check_ids({"roleId": role_id, "talentId": talent_id})
         role = await self._store.role(principal.org, role_id)
         if role is None:
             raise UserError("unknown role", field="roleId", code="NOT_FOUND")
@@ -245,6 +253,8 @@ class Casting:
         return await self._save(principal, booking, "releaseBooking")
 
     async def _booking(self, principal: Principal, booking_id: str) -> Booking:
+        with domain_rules():
+            model.check_ids({"bookingId": booking_id})
         booking = await self._store.booking(principal.org, booking_id)
         if booking is None:
             raise UserError("unknown booking", field="bookingId", code="NOT_FOUND")
@@ -278,33 +288,33 @@ class Casting:
     async def talents(self, principal: Principal, ids: Sequence[str]) -> dict[str, Talent]:
         """Talent profiles by id, whoever registered them: every organisation casts from the
         same network (their personal fields are guarded one by one below)."""
-        return await self._store.talents(ids)
+        return await self._store.talents(_possible(ids))
 
     async def roles(self, principal: Principal, ids: Sequence[str]) -> dict[str, Role]:
         """The caller's organisation's roles by id (others' are absent)."""
-        return await self._store.roles(principal.org, ids)
+        return await self._store.roles(principal.org, _possible(ids))
 
     async def bookings(self, principal: Principal, ids: Sequence[str]) -> dict[str, Booking]:
         """The caller's organisation's bookings by id (others' are absent)."""
-        return await self._store.bookings(principal.org, ids)
+        return await self._store.bookings(principal.org, _possible(ids))
 
     async def roles_of_productions(
         self, principal: Principal, production_ids: Sequence[str]
     ) -> list[Role]:
         """The roles of these productions of the caller's organisation."""
-        return await self._store.roles_of_productions(principal.org, production_ids)
+        return await self._store.roles_of_productions(principal.org, _possible(production_ids))
 
     async def bookings_of_roles(
         self, principal: Principal, role_ids: Sequence[str]
     ) -> list[Booking]:
         """The holds and bookings of these roles of the caller's organisation."""
-        return await self._store.bookings_of_roles(principal.org, role_ids)
+        return await self._store.bookings_of_roles(principal.org, _possible(role_ids))
 
     async def bookings_of_productions(
         self, principal: Principal, production_ids: Sequence[str]
     ) -> list[Booking]:
         """Every hold and booking of these productions of the caller's organisation."""
-        return await self._store.bookings_of_productions(principal.org, production_ids)
+        return await self._store.bookings_of_productions(principal.org, _possible(production_ids))
 
     def email_of(self, principal: Principal, talent: Talent) -> str | None:
         """Contact email: casting staff and the talent themselves only."""
@@ -323,6 +333,8 @@ class Casting:
     ) -> AsyncIterator[BookingChange]:
         """Booking changes of one of the caller's productions, as they happen."""
         authz.require(principal, PERMISSIONS["bookingEvents"], "bookingEvents")
+        with domain_rules():
+            model.check_ids({"productionId": production_id})
         await self._production_known(principal.org, production_id)
         if self._live is None:
             raise UserError("live events are not available", code="UNAVAILABLE")

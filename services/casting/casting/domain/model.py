@@ -42,9 +42,18 @@ class BookingStatus(StrEnum):
 ACTIVE_STATUSES = frozenset({BookingStatus.ON_HOLD, BookingStatus.BOOKED})
 CURRENCIES = frozenset({"USD", "CAD", "GBP", "EUR", "AUD"})
 MAX_AMOUNT = Decimal("10000000")
-MAX_REASON = 500
-MAX_EMAIL = 254  # RFC 5321's longest forward path, less the angle brackets
 ADULT_AGE = 18
+
+# Bounds on every input, checked before anything parses it (issue 8, findings 1 and 2). With
+# them the largest booking event stays a few kilobytes, far below the broker's message limit.
+MAX_ID = 64  # ids are `prefix_` + 24 hex digits
+MAX_NAME = 200
+MAX_EMAIL = 254  # RFC 5321's longest forward path, less the angle brackets
+MAX_REASON = 500
+MAX_WORK_DATES = 366  # a year of work days, leap day included
+MAX_AMOUNT_TEXT = 32
+ISO_DATE_LENGTH = 10  # YYYY-MM-DD
+_SHOWN = 40  # characters of a refused input quoted back in its message
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,22 @@ class TalentDraft:
     union: Union
 
 
+def shown(raw: str) -> str:
+    """An input quoted in a message, cut short: a message never carries a long input back."""
+    return repr(raw) if len(raw) <= _SHOWN else f"{raw[:_SHOWN]!r}…"
+
+
+def check_ids(ids: Mapping[str, str]) -> None:
+    """Ids by field name; one longer than any id can be is refused before anything looks it up."""
+    problems = [
+        Problem(field, f"at most {MAX_ID} characters")
+        for field, raw in ids.items()
+        if len(raw) > MAX_ID
+    ]
+    if problems:
+        raise Invalid(problems)
+
+
 def is_email(address: str) -> bool:
     """One `@` with something before it, no whitespace, and a domain with a dot that is neither
     its first nor its last character. One pass over the text (a backtracking pattern took time
@@ -82,13 +107,16 @@ def is_email(address: str) -> bool:
 
 def parse_decimal(raw: str, field: str, problems: list[Problem]) -> Decimal | None:
     """A finite decimal with at most two places, else a problem on `field`."""
+    if len(raw) > MAX_AMOUNT_TEXT:
+        problems.append(Problem(field, f"at most {MAX_AMOUNT_TEXT} characters"))
+        return None
     try:
         value = Decimal(raw.strip())
     except (InvalidOperation, AttributeError):
-        problems.append(Problem(field, f"not a decimal amount: {raw!r}"))
+        problems.append(Problem(field, f"not a decimal amount: {shown(raw)}"))
         return None
     if not value.is_finite():
-        problems.append(Problem(field, f"not a decimal amount: {raw!r}"))
+        problems.append(Problem(field, f"not a decimal amount: {shown(raw)}"))
         return None
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         problems.append(Problem(field, "at most two decimal places"))
@@ -98,9 +126,11 @@ def parse_decimal(raw: str, field: str, problems: list[Problem]) -> Decimal | No
 
 def parse_date(raw: str, field: str, problems: list[Problem]) -> date | None:
     try:
+        if len(raw) > ISO_DATE_LENGTH:
+            raise ValueError(raw)
         return date.fromisoformat(raw)
     except (ValueError, TypeError):
-        problems.append(Problem(field, f"not an ISO date (YYYY-MM-DD): {raw!r}"))
+        problems.append(Problem(field, f"not an ISO date (YYYY-MM-DD): {shown(raw)}"))
         return None
 
 
@@ -112,22 +142,25 @@ def validate_role(
     clean_name = name.strip()
     if not clean_name:
         problems.append(Problem("name", "must not be empty"))
-    elif len(clean_name) > 200:
-        problems.append(Problem("name", "at most 200 characters"))
+    elif len(clean_name) > MAX_NAME:
+        problems.append(Problem("name", f"at most {MAX_NAME} characters"))
     value = parse_decimal(amount, "rate.amount", problems)
     if value is not None and value <= 0:
         problems.append(Problem("rate.amount", "must be greater than zero"))
     elif value is not None and value > MAX_AMOUNT:
         problems.append(Problem("rate.amount", f"must not exceed {MAX_AMOUNT}"))
     if currency not in CURRENCIES:
-        problems.append(Problem("rate.currency", f"unknown currency {currency!r}"))
+        problems.append(Problem("rate.currency", f"unknown currency {shown(currency)}"))
     if unit not in RateUnit.__members__:
-        problems.append(Problem("rate.unit", f"unknown unit {unit!r}"))
+        problems.append(Problem("rate.unit", f"unknown unit {shown(unit)}"))
     dates: list[date] = []
-    for i, raw in enumerate(work_dates):
-        parsed = parse_date(raw, f"workDates[{i}]", problems)
-        if parsed is not None:
-            dates.append(parsed)
+    if len(work_dates) > MAX_WORK_DATES:
+        problems.append(Problem("workDates", f"at most {MAX_WORK_DATES} work dates"))
+    else:
+        for i, raw in enumerate(work_dates):
+            parsed = parse_date(raw, f"workDates[{i}]", problems)
+            if parsed is not None:
+                dates.append(parsed)
     if not work_dates:
         problems.append(Problem("workDates", "at least one work date is required"))
     if problems:
@@ -148,18 +181,20 @@ def validate_talent(
     clean_name = name.strip()
     if not clean_name:
         problems.append(Problem("name", "must not be empty"))
+    elif len(clean_name) > MAX_NAME:
+        problems.append(Problem("name", f"at most {MAX_NAME} characters"))
     clean_email = ""
     if len(email) > MAX_EMAIL:  # before anything reads the text
         problems.append(Problem("email", f"at most {MAX_EMAIL} characters"))
     elif not is_email(clean_email := email.strip().lower()):
-        problems.append(Problem("email", f"not an email address: {email!r}"))
+        problems.append(Problem("email", f"not an email address: {shown(email)}"))
     dob = parse_date(date_of_birth, "dateOfBirth", problems)
     if dob is not None and dob >= today:
         problems.append(Problem("dateOfBirth", "must be in the past"))
     elif dob is not None and dob.year < today.year - 120:
         problems.append(Problem("dateOfBirth", "more than 120 years ago"))
     if union not in Union.__members__:
-        problems.append(Problem("union", f"unknown union {union!r}"))
+        problems.append(Problem("union", f"unknown union {shown(union)}"))
     if problems:
         raise Invalid(problems)
     assert dob is not None
@@ -309,7 +344,7 @@ class Booking(Aggregate[DomainEvent]):
             role_id=role.id,
             role_name=role.name,
             talent_id=talent.id,
-            talent_name=talent.name,
+            talent_name=talent.name[:MAX_NAME],  # profiles stored before names were bounded
             union=talent.union,
             rate=role.rate,
             work_dates=role.work_dates,
@@ -335,6 +370,8 @@ class Booking(Aggregate[DomainEvent]):
 
     def release(self, reason: str) -> None:
         """Holds and bookings can be released; released or cancelled ones cannot."""
+        if len(reason) > MAX_REASON:
+            raise Invalid([Problem("reason", f"at most {MAX_REASON} characters")])
         if self.status not in ACTIVE_STATUSES:
             raise Invalid(
                 [
@@ -344,7 +381,7 @@ class Booking(Aggregate[DomainEvent]):
                 ]
             )
         self.status = BookingStatus.RELEASED
-        self.record(BookingReleased(self._as_changed(), reason=reason[:MAX_REASON]))
+        self.record(BookingReleased(self._as_changed(), reason=reason))
 
     def _as_changed(self) -> Booking:
         """A copy as the next write will store it: one version past the one loaded."""

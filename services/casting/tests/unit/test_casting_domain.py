@@ -126,11 +126,17 @@ def test_only_a_hold_can_be_confirmed(status: str) -> None:
     assert (b.status, b.events) == (BookingStatus(status), [])
 
 
-def test_release_records_the_reason_cut_to_500_characters() -> None:
+def test_release_records_a_reason_of_up_to_500_characters_and_refuses_a_longer_one() -> None:
     b = stored(held(), 1)
     b.confirm("u1", at=NOON)
     b = stored(b, 2)
-    b.release("r" * 600)
+    with pytest.raises(model.Invalid) as exc:
+        b.release("r" * 501)
+    assert [(p.field, p.message) for p in exc.value.problems] == [
+        ("reason", "at most 500 characters")
+    ]
+    assert (b.status, b.events) == (BookingStatus.BOOKED, [])
+    b.release("r" * 500)
     assert b.status is BookingStatus.RELEASED
     [event] = b.events
     assert isinstance(event, BookingReleased)
