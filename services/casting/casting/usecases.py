@@ -14,10 +14,10 @@ from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
 from slate.crypto import DATE_MASK, FieldCipher
-from slate.errors import ErrorCode, UserError, ValidationErrors
+from slate.errors import ErrorCode, Forbidden, UserError, ValidationErrors
 from slate.events.snapshots import BookingSnapshot
 from slate.ids import new_id
-from slate.mongo import ConcurrencyConflict
+from slate.mongo import ConcurrencyConflict, DuplicateKey
 
 from casting.domain import model
 from casting.domain.model import Booking, Production, Role, Talent
@@ -116,6 +116,20 @@ def _possible(ids: Sequence[str]) -> list[str]:
     return [i for i in ids if len(i) <= model.MAX_ID]
 
 
+def _own_profile_id(principal: Principal) -> str:
+    """The one profile a talent may register: the one their token names."""
+    talent_id = principal.talent_id or ""
+    if not talent_id or len(talent_id) > model.MAX_ID:
+        raise Forbidden(
+            "registerTalent: a talent registers only their own profile, and this token names none"
+        )
+    return talent_id
+
+
+def _profile_exists(talent_id: str) -> UserError:
+    return UserError(f"the profile {talent_id} exists already", code="CONFLICT")
+
+
 class Casting:
     """Casting's commands and the reads the GraphQL layer needs."""
 
@@ -182,18 +196,27 @@ class Casting:
     async def register_talent(
         self, principal: Principal, *, name: str, email: str, date_of_birth: str, union: str
     ) -> Talent:
-        """A network-wide talent profile; the birth date is stored only encrypted."""
+        """A network-wide talent profile; the birth date is stored only encrypted. Casting staff
+        register anyone; a talent registers one profile only, their own (issue 8, finding 4)."""
         authz.require(principal, PERMISSIONS["registerTalent"], "registerTalent")
+        # Staff (writers) register anyone; a caller with only the talent role registers one
+        # profile, their own, under the id their token names.
+        own = None if principal.has_any(*WRITERS) else _own_profile_id(principal)
         today = datetime.now(UTC).date()
         with domain_rules():
             draft = model.validate_talent(name, email, date_of_birth, union, today)
-        talent_id = new_id("tal")
+        if own is not None and await self._store.talent(own) is not None:
+            raise _profile_exists(own)
+        talent_id = own or new_id("tal")
         sealed = self._cipher.encrypt(draft.date_of_birth.isoformat(), aad=talent_id)
-        talent = await self._store.add(
-            Talent.register(
-                id=talent_id, org_id=principal.org, draft=draft, sealed_date_of_birth=sealed
+        try:
+            talent = await self._store.add(
+                Talent.register(
+                    id=talent_id, org_id=principal.org, draft=draft, sealed_date_of_birth=sealed
+                )
             )
-        )
+        except DuplicateKey:
+            raise _profile_exists(talent_id) from None
         await self._audit.record(principal, "registerTalent", talent.id)
         return talent
 

@@ -167,6 +167,25 @@ async def test_a_mutation_without_one_of_its_roles_is_refused_in_user_errors(
     assert await cast.docs("roles") == 0
 
 
+async def test_a_talent_registers_their_own_profile_and_no_other(casting: Casting) -> None:
+    me = principal("org_t", "talent", talent_id="tal_me")
+    first = data(await run(casting, REGISTER, me, dob="1994-02-11"))["registerTalent"]
+    assert first == {
+        "talent": {"id": "tal_me", "name": "Rosa Díaz", "union": "SAG_AFTRA"},
+        "userErrors": [],
+    }
+    again = data(await run(casting, REGISTER, me, dob="1994-02-11"))["registerTalent"]
+    assert again["talent"] is None
+    assert [(e["field"], e["code"]) for e in again["userErrors"]] == [(None, "CONFLICT")]
+    nameless = data(await run(casting, REGISTER, principal("org_t", "talent"), dob="1994-02-11"))
+    assert nameless["registerTalent"]["talent"] is None
+    assert [e["code"] for e in nameless["registerTalent"]["userErrors"]] == ["FORBIDDEN"]
+    mine = data(await run(casting, '{ talent(id: "tal_me") { id email dateOfBirth } }', me))[
+        "talent"
+    ]
+    assert mine == {"id": "tal_me", "email": "rosa@example.com", "dateOfBirth": "1994-02-11"}
+
+
 # --- userErrors ----------------------------------------------------------------------------------
 
 

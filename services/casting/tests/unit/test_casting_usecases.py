@@ -128,15 +128,67 @@ async def test_every_command_refuses_a_caller_without_one_of_its_roles(
     assert {c: await cast.docs(c) for c in before} == before
 
 
-async def test_talent_may_register_themselves(casting: Casting, cast: Any) -> None:
-    talent = await casting.register_talent(
-        principal("org_a", "talent", talent_id="tal_self"),
-        name="Ana",
-        email="ana@example.com",
-        date_of_birth="1990-01-01",
-        union="NONE",
+def register_as(casting: Casting, caller: Any, name: str = "Ana") -> Any:
+    return casting.register_talent(
+        caller, name=name, email="ana@example.com", date_of_birth="1990-01-01", union="NONE"
     )
+
+
+async def test_talent_may_register_themselves_as_the_profile_their_token_names(
+    casting: Casting, cast: Any
+) -> None:
+    talent = await register_as(casting, principal("org_a", "talent", talent_id="tal_self"))
+    assert (talent.id, talent.name) == ("tal_self", "Ana")
     assert await cast.audited(talent.id) == ["registerTalent"]
+    assert casting.email_of(principal("org_z", "talent", talent_id="tal_self"), talent)
+
+
+async def test_a_talent_owns_one_profile_and_can_never_register_another(
+    casting: Casting, cast: Any
+) -> None:
+    """Issue 8, finding 4: a talent token registered new profiles of anyone."""
+    me = principal("org_a", "talent", talent_id="tal_self")
+    await register_as(casting, me)
+    with pytest.raises(UserError) as exc:
+        await register_as(casting, me, name="Someone Else")
+    assert (exc.value.field, exc.value.code) == (None, "CONFLICT")
+    assert "tal_self" in exc.value.message
+    raw = await cast.database.repository("talent").raw("tal_self")
+    assert (raw["name"], await cast.docs("talent")) == ("Ana", 1)
+    assert await cast.audited("tal_self") == ["registerTalent"]
+
+
+@pytest.mark.parametrize("talent_id", [None, "", "t" * 65], ids=["none", "empty", "too-long"])
+async def test_a_talent_token_naming_no_usable_profile_registers_nothing(
+    casting: Casting, cast: Any, talent_id: str | None
+) -> None:
+    with pytest.raises(UserError) as exc:
+        await register_as(casting, principal("org_a", "talent", talent_id=talent_id))
+    assert exc.value.code == "FORBIDDEN"
+    assert "registerTalent" in exc.value.message
+    assert (await cast.docs("talent"), await cast.docs("audit")) == (0, 0)
+
+
+async def test_two_concurrent_self_registrations_make_one_profile(
+    casting: Casting, cast: Any
+) -> None:
+    me = principal("org_a", "talent", talent_id="tal_self")
+    results = await asyncio.gather(
+        register_as(casting, me), register_as(casting, me), return_exceptions=True
+    )
+    refused = [r for r in results if isinstance(r, UserError)]
+    assert [r.code for r in refused] == ["CONFLICT"]
+    assert await cast.docs("talent") == 1
+
+
+async def test_staff_who_are_also_talent_register_others_as_before(
+    casting: Casting, cast: Any
+) -> None:
+    both = principal("org_a", "producer", "talent", talent_id="tal_self")
+    first = await register_as(casting, both, name="Ana")
+    second = await register_as(casting, both, name="Bea")
+    assert len({first.id, second.id, "tal_self"}) == 3
+    assert all(t.id.startswith("tal_") for t in (first, second))
 
 
 # --- talent ------------------------------------------------------------------------------------
