@@ -241,7 +241,7 @@ ferretdb_fingerprint() {
 
 install_ferretdb() {
   need go "to build FerretDB (Go 1.24+)"
-  need git "to apply deploy/local/ferretdb/patches to FerretDB's source (git apply)"
+  command -v git >/dev/null 2>&1 || need patch "to apply deploy/local/ferretdb/patches (or git)"
   local src="$HERE/ferretdb" fp mod dir p
   fp="$(ferretdb_fingerprint)"
   if [[ -x "$FERRET_BIN" && -f "$FERRET_BIN.installed" && "$(cat "$FERRET_BIN.installed")" == "$fp" ]]; then
@@ -259,7 +259,7 @@ install_ferretdb() {
   cp -R "$dir" "$FERRET_BUILD/src"
   chmod -R u+w "$FERRET_BUILD/src"
   for p in "$src"/patches/*.patch; do
-    (cd "$FERRET_BUILD/src" && git apply "$p") \
+    (cd "$FERRET_BUILD/src" && if command -v git >/dev/null 2>&1; then git apply "$p"; else patch -s -p1 <"$p"; fi) \
       || die "$(basename "$p") does not apply to $mod (was the FerretDB version in go.mod changed?)"
   done
   cp "$src/go.mod" "$src/go.sum" "$src/main.go" "$FERRET_BUILD/launcher/"
