@@ -5,7 +5,7 @@ Resolvers only call `Casting`'s commands and reads, through request-scoped typed
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 
 import strawberry
 from slate.auth import Principal
@@ -26,7 +26,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from casting.domain import model
-from casting.usecases import BookingEventKind, Casting
+from casting.usecases import PERMISSIONS, BookingEventKind, Casting
 
 Ctx = Info[GraphQLContext[Casting], None]
 
@@ -49,6 +49,18 @@ def talent_loader(info: Ctx) -> DataLoader[str, model.Talent | None]:
     return info.context.loader(
         "talent", lambda: batch_loader(lambda ids: casting.talents(principal, ids))
     )
+
+
+def relationship_loader(info: Ctx) -> DataLoader[str, model.Relationship]:
+    """The caller's organisation's ties to talent, asked together for every talent of the
+    request whose personal fields need them."""
+    casting, principal = _caller(info)
+
+    async def load(ids: list[str]) -> list[model.Relationship]:
+        found = await casting.relationships(principal, ids)
+        return [found[i] for i in ids]
+
+    return info.context.loader("relationship", lambda: DataLoader(load_fn=load))
 
 
 def role_loader(info: Ctx) -> DataLoader[str, model.Role | None]:
@@ -123,21 +135,33 @@ class Talent:
             id=strawberry.ID(talent.id), name=talent.name, union=talent.union, profile=talent
         )
 
-    @strawberry.field(description="Contact email: casting staff and the talent themselves only.")
-    def email(self, info: Ctx) -> str | None:
+    @strawberry.field(
+        description="Contact email: the talent themselves, and casting staff of an organisation"
+        " that holds or books them (or registered them); null for everyone else."
+    )
+    async def email(self, info: Ctx) -> str | None:
         casting, principal = _caller(info)
-        return casting.email_of(principal, self.profile)
+        return await casting.email_of(principal, self.profile, self._relationship(info))
 
     @strawberry.field(
-        description="Birth date: masked unless the viewer is the talent themselves or legal."
+        description="Birth date: masked unless the viewer is the talent themselves, or legal of"
+        " an organisation that books them."
     )
-    def date_of_birth(self, info: Ctx) -> str:
+    async def date_of_birth(self, info: Ctx) -> str:
         casting, principal = _caller(info)
-        return casting.date_of_birth_of(principal, self.profile)
+        return await casting.date_of_birth_of(principal, self.profile, self._relationship(info))
+
+    def _relationship(self, info: Ctx) -> Callable[[], Awaitable[model.Relationship]]:
+        return lambda: relationship_loader(info).load(self.profile.id)
 
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Talent | None:
-        talent = await talent_loader(info).load(str(id))
+        authorize(info, *PERMISSIONS["_entities"])
+        return await cls.load(info, str(id))
+
+    @classmethod
+    async def load(cls, info: Ctx, id: str) -> Talent | None:
+        talent = await talent_loader(info).load(id)
         return cls.from_model(talent) if talent else None
 
 
@@ -206,8 +230,7 @@ class Booking:
 
     @strawberry.field
     async def talent(self, info: Ctx) -> Talent | None:
-        talent = await talent_loader(info).load(self.talent_id)
-        return Talent.from_model(talent) if talent else None
+        return await Talent.load(info, self.talent_id)
 
     @strawberry.field
     async def role(self, info: Ctx) -> Role | None:
@@ -220,7 +243,12 @@ class Booking:
 
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Booking | None:
-        booking = await booking_loader(info).load(str(id))
+        authorize(info, *PERMISSIONS["_entities"])
+        return await cls.load(info, str(id))
+
+    @classmethod
+    async def load(cls, info: Ctx, id: str) -> Booking | None:
+        booking = await booking_loader(info).load(id)
         return cls.from_model(booking) if booking else None
 
 
@@ -240,7 +268,7 @@ class Production:
 
     @classmethod
     def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Production:
-        authorize(info)
+        authorize(info, *PERMISSIONS["_entities"])
         return cls(id=id)
 
 
@@ -317,16 +345,19 @@ class BookingPayload:
 class Query:
     @strawberry.field
     async def talent(self, info: Ctx, id: strawberry.ID) -> Talent | None:
-        return await Talent.resolve_reference(info, id)
+        authorize(info, *PERMISSIONS["talent"])
+        return await Talent.load(info, str(id))
 
     @strawberry.field
     async def role(self, info: Ctx, id: strawberry.ID) -> Role | None:
+        authorize(info, *PERMISSIONS["role"])
         role = await role_loader(info).load(str(id))
         return Role.from_model(role) if role else None
 
     @strawberry.field
     async def booking(self, info: Ctx, id: strawberry.ID) -> Booking | None:
-        return await Booking.resolve_reference(info, id)
+        authorize(info, *PERMISSIONS["booking"])
+        return await Booking.load(info, str(id))
 
 
 @strawberry.type

@@ -4,7 +4,14 @@ the reads the GraphQL layer needs."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Sequence,
+)
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -20,7 +27,7 @@ from slate.ids import new_id
 from slate.mongo import ConcurrencyConflict, DuplicateKey
 
 from casting.domain import model
-from casting.domain.model import Booking, Production, Role, Talent
+from casting.domain.model import Booking, Production, Relationship, Role, Talent
 from casting.store import CastingStore
 
 WRITERS = ("producer", "casting")
@@ -34,7 +41,16 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "confirmBooking": WRITERS,
     "releaseBooking": WRITERS,
     "bookingEvents": READERS,
-    # Besides these roles, the talent themselves see their own email and birth date.
+    # Reads: any authenticated caller (no role list), within their organisation; talent profiles
+    # are network-wide. `_service` is answered by the kernel to authenticated callers only.
+    "talent": (),
+    "role": (),
+    "booking": (),
+    "_entities": (),
+    "_service": (),
+    # Personal fields: the talent themselves, and these roles only in an organisation tied to
+    # the talent (see `Relationship`): email when it holds, books or registered them, the birth
+    # date when it books them (issue 8, finding 3).
     "Talent.email": WRITERS,
     "Talent.dateOfBirth": ("legal",),
 }
@@ -86,6 +102,10 @@ class BookingChange:
     kind: BookingEventKind
     booking: BookingSnapshot
 
+
+# The caller's organisation's relationship to one talent, asked only when a rule needs it (the
+# GraphQL layer batches these questions: one database round trip per request, not per talent).
+RelationshipOf = Callable[[], Awaitable[Relationship]]
 
 # Booking changes as they are published, from now on, every organisation's (events.py builds it).
 LiveBookings = Callable[[], AsyncGenerator[BookingChange, None]]
@@ -339,15 +359,35 @@ class Casting:
         """Every hold and booking of these productions of the caller's organisation."""
         return await self._store.bookings_of_productions(principal.org, _possible(production_ids))
 
-    def email_of(self, principal: Principal, talent: Talent) -> str | None:
-        """Contact email: casting staff and the talent themselves only."""
-        if principal.is_talent(talent.id) or principal.has_any(*PERMISSIONS["Talent.email"]):
+    async def relationships(
+        self, principal: Principal, talent_ids: Sequence[str]
+    ) -> dict[str, Relationship]:
+        """The caller's organisation's ties to each of these talent, in one round trip (no tie:
+        `model.NO_RELATIONSHIP`)."""
+        found = await self._store.relationships(principal.org, _possible(talent_ids))
+        return {t: found.get(t, model.NO_RELATIONSHIP) for t in talent_ids}
+
+    async def email_of(
+        self, principal: Principal, talent: Talent, relationship: RelationshipOf
+    ) -> str | None:
+        """Contact email: the talent themselves, and casting staff of an organisation that
+        holds or books the talent or registered them; no one else."""
+        if principal.is_talent(talent.id):
+            return talent.email
+        if not principal.has_any(*PERMISSIONS["Talent.email"]):
+            return None
+        if talent.org_id == principal.org or (await relationship()).holds_or_books:
             return talent.email
         return None
 
-    def date_of_birth_of(self, principal: Principal, talent: Talent) -> str:
-        """Birth date: masked (not even decrypted) unless the viewer is the talent or legal."""
-        if principal.is_talent(talent.id) or principal.has_any(*PERMISSIONS["Talent.dateOfBirth"]):
+    async def date_of_birth_of(
+        self, principal: Principal, talent: Talent, relationship: RelationshipOf
+    ) -> str:
+        """Birth date: the talent themselves, and legal of an organisation that books them;
+        masked (not even decrypted) for everyone else."""
+        if principal.is_talent(talent.id) or (
+            principal.has_any(*PERMISSIONS["Talent.dateOfBirth"]) and (await relationship()).books
+        ):
             return self._date_of_birth(talent).isoformat()
         return DATE_MASK
 

@@ -8,7 +8,7 @@ aggregate from a draft and what the command looked up.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -212,6 +212,28 @@ def age_on(date_of_birth: date, on: date) -> int:
 def is_minor_during(date_of_birth: date, work_dates: Sequence[date]) -> bool:
     """A performer is a minor for the booking if under 18 on any work date."""
     return any(age_on(date_of_birth, d) < ADULT_AGE for d in work_dates)
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """What one organisation has to do with a talent, as its bookings show it. Profiles are
+    network-wide; personal data is not (issue 8, finding 3): contact details are for an
+    organisation that holds or books the talent (or registered them), the birth date for one
+    that books them."""
+
+    holds_or_books: bool = False  # an active hold or booking (ON_HOLD or BOOKED)
+    books: bool = False  # a BOOKED booking
+
+    @classmethod
+    def of_statuses(cls, statuses: Iterable[BookingStatus]) -> Relationship:
+        found = set(statuses)
+        return cls(
+            holds_or_books=not found.isdisjoint(ACTIVE_STATUSES),
+            books=BookingStatus.BOOKED in found,
+        )
+
+
+NO_RELATIONSHIP = Relationship()
 
 
 # --------------------------------------------------------------------------- domain events

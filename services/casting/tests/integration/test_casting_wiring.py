@@ -30,5 +30,11 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
     assert list(wiring.outbox_collections) == ["roles", "talent", "bookings"]
     assert wiring.grpc_register is not None  # the runtime serves gRPC health for casting
     bookings = set(await db["bookings"].index_information())
-    assert {"_pending_1", "org_id_1__id_1", "org_id_1_role_id_1", "talent_id_1"} <= bookings
+    assert {
+        "_pending_1",
+        "org_id_1__id_1",
+        "org_id_1_role_id_1",
+        "talent_id_1",
+        "org_id_1_talent_id_1",
+    } <= bookings
     assert "email_1" in await db["talent"].index_information()

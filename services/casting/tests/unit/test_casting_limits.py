@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,7 +29,7 @@ HOSTILE_8_KB = "a@" + "a." * (4 << 10) + "@"
 # The pattern the email check used to be (quadratic on HOSTILE_EMAIL): the split-based check
 # that replaced it must accept exactly what it accepted.
 OLD_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-FAST_S = 0.05
+FAST_S = 0.05  # the old pattern: 0.9 s at 8 KB, 76 s at 64 KB; the check now: microseconds
 PRODUCER = principal("org_a", "producer", "casting")
 
 
@@ -36,11 +37,23 @@ def problems(exc: pytest.ExceptionInfo[model.Invalid]) -> list[tuple[str, str]]:
     return [(p.field, p.message) for p in exc.value.problems]
 
 
+def fastest(work: Callable[[], object], tries: int = 5) -> float:
+    """The quickest of a few runs: a busy machine can pause one run, not all of them."""
+    times = []
+    for _ in range(tries):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def timed_invalid(*args: str) -> tuple[float, pytest.ExceptionInfo[model.Invalid]]:
-    start = time.perf_counter()
-    with pytest.raises(model.Invalid) as exc:
-        model.validate_talent(*args, TODAY)
-    return time.perf_counter() - start, exc
+    def refuse() -> pytest.ExceptionInfo[model.Invalid]:
+        with pytest.raises(model.Invalid) as exc:
+            model.validate_talent(*args, TODAY)
+        return exc
+
+    return fastest(refuse), refuse()
 
 
 # --- finding 1: the email check --------------------------------------------------------------
@@ -53,11 +66,10 @@ def test_a_64_kb_hostile_email_is_refused_by_its_length_at_once() -> None:
 
 
 def test_the_email_check_itself_is_linear_even_without_the_bound() -> None:
-    start = time.perf_counter()
-    for _ in range(10):
-        assert not model.is_email(HOSTILE_EMAIL)
-        assert model.is_email(HOSTILE_EMAIL[:-1])
-    assert time.perf_counter() - start < FAST_S
+    assert not model.is_email(HOSTILE_EMAIL)
+    assert model.is_email(HOSTILE_EMAIL[:-1])
+    elapsed = fastest(lambda: model.is_email(HOSTILE_EMAIL))
+    assert elapsed < FAST_S, f"{elapsed:.3f}s"
 
 
 def test_the_longest_hostile_email_within_the_bound_is_checked_quickly() -> None:
@@ -102,18 +114,22 @@ mutation($name: String!, $email: String!, $dob: String!) {
 async def test_an_8_kb_hostile_email_through_the_subgraph_is_refused_quickly_and_writes_nothing(
     casting: Casting, cast: Any
 ) -> None:
-    start = time.perf_counter()
-    result = await schema.execute(
-        REGISTER,
-        variable_values={"name": "Ana", "email": HOSTILE_8_KB, "dob": "1990-01-01"},
-        context_value=graphql_context(casting, PRODUCER),
-    )
-    elapsed = time.perf_counter() - start
-    assert data(result)["registerTalent"] == {
-        "talent": None,
-        "userErrors": [{"field": "email", "message": "at most 254 characters", "code": "INVALID"}],
-    }
-    assert elapsed < 0.25, f"{elapsed:.3f}s"  # the whole request (the old pattern alone: 0.9 s)
+    times = []
+    for _ in range(3):  # the quickest of three: a busy machine can pause one, not all
+        start = time.perf_counter()
+        result = await schema.execute(
+            REGISTER,
+            variable_values={"name": "Ana", "email": HOSTILE_8_KB, "dob": "1990-01-01"},
+            context_value=graphql_context(casting, PRODUCER),
+        )
+        times.append(time.perf_counter() - start)
+        assert data(result)["registerTalent"] == {
+            "talent": None,
+            "userErrors": [
+                {"field": "email", "message": "at most 254 characters", "code": "INVALID"}
+            ],
+        }
+    assert min(times) < 0.25, times  # the whole request (the old pattern alone took 0.9 s)
     assert await cast.docs("talent") == 0
 
 

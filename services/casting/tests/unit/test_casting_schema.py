@@ -5,13 +5,15 @@ fields, batched loaders, and the live `bookingEvents` subscription."""
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
+from casting.domain.model import Production
 from casting.schema import schema
-from casting.usecases import Casting
-from slate.auth import Principal
+from casting.usecases import PERMISSIONS, Casting
+from slate.auth import ROLES, Principal
 from slate.repository import MemoryDatabase, MemoryRepository
 from slate.testing import data, graphql_context, principal
 
@@ -186,6 +188,32 @@ async def test_a_talent_registers_their_own_profile_and_no_other(casting: Castin
     assert mine == {"id": "tal_me", "email": "rosa@example.com", "dateOfBirth": "1994-02-11"}
 
 
+def test_every_operation_of_the_subgraph_has_its_roles_in_permissions() -> None:
+    graphql = schema._schema
+    roots = (graphql.query_type, graphql.mutation_type, graphql.subscription_type)
+    operations = {name for root in roots if root is not None for name in root.fields}
+    assert operations <= set(PERMISSIONS), operations - set(PERMISSIONS)
+    assert all(role in ROLES for roles in PERMISSIONS.values() for role in roles)
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("query($id: ID!) { talent(id: $id) { id } }", {"id": "tal_x"}),
+        ("query($id: ID!) { role(id: $id) { id } }", {"id": "rol_x"}),
+        ("query($id: ID!) { booking(id: $id) { id } }", {"id": "bkg_x"}),
+        (ENTITIES, {"r": [{"__typename": "Talent", "id": "tal_x"}]}),
+    ],
+    ids=["talent", "role", "booking", "entities"],
+)
+async def test_reads_are_open_to_every_authenticated_role(
+    casting: Casting, query: str, variables: dict[str, Any]
+) -> None:
+    for role in sorted(ROLES):  # (strawberry pops `__typename` from representations: copies)
+        caller = principal("org_a", role)
+        assert data(await run(casting, query, caller, **copy.deepcopy(variables)))
+
+
 # --- userErrors ----------------------------------------------------------------------------------
 
 
@@ -342,13 +370,13 @@ async def test_another_organisations_objects_resolve_to_null(casting: Casting) -
 @pytest.mark.parametrize(
     ("who", "email", "born"),
     [
-        ("producer", "rosa@example.com", "****-**-**"),
+        ("producer", None, "****-**-**"),
         ("viewer", None, "****-**-**"),
-        ("legal", None, "1994-02-11"),
+        ("legal", None, "****-**-**"),
         ("themselves", "rosa@example.com", "1994-02-11"),
     ],
 )
-async def test_talent_contact_and_birth_date_show_only_to_whom_they_may(
+async def test_an_organisation_with_no_tie_to_the_talent_sees_no_personal_data(
     casting: Casting, who: str, email: str | None, born: str
 ) -> None:
     ids = await spine(casting)
@@ -436,3 +464,172 @@ async def test_a_subscription_the_caller_may_not_have_is_refused(
     assert codes(result) == [code]
     assert text in result.errors[0].message
     assert peers.calls[-1][1] == "Bearer test"
+
+
+# --- personal data across organisations (issue 8, finding 3) ----------------------------------
+
+TALENT_PERSONAL = "query($id: ID!) { talent(id: $id) { name email dateOfBirth } }"
+BOOKING_PERSONAL = "query($id: ID!) { booking(id: $id) { talent { name email dateOfBirth } } }"
+ENTITY_PERSONAL = """
+query($r: [_Any!]!) { _entities(representations: $r) { ... on Talent { name email dateOfBirth } } }
+"""
+BORN = "1994-02-11"
+MASKED = "****-**-**"
+
+
+async def as_(caller: Principal, casting: Casting, query: str, field: str, **variables: Any) -> Any:
+    payload = data(await run(casting, query, caller, **variables))[field]
+    assert payload["userErrors"] == [], payload
+    return payload
+
+
+async def book(
+    casting: Casting, peers: Any, org: str, talent_id: str, *, then: str = "hold"
+) -> str:
+    """A hold of the talent in a production of `org` (then confirmed or released): its id."""
+    peers.productions[(org, f"prd_{org}")] = Production(
+        id=f"prd_{org}", org_id=org, timezone="America/Los_Angeles"
+    )
+    staff = principal(org, "producer", "casting")
+    role = await as_(
+        staff,
+        casting,
+        CREATE_ROLE,
+        "createRole",
+        p=f"prd_{org}",
+        amount="1200",
+        dates=["2027-03-02"],
+    )
+    hold = await as_(staff, casting, HOLD, "holdTalent", r=role["role"]["id"], t=talent_id)
+    booking_id: str = hold["booking"]["id"]
+    if then == "confirm":
+        await as_(staff, casting, CONFIRM, "confirmBooking", b=booking_id)
+    elif then == "release":
+        await as_(staff, casting, RELEASE, "releaseBooking", b=booking_id)
+    return booking_id
+
+
+@pytest.fixture
+async def network(casting: Casting, peers: Any) -> dict[str, str]:
+    """Rosa, registered by org_a (the PRODUCER's); on hold with org_h, booked by org_b, held and
+    released by org_r; org_c has nothing to do with her."""
+    talent = await ok(casting, REGISTER, "registerTalent", dob=BORN)
+    talent_id: str = talent["talent"]["id"]
+    return {
+        "talent": talent_id,
+        "org_b": await book(casting, peers, "org_b", talent_id, then="confirm"),
+        "org_h": await book(casting, peers, "org_h", talent_id),
+        "org_r": await book(casting, peers, "org_r", talent_id, then="release"),
+    }
+
+
+SEES = [
+    # org, roles, sees the email, sees the birth date
+    ("org_b", ("producer", "casting"), True, False),  # books her: contact, but not her age
+    ("org_b", ("legal",), False, True),  # legal of the organisation that books her
+    ("org_b", ("producer", "legal"), True, True),
+    ("org_b", ("viewer", "accounting"), False, False),
+    ("org_h", ("producer", "casting"), True, False),  # holds her
+    ("org_h", ("legal",), False, False),  # a hold is not a booking
+    ("org_a", ("producer", "casting"), True, False),  # registered her
+    ("org_a", ("legal",), False, False),  # registering is not booking
+    ("org_r", ("producer", "casting", "legal"), False, False),  # released: no tie left
+    ("org_c", ("producer", "casting", "accounting", "legal"), False, False),  # never any tie
+]
+
+
+@pytest.mark.parametrize(("org", "roles", "email", "born"), SEES)
+async def test_personal_data_shows_only_to_organisations_tied_to_the_talent(
+    casting: Casting,
+    network: dict[str, str],
+    org: str,
+    roles: tuple[str, ...],
+    email: bool,
+    born: bool,
+) -> None:
+    caller = principal(org, *roles)
+    expected = {
+        "name": "Rosa Díaz",
+        "email": "rosa@example.com" if email else None,
+        "dateOfBirth": BORN if born else MASKED,
+    }
+    by_id = data(await run(casting, TALENT_PERSONAL, caller, id=network["talent"]))["talent"]
+    entities = data(
+        await run(
+            casting,
+            ENTITY_PERSONAL,
+            caller,
+            r=[{"__typename": "Talent", "id": network["talent"]}],
+        )
+    )["_entities"]
+    assert (by_id, entities) == (expected, [expected])
+    if org in network:  # and through the organisation's own booking of her
+        booking = data(await run(casting, BOOKING_PERSONAL, caller, id=network[org]))["booking"]
+        assert booking == {"talent": expected}
+
+
+async def test_the_talent_sees_their_own_personal_data_from_any_organisation(
+    casting: Casting, network: dict[str, str]
+) -> None:
+    herself = principal("org_z", "talent", talent_id=network["talent"])
+    someone_else = principal("org_b", "talent", "legal", "producer", talent_id="tal_other")
+    mine = {"name": "Rosa Díaz", "email": "rosa@example.com", "dateOfBirth": BORN}
+    assert data(await run(casting, TALENT_PERSONAL, herself, id=network["talent"])) == {
+        "talent": mine
+    }
+    entities = data(
+        await run(
+            casting, ENTITY_PERSONAL, herself, r=[{"__typename": "Talent", "id": network["talent"]}]
+        )
+    )
+    assert entities == {"_entities": [mine]}
+    # Being talent does not open anyone else's: org_b's staff rules apply to this caller.
+    other = data(await run(casting, TALENT_PERSONAL, someone_else, id=network["talent"]))
+    assert other == {"talent": mine}
+    stranger = principal("org_c", "talent", talent_id="tal_other")
+    assert data(await run(casting, TALENT_PERSONAL, stranger, id=network["talent"])) == {
+        "talent": {"name": "Rosa Díaz", "email": None, "dateOfBirth": MASKED}
+    }
+
+
+async def test_a_live_booking_event_shows_the_talent_as_the_subscriber_may_see_her(
+    casting: Casting, cast: Any, feed: Any, network: dict[str, str]
+) -> None:
+    stream = await schema.subscribe(
+        "subscription($p: ID!) { bookingEvents(productionId: $p) "
+        "{ kind booking { id talent { email dateOfBirth } } } }",
+        variable_values={"p": "prd_org_b"},
+        context_value=graphql_context(casting, principal("org_b", "legal")),
+    )
+    first = asyncio.ensure_future(anext(stream))
+    await asyncio.wait_for(feed.listening.wait(), 2)
+    for event in await cast.outbox(network["org_b"]):
+        feed.publish(event)
+    held = data(await asyncio.wait_for(first, 2))["bookingEvents"]
+    assert held["booking"]["talent"] == {"email": None, "dateOfBirth": BORN}
+    await stream.aclose()
+
+
+async def test_personal_data_of_a_whole_cast_costs_constant_database_reads(
+    casting: Casting, peers: Any, database: CountingDatabase
+) -> None:
+    query = """
+    query($r: [_Any!]!) { _entities(representations: $r) {
+      ... on Production { bookings { talent { name email dateOfBirth } } } } }"""
+    booker = principal("org_b", "producer", "legal")
+
+    async def reads(cast_size: int) -> int:
+        for _ in range(cast_size):
+            talent = await ok(casting, REGISTER, "registerTalent", dob=BORN)
+            await book(casting, peers, "org_b", talent["talent"]["id"], then="confirm")
+        before = database.reads
+        result = data(
+            await run(casting, query, booker, r=[{"__typename": "Production", "id": "prd_org_b"}])
+        )
+        talents = [b["talent"] for b in result["_entities"][0]["bookings"]]
+        assert {t["dateOfBirth"] for t in talents} == {BORN}
+        assert {t["email"] for t in talents} == {"rosa@example.com"}
+        return database.reads - before
+
+    one = await reads(1)
+    assert await reads(5) == one == 3  # the production's bookings, their talent, the ties

@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from casting.domain.model import Booking, BookingStatus
+from casting.domain.model import NO_RELATIONSHIP, Booking, BookingStatus, Relationship
 from casting.usecases import Casting, ComplianceIssue, Conflict
 from slate.errors import UserError, ValidationErrors
 from slate.events.catalogue import BOOKING_CONFIRMED, BOOKING_HELD, BOOKING_RELEASED
@@ -140,7 +140,12 @@ async def test_talent_may_register_themselves_as_the_profile_their_token_names(
     talent = await register_as(casting, principal("org_a", "talent", talent_id="tal_self"))
     assert (talent.id, talent.name) == ("tal_self", "Ana")
     assert await cast.audited(talent.id) == ["registerTalent"]
-    assert casting.email_of(principal("org_z", "talent", talent_id="tal_self"), talent)
+    herself = principal("org_z", "talent", talent_id="tal_self")
+
+    async def no_tie() -> Relationship:
+        return NO_RELATIONSHIP
+
+    assert await casting.email_of(herself, talent, no_tie) == "ana@example.com"
 
 
 async def test_a_talent_owns_one_profile_and_can_never_register_another(
@@ -194,7 +199,7 @@ async def test_staff_who_are_also_talent_register_others_as_before(
 # --- talent ------------------------------------------------------------------------------------
 
 
-async def test_the_birth_date_is_stored_sealed_and_shown_only_to_legal_and_the_talent(
+async def test_the_birth_date_is_stored_sealed_and_shown_only_to_the_talent_and_legal_of_a_booker(
     casting: Casting, cast: Any, database: Any
 ) -> None:
     talent = await cast.talent(dob="1994-02-11")
@@ -203,14 +208,42 @@ async def test_the_birth_date_is_stored_sealed_and_shown_only_to_legal_and_the_t
     assert raw["registered_by_org"] == "org_a"
     assert (talent.email, talent.union) == ("rosa@example.com", "SAG_AFTRA")
     themselves = principal("org_z", "talent", talent_id=talent.id)
-    legal = principal("org_z", "legal")
-    assert casting.date_of_birth_of(themselves, talent) == "1994-02-11"
-    assert casting.date_of_birth_of(legal, talent) == "1994-02-11"
-    assert casting.date_of_birth_of(PRODUCER, talent) == "****-**-**"
-    assert casting.email_of(PRODUCER, talent) == "rosa@example.com"
-    assert casting.email_of(themselves, talent) == "rosa@example.com"
-    assert casting.email_of(legal, talent) is None
+    legal = principal("org_a", "legal")
+
+    async def booker() -> Relationship:
+        return Relationship(holds_or_books=True, books=True)
+
+    async def stranger() -> Relationship:
+        return NO_RELATIONSHIP
+
+    assert await casting.date_of_birth_of(themselves, talent, stranger) == "1994-02-11"
+    assert await casting.date_of_birth_of(legal, talent, booker) == "1994-02-11"
+    assert await casting.date_of_birth_of(legal, talent, stranger) == "****-**-**"
+    assert await casting.date_of_birth_of(PRODUCER, talent, booker) == "****-**-**"
+    assert await casting.email_of(PRODUCER, talent, stranger) == "rosa@example.com"  # registrar
+    assert await casting.email_of(INTRUDER, talent, stranger) is None
+    assert await casting.email_of(INTRUDER, talent, booker) == "rosa@example.com"
+    assert await casting.email_of(themselves, talent, stranger) == "rosa@example.com"
+    assert await casting.email_of(legal, talent, booker) is None
     assert await cast.audited(talent.id) == ["registerTalent"]
+
+
+async def test_relationships_come_from_the_callers_active_holds_and_bookings(
+    casting: Casting, cast: Any, peers: Any
+) -> None:
+    held = await cast.hold()
+    booked = await cast.hold()
+    await casting.confirm_booking(PRODUCER, booking_id=booked.id)
+    released = await cast.hold()
+    await casting.release_booking(PRODUCER, booking_id=released.id, reason="")
+    ids = [held.talent_id, booked.talent_id, released.talent_id, "tal_unknown"]
+    assert await casting.relationships(PRODUCER, ids) == {
+        held.talent_id: Relationship(holds_or_books=True, books=False),
+        booked.talent_id: Relationship(holds_or_books=True, books=True),
+        released.talent_id: NO_RELATIONSHIP,
+        "tal_unknown": NO_RELATIONSHIP,
+    }
+    assert set((await casting.relationships(INTRUDER, ids)).values()) == {NO_RELATIONSHIP}
 
 
 async def test_register_talent_names_every_bad_field_and_writes_nothing(
