@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from functools import cache
+from datetime import date
+from functools import cache, lru_cache
 from typing import Any
 
-from payroll.domain.agreements import agreement_rules, check_agreements
-from payroll.domain.context import Context, Notices
+from payroll.domain.agreements import NoAgreement, agreement_rules, check_agreements
+from payroll.domain.context import Context
 from payroll.domain.jurisdictions import check_jurisdictions, state_rules
 from payroll.domain.models import (
     GUARANTEE,
@@ -28,6 +29,7 @@ from payroll.domain.money import div_half_up
 from payroll.domain.request import NO_AGREEMENT, parse_request
 from payroll.domain.rulebook import RuleBook, load_rulebook
 
+NO_AGREEMENT_RULES = NoAgreement()
 _KINDS = (
     REGULAR,
     OVERTIME_1_5X,
@@ -56,51 +58,67 @@ def calculate(request: CalcRequest, book: RuleBook | None = None) -> CalcResult:
     """Pay a validated request; raise `InvalidRequest` if a date has no rule data or the rate is
     unlawful where and when the work is done."""
     book = book if book is not None else engine_rulebook()
-    ctx = Context(book, request, Notices())
+    ctx = Context(book, request)
     state = state_rules(book, request.work_location)
-    module = None if request.agreement == NO_AGREEMENT else book.sources[request.agreement].module
-    agreement = agreement_rules(module)
+    agreement = (
+        NO_AGREEMENT_RULES
+        if request.agreement == NO_AGREEMENT
+        else agreement_rules(book.sources[request.agreement].module)
+    )
 
     results = state.pay(ctx, agreement)
     if request.birth_date is not None:
         state.review_minor(ctx)
     agreement.review_days(ctx, results)
-    ctx.notices.applied(f"LC §500(b) fixed workweeks starting {request.workweek_start.isoformat()}")
+    notices = ctx.notices
+    notices.applied(_workweek_rule(request.workweek_start))
 
     cents = dict.fromkeys(_KINDS, 0)
     minutes = dict.fromkeys(_KINDS, 0)
     worked = 0
-    for day in results:
-        worked += day[1]
-        for line in day[2]:
-            cents[line[0]] += line[3]
-            minutes[line[0]] += line[1]
+    for _, day_minutes, lines in results:
+        worked += day_minutes
+        for kind, line_minutes, _, line_cents, _, _ in lines:
+            cents[kind] += line_cents
+            minutes[kind] += line_minutes
     gross = sum(cents.values())
     agreement.review_agent_fee(ctx)
-    numerator, denominator = request.agent_fee_percent.as_integer_ratio()
-    agent_fee = div_half_up(gross * numerator, denominator * 100) if numerator else 0
-    totals = Totals(
-        minutes_worked=worked,
-        regular_minutes=minutes[REGULAR],
-        overtime_1_5x_minutes=minutes[OVERTIME_1_5X],
-        overtime_2x_minutes=minutes[OVERTIME_2X],
-        meal_premium_cents=cents[MEAL_PREMIUM],
-        rest_premium_cents=cents[REST_PREMIUM],
-        split_shift_cents=cents[SPLIT_SHIFT],
-        non_discretionary_cents=cents[NON_DISCRETIONARY] + cents[NON_DISCRETIONARY_OVERTIME],
-        reporting_time_cents=cents[REPORTING_TIME],
-        guarantee_cents=cents[GUARANTEE],
-        union_penalty_cents=cents[UNION_PENALTY],
-        gross_cents=gross,
-        agent_fee_cents=agent_fee,
-        pension_health_cents=agreement.employer_contributions(ctx, results),
+    fee = request.agent_fee_percent
+    agent_fee = 0
+    if fee:
+        numerator, denominator = fee.as_integer_ratio()
+        agent_fee = div_half_up(gross * numerator, denominator * 100)
+    totals = _new(
+        Totals,
+        (
+            worked,
+            minutes[REGULAR],
+            minutes[OVERTIME_1_5X],
+            minutes[OVERTIME_2X],
+            cents[MEAL_PREMIUM],
+            cents[REST_PREMIUM],
+            cents[SPLIT_SHIFT],
+            cents[NON_DISCRETIONARY] + cents[NON_DISCRETIONARY_OVERTIME],
+            cents[REPORTING_TIME],
+            cents[GUARANTEE],
+            cents[UNION_PENALTY],
+            gross,
+            agent_fee,
+            agreement.employer_contributions(ctx, results),
+        ),
     )
-    return CalcResult(
-        days=tuple(results),
-        totals=totals,
-        warnings=tuple(ctx.notices.warnings.values()),
-        rules_applied=tuple(ctx.notices.rules),
+    return _new(
+        CalcResult,
+        (tuple(results), totals, tuple(notices.warnings.values()), tuple(notices.rules)),
     )
+
+
+_new = tuple.__new__
+
+
+@lru_cache(maxsize=1024)
+def _workweek_rule(start: date) -> str:
+    return f"LC §500(b) fixed workweeks starting {start.isoformat()}"
 
 
 def calculate_json(raw: Any, book: RuleBook | None = None) -> dict[str, Any]:

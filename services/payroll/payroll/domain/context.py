@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -11,18 +10,23 @@ from payroll.domain.models import CalcRequest, Notice
 from payroll.domain.rulebook import RuleBook, RuleValue
 
 
-@dataclass(slots=True)
 class Notices:
     """Warnings and applied rules, each kept once and in first-seen order."""
 
-    warnings: dict[tuple[str, str], Notice] = field(default_factory=dict)
-    rules: dict[str, None] = field(default_factory=dict)
+    __slots__ = ("rules", "warnings")
+
+    def __init__(self) -> None:
+        self.warnings: dict[tuple[str, str], Notice] = {}
+        self.rules: dict[str, None] = {}
 
     def warn(self, code: str, message: str, source: str = "", on: date | None = None) -> None:
-        self.warnings.setdefault((code, message), Notice(code, message, source, on))
+        key = (code, message)
+        if key not in self.warnings:
+            self.warnings[key] = Notice(code, message, source, on)
 
     def applied(self, rule: str) -> None:
-        self.rules.setdefault(rule, None)
+        if rule not in self.rules:
+            self.rules[rule] = None
 
     def unconfirmed(self, entry: RuleValue, on: date | None, what: str) -> None:
         """Warn that an unconfirmed data value decided money."""
@@ -35,14 +39,15 @@ class Notices:
         )
 
 
-@dataclass(slots=True)
 class Context:
-    book: RuleBook
-    request: CalcRequest
-    notices: Notices
-    memo: dict[Hashable, Any] = field(default_factory=dict)
-    """Per-request cache for values rule modules derive once (e.g. the regular rate)."""
+    """The rule book, the request, its notices, and a per-request cache for values rule modules
+    derive once (e.g. the regular rate). Built once per request: a plain slotted class."""
 
-    @property
-    def scope(self) -> str:
-        return self.request.work_location
+    __slots__ = ("book", "memo", "notices", "request", "scope")
+
+    def __init__(self, book: RuleBook, request: CalcRequest) -> None:
+        self.book = book
+        self.request = request
+        self.notices = Notices()
+        self.memo: dict[Hashable, Any] = {}
+        self.scope: str = request.work_location

@@ -125,10 +125,27 @@ _new = tuple.__new__
 def settle(drafts: Sequence[Draft], denominator: int) -> tuple[Line, ...]:
     """Give a day's lines their cents: the day's exact total is rounded once, half-up, and
     shared out by largest remainder, so the lines add up to the rounded day."""
-    if len(drafts) == 1:
+    n = len(drafts)
+    if n == 1:
         kind, minutes, rate, units, rule, source = drafts[0]
         cents = (200 * units + denominator) // (2 * denominator)
         return (_new(Line, (kind, minutes, rate, cents, rule, source)),)
+    if n == 2:  # the common day: straight time and overtime (same result as `allocate`)
+        a, b = drafts
+        fa, ra = divmod(100 * a[3], denominator)
+        fb, rb = divmod(100 * b[3], denominator)
+        extra = (2 * (ra + rb) + denominator) // (2 * denominator)
+        if extra == 2:
+            fa, fb = fa + 1, fb + 1
+        elif extra == 1:
+            if ra >= rb:
+                fa += 1
+            else:
+                fb += 1
+        return (
+            _new(Line, (a[0], a[1], a[2], fa, a[4], a[5])),
+            _new(Line, (b[0], b[1], b[2], fb, b[4], b[5])),
+        )
     amounts = allocate([d[3] for d in drafts], denominator)
     return tuple(
         _new(Line, (d[0], d[1], d[2], c, d[4], d[5])) for d, c in zip(drafts, amounts, strict=True)

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from payroll.domain.context import Context
 from payroll.domain.meals import meal_violations
 from payroll.domain.models import DayResult, Draft, TimecardDay
-from payroll.domain.money import format_minutes, fraction_cents
-from payroll.domain.rulebook import RuleValue
+from payroll.domain.money import div_half_up, format_minutes
+from payroll.domain.rulebook import RuleBook, RuleValue
 
 AGREEMENT = "sag-aftra-commercials"
 MINUTES_PER_HOUR = 60
@@ -26,6 +26,9 @@ MINUTES_PER_HOUR = 60
 def _clock(minutes: int) -> str:
     h, m = divmod(minutes % (24 * 60), 60)
     return f"{h:02d}:{m:02d}"
+
+
+_UNKNOWN = object()
 
 
 class _Terms(NamedTuple):
@@ -41,30 +44,13 @@ class _Terms(NamedTuple):
 
 def _terms(ctx: Context, on: date) -> _Terms | None:
     """The terms in force on `on`, or None (warned) when the data has no contract for that date."""
-    key = ("sag_aftra_commercials.terms", ctx.scope, on)
-    found: _Terms | bool | None = ctx.book.derived.get(key, False)
-    if found is False:
-        book = ctx.book
-        due = book.find(AGREEMENT, "meal_due_hours", on)
-        penalty = book.find(AGREEMENT, "principal_meal_penalty", on)
-        overtime = book.find(AGREEMENT, "principal_overtime", on)
-        exemption = book.find(AGREEMENT, "meal_exemption", on)
-        if due is None or penalty is None or overtime is None or due.value is None:
-            found = None
-        else:
-            min_meal = book.get(ctx.scope, "meal_min_minutes", on)
-            threshold = book.get(ctx.scope, "daily_overtime_after_hours", on)
-            assert min_meal.value is not None
-            assert threshold.value is not None
-            found = _Terms(
-                exemption=exemption if exemption is not None and exemption.value == 1 else None,
-                due_minutes=int(due.value * MINUTES_PER_HOUR),
-                min_meal_minutes=int(min_meal.value),
-                penalty=penalty,
-                overtime=overtime,
-                overtime_after_minutes=int(threshold.value * MINUTES_PER_HOUR),
-            )
-        book.derived[key] = found
+    found: Any = ctx.memo.get(on, _UNKNOWN)  # dates are this module's keys in the request memo
+    if found is _UNKNOWN:
+        key = ("sag_aftra_commercials.terms", ctx.scope, on)
+        found = ctx.book.derived.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = ctx.book.derived[key] = _load_terms(ctx.book, ctx.scope, on)
+        ctx.memo[on] = found
     if found is None:
         ctx.notices.warn(
             "agreement_terms_unknown",
@@ -72,9 +58,28 @@ def _terms(ctx: Context, on: date) -> _Terms | None:
             "this date; Labor Code and Wage Order 12 rules (incl. the meal premium) were applied",
             on=on,
         )
+    return found  # type: ignore[no-any-return]
+
+
+def _load_terms(book: RuleBook, scope: str, on: date) -> _Terms | None:
+    due = book.find(AGREEMENT, "meal_due_hours", on)
+    penalty = book.find(AGREEMENT, "principal_meal_penalty", on)
+    overtime = book.find(AGREEMENT, "principal_overtime", on)
+    exemption = book.find(AGREEMENT, "meal_exemption", on)
+    if due is None or penalty is None or overtime is None or due.value is None:
         return None
-    assert isinstance(found, _Terms)
-    return found
+    min_meal = book.get(scope, "meal_min_minutes", on)
+    threshold = book.get(scope, "daily_overtime_after_hours", on)
+    assert min_meal.value is not None
+    assert threshold.value is not None
+    return _Terms(
+        exemption=exemption if exemption is not None and exemption.value == 1 else None,
+        due_minutes=int(due.value * MINUTES_PER_HOUR),
+        min_meal_minutes=int(min_meal.value),
+        penalty=penalty,
+        overtime=overtime,
+        overtime_after_minutes=int(threshold.value * MINUTES_PER_HOUR),
+    )
 
 
 class SagAftraCommercials:
@@ -98,14 +103,18 @@ class SagAftraCommercials:
         if terms is None or terms.exemption is None:
             return None
         penalty = terms.penalty
-        ctx.notices.applied(
-            f"{terms.exemption.citation} (not applied while {penalty.citation} is unconfirmed: "
-            "the Wage Order 12 / LC §226.7 meal premium is paid as the floor)"
-        )
-        ctx.notices.applied(
-            f"{AGREEMENT} SAG-AFTRA Commercials meal periods: due within "
-            f"{terms.due_minutes // MINUTES_PER_HOUR} h of call or of the end of the last meal"
-        )
+        if ctx.memo.get("sag_aftra_commercials.noted") != id(terms):
+            ctx.memo["sag_aftra_commercials.noted"] = id(terms)
+            ctx.notices.applied(
+                f"{terms.exemption.citation} (not applied while {penalty.citation} is "
+                "unconfirmed: the Wage Order 12 / LC §226.7 meal premium is paid as the floor)"
+            )
+            ctx.notices.applied(
+                f"{AGREEMENT} SAG-AFTRA Commercials meal periods: due within "
+                f"{terms.due_minutes // MINUTES_PER_HOUR} h of call or of the end of the last meal"
+            )
+        if day.wrap - day.call <= terms.due_minutes:
+            return None  # no work period can be too long
         for v in meal_violations(day, terms.due_minutes, terms.min_meal_minutes):
             ctx.notices.warn(
                 "union_meal_penalty_unconfirmed",
@@ -134,30 +143,38 @@ class SagAftraCommercials:
     def employer_contributions(self, ctx: Context, days: Sequence[DayResult]) -> int:
         """P&H on each day's gross at the rate in force that day; rounded once."""
         gross_by_rate: dict[Decimal, int] = {}
+        noted: RuleValue | None = None
+        entry: RuleValue | None = None
         for day in days:
-            entry = ctx.book.find(AGREEMENT, "pension_health_percent", day.date)
+            on = day.date
+            if entry is None or not entry.covers(on):
+                entry = ctx.book.find(AGREEMENT, "pension_health_percent", on)
             if entry is None or entry.value is None:
                 ctx.notices.warn(
                     "pension_health_unknown",
-                    f"{day.date.isoformat()}: no confirmed SAG-AFTRA Commercials P&H rate for this "
+                    f"{on.isoformat()}: no confirmed SAG-AFTRA Commercials P&H rate for this "
                     "date; none computed",
-                    on=day.date,
+                    on=on,
                 )
                 continue
-            ctx.notices.applied(entry.citation)
-            ctx.notices.warn(
-                "pension_health_base_assumed",
-                "P&H is computed on every wage line of the day (straight time, overtime, "
-                "reporting-time pay, guarantees); the contribution base is not confirmed",
-                entry.source,
-            )
-            gross = sum(line.cents for line in day.lines)
+            if entry is not noted:
+                noted = entry
+                ctx.notices.applied(entry.citation)
+                ctx.notices.warn(
+                    "pension_health_base_assumed",
+                    "P&H is computed on every wage line of the day (straight time, overtime, "
+                    "premiums, reporting-time pay, guarantees, non-discretionary pay); the "
+                    "contribution base is not confirmed",
+                    entry.source,
+                )
+            gross = sum([line[3] for line in day.lines])
             gross_by_rate[entry.value] = gross_by_rate.get(entry.value, 0) + gross
-        total = sum(
-            (Fraction(gross, 100) * Fraction(pct) / 100 for pct, gross in gross_by_rate.items()),
-            Fraction(0),
-        )
-        return fraction_cents(total)
+        # Exact: the sum of cents × percent / 100 over each rate, rounded once.
+        numerator, denominator = 0, 1
+        for pct, gross in gross_by_rate.items():
+            n, d = pct.as_integer_ratio()
+            numerator, denominator = numerator * d + gross * n * denominator, denominator * d
+        return div_half_up(numerator, denominator * 100)
 
     def review_agent_fee(self, ctx: Context) -> None:
         days = ctx.request.days

@@ -57,9 +57,11 @@ def _minutes(entry: RuleValue) -> int:
     return int(entry.value * MINUTES_PER_HOUR)
 
 
+_CLOCK = tuple(f"{m // 60:02d}:{m % 60:02d}" for m in range(MINUTES_PER_DAY))
+
+
 def _clock(minutes: int) -> str:
-    h, m = divmod(minutes % MINUTES_PER_DAY, 60)
-    return f"{h:02d}:{m:02d}"
+    return _CLOCK[minutes % MINUTES_PER_DAY]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,9 @@ class Params:
     rt_max: int
     daily_max: int
     entries: dict[str, RuleValue]
+    valid_from: date
+    valid_to: date
+    """The dates between which every one of these entries is in force (inclusive)."""
     rate_key: tuple[int, ...]
     """What the exact rates depend on, as a cheap hashable key."""
     labels: dict[str, str]
@@ -134,6 +139,13 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
     if cached is not None:
         return cached
     e = {key: book.get(scope, key, on) for key in _KEYS}
+    # One Params per distinct set of entries, so that days under the same rules share it and
+    # the calculation can tell "same rules as the previous day" by identity.
+    same_key = ("california.params_of", scope, tuple(map(id, e.values())))
+    same: Params | None = book.derived.get(same_key)
+    if same is not None:
+        book.derived[memo_key] = same
+        return same
 
     def num(key: str) -> Fraction:
         value = e[key].value
@@ -166,6 +178,8 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
         rt_max=_minutes(e["reporting_time_max_hours"]),
         daily_max=_minutes(e["daily_max_hours"]),
         entries=e,
+        valid_from=max(entry.effective_from for entry in e.values()),
+        valid_to=min(entry.effective_to or date.max for entry in e.values()),
         labels={
             "overtime": f"{e['daily_overtime_after_hours'].scope} LC §510(a) daily, weekly and "
             "7th-day overtime (no pyramiding)",
@@ -182,7 +196,7 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
             *num("double_time_multiplier").as_integer_ratio(),
         ),
     )
-    book.derived[memo_key] = p
+    book.derived[memo_key] = book.derived[same_key] = p
     return p
 
 
@@ -206,38 +220,46 @@ class _Shift(NamedTuple):
 
 
 def _scan(day: TimecardDay, p: Params) -> _Shift:
-    call = day.call
-    period = p.meal_period
-    meal_min = p.meal_min
+    call = day[1]
+    wrap = day[2]
     start = call
-    off = 0
-    gaps = 0
-    ordinal = 1
+    off = gaps = 0
     late: list[tuple[int, int]] | None = None
-    for meal_start, meal_end in day.meals:
-        length = meal_end - meal_start
-        if length < meal_min:
-            continue  # not a meal period: time worked, and the work period runs on
-        off += length
-        if length > p.split_gap:
-            gaps += 1
-        if meal_start - start > period:
+    meals = day[3]
+    if meals:
+        period = p.meal_period
+        meal_min = p.meal_min
+        ordinal = 1
+        for meal_start, meal_end in meals:
+            length = meal_end - meal_start
+            if length < meal_min:
+                continue  # not a meal period: time worked, and the work period runs on
+            off += length
+            if length > p.split_gap:
+                gaps += 1
+            if meal_start - start > period:
+                late = late or []
+                late.append((ordinal, start + period))
+            start = meal_end
+            ordinal += 1
+        if wrap - start > period:
             late = late or []
             late.append((ordinal, start + period))
-        start = meal_end
-        ordinal += 1
-    if day.wrap - start > period:
-        late = late or []
-        late.append((ordinal, start + period))
-    worked = day.wrap - call - off
+    elif wrap - call > p.meal_period:
+        late = [(1, call + p.meal_period)]
+    worked = wrap - call - off
+    rests = day[7]
+    if rests is None:
+        if late is None and not gaps and day[4] is None:
+            return _new(_Shift, (day, worked, (), 0, 0, 0, False))
+        return _new(_Shift, (day, worked, tuple(late) if late else (), gaps, 0, 0, True))
     owed = missed = 0
-    if day.rests is not None and worked >= p.rest_min_daily:
+    if worked >= p.rest_min_daily:
         # WO12 §12(A): per 4 hours or major fraction (more than half) thereof.
         owed = worked // p.rest_period + (worked % p.rest_period > p.rest_period // 2)
-        taken = sum(1 for r in day.rests if r.end - r.start >= p.rest_minutes)
+        taken = sum(1 for r in rests if r.end - r.start >= p.rest_minutes)
         missed = max(owed - taken, 0)
-    extra = bool(late or gaps or day.rests is not None or day.scheduled_minutes is not None)
-    return _new(_Shift, (day, worked, tuple(late) if late else (), gaps, owed, missed, extra))
+    return _new(_Shift, (day, worked, tuple(late) if late else (), gaps, owed, missed, True))
 
 
 class _Workday(NamedTuple):
@@ -249,6 +271,8 @@ class _Workday(NamedTuple):
     new: int
     shifts: tuple[_Shift, ...]
     params: Params
+    extra: bool
+    """Whether any shift that began in it has more than the §510 split to pay."""
 
 
 class _Bonus(NamedTuple):
@@ -339,6 +363,16 @@ def _coverage_levels(book: RuleBook, scope: str) -> tuple[str, ...]:
     return found
 
 
+def _coverage_max_minutes(book: RuleBook, levels: tuple[str, ...]) -> int:
+    """The largest weekly coverage threshold any of `levels` ever sets, in minutes."""
+    key = ("california.coverage_max", levels)
+    found: int | None = book.derived.get(key)
+    if found is None:
+        found = max(_minutes(e) for lv in levels for e in book.sources[lv].entries(_COVERAGE))
+        book.derived[key] = found
+    return found
+
+
 class DayRates(NamedTuple):
     """Exact rates for one regular rate: (rate, units per minute) at 1×, 1.5×, 2×."""
 
@@ -422,9 +456,9 @@ class California:
     def _uncovered(self, ctx: Context, workdays: Sequence[_Workday], on: date) -> tuple[str, ...]:
         """Local levels whose minimum wage does not cover the week of `on`: fewer hours worked
         there than the ordinance's threshold (LAMC §187.01: 2 hours in a week in the City)."""
-        levels = _coverage_levels(ctx.book, ctx.scope)
-        if not levels:
+        if self._all_covered(ctx, workdays):
             return ()
+        levels = _coverage_levels(ctx.book, ctx.scope)
         p = params(ctx.book, ctx.scope, on)
         days = (on - ctx.request.workweek_start).days
         week = days // p.workweek_days
@@ -451,38 +485,52 @@ class California:
     def _check_rate(self, ctx: Context, workdays: Sequence[_Workday]) -> list[FieldError]:
         """A rate whose hourly equivalent is below the minimum wage on any day is invalid."""
         rate = ctx.request.rate
-        bounds = _minimum_wage_bounds(ctx.book, ctx.scope)
-        paid = [wd.date for wd in workdays if wd.shifts or wd.new]
-        periods: dict[tuple[int, tuple[str, ...]], date] = {}
-        if not _coverage_levels(ctx.book, ctx.scope) and bisect_right(
-            bounds, paid[0]
-        ) == bisect_right(bounds, paid[-1]):
-            periods[(bisect_right(bounds, paid[0]), ())] = paid[0]
+        book, scope = ctx.book, ctx.scope
+        bounds = _minimum_wage_bounds(book, scope)
+        first, last = workdays[0].date, workdays[-1].date
+        period = bisect_right(bounds, first)
+        periods: dict[tuple[int, tuple[str, ...]], date]
+        if period == bisect_right(bounds, last) and self._all_covered(ctx, workdays):
+            periods = {(period, ()): first}
         else:
-            for on in paid:
-                skip = self._uncovered(ctx, workdays, on)
-                periods.setdefault((bisect_right(bounds, on), skip), on)
+            periods = {}
+            for wd in workdays:
+                if wd.shifts or wd.new:
+                    skip = self._uncovered(ctx, workdays, wd.date)
+                    periods.setdefault((bisect_right(bounds, wd.date), skip), wd.date)
         for (period, skip), on in periods.items():
             floor = self.minimum_wage(ctx, on, skip)
-            key = ("california.below_minimum", ctx.scope, period, skip, rate.unit, rate.amount)
-            message: str | None = ctx.book.derived.get(key, "")
-            if message == "":
+            key = (scope, period, skip, rate.unit, rate.amount)
+            hourly: Fraction | None = book.derived.get(key, ONE)
+            if hourly is ONE:
                 hourly = self.regular_rate(ctx, on, warn=False)
-                message = None
-                if floor is not None and hourly < floor:
-                    per_hour = (
-                        f"{rate.amount} per hour"
-                        if rate.unit == "hour"
-                        else f"day rate {rate.amount} = {format_rate(hourly)} per hour"
-                    )
-                    message = (
+                if floor is None or hourly >= floor:
+                    hourly = None
+                _remember(book, key, hourly)
+            if hourly is not None:
+                assert floor is not None
+                per_hour = (
+                    f"{rate.amount} per hour"
+                    if rate.unit == "hour"
+                    else f"day rate {rate.amount} = {format_rate(hourly)} per hour"
+                )
+                return [
+                    FieldError(
+                        "rate.amount",
                         f"{per_hour} is below the minimum wage of {format_rate(floor)} for "
-                        f"{ctx.scope} on {on.isoformat()}"
+                        f"{scope} on {on.isoformat()}",
                     )
-                _remember(ctx.book, key, message)
-            if message is not None:
-                return [FieldError("rate.amount", message)]
+                ]
         return []
+
+    def _all_covered(self, ctx: Context, workdays: Sequence[_Workday]) -> bool:
+        """Every local ordinance covers every week (quick test: each workday alone has enough
+        hours); otherwise `_uncovered` decides week by week."""
+        levels = _coverage_levels(ctx.book, ctx.scope)
+        if not levels:
+            return True
+        most = _coverage_max_minutes(ctx.book, levels)
+        return min(wd.new for wd in workdays) >= most
 
     def rates(self, ctx: Context, p: Params, on: date) -> DayRates:
         """Exact rates at the regular rate in force on `on` (derived once per rate and rules)."""
@@ -540,19 +588,27 @@ class California:
         shifts: list[_Shift] = []
         plain = request.workday_start is None and not request.prior_days
         workdays: list[_Workday] = []
+        p: Params | None = None
+        day_rate = request.rate.unit == "day"
         for day in request.days:
-            try:
-                p = params(book, scope, day.date)
-            except RuleDataError as exc:
-                errors.append(
-                    FieldError(f"days[{day.position}].date", f"no rule data for this date ({exc})")
-                )
-                continue
+            on = day[0]
+            if p is None or not p.valid_from <= on <= p.valid_to:
+                try:
+                    p = params(book, scope, on)
+                except RuleDataError as exc:
+                    errors.append(
+                        FieldError(
+                            f"days[{day.position}].date", f"no rule data for this date ({exc})"
+                        )
+                    )
+                    p = None
+                    continue
             shift = _scan(day, p)
             if shift.extra:
                 self._review_shift(ctx, shift, p)
             if plain:
-                workdays.append(_new(_Workday, (day.date, 0, shift.worked, (shift,), p)))
+                extra = shift[6] or (day_rate and shift[1] < p.day_rate_minutes)
+                workdays.append(_new(_Workday, (on, 0, shift[1], (shift,), p, extra)))
             else:
                 shifts.append(shift)
         if errors:
@@ -625,7 +681,9 @@ class California:
                 errors.append(FieldError(where, f"no rule data for this date ({exc})"))
                 continue
             earlier = prior[on].minutes if on in prior else 0
-            workdays.append(_Workday(on, earlier, minutes.get(on, 0), tuple(began.get(on, ())), p))
+            shifts_begun = tuple(began.get(on, ()))
+            extra = request.rate.unit == "day" or any(shift.extra for shift in shifts_begun)
+            workdays.append(_Workday(on, earlier, minutes.get(on, 0), shifts_begun, p, extra))
         anchor = request.workweek_start
         paid_weeks = {
             (wd.date - anchor).days // wd.params.workweek_days
@@ -684,51 +742,86 @@ class California:
     ) -> list[DayResult]:
         notices = ctx.notices
         anchor = ctx.request.workweek_start
-        day_rate = ctx.request.rate.unit == "day"
-        meal_rules = agreement.has_meal_rules
+        always_extra = agreement.has_meal_rules or bonus is not None
         results: list[DayResult] = []
         week = None
         counted = mask = 0
         last_p: Params | None = None
-        labels: dict[str, str] = {}
+        labels: dict[str, str]
         rates: DayRates
-        straight: tuple[Fraction, int]
-        overtime: tuple[Fraction, int]
-        double: tuple[Fraction, int]
+        straight_rate = overtime_rate = double_rate = ONE
+        straight = overtime = double = denominator = 0
+        straight_rule = weekly_rule = daily_rule = double_rule = ""
+        straight_source = weekly_source = double_source = seventh_source = ""
         for wd in workdays:
-            on, prior, new, shifts, p = wd
+            on, prior, new, shifts, p, extra = wd
             if p is not last_p:
                 last_p = p
                 labels = p.labels
                 e = p.entries
                 rates = self.rates(ctx, p, on)
-                straight, overtime, double = rates[0], rates[1], rates[2]
-                ot_entry = e["daily_overtime_after_hours"]
-                dt_entry = e["daily_double_time_after_hours"]
-                wk_entry = e["weekly_overtime_after_hours"]
-                s7_entry = e["seventh_day_double_time_after_hours"]
+                (straight_rate, straight), (overtime_rate, overtime), (double_rate, double) = (
+                    rates[0],
+                    rates[1],
+                    rates[2],
+                )
+                denominator = rates[3]
+                straight_rule = labels["straight"]
+                straight_source = e["daily_overtime_after_hours"].source
+                weekly_rule = e["weekly_overtime_after_hours"].citation
+                weekly_source = e["weekly_overtime_after_hours"].source
+                daily_rule = e["daily_overtime_after_hours"].citation
+                double_rule = e["daily_double_time_after_hours"].citation
+                double_source = e["daily_double_time_after_hours"].source
+                seventh_source = e["seventh_day_double_time_after_hours"].source
                 notices.applied(labels["overtime"])
-                if not meal_rules:
+                if not agreement.has_meal_rules:
                     notices.applied(labels["meals"])
             days = (on - anchor).days
-            if days // p.workweek_days != week:
-                week = days // p.workweek_days
+            week_days = p.workweek_days
+            if days // week_days != week:
+                week = days // week_days
                 counted = mask = 0
-            regular, weekly, daily, dbl, first7, after7, counted, mask = _classify(
-                p, days % p.workweek_days, prior, new, counted, mask
-            )
-            if not (shifts or new):
-                continue  # a prior day: it only moved the week's counters
+            position = days % week_days
+            if prior or (new and position == week_days - 1):
+                regular, weekly, daily, dbl, first7, after7, counted, mask = _classify(
+                    p, position, prior, new, counted, mask
+                )
+                if not (shifts or new):
+                    continue  # a prior day: it only moved the week's counters
+            elif not (shifts or new):
+                continue  # a prior day of no hours
+            else:  # _classify without prior minutes or a 7th day, inline: the common workday
+                if new:
+                    mask |= 1 << position
+                ot = p.daily_ot
+                first7 = after7 = 0
+                if new > ot:
+                    regular = ot
+                    dt = p.daily_dt
+                    if new > dt:
+                        daily, dbl = dt - ot, new - dt
+                    else:
+                        daily, dbl = new - ot, 0
+                else:
+                    regular, daily, dbl = new, 0, 0
+                room = p.weekly_ot - counted
+                if regular > room:
+                    weekly = regular - room
+                    regular = room
+                else:
+                    weekly = 0
+                counted += regular
             lines: list[Draft] = []
             if regular:
                 lines.append(
                     (
                         REGULAR,
                         regular,
-                        straight[0],
-                        straight[1] * regular,
-                        labels["straight"],
-                        ot_entry.source,
+                        straight_rate,
+                        straight * regular,
+                        straight_rule,
+                        straight_source,
                     )
                 )
             if weekly:
@@ -736,10 +829,10 @@ class California:
                     (
                         OVERTIME_1_5X,
                         weekly,
-                        overtime[0],
-                        overtime[1] * weekly,
-                        wk_entry.citation,
-                        wk_entry.source,
+                        overtime_rate,
+                        overtime * weekly,
+                        weekly_rule,
+                        weekly_source,
                     )
                 )
             if daily:
@@ -747,10 +840,10 @@ class California:
                     (
                         OVERTIME_1_5X,
                         daily,
-                        overtime[0],
-                        overtime[1] * daily,
-                        ot_entry.citation,
-                        ot_entry.source,
+                        overtime_rate,
+                        overtime * daily,
+                        daily_rule,
+                        straight_source,
                     )
                 )
             if first7:
@@ -758,47 +851,42 @@ class California:
                     (
                         OVERTIME_1_5X,
                         first7,
-                        overtime[0],
-                        overtime[1] * first7,
+                        overtime_rate,
+                        overtime * first7,
                         labels["seventh_first"],
-                        s7_entry.source,
+                        seventh_source,
                     )
                 )
             if dbl:
                 lines.append(
-                    (
-                        OVERTIME_2X,
-                        dbl,
-                        double[0],
-                        double[1] * dbl,
-                        dt_entry.citation,
-                        dt_entry.source,
-                    )
+                    (OVERTIME_2X, dbl, double_rate, double * dbl, double_rule, double_source)
                 )
             if after7:
                 lines.append(
                     (
                         OVERTIME_2X,
                         after7,
-                        double[0],
-                        double[1] * after7,
+                        double_rate,
+                        double * after7,
                         labels["seventh_after"],
-                        s7_entry.source,
+                        seventh_source,
                     )
                 )
-            denominator = rates[3]
-            if day_rate or meal_rules or bonus is not None or any(s.extra for s in shifts):
-                denominator = self._extras(
-                    ctx,
-                    agreement,
-                    workdays,
-                    wd,
-                    rates,
-                    lines,
-                    bonus,
-                    (weekly + daily + first7, dbl + after7),
+            if extra or always_extra:
+                results.append(
+                    self._extras(
+                        ctx,
+                        agreement,
+                        workdays,
+                        wd,
+                        rates,
+                        lines,
+                        bonus,
+                        (weekly + daily + first7, dbl + after7),
+                    )
                 )
-            results.append(_new(DayResult, (on, new, settle(lines, denominator))))
+            else:
+                results.append(_new(DayResult, (on, new, settle(lines, denominator))))
         return results
 
     def _extras(
@@ -811,88 +899,98 @@ class California:
         lines: list[Draft],
         bonus: _Bonus | None,
         overtime_minutes: tuple[int, int],
-    ) -> int:
-        """Premiums, guarantees and reporting time of one workday; returns its denominator."""
-        notices = ctx.notices
+    ) -> DayResult:
+        """A workday with premiums, guarantees, reporting time or non-discretionary pay."""
         p = wd.params
         e = p.entries
-        straight = rates.straight
+        straight_rate, straight = rates.straight
         denominator = rates.denominator
-        # Ferra: premiums at the regular rate, non-discretionary pay included.
-        premium_rate = straight[0] + (bonus.per_hour if bonus is not None else 0)
-
-        def premium(kind: str, minutes: int, rule: str, source: str) -> None:
-            nonlocal denominator
-            if bonus is None or not bonus.per_hour:
-                lines.append((kind, minutes, straight[0], straight[1] * minutes, rule, source))
-                return
-            rule = f"{rule}; {e['regular_rate_premiums'].citation}"
-            amount = premium_rate * minutes / MINUTES_PER_HOUR
-            denominator = _add_exact(
-                lines, denominator, kind, minutes, premium_rate, amount, rule, source
-            )
-
-        late: list[tuple[int, int]] = []
-        missed = owed = 0
+        guarantees: list[Draft] = []
+        reporting: list[_Shift] = []
+        late: list[tuple[int, int]] | None = None
+        missed = owed = gaps = 0
+        day_rate = ctx.request.rate.unit == "day"
         for shift in wd.shifts:
-            penalties = None
+            day, worked, shift_late, shift_gaps, rests_owed, rests_missed, _ = shift
+            if day_rate and worked < p.day_rate_minutes:
+                entry = e["day_rate_hours"]
+                guaranteed = p.day_rate_minutes - worked
+                guarantees.append(
+                    (
+                        GUARANTEE,
+                        guaranteed,
+                        straight_rate,
+                        straight * guaranteed,
+                        f"{entry.scope} day-rate guarantee of {entry.value} straight-time "
+                        "hours (engine assumption, LC §510(a))",
+                        entry.source,
+                    )
+                )
+            if day[4] is not None:
+                reporting.append(shift)
+            gaps += shift_gaps
+            if day[7] is not None:
+                ctx.notices.applied(p.labels["rests"])
+                missed += rests_missed
+                owed += rests_owed
             if agreement.has_meal_rules:
-                penalties = agreement.meal_penalties(ctx, shift.day, straight)
-                if penalties is None:
-                    notices.applied(p.labels["meals"])
-            if penalties is not None:
-                lines.extend(penalties)
-            else:
-                late.extend(shift.late)
-            if shift.day.rests is not None:
-                notices.applied(p.labels["rests"])
-                missed += shift.rests_missed
-                owed += shift.rests_owed
-        if late:
+                penalties = agreement.meal_penalties(ctx, day, rates.straight)
+                if penalties is not None:
+                    lines.extend(penalties)
+                    continue
+                ctx.notices.applied(p.labels["meals"])
+            if shift_late:
+                late = [*late, *shift_late] if late else list(shift_late)
+        premiums: list[tuple[str, int, str, str]] = []
+        if late:  # WO12 §11, LC §226.7: one premium hour a workday, however many meals
             entry = e["meal_premium_hours"]
-            count = min(len(late), p.meal_premiums_per_day)
             due = ", ".join(f"meal {n} due {_clock(at)}" for n, at in late)
-            premium(
-                MEAL_PREMIUM,
-                p.meal_premium * count,
-                f"{entry.citation} ({due}); {e['meal_premiums_per_day'].citation}",
-                entry.source,
+            premiums.append(
+                (
+                    MEAL_PREMIUM,
+                    p.meal_premium * min(len(late), p.meal_premiums_per_day),
+                    f"{entry.citation} ({due}); {e['meal_premiums_per_day'].citation}",
+                    entry.source,
+                )
             )
         if missed:
             entry = e["rest_premium_hours"]
-            premium(
-                REST_PREMIUM,
-                p.rest_premium * min(missed, p.rest_premiums_per_day),
-                f"{entry.citation} ({owed - missed} of {owed} rest periods of "
-                f"{p.rest_minutes} min taken); {e['rest_premiums_per_day'].citation}",
-                entry.source,
+            premiums.append(
+                (
+                    REST_PREMIUM,
+                    p.rest_premium * min(missed, p.rest_premiums_per_day),
+                    f"{entry.citation} ({owed - missed} of {owed} rest periods of "
+                    f"{p.rest_minutes} min taken); {e['rest_premiums_per_day'].citation}",
+                    entry.source,
+                )
             )
-        for shift in wd.shifts:
-            guaranteed = 0
-            if ctx.request.rate.unit == "day":
-                entry = e["day_rate_hours"]
-                guaranteed = max(p.day_rate_minutes - shift.worked, 0)
-                if guaranteed:
-                    lines.append(
-                        (
-                            GUARANTEE,
-                            guaranteed,
-                            straight[0],
-                            straight[1] * guaranteed,
-                            f"{entry.scope} day-rate guarantee of {entry.value} straight-time "
-                            "hours (engine assumption, LC §510(a))",
-                            entry.source,
-                        )
-                    )
-            if shift.day.scheduled_minutes is not None:
-                self._reporting_time(ctx, shift, guaranteed, p, straight, lines)
-        if any(shift.gaps for shift in wd.shifts):
+        for kind, minutes, rule, source in premiums:
+            if bonus is None or not bonus.per_hour:
+                lines.append((kind, minutes, straight_rate, straight * minutes, rule, source))
+            else:  # Ferra: at the regular rate, non-discretionary pay included
+                rate = straight_rate + bonus.per_hour
+                rule = f"{rule}; {e['regular_rate_premiums'].citation}"
+                denominator = _add_exact(
+                    lines,
+                    denominator,
+                    kind,
+                    minutes,
+                    rate,
+                    rate * minutes / MINUTES_PER_HOUR,
+                    rule,
+                    source,
+                )
+        lines.extend(guarantees)
+        for shift in reporting:
+            guaranteed = max(p.day_rate_minutes - shift.worked, 0) if day_rate else 0
+            self._reporting_time(ctx, shift, guaranteed, p, rates.straight, lines)
+        if gaps:  # one premium per workday
             denominator = self._split_shift(ctx, workdays, wd, lines, denominator)
         if bonus is not None:
             denominator = self._non_discretionary(
                 ctx, wd, lines, denominator, bonus, overtime_minutes
             )
-        return denominator
+        return _new(DayResult, (wd.date, wd.new, settle(lines, denominator)))
 
     def _reporting_time(
         self,
