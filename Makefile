@@ -36,6 +36,7 @@ test: setup infra-up schema-check  ## run every test (starts the infrastructure 
 run: setup infra-up  ## install what is missing and start everything on loopback
 	deploy/local/stack.sh start
 	@echo
+	@echo "  Web app (dev sign-in):           http://127.0.0.1:3000/"
 	@echo "  GraphQL (GraphiQL in a browser): http://127.0.0.1:4000/graphql"
 	@echo "  A development token:             .venv/bin/slate token --org acme --role producer --role casting"
 	@echo "  Send it as:                      Authorization: Bearer <token>"
@@ -103,3 +104,39 @@ bench: setup  ## run the benchmarks (figures go to bench/RESULTS.md by hand, wit
 
 clean:  ## remove caches and the virtualenv (keeps downloaded infrastructure)
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache
+
+# --- web/: the React app (README, "Web app"). Node 24 from the gateway's npm packages runs npm;
+# `npm ci` runs again only when web/package-lock.json changes.
+WEB_NPM := cd web && PATH="$(CURDIR)/$(dir $(NODE24)):$$PATH" npm
+WEB_STAMP := web/node_modules/.slate-installed
+.PHONY: web-install web-build web-lint web-test web-e2e web-chromium
+
+$(NODE24):
+	deploy/local/infra.sh install gateway
+
+$(WEB_STAMP): web/package-lock.json | $(NODE24)
+	$(WEB_NPM) ci --no-audit --no-fund
+	@touch $@
+
+web-install: $(WEB_STAMP)
+
+web-build: $(WEB_STAMP)  ## type-check (against the composed schema) and build the web app into web/dist
+	$(WEB_NPM) run build
+
+web-lint: $(WEB_STAMP)  ## the web app's type check and ESLint
+	$(WEB_NPM) run typecheck
+	$(WEB_NPM) run lint
+
+web-test: $(WEB_STAMP)  ## the web app's unit tests (vitest)
+	$(WEB_NPM) test
+
+web-chromium:  ## Debian's chromium for the browser tests (installed when missing)
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+web-e2e: setup infra-up web-build web-chromium  ## browser tests in headless Chromium against the stack (screenshots: web/artifacts/screens)
+	deploy/local/stack.sh start
+	$(WEB_NPM) run e2e
+
+lint: web-lint
+test: web-test web-e2e
+run: web-build

@@ -23,6 +23,7 @@ export SLATE_HOME="$ROOT"
 # name:port of each Python service (HTTP); gRPC ports follow DESIGN.md (50051-50054).
 SERVICES=(casting:4001 payroll:4002 scheduling:4003 legal:4004)
 GATEWAY_PORT=4000
+WEB_PORT=3000  # web/server.mjs: the built app (make web-build), /graphql proxied to the gateway
 
 mkdir -p "$RUN" "$LOGS"
 say() { printf '[stack] %s\n' "$*"; }
@@ -80,11 +81,16 @@ start() {
   done
   launch gateway "$GATEWAY_PORT" bash "$ROOT/services/gateway/start.sh"
   wait_for gateway "http://127.0.0.1:$GATEWAY_PORT/readiness"
+  if [[ -f "$ROOT/web/dist/index.html" ]]; then
+    launch web "$WEB_PORT" "$ROOT/deploy/local/node.sh" "$ROOT/web/server.mjs"
+    wait_for web "http://127.0.0.1:$WEB_PORT/healthz"
+    say "web app at http://127.0.0.1:$WEB_PORT/"
+  fi
   say "ready: GraphQL at http://127.0.0.1:$GATEWAY_PORT/graphql"
 }
 
 stop() {
-  for name in gateway casting payroll scheduling legal trace-sink; do
+  for name in web gateway casting payroll scheduling legal trace-sink; do
     if alive "$name"; then
       local pid; pid="$(cat "$RUN/$name.pid")"
       kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
@@ -97,7 +103,7 @@ stop() {
 }
 
 status() {
-  for name in trace-sink casting payroll scheduling legal gateway; do
+  for name in trace-sink casting payroll scheduling legal gateway web; do
     if alive "$name"; then say "$name: running (pid $(cat "$RUN/$name.pid"))"; else say "$name: stopped"; fi
   done
 }

@@ -1,0 +1,249 @@
+// Every GraphQL operation of the app. GraphQL Code Generator (codegen.ts) checks them against the
+// composed schema and types their results; `graphql()` returns a TypedDocumentNode.
+import { graphql } from './gql';
+
+export const UserErrorFields = graphql(`
+  fragment UserErrorFields on UserError {
+    field
+    message
+    code
+  }
+`);
+
+export const BookingFields = graphql(`
+  fragment BookingFields on Booking {
+    id
+    status
+    workDates
+    isMinor
+    role {
+      id
+    }
+    talent {
+      id
+      name
+      union
+    }
+    engagement {
+      id
+      status
+      agreement
+      estimatedCost {
+        total {
+          amount
+          currency
+        }
+        warnings
+      }
+    }
+    contract {
+      id
+      status
+      template
+    }
+  }
+`);
+
+export const ProductionsQuery = graphql(`
+  query Productions($first: Int, $after: String) {
+    productions(first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          id
+          title
+          client
+          kind
+          stage
+          createdAt
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export const CreateProductionMutation = graphql(`
+  mutation CreateProduction($input: CreateProductionInput!) {
+    createProduction(input: $input) {
+      production {
+        id
+        title
+        client
+        kind
+        stage
+        createdAt
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const ProductionDashboardQuery = graphql(`
+  query ProductionDashboard($id: ID!) {
+    production(id: $id) {
+      id
+      title
+      client
+      kind
+      stage
+      timezone
+      roles {
+        id
+        name
+        workDates
+        rate {
+          amount
+          currency
+          unit
+        }
+        bookings {
+          ...BookingFields
+        }
+      }
+    }
+  }
+`);
+
+export const BookingQuery = graphql(`
+  query Booking($id: ID!) {
+    booking(id: $id) {
+      ...BookingFields
+    }
+  }
+`);
+
+export const BookingEventsSubscription = graphql(`
+  subscription BookingEvents($productionId: ID!) {
+    bookingEvents(productionId: $productionId) {
+      kind
+      booking {
+        ...BookingFields
+      }
+    }
+  }
+`);
+
+export const CreateRoleMutation = graphql(`
+  mutation CreateRole($input: CreateRoleInput!) {
+    createRole(input: $input) {
+      role {
+        id
+        name
+        workDates
+        productionId
+        rate {
+          amount
+          currency
+          unit
+        }
+        bookings {
+          ...BookingFields
+        }
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const RegisterTalentMutation = graphql(`
+  mutation RegisterTalent($input: RegisterTalentInput!) {
+    registerTalent(input: $input) {
+      talent {
+        id
+        name
+        union
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const HoldTalentMutation = graphql(`
+  mutation HoldTalent($input: HoldTalentInput!) {
+    holdTalent(input: $input) {
+      booking {
+        ...BookingFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const ConfirmBookingMutation = graphql(`
+  mutation ConfirmBooking($input: ConfirmBookingInput!) {
+    confirmBooking(input: $input) {
+      booking {
+        ...BookingFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const ReleaseBookingMutation = graphql(`
+  mutation ReleaseBooking($input: ReleaseBookingInput!) {
+    releaseBooking(input: $input) {
+      booking {
+        ...BookingFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+// The talent portal. The API has no "bookings of the signed-in talent" query yet (casting offers
+// bookings by production), so the portal reads its organisation's productions' bookings with
+// nothing but the talent's id and keeps its own (see README, Web app: known gaps).
+export const MyBookingsQuery = graphql(`
+  query MyBookings($talentId: ID!) {
+    talent(id: $talentId) {
+      id
+      name
+      union
+      email
+    }
+    productions(first: 50) {
+      edges {
+        node {
+          id
+          title
+          client
+          timezone
+          bookings {
+            id
+            status
+            workDates
+            talent {
+              id
+            }
+            role {
+              id
+              name
+              rate {
+                amount
+                currency
+                unit
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
