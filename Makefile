@@ -102,6 +102,10 @@ bench: setup  ## run the benchmarks (figures go to bench/RESULTS.md by hand, wit
 	$(PY) bench/payroll_engine.py
 	$(PY) bench/stripboard.py
 
+.PHONY: bench-load
+bench-load: setup  ## load through the gateway of the running stack (make run); BOOKINGS=10000 RUNS=3
+	$(PY) bench/load_gateway.py --bookings $${BOOKINGS:-10000} --runs $${RUNS:-3}
+
 clean:  ## remove caches and the virtualenv (keeps downloaded infrastructure)
 	rm -rf .venv .mypy_cache .ruff_cache .pytest_cache
 
