@@ -44,8 +44,9 @@ function Callback({ config, onSignedIn }: { config: AppConfig; onSignedIn: (s: S
 }
 
 function Signed({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+  // One client per token. Its WebSocket is lazy: it opens with the first subscription and closes
+  // when the last one ends (a screen unmounting, signing out), so nothing needs disposing here.
   const slate = useMemo(() => makeClient(session.token, onSignOut), [session.token, onSignOut]);
-  useEffect(() => () => slate.dispose(), [slate]);
   const live = useSyncExternalStore(slate.live.subscribe, slate.live.get);
   const location = useLocation();
   const match = matchRoute(location.pathname, ROUTES);
