@@ -55,7 +55,7 @@ function FollowUp({ id }: { id: string }) {
   return null;
 }
 
-function BookingRow({ booking, roleName }: { booking: BookingFieldsFragment; roleName: string }) {
+function BookingRow({ booking, roleName, canWrite }: { booking: BookingFieldsFragment; roleName: string; canWrite: boolean }) {
   const [confirmState, confirm] = useMutation(ConfirmBookingMutation);
   const [releaseState, release] = useMutation(ReleaseBookingMutation);
   const [errors, setErrors] = useState<string[]>([]);
@@ -115,7 +115,7 @@ function BookingRow({ booking, roleName }: { booking: BookingFieldsFragment; rol
           </dd>
         </div>
       </dl>
-      {booking.status === 'ON_HOLD' || booking.status === 'BOOKED' ? (
+      {canWrite && (booking.status === 'ON_HOLD' || booking.status === 'BOOKED') ? (
         <div className="actions">
           {booking.status === 'ON_HOLD' ? (
             <button type="button" onClick={() => act('confirm')} disabled={busy} aria-label={`Confirm ${name} for ${roleName}`}>
@@ -136,7 +136,7 @@ function BookingRow({ booking, roleName }: { booking: BookingFieldsFragment; rol
   );
 }
 
-function RoleSection({ role }: { role: RoleRow }) {
+function RoleSection({ role, canWrite }: { role: RoleRow; canWrite: boolean }) {
   return (
     <section className="card role" aria-labelledby={`role-${role.id}`}>
       <h3 id={`role-${role.id}`}>{role.name}</h3>
@@ -146,7 +146,7 @@ function RoleSection({ role }: { role: RoleRow }) {
       {role.bookings.length ? (
         <ul className="list" aria-label={`Bookings for ${role.name}`}>
           {role.bookings.map((b) => (
-            <BookingRow key={b.id} booking={b} roleName={role.name} />
+            <BookingRow key={b.id} booking={b} roleName={role.name} canWrite={canWrite} />
           ))}
         </ul>
       ) : (
@@ -351,7 +351,7 @@ export function Dashboard({ id, live, canWrite }: { id: string; live: LiveState;
           <Summary production={production} />
           <section aria-labelledby="roles-title">
             <h2 id="roles-title">Roles and bookings</h2>
-            {production.roles.length ? production.roles.map((r) => <RoleSection key={r.id} role={r} />) : <p className="hint">No roles yet.</p>}
+            {production.roles.length ? production.roles.map((r) => <RoleSection key={r.id} role={r} canWrite={canWrite} />) : <p className="hint">No roles yet.</p>}
           </section>
         </div>
         {canWrite ? (
