@@ -191,7 +191,15 @@ if (otlpTraces && !/^(1|true)$/i.test(env.OTEL_SDK_DISABLED ?? '')) {
     resource: { serviceName: env.OTEL_SERVICE_NAME || 'slate-gateway' },
     // Every span leaves through RedactingSpanExporter: `graphql.document` with its literals replaced
     // (dropped when it does not parse), no URL query string, no values in exception/status messages.
-    traces: { exporter: new RedactingSpanExporter(new OTLPTraceExporter({ url: otlpTraces })) },
+    traces: {
+      // Documents past the gateway's limits were refused: dropped, not parsed again (the token
+      // limit doubled: graphql-js and the armor plugin count apart).
+      exporter: new RedactingSpanExporter(new OTLPTraceExporter({ url: otlpTraces }), {
+        maxChars: intEnv('SLATE_GATEWAY_MAX_DOCUMENT_BYTES', 32 << 10),
+        maxTokens: 2 * intEnv('SLATE_GATEWAY_MAX_TOKENS', 2000),
+        maxNesting: intEnv('SLATE_GATEWAY_MAX_NESTING', 64),
+      }),
+    },
   });
   // Continues the client's `traceparent` (inheritContext) and sends it to every subgraph
   // over HTTP (propagateContext); both default to true.

@@ -42,20 +42,19 @@ export function requestIdFor(request) {
 export const generateRequestId = ({ request }) => requestIdFor(request);
 
 export const requestScope = {
-  onRequest({ request }) {
-    // A client-chosen id that is not a plain short token is replaced (it would go into every log
-    // line and the response header as is).
-    const given = request.headers?.get?.('x-request-id');
-    if (given != null && !CLIENT_REQUEST_ID.test(given)) {
-      try {
-        request.headers.delete('x-request-id');
-      } catch {
-        // immutable headers: the runtime then uses the client's value, our own id stays ours
-      }
-    }
-  },
   instrumentation: {
+    // Wraps the whole request, before any plugin's onRequest (the runtime's request-id plugin reads
+    // the header there): a client-chosen id that is not a plain short token is dropped, so the
+    // runtime asks generateRequestId, and every log line and the response header carry ours.
     request({ request }, wrapped) {
+      const given = request.headers?.get?.('x-request-id');
+      if (given != null && !CLIENT_REQUEST_ID.test(given)) {
+        try {
+          request.headers.delete('x-request-id');
+        } catch {
+          // immutable headers: the runtime keeps the client's value, masked errors name ours
+        }
+      }
       return scope.run({ requestId: requestIdFor(request) }, wrapped);
     },
   },
@@ -356,15 +355,15 @@ const redactVisitor = {
   BooleanValue: { leave: () => REDACTED_OTHER },
   EnumValue: { leave: () => REDACTED_OTHER },
 };
-const REDACT_MAX_CHARS = 64 * 1024;
-const REDACT_MAX_TOKENS = 10_000;
-const REDACT_MAX_NESTING = 128;
+// Documents past the gateway's own limits were refused and are only dropped here: parsing them
+// again for every span would cost more than the request did.
+const REDACT_DEFAULTS = { maxChars: 32 * 1024, maxTokens: 4000, maxNesting: 64 };
 const redactCache = new Map(); // bounded LRU: the same documents come back on every request
 const REDACT_CACHE_SIZE = 256;
 
 /** The document printed with every literal replaced (strings by "<redacted>", numbers, booleans
  *  and enum values by REDACTED; null stays), comments dropped; null when it does not parse. */
-export function redactDocument(text) {
+export function redactDocument(text, limits = REDACT_DEFAULTS) {
   if (typeof text !== 'string') return null;
   if (redactCache.has(text)) {
     const hit = redactCache.get(text);
@@ -373,9 +372,10 @@ export function redactDocument(text) {
     return hit;
   }
   let out = null;
-  if (text.length <= REDACT_MAX_CHARS && documentNesting(text, REDACT_MAX_NESTING) <= REDACT_MAX_NESTING) {
+  const { maxChars, maxTokens, maxNesting } = { ...REDACT_DEFAULTS, ...limits };
+  if (text.length <= maxChars && documentNesting(text, maxNesting) <= maxNesting) {
     try {
-      out = print(visit(parse(text, { noLocation: true, maxTokens: REDACT_MAX_TOKENS }), redactVisitor));
+      out = print(visit(parse(text, { noLocation: true, maxTokens }), redactVisitor));
     } catch {
       out = null;
     }
@@ -385,32 +385,73 @@ export function redactDocument(text) {
   return out;
 }
 
-// Values in free text (exception and status messages): quoted strings (except $variable names),
-// e-mail addresses, dates and free-standing numbers.
+// Values in free text (exception and status messages, logged errors): quoted strings (except
+// $variable names), e-mail addresses, dates and free-standing numbers. Every step is linear in the
+// input (no pattern here backtracks more than a bounded amount), only the first 16 KiB are read
+// and at most 4 KiB written: a message that quotes a 1 MiB variable costs next to nothing.
 const QUOTED = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\\n]|\\.)*`/g;
-const EMAIL = /[^\s"'`<>()[\]{},;:]+@[^\s"'`<>()[\]{},;:]+/g;
-const DATE = /\b\d{4}-\d{1,2}-\d{1,2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\b/g;
+const DATE = /\b\d{4}-\d{1,2}-\d{1,2}(?:[T ][\d:.]{1,20}(?:Z|[+-]\d{2}:?\d{2})?)?\b/g;
 const NUMBER = /(?<![\w.:/#-])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.:/-])/g;
+const SCRUB_INPUT_MAX_CHARS = 16 * 1024;
+const SCRUB_MAX_CHARS = 4096;
+const NOT_IN_EMAIL = new Set([...' \t\n\r\f\v"\'`<>()[]{},;:@']);
+
+function scrubEmails(text) {
+  let at = text.indexOf('@');
+  if (at === -1) return text;
+  let out = '';
+  let last = 0;
+  while (at !== -1) {
+    let a = at;
+    while (a > last && !NOT_IN_EMAIL.has(text[a - 1])) a--;
+    let b = at + 1;
+    while (b < text.length && !NOT_IN_EMAIL.has(text[b])) b++;
+    if (a < at && b > at + 1) {
+      out += `${text.slice(last, a)}<redacted>`;
+      last = b;
+    }
+    at = text.indexOf('@', Math.max(b, at + 1));
+  }
+  return out + text.slice(last);
+}
+
+// A quote left open where a long text was cut would leave the start of a value unredacted: the
+// text then ends before the first quote that is not part of a redacted value or a $variable.
+const KEPT_QUOTED = /["'`](?:<redacted>|\$[_A-Za-z][_0-9A-Za-z]*)["'`]/y;
+function cutAtStrayQuote(text) {
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '"' && c !== "'" && c !== '`') continue;
+    KEPT_QUOTED.lastIndex = i;
+    const m = KEPT_QUOTED.exec(text);
+    if (!m || m[0][0] !== m[0][m[0].length - 1]) return text.slice(0, i);
+    i += m[0].length - 1;
+  }
+  return text;
+}
 
 export function scrubText(text) {
   if (typeof text !== 'string' || !text) return text;
-  return text
-    .replace(QUOTED, (m) => (/^["'`]\$[_A-Za-z][_0-9A-Za-z]*["'`]$/.test(m) ? m : `${m[0]}<redacted>${m[0]}`))
-    .replace(EMAIL, '<redacted>')
-    .replace(DATE, '<redacted>')
-    .replace(NUMBER, '<n>');
+  const cut = text.length > SCRUB_INPUT_MAX_CHARS;
+  let out = (cut ? text.slice(0, SCRUB_INPUT_MAX_CHARS) : text).replace(QUOTED, (m) =>
+    /^["'`]\$[_A-Za-z][_0-9A-Za-z]*["'`]$/.test(m) ? m : `${m[0]}<redacted>${m[0]}`,
+  );
+  if (cut) out = cutAtStrayQuote(out);
+  const short = out.length > SCRUB_MAX_CHARS ? out.slice(0, SCRUB_MAX_CHARS) : out;
+  const scrubbed = scrubEmails(short).replace(DATE, '<redacted>').replace(NUMBER, '<n>');
+  return cut || short !== out ? `${scrubbed}…[truncated]` : scrubbed;
 }
 
 const DOCUMENT_ATTRIBUTES = new Set(['graphql.document', 'graphql.source', 'graphql.query']);
 const URL_ATTRIBUTES = new Set(['http.url', 'url.full', 'http.target']);
 const TEXT_ATTRIBUTES = new Set(['exception.message', 'exception.stacktrace', 'error.message']);
 
-function redactAttributes(attributes) {
+function redactAttributes(attributes, limits) {
   if (!attributes) return attributes;
   const out = {};
   for (const [key, value] of Object.entries(attributes)) {
     if (DOCUMENT_ATTRIBUTES.has(key)) {
-      const doc = redactDocument(value);
+      const doc = redactDocument(value, limits);
       if (doc != null) out[key] = doc;
     } else if (URL_ATTRIBUTES.has(key) && typeof value === 'string') {
       out[key] = value.replace(/[?#].*$/s, '');
@@ -426,10 +467,10 @@ function redactAttributes(attributes) {
 }
 
 /** The span as the exporter sees it, with redacted attributes, status message and events. */
-export function redactSpan(span) {
-  const attributes = redactAttributes(span.attributes);
+export function redactSpan(span, limits = REDACT_DEFAULTS) {
+  const attributes = redactAttributes(span.attributes, limits);
   const status = span.status?.message ? { ...span.status, message: scrubText(span.status.message) } : span.status;
-  const events = (span.events ?? []).map((e) => ({ ...e, name: e.name, attributes: redactAttributes(e.attributes) }));
+  const events = (span.events ?? []).map((e) => ({ ...e, attributes: redactAttributes(e.attributes, limits) }));
   return new Proxy(span, {
     get(target, prop) {
       if (prop === 'attributes') return attributes;
@@ -441,15 +482,17 @@ export function redactSpan(span) {
   });
 }
 
-/** Wraps a SpanExporter (OTLP): every span is redacted on its way out. */
+/** Wraps a SpanExporter (OTLP): every span is redacted on its way out. `limits` (maxChars,
+ *  maxTokens, maxNesting): documents past them are dropped, not parsed; pass the gateway's own. */
 export class RedactingSpanExporter {
-  constructor(inner) {
+  constructor(inner, limits = {}) {
     this.inner = inner;
+    this.limits = { ...REDACT_DEFAULTS, ...limits };
   }
   export(spans, resultCallback) {
     let redacted;
     try {
-      redacted = spans.map(redactSpan);
+      redacted = spans.map((span) => redactSpan(span, this.limits));
     } catch (error) {
       resultCallback({ code: 1 /* ExportResultCode.FAILED */, error });
       return;

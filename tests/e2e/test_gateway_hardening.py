@@ -345,6 +345,24 @@ def test_a_subgraph_internal_error_is_masked_with_the_request_id(
     assert request_id in own_gateway.log_text()
 
 
+def test_a_plain_client_request_id_is_kept_and_any_other_replaced(
+    own_gateway: OwnGateway, stub: Stub
+) -> None:
+    stub.reply = lambda name, request: (
+        200,
+        {"data": {"talent": None}, "errors": [{"message": "boom", "path": ["talent"]}]},
+    )
+    body = {"query": TALENT, "variables": {"id": "tal_1"}}
+    mine = own_gateway.post(body, headers={"x-request-id": "client-abc.123"})
+    assert mine.headers["x-request-id"] == "client-abc.123"
+    assert errors_of(mine)[0]["extensions"]["requestId"] == "client-abc.123"
+    forged = '"} injected {"level":"info'
+    response = own_gateway.post(body, headers={"x-request-id": forged})
+    request_id = response.headers["x-request-id"]
+    assert request_id != forged
+    assert errors_of(response)[0]["extensions"]["requestId"] == request_id
+
+
 @pytest.mark.parametrize("code", ["UNAUTHENTICATED", "FORBIDDEN", "INVALID", "NOT_FOUND"])
 def test_coded_subgraph_errors_and_user_errors_pass_unchanged(
     own_gateway: OwnGateway, stub: Stub, code: str
