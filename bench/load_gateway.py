@@ -344,6 +344,8 @@ async def one_run(
         8,
     )
     held = held[:visible_count]
+    if not await kit.published(held, args.settle_timeout):
+        say("  warning: the holds to confirm are not all published yet")
     settled = await backlogs.settle(args.settle_timeout, say=say)
     if settled < 0:
         say("  warning: measuring with a backlog of events (see above)")
@@ -627,6 +629,8 @@ async def seed(
     if waited < 0:
         raise SystemExit("seed: events still not consumed; re-run to measure once they are")
     say(f"seed: every event published and consumed {waited:.0f} s after the last write")
+    if kit.relayed_here:
+        say(f"seed: {kit.relayed_here} events were published from this process (see load_seed)")
 
 
 async def main_async(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from casting.usecases import Casting, ComplianceIssue, Conflict
 from slate.auth import Principal
 from slate.config import Settings
 from slate.events.model import PENDING_FIELD
+from slate.events.relay import OutboxRelay
 from slate.runtime import Runtime
 
 WRITER_ROLES = ("producer", "casting")
@@ -75,6 +76,8 @@ class Kit:
         self.peers = ScriptedPeers()
         store = CastingStore(self.runtime.database, casting_events.to_outbox)
         self.casting = Casting(store, self.peers, self.runtime.cipher, self.runtime.audit)
+        self.timings = (0.0, 0.0, 0.0)  # the last hold_then_confirm: holds, relay, confirms (s)
+        self.relayed_here = 0  # events published by this process (see `published`)
 
     async def close(self) -> None:
         await self.runtime.close()
@@ -120,15 +123,22 @@ class Kit:
     async def confirm(self, org: str, booking_id: str) -> None:
         await self.casting.confirm_booking(principal(org), booking_id=booking_id)
 
-    async def published(self, booking_ids: Sequence[str], timeout_s: float) -> bool:
-        """Wait until the running relay has published and cleared these bookings' events.
+    async def published(
+        self, booking_ids: Sequence[str], timeout_s: float, *, fallback_after_s: float = 30.0
+    ) -> bool:
+        """Wait until these bookings' events are published and cleared from their documents.
 
-        A second process must not update a document while casting's relay may be clearing it:
-        FerretDB's filtered updates are not atomic (docs/architecture.md, "Departures"), and
-        casting's per-document lock only orders writers inside casting. So the seed confirms a
-        hold only after the relay is done with it; from then on the relay is the only writer."""
+        The running casting relay does it (its pass over pending documents). Should it publish
+        none of them for `fallback_after_s` (a relay that only publishes what its own process
+        wrote), the same relay code publishes them from here (`OutboxRelay.drain_hinted`, these
+        documents only, which nothing else writes meanwhile); `relayed_here` counts them.
+
+        Also why the seed confirms a hold only once it is published: a second process must not
+        update a document while casting's relay may be clearing it, since FerretDB's filtered
+        updates are not atomic (docs/architecture.md, "Departures") and casting's per-document
+        lock only orders the writers inside casting."""
         bookings = self.runtime.db["bookings"]
-        deadline = time.monotonic() + timeout_s
+        start = progress = time.monotonic()
         left = list(booking_ids)
         while left:
             still: list[str] = []
@@ -136,24 +146,46 @@ class Kit:
                 chunk = left[i : i + 500]
                 cursor = bookings.find({"_id": {"$in": chunk}, PENDING_FIELD: True}, {"_id": 1})
                 still += [d["_id"] async for d in cursor]
+            now = time.monotonic()
+            if len(still) < len(left):
+                progress = now
             left = still
             if not left:
                 return True
-            if time.monotonic() > deadline:
+            if now - start > timeout_s:
                 return False
+            if now - progress > fallback_after_s:
+                await self._relay_here(left)
+                progress = time.monotonic()
+                continue
             await asyncio.sleep(0.5)
         return True
+
+    async def _relay_here(self, booking_ids: Sequence[str]) -> None:
+        relay = OutboxRelay(self.runtime.db, ["bookings"], self.runtime.settings.kafka_bootstrap)
+        try:
+            for booking_id in booking_ids:
+                relay.wake("bookings", booking_id)
+            self.relayed_here += await relay.drain_hinted()
+        finally:
+            await relay.stop()
 
     async def hold_then_confirm(
         self, holds: Sequence[tuple[str, str, str]], confirm: Sequence[bool], concurrency: int
     ) -> list[str]:
         """Hold each (org, role, talent), then confirm those flagged once the relay has published
         their holds; the booking ids, in order."""
+        t0 = time.monotonic()
         ids: list[str] = await bounded(((lambda h=h: self.hold(*h)) for h in holds), concurrency)
         chosen = [(h[0], b) for h, b, c in zip(holds, ids, confirm, strict=True) if c]
+        t1 = time.monotonic()
         if not await self.published([b for _, b in chosen], timeout_s=600):
             raise RuntimeError("the relay did not publish the holds within 600 s")
+        t2 = time.monotonic()
         await bounded(((lambda o=o, b=b: self.confirm(o, b)) for o, b in chosen), concurrency)
+        self.timings = (t1 - t0, t2 - t1, time.monotonic() - t2)
+        if not await self.published(ids, timeout_s=600):
+            raise RuntimeError("the relay did not publish the confirmations within 600 s")
         return ids
 
 
@@ -234,6 +266,10 @@ async def seed_blocks(
         report.bookings += len(ids)
         report.confirmed += sum(confirm[i : i + 1000])
         rate = report.bookings / (time.monotonic() - started)
-        say(f"  {report.bookings} of {len(holds)} bookings held and confirmed ({rate:.0f}/s)")
+        h, p, c = kit.timings
+        say(
+            f"  {report.bookings} of {len(holds)} bookings held and confirmed ({rate:.0f}/s; "
+            f"holds {h:.0f} s, relay {p:.0f} s, confirms {c:.0f} s)"
+        )
     report.seconds = time.monotonic() - started
     return report

@@ -324,7 +324,10 @@ def ferretdb_pid() -> int:
     except (OSError, ValueError):
         pass
     found = subprocess.run(
-        ["pgrep", "-f", "-o", "ferretdb --listen-addr"], capture_output=True, text=True, check=False
+        ["pgrep", "-f", "-o", "ferretdb --listen-addr=127.0.0.1:27017"],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.split()
     if not found:
         raise RuntimeError("FerretDB is not running (no .local/run/ferretdb.pid, no pgrep match)")
