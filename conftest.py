@@ -1,4 +1,5 @@
-"""Fixtures shared by every integration test: the real database and Kafka, unique names."""
+"""Fixtures shared by every test: the in-memory database of unit tests, and for integration tests
+the real database and Kafka, unique names."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from slate.config import Settings
 from slate.events import ensure_topics, topic_partitions
 from slate.mongo import create_client
+from slate.repository import MemoryDatabase
 
 MONGO_URL = os.environ.get("SLATE_MONGO_URL", Settings.mongo_url)
 KAFKA = os.environ.get("SLATE_KAFKA_BOOTSTRAP", Settings.kafka_bootstrap)
@@ -40,6 +42,13 @@ async def eventually(
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"condition not met within {within}s")
         await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def database() -> MemoryDatabase:
+    """A fresh in-memory database for a service's use cases; a service's integration tests
+    override it with `MongoDatabase(db)` to run the same fixtures on the real server."""
+    return MemoryDatabase()
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,17 @@
 """Errors a use case raises for the caller to see: GraphQL `userErrors { field message code }`.
 
 A resolver catches `UserError` / `ValidationErrors` and turns them into the payload's
-`userErrors`; anything else is a bug and surfaces as a GraphQL error.
+`userErrors`; anything else is a bug and surfaces as a GraphQL error. A use case turns the
+domain's `slate_domain.Invalid` into `ValidationErrors` with `field_errors()`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import ClassVar, Literal
+import contextlib
+from collections.abc import Iterable, Iterator
+from typing import ClassVar, Literal, Protocol, cast
+
+from slate_domain import Invalid
 
 ErrorCode = Literal[
     "INVALID", "NOT_FOUND", "CONFLICT", "FORBIDDEN", "UNAUTHENTICATED", "UNAVAILABLE"
@@ -81,3 +85,33 @@ class ValidationErrors(Exception):
     def to_dicts(self) -> list[dict[str, str | None]]:
         """Each error in the `{field, message, code}` shape."""
         return [e.to_dict() for e in self.errors]
+
+
+class FieldProblem(Protocol):
+    """A broken rule named by its input field (`slate_domain.Problem`, or a domain's own kind);
+    a `code` attribute, when it has one, is kept if it is an error code."""
+
+    @property
+    def field(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+
+def validation_errors(problems: Iterable[FieldProblem]) -> ValidationErrors:
+    """The domain's broken rules as the caller's field errors (one `UserError` each)."""
+    return ValidationErrors(UserError(p.message, field=p.field, code=_code_of(p)) for p in problems)
+
+
+def _code_of(problem: FieldProblem) -> ErrorCode:
+    code = getattr(problem, "code", "INVALID")
+    return cast(ErrorCode, code) if code in ERROR_CODES else "INVALID"
+
+
+@contextlib.contextmanager
+def field_errors() -> Iterator[None]:
+    """Inside this block, the domain's `Invalid` becomes `ValidationErrors` naming each field."""
+    try:
+        yield
+    except Invalid as exc:
+        raise validation_errors(exc.problems) from None

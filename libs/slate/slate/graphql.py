@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -29,6 +37,7 @@ R = TypeVar("R")
 S = TypeVar("S")
 K = TypeVar("K")
 V = TypeVar("V")
+E = TypeVar("E", bound="ExtendedEntity")
 
 
 @strawberry.federation.type(shareable=True, description="A problem with the input, by field.")
@@ -90,6 +99,22 @@ def authorize(info: Info[GraphQLContext[Any], Any], *roles: str) -> Principal:
         return authz.require(context.principal, roles, info.field_name)
     except DomainUserError as exc:
         raise graphql_error(exc.message, exc.code) from None
+
+
+class ExtendedEntity:
+    """Base of an entity another subgraph owns and this one adds fields to
+    (`@strawberry.federation.type(keys=["id"])` with `id: strawberry.ID`): a reference resolves
+    to the id alone, for any authenticated caller (each added field checks its own roles)."""
+
+    def __init__(self, id: strawberry.ID) -> None:  # replaced by strawberry's dataclass __init__
+        self.id = id
+
+    @classmethod
+    def resolve_reference(
+        cls: type[E], info: Info[GraphQLContext[Any], Any], id: strawberry.ID
+    ) -> E:
+        authorize(info)
+        return cls(id=id)
 
 
 class AuthenticationRequired(SchemaExtension):
@@ -160,6 +185,21 @@ def batch_loader(
         return [found.get(k) for k in keys]
 
     return DataLoader(load_fn=load_fn)
+
+
+def org_loader(
+    info: Info[GraphQLContext[S], Any],
+    roles: Collection[str],
+    query: Callable[[S], Callable[[str, list[str]], Awaitable[Mapping[str, T]]]],
+) -> DataLoader[str, T | None]:
+    """The request's loader of the caller's organisation's objects by key, for a field the
+    caller may read with one of `roles` (FORBIDDEN otherwise). `query` picks the service's
+    query method, e.g. `lambda legal: legal.contract_by_booking`, called as `(org, keys)` once
+    per batch; keys it does not return load as None. One loader per query method per request."""
+    org = authorize(info, *roles).org
+    load = query(info.context.services)
+    name = getattr(load, "__name__", repr(load))
+    return info.context.loader(name, lambda: batch_loader(lambda keys: load(org, keys)))
 
 
 def group_loader(

@@ -157,6 +157,11 @@ class Aggregates(Generic[A]):
         docs = await self.repo.find(org_id, filter, sort=sort, limit=limit, after=after)
         return [self._from_doc(d) for d in docs]
 
+    async def find_in(self, org_id: str, field: str, values: Sequence[str]) -> list[A]:
+        """The organisation's aggregates whose `field` is one of `values` (e.g. the children
+        of a batch of parents, for a DataLoader)."""
+        return await self.find(org_id, {field: {"$in": list(values)}})
+
 
 class MongoRepository(Repository):
     """`slate.mongo.Repository` plus the read-model writes stores need."""

@@ -8,7 +8,7 @@ them; subgraphs run in process with `schema.execute(…, context_value=graphql_c
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from slate_proto.slate.common.v1 import money_pb2
@@ -17,6 +17,7 @@ from slate_proto.slate.events.v1 import casting_pb2
 from slate.auth import Principal
 from slate.crypto import FieldCipher
 from slate.events.model import Envelope, OutboxEvent, headers_for
+from slate.events.snapshots import BookingSnapshot
 from slate.graphql import GraphQLContext
 
 S = TypeVar("S")
@@ -85,6 +86,16 @@ def booking_snapshot(**fields: Any) -> casting_pb2.BookingSnapshot:
     }
     values.update(fields)
     return casting_pb2.BookingSnapshot(**values)
+
+
+def confirmed_booking(**changes: Any) -> BookingSnapshot:
+    """A booking casting confirmed, decoded as its consumers read it (an adult, SAG-AFTRA,
+    1,200.00 USD a day on 2 and 3 March 2027, version 2); any field can be changed, e.g.
+    `confirmed_booking(is_minor=True)`."""
+    confirmed = booking_snapshot(
+        status="BOOKED", union="SAG_AFTRA", work_dates=["2027-03-02", "2027-03-03"], version=2
+    )
+    return replace(BookingSnapshot.from_proto(confirmed), **changes)
 
 
 def cipher() -> FieldCipher:

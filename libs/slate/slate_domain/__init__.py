@@ -1,7 +1,8 @@
 """Building blocks every service's pure domain shares: stdlib only, no I/O, no framework.
 
 The kernel (`slate`) is I/O; this package is what a `domain/` may import besides itself:
-aggregates with a version and pending domain events, and field-named validation problems.
+aggregates with a version and pending domain events, field-named validation problems (and the
+checks every domain makes the same way), rates.
 """
 
 from __future__ import annotations
@@ -21,6 +22,17 @@ class Problem:
     field: str
     message: str
     code: str = "INVALID"
+
+
+def required_text(field: str, value: str, max_length: int, problems: list[Problem]) -> str:
+    """`value` without surrounding blanks; adds a problem on `field` to `problems` when that is
+    empty or longer than `max_length` characters."""
+    clean = value.strip()
+    if not clean:
+        problems.append(Problem(field, "must not be empty"))
+    elif len(clean) > max_length:
+        problems.append(Problem(field, f"at most {max_length} characters"))
+    return clean
 
 
 class Invalid(ValueError):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from slate.repository import Aggregates, MemoryDatabase
-from slate_domain import Aggregate, Invalid, Problem
+from slate_domain import Aggregate, Invalid, Problem, required_text
 
 
 @dataclass(kw_only=True)
@@ -52,3 +52,33 @@ async def test_aggregates_add_then_save_at_the_loaded_version_with_their_events(
         await things.add(saved)
     assert await things.get("org_b", "thg_1") is None
     assert [t.name for t in await things.find("org_a", {})] == ["two"]
+
+
+async def test_aggregates_find_in_reads_one_organisations_matches_of_many_values() -> None:
+    things = Aggregates[Thing](
+        MemoryDatabase().repository("things"),
+        lambda _: None,
+        lambda t: {"_id": t.id, "org_id": t.org_id, "name": t.name},
+        lambda d: Thing(id=d["_id"], org_id=d["org_id"], version=d["version"], name=d["name"]),
+    )
+    for id, org, name in [("t1", "org_a", "one"), ("t2", "org_a", "two"), ("t3", "org_b", "one")]:
+        await things.add(Thing(id=id, org_id=org, name=name))
+    found = await things.find_in("org_a", "name", ["one", "two", "three"])
+    assert sorted(t.id for t in found) == ["t1", "t2"]
+
+
+@pytest.mark.parametrize(
+    ("value", "clean", "problems"),
+    [
+        ("  Lead ", "Lead", []),
+        ("   ", "", [Problem("name", "must not be empty")]),
+        ("x" * 5, "x" * 5, []),
+        ("x" * 6, "x" * 6, [Problem("name", "at most 5 characters")]),
+    ],
+)
+def test_required_text_is_stripped_and_bounded(
+    value: str, clean: str, problems: list[Problem]
+) -> None:
+    found: list[Problem] = []
+    assert required_text("name", value, 5, found) == clean
+    assert found == problems

@@ -1,24 +1,31 @@
 """Typed views of the state other services announce, decoded once for every consumer.
 
 A booking snapshot is casting's public contract (proto `BookingSnapshot`); payroll, legal and
-scheduling each read the same facts from it, so they share this decoding instead of three copies.
+scheduling each read the same facts from it, so they share this decoding instead of three copies,
+and `on_booking` turns a use case of a snapshot into the handler of casting's booking events.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import TypeAlias
 
+from slate_domain import Rate
 from slate_proto.slate.events.v1 import casting_pb2
 
+from slate.errors import ValidationErrors
 from slate.events.model import PoisonMessage
 
+# Casting's booking events: each carries the booking's snapshot as it stands after the change.
+BookingMessage: TypeAlias = (
+    casting_pb2.BookingHeld | casting_pb2.BookingConfirmed | casting_pb2.BookingReleased
+)
 
-@dataclass(frozen=True)
-class BookingRate:
-    amount: Decimal
-    currency: str
-    unit: str
+
+# The name the snapshot's rate had before it became `slate_domain.Rate` (until its readers move).
+BookingRate = Rate
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,7 @@ class BookingSnapshot:
     role_name: str
     talent_id: str
     status: str
-    rate: BookingRate
+    rate: Rate
     work_dates: tuple[str, ...]
     is_minor: bool
     union: str
@@ -56,14 +63,27 @@ class BookingSnapshot:
             role_name=b.role_name,
             talent_id=b.talent_id,
             status=b.status,
-            rate=BookingRate(
-                amount=amount,
-                currency=b.rate.money.currency,
-                unit=b.rate.unit,
-            ),
+            rate=Rate(amount=amount, currency=b.rate.money.currency, unit=b.rate.unit),
             work_dates=tuple(b.work_dates),
             is_minor=b.is_minor,
             union=b.union or "NONE",
             version=int(b.version),
             production_timezone=b.production_timezone,
         )
+
+
+def on_booking(
+    use_case: Callable[[BookingSnapshot], Awaitable[object]],
+) -> Callable[[BookingMessage], Awaitable[None]]:
+    """The handler of a booking event (for a `dispatch` table): the use case applied to the
+    decoded snapshot. A snapshot the use case refuses as invalid can never be applied: it is
+    poison (dead-lettered at once, not retried), like one that does not decode."""
+
+    async def handle(message: BookingMessage) -> None:
+        booking = BookingSnapshot.from_proto(message.booking)
+        try:
+            await use_case(booking)
+        except ValidationErrors as exc:
+            raise PoisonMessage(f"booking {booking.booking_id!r}: {exc}") from exc
+
+    return handle
