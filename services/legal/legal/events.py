@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from slate.events import OutboxEvent
 from slate.events.catalogue import (
     BOOKING_CONFIRMED,
@@ -12,13 +10,11 @@ from slate.events.catalogue import (
     Dispatch,
     dispatch,
 )
-from slate.events.snapshots import BookingSnapshot
-from slate_proto.slate.events.v1 import casting_pb2, legal_pb2
+from slate.events.snapshots import on_booking
+from slate_proto.slate.events.v1 import legal_pb2
 
 from legal.domain.compliance import ContractDrafted, ContractStatus, DomainEvent
 from legal.usecases import Legal
-
-BookingMessage = casting_pb2.BookingConfirmed | casting_pb2.BookingReleased
 
 
 def to_outbox(event: DomainEvent) -> OutboxEvent | None:
@@ -42,12 +38,9 @@ def to_outbox(event: DomainEvent) -> OutboxEvent | None:
 
 def handlers(legal: Legal) -> Dispatch:
     """A confirmed booking gets its contract drafted; a released one voids it."""
-
-    def on(
-        use_case: Callable[[BookingSnapshot], Awaitable[None]],
-    ) -> Callable[[BookingMessage], Awaitable[None]]:
-        return lambda message: use_case(BookingSnapshot.from_proto(message.booking))
-
     return dispatch(
-        {BOOKING_CONFIRMED: on(legal.draft_contract), BOOKING_RELEASED: on(legal.void_contract)}
+        {
+            BOOKING_CONFIRMED: on_booking(legal.draft_contract),
+            BOOKING_RELEASED: on_booking(legal.void_contract),
+        }
     )

@@ -8,11 +8,12 @@ from enum import Enum
 import strawberry
 from slate.graphql import (
     AuthenticationRequired,
+    ExtendedEntity,
     GraphQLContext,
     UserError,
     attempt,
     authorize,
-    batch_loader,
+    org_loader,
 )
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
@@ -68,25 +69,15 @@ class WorkPermit:
 
 
 def contract_of_booking(info: Ctx) -> DataLoader[str, compliance.Contract | None]:
-    org = authorize(info, *PERMISSIONS["contract"]).org
-    services = info.context.services
-    return info.context.loader(
-        "contract_of_booking",
-        lambda: batch_loader(lambda ids: services.contract_by_booking(org, ids)),
-    )
+    return org_loader(info, PERMISSIONS["contract"], lambda legal: legal.contract_by_booking)
 
 
 def contracts_of_production(info: Ctx) -> DataLoader[str, list[compliance.Contract] | None]:
-    org = authorize(info, *PERMISSIONS["contracts"]).org
-    services = info.context.services
-    return info.context.loader(
-        "contracts_of_production",
-        lambda: batch_loader(lambda ids: services.contracts_by_production(org, ids)),
-    )
+    return org_loader(info, PERMISSIONS["contracts"], lambda legal: legal.contracts_by_production)
 
 
 @strawberry.federation.type(keys=["id"])
-class Booking:
+class Booking(ExtendedEntity):
     id: strawberry.ID
 
     @strawberry.field(description="The booking's contract (legal); null until drafted.")
@@ -94,25 +85,15 @@ class Booking:
         found = await contract_of_booking(info).load(str(self.id))
         return Contract.from_model(found) if found else None
 
-    @classmethod
-    def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Booking:
-        authorize(info)
-        return cls(id=id)
-
 
 @strawberry.federation.type(keys=["id"])
-class Production:
+class Production(ExtendedEntity):
     id: strawberry.ID
 
     @strawberry.field(description="Contracts of this production (legal).")
     async def contracts(self, info: Ctx) -> list[Contract]:
         found = await contracts_of_production(info).load(str(self.id))
         return [Contract.from_model(c) for c in found or ()]
-
-    @classmethod
-    def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Production:
-        authorize(info)
-        return cls(id=id)
 
 
 @strawberry.input

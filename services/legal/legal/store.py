@@ -5,71 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from slate.events import OutboxEvent
-from slate.mongo import PENDING, IndexSpec
-from slate.repository import Database, Repo
+from slate.mongo import IndexSpec
+from slate.repository import Aggregates, Database
+from slate_domain import Rate
 
-from legal.domain.compliance import (
-    Aggregate,
-    Contract,
-    ContractStatus,
-    DomainEvent,
-    Rate,
-    WorkPermit,
-)
+from legal.domain.compliance import Contract, ContractStatus, DomainEvent, WorkPermit
 
 # Maps a domain event to the outbox entry that publishes it; None: an internal event.
 Outbox = Callable[[DomainEvent], OutboxEvent | None]
-T = TypeVar("T", bound=Aggregate)
 A = TypeVar("A", Contract, WorkPermit)
-LIMIT = 10_000
-
-
-class _Aggregates(Generic[T]):
-    """One collection of aggregates: insert at version 1, save at the version loaded."""
-
-    def __init__(
-        self,
-        repo: Repo,
-        outbox: Outbox,
-        to_doc: Callable[[T], dict[str, Any]],
-        from_doc: Callable[[Mapping[str, Any]], T],
-    ) -> None:
-        self._repo = repo
-        self._outbox = outbox
-        self._to_doc = to_doc
-        self._from_doc = from_doc
-
-    def _pending(self, aggregate: T) -> list[OutboxEvent]:
-        return [e for e in map(self._outbox, aggregate.events) if e is not None]
-
-    async def add(self, aggregate: T) -> T:
-        """Insert a new aggregate with its events (DuplicateKey if its id exists)."""
-        if aggregate.version != 0:
-            raise ValueError(f"{aggregate.id} is stored already: save it")
-        stored = await self._repo.insert(self._to_doc(aggregate), self._pending(aggregate))
-        aggregate.events.clear()
-        return self._from_doc(stored)
-
-    async def save(self, aggregate: T) -> T:
-        """Write its state and events if still at the version it was loaded at
-        (ConcurrencyConflict otherwise); the result carries the new version."""
-        doc = self._to_doc(aggregate)
-        changes = {k: v for k, v in doc.items() if k not in ("_id", "org_id")}
-        stored = await self._repo.update(
-            aggregate.org_id, aggregate.id, aggregate.version, changes, self._pending(aggregate)
-        )
-        aggregate.events.clear()
-        return self._from_doc(stored)
-
-    async def get(self, org_id: str, id: str) -> T | None:
-        doc = await self._repo.get(org_id, id)
-        return self._from_doc(doc) if doc is not None else None
-
-    async def find(self, org_id: str, filter: Mapping[str, Any], limit: int = LIMIT) -> list[T]:
-        return [self._from_doc(d) for d in await self._repo.find(org_id, filter, limit=limit)]
 
 
 # Contract fields stored as they are, named once for both directions.
@@ -130,27 +77,27 @@ class LegalStore:
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
-        self._contracts = _Aggregates(
+        self._contracts = Aggregates(
             database.repository(self.CONTRACTS), outbox, _contract_doc, _contract
         )
-        self._permits = _Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
+        self._permits = Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
 
     async def ensure_indexes(self) -> None:
-        pending = IndexSpec([(PENDING, 1)])  # the relay's query
-        by_id = IndexSpec([("org_id", 1), ("_id", 1)])
         await self._database.ensure_indexes(
             {
                 self.CONTRACTS: [
-                    pending,
-                    by_id,
+                    *self._contracts.repo.indexes(),
                     IndexSpec([("org_id", 1), ("booking_id", 1)]),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
                 ],
-                self.PERMITS: [pending, by_id, IndexSpec([("org_id", 1), ("talent_id", 1)])],
+                self.PERMITS: [
+                    *self._permits.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("talent_id", 1)]),
+                ],
             }
         )
 
-    def _of(self, aggregate: Contract | WorkPermit) -> _Aggregates[Any]:
+    def _of(self, aggregate: Contract | WorkPermit) -> Aggregates[Any]:
         return self._contracts if isinstance(aggregate, Contract) else self._permits
 
     async def add(self, aggregate: A) -> A:
@@ -169,12 +116,12 @@ class LegalStore:
         return await self._contracts.get(org_id, contract_id)
 
     async def contracts_by_booking(self, org_id: str, booking_ids: Sequence[str]) -> list[Contract]:
-        return await self._contracts.find(org_id, {"booking_id": {"$in": list(booking_ids)}})
+        return await self._contracts.find_in(org_id, "booking_id", booking_ids)
 
     async def contracts_by_production(
         self, org_id: str, production_ids: Sequence[str]
     ) -> list[Contract]:
-        return await self._contracts.find(org_id, {"production_id": {"$in": list(production_ids)}})
+        return await self._contracts.find_in(org_id, "production_id", production_ids)
 
     async def permits_for(self, org_id: str, talent_id: str) -> list[WorkPermit]:
         return await self._permits.find(org_id, {"talent_id": talent_id}, limit=100)

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
-from slate.errors import UserError, ValidationErrors
+from slate.errors import field_errors
 from slate.events.snapshots import BookingSnapshot
 from slate.ids import derived_id, new_id
 from slate.mongo import DuplicateKey
 
-from legal.domain.compliance import (
-    BookingFacts,
-    Contract,
-    Invalid,
-    Issue,
-    Rate,
-    WorkPermit,
-    check_booking,
-)
+from legal.domain.compliance import BookingFacts, Contract, Issue, WorkPermit, check_booking
 from legal.store import LegalStore
 
 READERS = ("producer", "legal", "casting", "accounting")
@@ -39,15 +30,6 @@ SERVICE = "slate-legal"
 
 def _today() -> date:
     return datetime.now(UTC).date()
-
-
-@contextlib.contextmanager
-def _field_errors() -> Iterator[None]:
-    """The domain's broken rules as the caller's field errors."""
-    try:
-        yield
-    except Invalid as exc:
-        raise ValidationErrors(UserError(p.message, field=p.field) for p in exc.problems) from None
 
 
 def contract_id_of(booking_id: str) -> str:
@@ -111,8 +93,8 @@ class Legal:
     ) -> WorkPermit:
         """Record a minor's Entertainment Work Permit for the caller's organisation."""
         authz.require(principal, PERMISSIONS["recordWorkPermit"], "recordWorkPermit")
-        with _field_errors():
-            permit = WorkPermit.record(
+        with field_errors():
+            permit = WorkPermit.register(
                 id=new_id("wpm"),
                 org_id=principal.org,
                 talent_id=talent_id,
@@ -135,7 +117,7 @@ class Legal:
             role_name=booking.role_name,
             union=booking.union,
             is_minor=booking.is_minor,
-            rate=Rate(booking.rate.amount, booking.rate.currency, booking.rate.unit),
+            rate=booking.rate,
             work_dates=booking.work_dates,
         )
         try:

@@ -1,37 +1,34 @@
-"""Fixtures every legal test shares: casting's booking snapshot, as legal consumes it."""
+"""Fixtures every legal test shares: legal's use cases on the test's database (in memory; the
+integration tests override `database` with MongoDB), and a booking casting confirmed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from decimal import Decimal
-from typing import Any
+from datetime import date
 
 import pytest
-from slate.events.snapshots import BookingRate, BookingSnapshot
+from legal.app import SERVICE
+from legal.store import LegalStore
+from legal.usecases import Legal
+from slate.audit import AuditLog
+from slate.events.snapshots import BookingSnapshot
+from slate.repository import Database
+from slate.testing import confirmed_booking
 
-BOOKED = BookingSnapshot(
-    booking_id="bkg_1",
-    org_id="org_a",
-    production_id="prd_1",
-    role_id="rol_1",
-    role_name="Lead",
-    talent_id="tal_1",
-    status="BOOKED",
-    rate=BookingRate(Decimal("1200.00"), "USD", "DAY"),
-    work_dates=("2027-03-02", "2027-03-03"),
-    is_minor=False,
-    union="SAG_AFTRA",
-    version=2,
-    production_timezone="America/Los_Angeles",
-)
+TODAY = date(2027, 1, 15)
+
+
+@pytest.fixture
+async def store(database: Database) -> LegalStore:
+    return await SERVICE.open_store(database)
+
+
+@pytest.fixture
+def legal(store: LegalStore, database: Database) -> Legal:
+    return Legal(store, AuditLog(database), today=lambda: TODAY)
 
 
 @pytest.fixture
 def booking() -> Callable[..., BookingSnapshot]:
     """A booked booking's snapshot, with the given fields changed."""
-
-    def make(**changes: Any) -> BookingSnapshot:
-        return replace(BOOKED, **changes)
-
-    return make
+    return confirmed_booking

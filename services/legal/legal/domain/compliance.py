@@ -8,10 +8,11 @@ about before it confirms a booking.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from enum import StrEnum
+
+from slate_domain import Aggregate, Invalid, Problem, Rate
 
 
 class ContractStatus(StrEnum):
@@ -19,22 +20,6 @@ class ContractStatus(StrEnum):
     SENT = "SENT"
     SIGNED = "SIGNED"
     VOID = "VOID"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule, named by the input field (as the API spells it)."""
-
-    field: str
-    message: str
-
-
-class Invalid(ValueError):
-    """The input breaks the rules listed in `problems`; nothing was changed."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
 
 
 # --------------------------------------------------------------------------- domain events
@@ -68,24 +53,7 @@ class WorkPermitRecorded:
 DomainEvent = ContractDrafted | ContractVoided | WorkPermitRecorded
 
 
-@dataclass(kw_only=True)
-class Aggregate:
-    """Identity, the version it was loaded at (0: never stored) and its unsaved events."""
-
-    id: str
-    org_id: str
-    version: int = 0
-    events: list[DomainEvent] = field(default_factory=list, repr=False, compare=False)
-
-
 # --------------------------------------------------------------------------- contracts
-
-
-@dataclass(frozen=True)
-class Rate:
-    amount: Decimal
-    currency: str
-    unit: str
 
 
 def contract_template(union: str, is_minor: bool) -> str:
@@ -99,7 +67,7 @@ def contract_template(union: str, is_minor: bool) -> str:
 
 
 @dataclass(kw_only=True)
-class Contract(Aggregate):
+class Contract(Aggregate[DomainEvent]):
     """A performer's contract or deal memo for one confirmed booking."""
 
     booking_id: str
@@ -141,9 +109,7 @@ class Contract(Aggregate):
             rate=rate,
             work_dates=tuple(work_dates),
         )
-        contract.events.append(
-            ContractDrafted(id, org_id, booking_id, production_id, talent_id, template)
-        )
+        contract.record(ContractDrafted(id, org_id, booking_id, production_id, talent_id, template))
         return contract
 
     def booking_released(self) -> bool:
@@ -152,7 +118,7 @@ class Contract(Aggregate):
         if self.status not in (ContractStatus.DRAFT, ContractStatus.SENT):
             return False
         self.status = ContractStatus.VOID
-        self.events.append(ContractVoided(self.id, self.org_id, self.booking_id))
+        self.record(ContractVoided(self.id, self.org_id, self.booking_id))
         return True
 
 
@@ -160,7 +126,7 @@ class Contract(Aggregate):
 
 
 @dataclass(kw_only=True)
-class WorkPermit(Aggregate):
+class WorkPermit(Aggregate[DomainEvent]):
     """A California Entertainment Work Permit for a minor, as recorded by legal."""
 
     talent_id: str
@@ -168,10 +134,11 @@ class WorkPermit(Aggregate):
     expires_on: date
 
     @classmethod
-    def record(
+    def register(
         cls, *, id: str, org_id: str, talent_id: str, number: str, expires_on: str, today: date
     ) -> WorkPermit:
-        """A permit for a talent, with a number, that has not expired by `today`."""
+        """A permit for a talent, with a number, that has not expired by `today`; records
+        WorkPermitRecorded."""
         problems: list[Problem] = []
         if not talent_id.startswith("tal_"):
             problems.append(Problem("talentId", "not a talent id"))
@@ -189,7 +156,7 @@ class WorkPermit(Aggregate):
         permit = cls(
             id=id, org_id=org_id, talent_id=talent_id, number=number.strip(), expires_on=expiry
         )
-        permit.events.append(WorkPermitRecorded(id, org_id, talent_id, expiry))
+        permit.record(WorkPermitRecorded(id, org_id, talent_id, expiry))
         return permit
 
 

@@ -6,12 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from legal import events
 from legal.domain.compliance import ContractStatus
-from legal.store import LegalStore
 from legal.usecases import Legal, contract_id_of
 from pymongo.asynchronous.database import AsyncDatabase
-from slate.audit import AuditLog
 from slate.errors import ValidationErrors
 from slate.events.snapshots import BookingSnapshot
 from slate.repository import MongoDatabase
@@ -23,14 +20,8 @@ Booking = Callable[..., BookingSnapshot]
 
 @pytest.fixture
 async def database(db: AsyncDatabase[dict[str, Any]]) -> MongoDatabase:
+    """The conftest's use cases, on a fresh MongoDB database instead of memory."""
     return MongoDatabase(db)
-
-
-@pytest.fixture
-async def legal(database: MongoDatabase) -> Legal:
-    store = LegalStore(database, events.to_outbox)
-    await store.ensure_indexes()
-    return Legal(store, AuditLog(database))
 
 
 async def test_the_same_confirmation_twice_drafts_one_contract_with_one_event(

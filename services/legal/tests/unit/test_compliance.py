@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from legal.domain import compliance as rules
+from slate_domain import Invalid, Problem, Rate
 
 DATES = (date(2026, 3, 2), date(2026, 3, 3))
 TODAY = date(2026, 1, 15)
@@ -21,7 +22,7 @@ def draft(is_minor: bool = False) -> rules.Contract:
         role_name="Lead",
         union="SAG_AFTRA",
         is_minor=is_minor,
-        rate=rules.Rate(Decimal("1200.00"), "USD", "DAY"),
+        rate=Rate(Decimal("1200.00"), "USD", "DAY"),
         work_dates=["2026-03-02", "2026-03-03"],
     )
 
@@ -32,7 +33,7 @@ def facts(is_minor: bool, union: str = "NONE") -> rules.BookingFacts:
 
 def permit(expires_on: str = "2026-09-01", **changes: str) -> rules.WorkPermit:
     fields = {"talent_id": "tal_1", "number": "EWP-1", "expires_on": expires_on, **changes}
-    return rules.WorkPermit.record(id="wpm_1", org_id="org_a", today=TODAY, **fields)
+    return rules.WorkPermit.register(id="wpm_1", org_id="org_a", today=TODAY, **fields)
 
 
 def blocking(issues: list[rules.Issue]) -> list[str]:
@@ -70,7 +71,7 @@ def test_confirmed_booking_drafts_a_contract_and_records_it_drafted() -> None:
     assert contract.template == (
         "SAG-AFTRA Commercials Contract — principal performer + minor's addendum (Coogan)"
     )
-    assert contract.rate == rules.Rate(Decimal("1200.00"), "USD", "DAY")
+    assert contract.rate == Rate(Decimal("1200.00"), "USD", "DAY")
     assert contract.work_dates == ("2026-03-02", "2026-03-03")
     assert contract.events == [
         rules.ContractDrafted(
@@ -121,9 +122,9 @@ def test_recorded_permit_keeps_the_trimmed_number_and_records_the_event() -> Non
 def test_permit_input_breaking_a_rule_names_its_field(
     changes: dict[str, str], field: str, message: str
 ) -> None:
-    with pytest.raises(rules.Invalid) as exc:
+    with pytest.raises(Invalid) as exc:
         permit(**changes)
-    assert exc.value.problems == (rules.Problem(field, message),)
+    assert exc.value.problems == (Problem(field, message),)
 
 
 def test_permit_expiring_today_is_still_valid() -> None:
@@ -131,8 +132,8 @@ def test_permit_expiring_today_is_still_valid() -> None:
 
 
 def test_every_broken_permit_rule_is_reported_at_once() -> None:
-    with pytest.raises(rules.Invalid) as exc:
-        rules.WorkPermit.record(
+    with pytest.raises(Invalid) as exc:
+        rules.WorkPermit.register(
             id="wpm_1", org_id="org_a", talent_id="x", number="", expires_on="soon", today=TODAY
         )
     assert [p.field for p in exc.value.problems] == ["talentId", "number", "expiresOn"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from legal import events
@@ -11,29 +12,14 @@ from legal.usecases import Legal, contract_id_of
 from slate.events import PoisonMessage
 from slate.events.catalogue import BOOKING_CONFIRMED, BOOKING_HELD, BOOKING_RELEASED
 from slate.repository import MemoryDatabase
-from slate.testing import envelope
-from slate_proto.slate.common.v1 import money_pb2
+from slate.testing import booking_snapshot, envelope
 from slate_proto.slate.events.v1 import casting_pb2
 
 
-def snapshot(**changes: object) -> casting_pb2.BookingSnapshot:
-    message = casting_pb2.BookingSnapshot(
-        booking_id="bkg_1",
-        org_id="org_a",
-        production_id="prd_1",
-        role_id="rol_1",
-        role_name="Lead",
-        talent_id="tal_1",
-        rate=money_pb2.Rate(money=money_pb2.Money(amount="1200.00", currency="USD"), unit="DAY"),
-        work_dates=["2027-03-02"],
-        status="BOOKED",
-        is_minor=True,
-        union="SAG_AFTRA",
-        version=2,
-    )
-    for name, value in changes.items():
-        setattr(message, name, value)
-    return message
+def snapshot(**changes: Any) -> casting_pb2.BookingSnapshot:
+    """A minor's booking casting confirmed, as it announces it."""
+    fields = {"status": "BOOKED", "is_minor": True, "union": "SAG_AFTRA", "version": 2}
+    return booking_snapshot(**{**fields, **changes})
 
 
 CONFIRMED = BOOKING_CONFIRMED.outbox(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from legal.domain.compliance import Contract, ContractStatus, Rate
+from legal.domain.compliance import Contract, ContractStatus
 from legal.store import LegalStore
 from legal.usecases import Legal, contract_id_of
 from slate.audit import AuditLog
@@ -19,6 +19,7 @@ from slate.events.snapshots import BookingSnapshot
 from slate.mongo import ConcurrencyConflict
 from slate.repository import MemoryDatabase
 from slate.testing import principal
+from slate_domain import Rate
 from slate_proto.slate.events.v1 import legal_pb2
 
 Booking = Callable[..., BookingSnapshot]
