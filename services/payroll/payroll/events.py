@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import assert_never
 
-from slate.errors import ValidationErrors
-from slate.events import OutboxEvent, PoisonMessage
+from slate.events import OutboxEvent
 from slate.events.catalogue import (
     BOOKING_CONFIRMED,
     BOOKING_RELEASED,
@@ -16,8 +13,8 @@ from slate.events.catalogue import (
     Dispatch,
     dispatch,
 )
-from slate.events.snapshots import BookingSnapshot
-from slate_proto.slate.events.v1 import casting_pb2, payroll_pb2
+from slate.events.snapshots import on_booking
+from slate_proto.slate.events.v1 import payroll_pb2
 
 from payroll.domain.engagements import EngagementCancelled, EngagementCreated, EngagementEvent
 from payroll.usecases import Payroll
@@ -44,24 +41,12 @@ def to_outbox(event: EngagementEvent) -> OutboxEvent | None:
             assert_never(event)
 
 
-@contextlib.contextmanager
-def _poison_if_invalid(booking: casting_pb2.BookingSnapshot) -> Iterator[None]:
-    """A booking no use case can ever apply is poison: dead-lettered at once, not retried."""
-    try:
-        yield
-    except ValidationErrors as exc:
-        raise PoisonMessage(f"booking {booking.booking_id!r}: {exc}") from exc
-
-
 def handlers(service: Payroll) -> Dispatch:
-    """Casting's booking events, each to one use case."""
-
-    async def confirmed(message: casting_pb2.BookingConfirmed) -> None:
-        with _poison_if_invalid(message.booking):
-            await service.on_booking_confirmed(BookingSnapshot.from_proto(message.booking))
-
-    async def released(message: casting_pb2.BookingReleased) -> None:
-        with _poison_if_invalid(message.booking):
-            await service.on_booking_released(BookingSnapshot.from_proto(message.booking))
-
-    return dispatch({BOOKING_CONFIRMED: confirmed, BOOKING_RELEASED: released})
+    """Casting's booking events, each to one use case (a booking no use case can ever apply is
+    poison: dead-lettered at once, not retried)."""
+    return dispatch(
+        {
+            BOOKING_CONFIRMED: on_booking(service.on_booking_confirmed),
+            BOOKING_RELEASED: on_booking(service.on_booking_released),
+        }
+    )

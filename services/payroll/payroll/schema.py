@@ -7,12 +7,13 @@ from enum import Enum
 import strawberry
 from slate.errors import ValidationErrors
 from slate.graphql import (
+    ExtendedEntity,
     GraphQLContext,
     Money,
     SubgraphSchema,
     authorize,
-    batch_loader,
     graphql_error,
+    org_loader,
 )
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
@@ -91,27 +92,19 @@ class Engagement:
 
 def engagements_by_booking(info: Ctx) -> DataLoader[str, domain.Engagement | None]:
     """The request's loader of engagements by booking id (one query per batch of bookings)."""
-    org = authorize(info, *PERMISSIONS["engagement"]).org
-    services = info.context.services
-    return info.context.loader(
-        "engagements_by_booking",
-        lambda: batch_loader(lambda ids: services.engagements_by_booking(org, ids)),
+    return org_loader(
+        info, PERMISSIONS["engagement"], lambda payroll: payroll.engagements_by_booking
     )
 
 
 @strawberry.federation.type(keys=["id"])
-class Booking:
+class Booking(ExtendedEntity):
     id: strawberry.ID
 
     @strawberry.field(description="The booking's engagement (payroll); null until opened.")
     async def engagement(self, info: Ctx) -> Engagement | None:
         found = await engagements_by_booking(info).load(str(self.id))
         return Engagement.from_model(found) if found is not None else None
-
-    @classmethod
-    def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Booking:
-        authorize(info)
-        return cls(id=id)
 
 
 @strawberry.type

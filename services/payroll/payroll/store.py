@@ -88,4 +88,4 @@ class PayrollStore:
     async def engagements_by_booking(
         self, org_id: str, booking_ids: Sequence[str]
     ) -> list[Engagement]:
-        return await self._engagements.find(org_id, {"booking_id": {"$in": list(booking_ids)}})
+        return await self._engagements.find_in(org_id, "booking_id", booking_ids)

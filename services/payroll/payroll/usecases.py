@@ -4,20 +4,20 @@ estimates. The only place that loads and saves."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from slate.audit import AuditLog
 from slate.auth import Principal
-from slate.errors import UserError, ValidationErrors
+from slate.errors import UserError, ValidationErrors, validation_errors
+from slate.errors import field_errors as domain_field_errors
 from slate.events.snapshots import BookingSnapshot
 from slate.ids import derived_id
 from slate.mongo import DuplicateKey
-from slate_domain import Invalid, Problem
 
 from payroll.domain.engagements import Engagement, missing
 from payroll.domain.estimates import Estimate, estimate_booking
-from payroll.domain.models import FieldError, InvalidRequest
+from payroll.domain.models import InvalidRequest
 from payroll.store import PayrollStore
 
 # Who may read engagements and costs: those who create roles and bookings, and accounting.
@@ -36,20 +36,15 @@ def engagement_id_for(booking_id: str) -> str:
     return derived_id("eng", booking_id)
 
 
-def _user_errors(problems: Iterable[Problem | FieldError]) -> ValidationErrors:
-    return ValidationErrors(UserError(p.message, field=p.field) for p in problems)
-
-
 @contextlib.contextmanager
 def field_errors() -> Iterator[None]:
     """The domain's broken rules (an engagement's, the wage engine's) as the caller's field
     errors."""
     try:
-        yield
-    except Invalid as exc:
-        raise _user_errors(exc.problems) from None
+        with domain_field_errors():
+            yield
     except InvalidRequest as exc:
-        raise _user_errors(exc.errors) from None
+        raise validation_errors(exc.errors) from None
 
 
 def acting_for(org_id: str) -> Principal:
@@ -85,7 +80,7 @@ class Payroll:
         booking released from hold has none, and a repeated release changes nothing."""
         problems = missing(booking_id=booking.booking_id, org_id=booking.org_id)
         if problems:
-            raise _user_errors(problems)
+            raise validation_errors(problems)
         engagement = await self._store.engagement(
             booking.org_id, engagement_id_for(booking.booking_id)
         )

@@ -24,10 +24,6 @@ BookingMessage: TypeAlias = (
 )
 
 
-# The name the snapshot's rate had before it became `slate_domain.Rate` (until its readers move).
-BookingRate = Rate
-
-
 @dataclass(frozen=True)
 class BookingSnapshot:
     """The booking as casting announced it, at `version`."""

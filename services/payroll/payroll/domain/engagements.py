@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
@@ -47,17 +46,6 @@ def missing(**values: str) -> list[Problem]:
     return [Problem(name, "is required") for name, value in values.items() if not value]
 
 
-class BookedRate(Protocol):
-    @property
-    def amount(self) -> Decimal: ...
-
-    @property
-    def currency(self) -> str: ...
-
-    @property
-    def unit(self) -> str: ...
-
-
 class BookingFacts(Protocol):
     """What an engagement needs to know of the booking it pays (casting's booking snapshot)."""
 
@@ -83,7 +71,7 @@ class BookingFacts(Protocol):
     def is_minor(self) -> bool: ...
 
     @property
-    def rate(self) -> BookedRate: ...
+    def rate(self) -> Rate: ...
 
     @property
     def work_dates(self) -> Sequence[str]: ...
@@ -149,7 +137,7 @@ class Engagement(Aggregate[EngagementEvent]):
             production_id=booking.production_id,
             talent_id=booking.talent_id,
             role_name=booking.role_name,
-            rate=Rate(booking.rate.amount, booking.rate.currency, booking.rate.unit),
+            rate=booking.rate,
             work_dates=tuple(booking.work_dates),
             agreement=agreement_for(booking.union),
             is_minor=booking.is_minor,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from payroll.app import wire
+from payroll.app import SERVICE
 from slate.config import Settings
 from slate.events.catalogue import BOOKING_TOPIC, ENGAGEMENT_TOPIC
 from slate.runtime import Runtime
@@ -19,7 +19,7 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
         Settings(service="payroll-wiring-test", mongo_url=mongo_url, database=db.name)
     )
     try:
-        wiring = await wire(runtime)
+        wiring = await SERVICE.wire(runtime)
     finally:
         await runtime.close()
     assert dict(wiring.publishes) == {ENGAGEMENT_TOPIC.name: ENGAGEMENT_TOPIC.partitions}

@@ -14,7 +14,7 @@ from payroll.domain.engagements import (
     EngagementStatus,
 )
 from payroll.domain.estimates import estimate_booking
-from slate.events.snapshots import BookingRate, BookingSnapshot
+from slate.events.snapshots import BookingSnapshot
 from slate_domain import Invalid, Rate
 
 
@@ -133,7 +133,7 @@ def test_the_estimated_cost_prices_the_booked_days_under_the_engagements_agreeme
 
 def test_an_estimate_names_the_field_it_cannot_price(booking: Booking) -> None:
     for terms, field in [
-        (booking(rate=BookingRate(Decimal("1"), "USD", "YEAR")), "rate.unit"),
+        (booking(rate=Rate(Decimal("1"), "USD", "YEAR")), "rate.unit"),
         (booking(work_dates=()), "work_dates"),
         (booking(work_dates=("2027-02-30",)), "work_dates"),
     ]:

@@ -13,9 +13,10 @@ from payroll.store import PayrollStore
 from payroll.usecases import Payroll, engagement_id_for
 from slate.audit import AuditLog
 from slate.auth import Principal
-from slate.events.snapshots import BookingRate, BookingSnapshot
+from slate.events.snapshots import BookingSnapshot
 from slate.repository import MemoryDatabase
 from slate.testing import data, graphql_context, principal
+from slate_domain import Rate
 
 Booking = Callable[..., BookingSnapshot]
 ENG_1 = engagement_id_for("bkg_1")
@@ -124,7 +125,7 @@ async def test_roles_that_may_not_see_pay_are_forbidden(opened: Payroll, role: s
 async def test_terms_that_cannot_be_priced_are_an_invalid_cost_naming_the_field(
     payroll: Payroll, booking: Booking
 ) -> None:
-    await payroll.on_booking_confirmed(booking(rate=BookingRate(Decimal("5.00"), "USD", "HOUR")))
+    await payroll.on_booking_confirmed(booking(rate=Rate(Decimal("5.00"), "USD", "HOUR")))
     result = await run(payroll, principal("org_a"), BOOKINGS, bookings("bkg_1"))
     engagement = result.data["_entities"][0]["engagement"]
     assert engagement["status"] == "PENDING_ONBOARDING"

@@ -12,9 +12,10 @@ from payroll.store import ENGAGEMENTS, PayrollStore
 from payroll.usecases import SERVICE, Payroll, engagement_id_for
 from slate.errors import ValidationErrors
 from slate.events.catalogue import ENGAGEMENT_CREATED
-from slate.events.snapshots import BookingRate, BookingSnapshot
+from slate.events.snapshots import BookingSnapshot
 from slate.mongo import ConcurrencyConflict
 from slate.repository import MemoryDatabase
+from slate_domain import Rate
 from slate_proto.slate.events.v1 import payroll_pb2
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ async def test_an_engagements_cost_is_its_days_under_its_agreement(
 async def test_an_engagement_whose_terms_cannot_be_priced_names_the_field(
     payroll: Payroll, booking: Booking
 ) -> None:
-    await payroll.on_booking_confirmed(booking(rate=BookingRate(Decimal("5.00"), "USD", "HOUR")))
+    await payroll.on_booking_confirmed(booking(rate=Rate(Decimal("5.00"), "USD", "HOUR")))
     engagement = await payroll.engagement("org_a", ENG_1)
     assert engagement is not None
     with pytest.raises(ValidationErrors) as exc:
