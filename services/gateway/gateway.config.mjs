@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { createRemoteJwksSigningKeyProvider, defineConfig } from '@graphql-hive/gateway';
 import { GraphQLError } from 'graphql';
 import {
-  RedactingSpanExporter,
+  RedactingSpanProcessor,
   createScrubbingLogger,
   generateRequestId,
   inputLimits,
@@ -189,16 +189,20 @@ if (otlpTraces && !/^(1|true)$/i.test(env.OTEL_SDK_DISABLED ?? '')) {
   openTelemetrySetup({
     contextManager: new AsyncLocalStorageContextManager(),
     resource: { serviceName: env.OTEL_SERVICE_NAME || 'slate-gateway' },
-    // Every span leaves through RedactingSpanExporter: `graphql.document` with its literals replaced
-    // (dropped when it does not parse), no URL query string, no values in exception/status messages.
+    // Every span is redacted as it ends, before the batch processor queues it (hardening.mjs):
+    // `graphql.document` with its literals replaced (removed when it does not parse), no URL query
+    // string, no values in exception/status messages. Documents past the gateway's limits were
+    // refused: removed, not parsed again (the token limit doubled: graphql-js and the armor plugin
+    // count apart).
     traces: {
-      // Documents past the gateway's limits were refused: dropped, not parsed again (the token
-      // limit doubled: graphql-js and the armor plugin count apart).
-      exporter: new RedactingSpanExporter(new OTLPTraceExporter({ url: otlpTraces }), {
-        maxChars: intEnv('SLATE_GATEWAY_MAX_DOCUMENT_BYTES', 32 << 10),
-        maxTokens: 2 * intEnv('SLATE_GATEWAY_MAX_TOKENS', 2000),
-        maxNesting: intEnv('SLATE_GATEWAY_MAX_NESTING', 64),
-      }),
+      processors: [
+        new RedactingSpanProcessor({
+          maxChars: intEnv('SLATE_GATEWAY_MAX_DOCUMENT_BYTES', 32 << 10),
+          maxTokens: 2 * intEnv('SLATE_GATEWAY_MAX_TOKENS', 2000),
+          maxNesting: intEnv('SLATE_GATEWAY_MAX_NESTING', 64),
+        }),
+      ],
+      exporter: new OTLPTraceExporter({ url: otlpTraces }),
     },
   });
   // Continues the client's `traceparent` (inheritContext) and sends it to every subgraph

@@ -11,7 +11,7 @@
 //                             the request id; coded errors (UNAUTHENTICATED, FORBIDDEN, INVALID, …)
 //                             pass unchanged
 //   redactDocument(text)      the document with every literal replaced, or null if it does not parse
-//   RedactingSpanExporter     wraps the OTLP exporter: no document literal, URL query string,
+//   RedactingSpanProcessor    redacts each span as it ends: no document literal, URL query string,
 //                             quoted value or number in an exception message leaves the process
 //   createScrubbingLogger()   the gateway's logger: never writes documents, variables, bodies,
 //                             response data or tokens, and scrubs values out of error messages
@@ -371,9 +371,10 @@ export function redactDocument(text, limits = REDACT_DEFAULTS) {
     redactCache.set(text, hit);
     return hit;
   }
-  let out = null;
   const { maxChars, maxTokens, maxNesting } = { ...REDACT_DEFAULTS, ...limits };
-  if (text.length <= maxChars && documentNesting(text, maxNesting) <= maxNesting) {
+  if (text.length > maxChars) return null; // not cached: the cache must not hold big strings
+  let out = null;
+  if (documentNesting(text, maxNesting) <= maxNesting) {
     try {
       out = print(visit(parse(text, { noLocation: true, maxTokens }), redactVisitor));
     } catch {
@@ -466,44 +467,43 @@ function redactAttributes(attributes, limits) {
   return out;
 }
 
-/** The span as the exporter sees it, with redacted attributes, status message and events. */
-export function redactSpan(span, limits = REDACT_DEFAULTS) {
-  const attributes = redactAttributes(span.attributes, limits);
-  const status = span.status?.message ? { ...span.status, message: scrubText(span.status.message) } : span.status;
-  const events = (span.events ?? []).map((e) => ({ ...e, attributes: redactAttributes(e.attributes, limits) }));
-  return new Proxy(span, {
-    get(target, prop) {
-      if (prop === 'attributes') return attributes;
-      if (prop === 'status') return status;
-      if (prop === 'events') return events;
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-/** Wraps a SpanExporter (OTLP): every span is redacted on its way out. `limits` (maxChars,
- *  maxTokens, maxNesting): documents past them are dropped, not parsed; pass the gateway's own. */
-export class RedactingSpanExporter {
-  constructor(inner, limits = {}) {
-    this.inner = inner;
+/**
+ * A span processor that redacts each span as it ends, while it is still mutable and before the
+ * batch processor queues it: `graphql.document` re-printed without literals (removed when it does
+ * not parse or is past the gateway's limits), URLs without their query string, exception and status
+ * messages without values. Redacting here rather than in the exporter also bounds what the export
+ * queue (up to 2,048 spans) holds: a refused 1 MiB document does not wait there for the next export.
+ * `limits` (maxChars, maxTokens, maxNesting): pass the gateway's own.
+ */
+export class RedactingSpanProcessor {
+  constructor(limits = {}) {
     this.limits = { ...REDACT_DEFAULTS, ...limits };
   }
-  export(spans, resultCallback) {
-    let redacted;
-    try {
-      redacted = spans.map((span) => redactSpan(span, this.limits));
-    } catch (error) {
-      resultCallback({ code: 1 /* ExportResultCode.FAILED */, error });
-      return;
-    }
-    this.inner.export(redacted, resultCallback);
+  onStart() {}
+  onEnding(span) {
+    redactSpanInPlace(span, this.limits);
+  }
+  onEnd() {}
+  forceFlush() {
+    return Promise.resolve();
   }
   shutdown() {
-    return this.inner.shutdown();
+    return Promise.resolve();
   }
-  forceFlush() {
-    return this.inner.forceFlush?.();
+}
+
+export function redactSpanInPlace(span, limits = REDACT_DEFAULTS) {
+  const attributes = span.attributes;
+  if (attributes) {
+    const redacted = redactAttributes(attributes, limits);
+    for (const key of Object.keys(attributes)) {
+      if (Object.hasOwn(redacted, key)) attributes[key] = redacted[key];
+      else delete attributes[key];
+    }
+  }
+  if (span.status?.message) span.status = { ...span.status, message: scrubText(span.status.message) };
+  for (const event of span.events ?? []) {
+    if (event.attributes) event.attributes = redactAttributes(event.attributes, limits);
   }
 }
 
