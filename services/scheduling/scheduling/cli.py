@@ -1,4 +1,4 @@
-"""`slate scheduling …` and `slate schedule …` subcommands."""
+"""`slate schedule …` subcommands."""
 
 from __future__ import annotations
 
@@ -17,10 +17,7 @@ from scheduling.domain.stripboard import (
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the `scheduling` and `schedule` command groups to the `slate` CLI."""
-    parser = subparsers.add_parser("scheduling", help="scheduling service commands")
-    parser.set_defaults(handler=_help(parser))
-
+    """Add the `schedule` command group to the `slate` CLI."""
     schedule = subparsers.add_parser("schedule", help="plan the shoot")
     schedule.set_defaults(handler=_help(schedule))
     commands = schedule.add_subparsers(dest="schedule_command", metavar="COMMAND")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias, assert_never
+from typing import assert_never
 
 from slate.events import OutboxEvent
 from slate.events.catalogue import (
@@ -14,8 +14,8 @@ from slate.events.catalogue import (
     Dispatch,
     dispatch,
 )
-from slate.events.snapshots import BookingSnapshot
-from slate_proto.slate.events.v1 import casting_pb2, scheduling_pb2
+from slate.events.snapshots import on_booking
+from slate_proto.slate.events.v1 import scheduling_pb2
 
 from scheduling.domain.productions import DomainEvent, ProductionCreated
 from scheduling.usecases import Scheduling
@@ -41,17 +41,10 @@ def to_outbox(event: DomainEvent) -> OutboxEvent:
             assert_never(event)
 
 
-BookingChanged: TypeAlias = (
-    casting_pb2.BookingHeld | casting_pb2.BookingConfirmed | casting_pb2.BookingReleased
-)
-
-
 def handlers(scheduling: Scheduling) -> Dispatch:
-    """What scheduling does with each event it consumes."""
-
-    async def booking_changed(message: BookingChanged) -> None:
-        await scheduling.on_booking(BookingSnapshot.from_proto(message.booking))
-
+    """What scheduling does with each event it consumes: every booking change keeps the
+    talent calendar in step."""
+    booking_changed = on_booking(scheduling.on_booking)
     return dispatch(
         {
             BOOKING_HELD: booking_changed,

@@ -13,10 +13,10 @@ from slate.graphql import (
     UserError,
     attempt,
     authorize,
-    batch_loader,
     clamp_first,
     decode_cursor,
     encode_cursor,
+    org_loader,
 )
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
@@ -34,11 +34,8 @@ strawberry.enum(model.Stage, name="ProductionStage")
 
 def production_loader(info: Ctx) -> DataLoader[str, model.Production | None]:
     """The request's productions by id, in the caller's organisation (batched)."""
-    org = authorize(info, *PERMISSIONS["production"]).org
-    scheduling = info.context.services
-    return info.context.loader(
-        "production",
-        lambda: batch_loader(lambda ids: scheduling.productions_by_id(org, ids)),
+    return org_loader(
+        info, PERMISSIONS["production"], lambda scheduling: scheduling.productions_by_id
     )
 
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from slate.events import OutboxEvent
 from slate.mongo import IndexSpec
-from slate.repository import Database
+from slate.repository import Aggregates, Database
 
 from scheduling.domain.calendar import CalendarEntry
 from scheduling.domain.productions import DomainEvent, Production, ProductionKind, Stage
 
-Outbox = Callable[[DomainEvent], OutboxEvent]
+# Maps a domain event to the outbox entry that publishes it.
+Outbox = Callable[[DomainEvent], OutboxEvent | None]
 
 PRODUCTIONS = "productions"
 CALENDAR = "talent_calendar"
@@ -27,17 +28,17 @@ class SchedulingStore:
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
-        self._outbox = outbox
-        self._productions = database.repository(PRODUCTIONS)
+        self._productions = Aggregates(
+            database.repository(PRODUCTIONS), outbox, _production_doc, _production
+        )
         # Availability spans organisations (a talent booked by one is busy for all), so the
         # calendar is not org-scoped; use cases never return another org's identifiers from it.
         self._calendar = database.repository(CALENDAR, org_scoped=False)
 
     async def ensure_indexes(self) -> None:
-        # The relay creates the outbox's pending-flag index itself.
         await self._database.ensure_indexes(
             {
-                PRODUCTIONS: [IndexSpec([("org_id", 1), ("_id", 1)])],
+                PRODUCTIONS: self._productions.repo.indexes(),
                 CALENDAR: [IndexSpec([("talent_id", 1)])],
             }
         )
@@ -46,26 +47,19 @@ class SchedulingStore:
 
     async def add(self, production: Production) -> Production:
         """Insert a new production (version 1) with its pending events in the same write."""
-        stored = await self._productions.insert(
-            _production_doc(production), [self._outbox(e) for e in production.events]
-        )
-        production.events.clear()
-        return _production(stored)
+        return await self._productions.add(production)
 
     async def production(self, org_id: str, production_id: str) -> Production | None:
-        doc = await self._productions.get(org_id, production_id)
-        return _production(doc) if doc is not None else None
+        return await self._productions.get(org_id, production_id)
 
     async def productions_by_id(
         self, org_id: str, production_ids: Sequence[str]
     ) -> dict[str, Production]:
-        found = await self._productions.get_many(org_id, production_ids)
-        return {id: _production(doc) for id, doc in found.items()}
+        return await self._productions.get_many(org_id, production_ids)
 
     async def productions(self, org_id: str, *, first: int, after: str | None) -> list[Production]:
         """A page of the organisation's productions in id order, after the id `after`."""
-        docs = await self._productions.find(org_id, {}, sort=[("_id", 1)], limit=first, after=after)
-        return [_production(doc) for doc in docs]
+        return await self._productions.find(org_id, {}, sort=[("_id", 1)], limit=first, after=after)
 
     # ----------------------------------------------------------------- talent calendar
 

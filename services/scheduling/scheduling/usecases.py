@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
-from slate.errors import UserError, ValidationErrors
+from slate.errors import field_errors
 from slate.events.snapshots import BookingSnapshot
 from slate.ids import new_id
 
 from scheduling.domain.calendar import CalendarEntry, Conflict, find_conflicts
-from scheduling.domain.problems import Invalid
 from scheduling.domain.productions import Production
 from scheduling.store import SchedulingStore
 
@@ -34,15 +32,6 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-@contextlib.contextmanager
-def user_input() -> Iterator[None]:
-    """Turn the domain's `Invalid` into `ValidationErrors` naming each field."""
-    try:
-        yield
-    except Invalid as exc:
-        raise ValidationErrors(UserError(p.message, field=p.field) for p in exc.problems) from None
-
-
 class Scheduling:
     """Scheduling's commands and the queries its GraphQL and gRPC entry points need."""
 
@@ -57,7 +46,7 @@ class Scheduling:
     ) -> Production:
         """A production of the caller's organisation, announced as production.created."""
         authz.require(principal, PERMISSIONS["createProduction"], "createProduction")
-        with user_input():
+        with field_errors():
             production = Production.create(
                 id=new_id("prd"),
                 org_id=principal.org,

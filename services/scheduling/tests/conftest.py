@@ -1,15 +1,15 @@
-"""Scheduling's test fixtures: the service on an in-memory database, and booking snapshots."""
+"""Scheduling's test fixtures: the service on the test's (in-memory) database, and booking
+snapshots."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
-from scheduling import events
-from scheduling.store import SchedulingStore
+from scheduling.app import SERVICE
 from scheduling.usecases import Scheduling
 from slate.audit import AuditLog
-from slate.repository import MemoryDatabase
+from slate.repository import Database
 from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.events.v1 import casting_pb2
 
@@ -17,15 +17,8 @@ BookingFactory = Callable[..., casting_pb2.BookingSnapshot]
 
 
 @pytest.fixture
-def memory() -> MemoryDatabase:
-    return MemoryDatabase()
-
-
-@pytest.fixture
-async def scheduling(memory: MemoryDatabase) -> Scheduling:
-    store = SchedulingStore(memory, events.to_outbox)
-    await store.ensure_indexes()
-    return Scheduling(store, AuditLog(memory))
+async def scheduling(database: Database) -> Scheduling:
+    return Scheduling(await SERVICE.open_store(database), AuditLog(database))
 
 
 @pytest.fixture

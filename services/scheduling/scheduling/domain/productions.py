@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from scheduling.domain.problems import Invalid, Problem
+from slate_domain import Aggregate, Invalid, Problem, required_text
 
 TEXT_MAX = 200
 
@@ -28,25 +28,28 @@ class Stage(StrEnum):
     DELIVERED = "DELIVERED"
 
 
-@dataclass
-class Production:
-    """A production of one organisation.
+@dataclass(frozen=True)
+class ProductionCreated:
+    """A production was created (announced to the other services)."""
 
-    `version` is the stored version it was loaded at (0 until first stored) and `created_at` is
-    set by the store; `events` are the domain events not yet saved with it.
-    """
+    production: Production
 
-    id: str
-    org_id: str
+
+# Every event a scheduling aggregate records (a union as more are added).
+DomainEvent = ProductionCreated
+
+
+@dataclass(kw_only=True)
+class Production(Aggregate[DomainEvent]):
+    """A production of one organisation; `created_at` is set by the store."""
+
     title: str
     client: str
     kind: ProductionKind
     timezone: str
     stage: Stage
     created_by: str
-    version: int = 0
     created_at: datetime | None = None
-    events: list[DomainEvent] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def create(
@@ -63,11 +66,7 @@ class Production:
         """A production needs a title, a known kind and a real IANA time zone (times carry
         zones); it starts in pre-production and records ProductionCreated."""
         problems: list[Problem] = []
-        clean_title = title.strip()
-        if not clean_title:
-            problems.append(Problem("title", "must not be empty"))
-        elif len(clean_title) > TEXT_MAX:
-            problems.append(Problem("title", f"at most {TEXT_MAX} characters"))
+        clean_title = required_text("title", title, TEXT_MAX, problems)
         if len(client) > TEXT_MAX:
             problems.append(Problem("client", f"at most {TEXT_MAX} characters"))
         if kind not in ProductionKind.__members__:
@@ -88,16 +87,5 @@ class Production:
             stage=Stage.PRE_PRODUCTION,
             created_by=by,
         )
-        production.events.append(ProductionCreated(production))
+        production.record(ProductionCreated(production))
         return production
-
-
-@dataclass(frozen=True)
-class ProductionCreated:
-    """A production was created (announced to the other services)."""
-
-    production: Production
-
-
-# Every event a scheduling aggregate records (a union as more are added).
-DomainEvent = ProductionCreated

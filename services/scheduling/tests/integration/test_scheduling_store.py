@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from scheduling import events
 from scheduling import store as store_module
+from scheduling.app import SERVICE
 from scheduling.domain.calendar import CalendarEntry
 from scheduling.domain.productions import Production
 from scheduling.store import SchedulingStore
@@ -20,9 +20,7 @@ pytestmark = pytest.mark.infra
 
 @pytest.fixture
 async def store(db: Any) -> SchedulingStore:
-    store = SchedulingStore(MongoDatabase(db), events.to_outbox)
-    await store.ensure_indexes()
-    return store
+    return await SERVICE.open_store(MongoDatabase(db))
 
 
 def new_production(id: str, org: str = "org_a") -> Production:

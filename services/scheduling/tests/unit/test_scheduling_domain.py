@@ -2,8 +2,8 @@
 
 import pytest
 from scheduling.domain.calendar import CalendarEntry, find_conflicts
-from scheduling.domain.problems import Invalid
 from scheduling.domain.productions import Production, ProductionCreated, ProductionKind, Stage
+from slate_domain import Invalid
 
 
 def create(**overrides: str) -> Production:

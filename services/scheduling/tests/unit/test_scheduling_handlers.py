@@ -51,7 +51,7 @@ async def test_held_confirmed_released_keep_the_talent_calendar(
 
 
 async def test_a_redelivered_or_late_event_applies_once(
-    scheduling: Scheduling, memory: MemoryDatabase, booking: Any
+    scheduling: Scheduling, database: MemoryDatabase, booking: Any
 ) -> None:
     handle = events.handlers(scheduling)
     held = envelope(BOOKING_HELD.outbox("bkg_1", casting_pb2.BookingHeld(booking=booking())))
@@ -62,7 +62,7 @@ async def test_a_redelivered_or_late_event_applies_once(
     )
     await handle(held)
     await handle(confirmed)
-    calendar = memory.repository("talent_calendar", org_scoped=False)
+    calendar = database.repository("talent_calendar", org_scoped=False)
     applied = await calendar.raw("bkg_1")
     await handle(confirmed)
     await handle(held)
@@ -71,13 +71,13 @@ async def test_a_redelivered_or_late_event_applies_once(
 
 
 async def test_events_scheduling_does_not_read_are_skipped(
-    scheduling: Scheduling, memory: MemoryDatabase
+    scheduling: Scheduling, database: MemoryDatabase
 ) -> None:
     created = PRODUCTION_CREATED.outbox(
         "prd_1", scheduling_pb2.ProductionCreated(production_id="prd_1", org_id="org_a")
     )
     await events.handlers(scheduling)(envelope(created))
-    assert memory.collections.get("talent_calendar", {}) == {}
+    assert database.collections.get("talent_calendar", {}) == {}
 
 
 async def test_an_undecodable_payload_is_poison(scheduling: Scheduling, booking: Any) -> None:
@@ -89,11 +89,11 @@ async def test_an_undecodable_payload_is_poison(scheduling: Scheduling, booking:
 
 
 async def test_a_snapshot_no_service_could_have_written_is_poison(
-    scheduling: Scheduling, memory: MemoryDatabase, booking: Any
+    scheduling: Scheduling, database: MemoryDatabase, booking: Any
 ) -> None:
     event = BOOKING_HELD.outbox(
         "bkg_1", casting_pb2.BookingHeld(booking=booking(amount="twelve hundred"))
     )
     with pytest.raises(PoisonMessage):
         await events.handlers(scheduling)(envelope(event))
-    assert memory.collections.get("talent_calendar", {}) == {}
+    assert database.collections.get("talent_calendar", {}) == {}

@@ -31,8 +31,8 @@ async def create(scheduling: Scheduling, who: Any = PRODUCER, **overrides: str) 
     return await scheduling.create_production(who, **fields)
 
 
-def written(memory: MemoryDatabase, collection: str) -> list[dict[str, Any]]:
-    return list(memory.collections.get(collection, {}).values())
+def written(database: MemoryDatabase, collection: str) -> list[dict[str, Any]]:
+    return list(database.collections.get(collection, {}).values())
 
 
 # ------------------------------------------------------------------ createProduction
@@ -57,10 +57,10 @@ async def test_a_producer_creates_a_production_of_their_organisation(
 
 
 async def test_creating_a_production_announces_it_in_the_same_write(
-    scheduling: Scheduling, memory: MemoryDatabase
+    scheduling: Scheduling, database: MemoryDatabase
 ) -> None:
     production = await create(scheduling)
-    raw = await memory.repository("productions").raw(production.id)
+    raw = await database.repository("productions").raw(production.id)
     assert raw is not None
     assert raw["_pending"] is True
     [event] = [OutboxEvent.from_doc(e) for e in raw["_outbox"]]
@@ -83,10 +83,10 @@ async def test_creating_a_production_announces_it_in_the_same_write(
 
 
 async def test_creating_a_production_is_audited(
-    scheduling: Scheduling, memory: MemoryDatabase
+    scheduling: Scheduling, database: MemoryDatabase
 ) -> None:
     production = await create(scheduling)
-    [record] = await AuditLog(memory).for_target("org_a", production.id)
+    [record] = await AuditLog(database).for_target("org_a", production.id)
     assert (record["action"], record["actor"], record["roles"]) == (
         "createProduction",
         "u1",
@@ -96,18 +96,18 @@ async def test_creating_a_production_is_audited(
 
 @pytest.mark.parametrize("role", ["casting", "viewer", "accounting", "legal"])
 async def test_only_a_producer_creates_productions_and_nothing_is_written(
-    scheduling: Scheduling, memory: MemoryDatabase, role: str
+    scheduling: Scheduling, database: MemoryDatabase, role: str
 ) -> None:
     with pytest.raises(Forbidden) as exc:
         await create(scheduling, principal("org_a", role))
     assert exc.value.code == "FORBIDDEN"
     assert "createProduction" in exc.value.message
-    assert written(memory, "productions") == []
-    assert written(memory, "audit") == []
+    assert written(database, "productions") == []
+    assert written(database, "audit") == []
 
 
 async def test_every_bad_field_is_named_and_nothing_is_written(
-    scheduling: Scheduling, memory: MemoryDatabase
+    scheduling: Scheduling, database: MemoryDatabase
 ) -> None:
     with pytest.raises(ValidationErrors) as exc:
         await create(
@@ -119,8 +119,8 @@ async def test_every_bad_field_is_named_and_nothing_is_written(
         ("kind", "INVALID"),
         ("timezone", "INVALID"),
     ]
-    assert written(memory, "productions") == []
-    assert written(memory, "audit") == []
+    assert written(database, "productions") == []
+    assert written(database, "audit") == []
 
 
 # ------------------------------------------------------------------ reads
@@ -167,15 +167,15 @@ async def test_a_newer_booking_snapshot_replaces_the_older_one(
 
 
 async def test_stale_and_replayed_booking_snapshots_change_nothing(
-    scheduling: Scheduling, memory: MemoryDatabase, booking: Any
+    scheduling: Scheduling, database: MemoryDatabase, booking: Any
 ) -> None:
     await scheduling.on_booking(BookingSnapshot.from_proto(booking(status="BOOKED", version=2)))
-    before = await memory.repository("talent_calendar", org_scoped=False).raw("bkg_1")
+    before = await database.repository("talent_calendar", org_scoped=False).raw("bkg_1")
     assert not await scheduling.on_booking(BookingSnapshot.from_proto(booking(version=1)))
     assert not await scheduling.on_booking(
         BookingSnapshot.from_proto(booking(status="RELEASED", version=2))
     )
-    after = await memory.repository("talent_calendar", org_scoped=False).raw("bkg_1")
+    after = await database.repository("talent_calendar", org_scoped=False).raw("bkg_1")
     assert after == before
     assert after is not None
     assert (after["status"], after["version"]) == ("BOOKED", 2)
