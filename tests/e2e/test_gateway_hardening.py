@@ -28,6 +28,7 @@ import httpx
 import pytest
 
 from .conftest import GATEWAY, ROOT
+from .test_tracing import spans_of
 
 pytestmark = pytest.mark.e2e
 
@@ -514,3 +515,35 @@ def test_the_gateway_log_holds_no_document_or_variable_values(
     assert request_id in log
     for what, value in v.items():
         assert value not in log, f"the {what} {value!r} is in the gateway log"
+
+
+def test_the_stack_gateway_spans_carry_no_literal_values(producer: str) -> None:
+    v = secret_values()
+    trace_id = secrets.token_hex(16)
+    mutation = (
+        f'mutation {{ registerTalent(input: {{name: "{v["name"]}", email: "{v["email"]}", '
+        f'dateOfBirth: "{v["dob"]}", union: SAG_AFTRA}}) {{ talent {{ id }} }} }}'
+    )
+    try:
+        httpx.post(
+            GATEWAY,
+            json={"query": mutation},
+            headers={
+                "authorization": f"Bearer {producer}",
+                "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01",
+            },
+            timeout=15,
+        )
+    except httpx.TransportError as exc:
+        pytest.fail(f"the gateway is not running at {GATEWAY} ({exc}); use `make test`")
+    deadline = time.monotonic() + 20
+    while True:
+        spans = [s for s in spans_of(trace_id) if s["service"] == "slate-gateway"]
+        if any(s["name"].startswith("POST") for s in spans) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    documents = [s["attributes"].get("graphql.document", "") for s in spans]
+    assert any("registerTalent" in d and "<redacted>" in d for d in documents), documents
+    text = json.dumps(spans)
+    for what, value in v.items():
+        assert value not in text, f"the {what} {value!r} reached a gateway span"
