@@ -272,3 +272,57 @@ async def test_every_repository_and_relay_query_uses_an_index(db, recorded):
         if reason:
             pytest.skip(reason)
     assert not scans, "queries that read the whole collection:\n" + "\n".join(scans)
+
+
+def _equal(stored: Any, wanted: Any) -> bool:
+    """MongoDB equality for the strings and booleans used below (True is not 1 here)."""
+    return type(stored) is type(wanted) and stored == wanted
+
+
+def _matches(doc: dict[str, Any], flt: dict[str, Any]) -> bool:
+    for field, cond in flt.items():
+        options = cond["$in"] if isinstance(cond, dict) else [cond]
+        value = doc.get(field, _MISSING)
+        candidates = value if isinstance(value, list) else [value]
+        if not any(_equal(c, o) for c in candidates for o in options):
+            return False
+    return True
+
+
+_MISSING = object()
+
+
+async def test_indexed_equality_keeps_mongodb_semantics(db):
+    """The patched FerretDB answers these from indexes; the answers must stay MongoDB's: a
+    field holding an array matches a value it contains; strings match byte for byte."""
+    values: list[Any] = ["x", ["x", "y"], ["y"], "y", None, 1, {"a": "x"}, True, "<x&é>", "[x", []]
+    docs = []
+    for i, f in enumerate(values):
+        for j, g in enumerate(["a", ["a", "b"], "b"]):
+            doc: dict[str, Any] = {"_id": f"d{i}_{j}", "g": g}
+            if i != 4:
+                doc["f"] = f
+            docs.append(doc)
+    await db["sem"].insert_many([dict(d) for d in docs])
+    await db["sem"].create_index([("f", 1)])
+    await db["sem"].create_index([("g", 1), ("f", 1)])
+    filters: list[dict[str, Any]] = [
+        {"f": "x"},
+        {"f": "y"},
+        {"f": True},
+        {"f": "<x&é>"},
+        {"f": "[x"},
+        {"f": {"$in": ["x", True]}},
+        {"g": "a", "f": "x"},
+        {"g": {"$in": ["a", "b"]}, "f": "y"},
+        {"g": "b"},
+        {"_id": {"$in": ["d0_0", "d1_1", "d3_2", "nope"]}, "f": "x"},
+    ]
+    uses_indexes = (await explain_find(db, "sem", {"_id": "d0_0"})).index_backed
+    for flt in filters:
+        found = sorted([d["_id"] async for d in db["sem"].find(flt)])
+        expected = sorted(d["_id"] for d in docs if _matches(d, flt))
+        assert found == expected, flt
+        if uses_indexes:  # so the answers above came from the index path
+            plan = await explain_find(db, "sem", flt)
+            assert plan.index_backed, str(plan)
