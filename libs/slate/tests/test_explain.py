@@ -326,3 +326,68 @@ async def test_indexed_equality_keeps_mongodb_semantics(db):
         if uses_indexes:  # so the answers above came from the index path
             plan = await explain_find(db, "sem", flt)
             assert plan.index_backed, str(plan)
+
+
+class CannedExplain:
+    """A database whose `explain` answers with a stored document (servers we cannot run here)."""
+
+    def __init__(self, answer: dict[str, Any]) -> None:
+        self.answer = answer
+        self.commands: list[Any] = []
+
+    async def command(self, name: str, command: Any, **kwargs: Any) -> dict[str, Any]:
+        self.commands.append((name, command, kwargs))
+        return self.answer
+
+
+IXSCAN = {"stage": "FETCH", "inputStage": {"stage": "IXSCAN", "indexName": "org_id_1_role_id_1"}}
+
+
+@pytest.mark.parametrize(
+    ("answer", "index_backed"),
+    [
+        # MongoDB 7, classic engine: the rejected collection scan does not count.
+        ({"winningPlan": IXSCAN, "rejectedPlans": [{"stage": "COLLSCAN"}]}, True),
+        ({"winningPlan": {"stage": "IDHACK"}}, True),
+        ({"winningPlan": {"stage": "EXPRESS_IXSCAN"}}, True),  # MongoDB 8
+        ({"winningPlan": {"stage": "SORT", "inputStage": {"stage": "COLLSCAN"}}}, False),
+        # MongoDB 7, slot-based engine: the plan is under queryPlan.
+        (
+            {
+                "winningPlan": {
+                    "queryPlan": {"stage": "COLLSCAN", "planNodeId": 1},
+                    "slotBasedPlan": {"stages": "[1] scan s1 s2 s3"},
+                }
+            },
+            False,
+        ),
+        ({"winningPlan": {"queryPlan": IXSCAN, "slotBasedPlan": {"stages": "[1] ixseek"}}}, True),
+        # Sharded: each shard's winning plan.
+        (
+            {
+                "winningPlan": {
+                    "stage": "SINGLE_SHARD",
+                    "shards": [{"winningPlan": IXSCAN, "rejectedPlans": [{"stage": "COLLSCAN"}]}],
+                }
+            },
+            True,
+        ),
+        # FerretDB: SQLite's and PostgreSQL's plans.
+        ({"Plan": ["id=3 parent=0 notused=0 detail=SEARCH t USING INDEX t__id_ (<expr>=?)"]}, True),
+        ({"Plan": ["id=2 parent=0 notused=0 detail=SCAN t"]}, False),
+        ({"Plan": {"Node Type": "Index Scan"}}, True),
+        ({"Plan": {"Node Type": "Seq Scan"}}, False),
+        ({}, False),  # no plan (FerretDB, unknown collection): not known to use an index
+    ],
+)
+async def test_the_check_reads_each_servers_plan(answer, index_backed):
+    db = CannedExplain({"queryPlanner": answer, "ok": 1.0})
+    plan = await explain_find(db, "bookings", {"org_id": "a"}, sort=[("_id", 1)])  # type: ignore[arg-type]
+    assert plan.index_backed is index_backed, str(plan)
+    assert db.commands == [
+        (
+            "explain",
+            {"find": "bookings", "filter": {"org_id": "a"}, "sort": {"_id": 1}},
+            {"verbosity": "queryPlanner"},
+        )
+    ]
