@@ -3,8 +3,6 @@ Production."""
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from slate.graphql import (
     AuthenticationRequired,
@@ -24,18 +22,14 @@ from legal.usecases import PERMISSIONS, Legal
 Ctx = Info[GraphQLContext[Legal], None]
 
 
-@strawberry.enum
-class ContractStatus(Enum):
-    DRAFT = "DRAFT"
-    SENT = "SENT"
-    SIGNED = "SIGNED"
-    VOID = "VOID"
+# The domain's enum is the GraphQL enum (strawberry marks the class; nothing else changes).
+strawberry.enum(compliance.ContractStatus, name="ContractStatus")
 
 
 @strawberry.type(description="A performer's contract or deal memo for one booking.")
 class Contract:
     id: strawberry.ID
-    status: ContractStatus
+    status: compliance.ContractStatus
     template: str
     booking_id: strawberry.ID
     role_name: str
@@ -44,7 +38,7 @@ class Contract:
     def from_model(cls, c: compliance.Contract) -> Contract:
         return cls(
             id=strawberry.ID(c.id),
-            status=ContractStatus(c.status.value),
+            status=c.status,
             template=c.template,
             booking_id=strawberry.ID(c.booking_id),
             role_name=c.role_name,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from slate.errors import ValidationErrors
 from slate.graphql import (
@@ -25,12 +23,8 @@ from payroll.usecases import PERMISSIONS, Payroll
 Ctx = Info[GraphQLContext[Payroll], None]
 
 
-@strawberry.enum
-class EngagementStatus(Enum):
-    PENDING_ONBOARDING = "PENDING_ONBOARDING"
-    ACTIVE = "ACTIVE"
-    CANCELLED = "CANCELLED"
-    CLOSED = "CLOSED"
+# The domain's enum is the GraphQL enum (strawberry marks the class; nothing else changes).
+strawberry.enum(domain.EngagementStatus, name="EngagementStatus")
 
 
 @strawberry.type
@@ -61,7 +55,7 @@ class CostEstimate:
 @strawberry.type(description="The payroll side of a booking: who is paid, at what, under what.")
 class Engagement:
     id: strawberry.ID
-    status: EngagementStatus
+    status: domain.EngagementStatus
     agreement: str
     rate: Money
     rate_unit: str
@@ -81,7 +75,7 @@ class Engagement:
     def from_model(cls, e: domain.Engagement) -> Engagement:
         return cls(
             id=strawberry.ID(e.id),
-            status=EngagementStatus(e.status.value),
+            status=e.status,
             agreement=e.agreement,
             rate=Money(amount=str(e.rate.amount), currency=e.rate.currency),
             rate_unit=e.rate.unit,

@@ -10,7 +10,7 @@ from scheduling.app import SERVICE
 from scheduling.usecases import Scheduling
 from slate.audit import AuditLog
 from slate.repository import Database
-from slate_proto.slate.common.v1 import money_pb2
+from slate.testing import booking_snapshot
 from slate_proto.slate.events.v1 import casting_pb2
 
 BookingFactory = Callable[..., casting_pb2.BookingSnapshot]
@@ -23,7 +23,8 @@ async def scheduling(database: Database) -> Scheduling:
 
 @pytest.fixture
 def booking() -> BookingFactory:
-    """A booking snapshot as casting announces it (override any field by keyword)."""
+    """A booking snapshot as casting announces it (slate.testing's, on hold, in a production of
+    its own; override by keyword)."""
 
     def make(
         booking_id: str = "bkg_1",
@@ -35,19 +36,16 @@ def booking() -> BookingFactory:
         version: int = 1,
         amount: str = "1200.00",
     ) -> casting_pb2.BookingSnapshot:
-        return casting_pb2.BookingSnapshot(
+        snapshot = booking_snapshot(
             booking_id=booking_id,
             org_id=org_id,
             production_id=f"prd_of_{booking_id}",
-            role_id="rol_1",
-            role_name="Lead",
             talent_id=talent_id,
-            talent_name="Rosa Díaz",
-            rate=money_pb2.Rate(money=money_pb2.Money(amount=amount, currency="USD"), unit="DAY"),
             work_dates=list(dates),
             status=status,
             version=version,
-            production_timezone="America/Los_Angeles",
         )
+        snapshot.rate.money.amount = amount
+        return snapshot
 
     return make
