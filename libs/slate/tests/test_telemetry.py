@@ -14,6 +14,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client import CollectorRegistry, generate_latest
+from slate.events.catalogue import BOOKING_TOPIC
 from slate.telemetry import (
     JsonFormatter,
     configure_logging,
@@ -152,11 +153,11 @@ async def test_asgi_spans_continue_the_caller_trace_and_skip_probes(
 def test_metrics_live_on_their_own_registry() -> None:
     a = metrics("casting", CollectorRegistry())
     b = metrics("payroll")
-    a.events_published_total.labels(topic="slate.casting.booking.v1").inc()
+    a.events_published_total.labels(topic=BOOKING_TOPIC.name).inc()
     a.outbox_depth.labels(collection="bookings").set(3)
     a.http_request_seconds.labels(method="POST", route="/graphql", status="200").observe(0.01)
     text = generate_latest(a.registry).decode()
-    assert 'slate_events_published_total{topic="slate.casting.booking.v1"} 1.0' in text
+    assert f'slate_events_published_total{{topic="{BOOKING_TOPIC.name}"}} 1.0' in text
     assert 'slate_outbox_depth{collection="bookings"} 3.0' in text
     assert 'slate_service_info{service="casting"} 1.0' in text
     assert "slate_events_published_total{" not in generate_latest(b.registry).decode()

@@ -10,6 +10,7 @@ from legal.domain.compliance import ContractStatus
 from legal.usecases import Legal, contract_id_of
 from pymongo.asynchronous.database import AsyncDatabase
 from slate.errors import ValidationErrors
+from slate.events.catalogue import CONTRACT_DRAFTED
 from slate.events.snapshots import BookingSnapshot
 from slate.repository import MongoDatabase
 from slate.testing import principal
@@ -35,7 +36,7 @@ async def test_the_same_confirmation_twice_drafts_one_contract_with_one_event(
     assert "minor's addendum" in docs[0]["template"]
     raw = await database.repository("contracts").raw(docs[0]["_id"])
     assert raw is not None
-    assert [e["type"] for e in raw["_outbox"]] == ["slate.legal.contract.drafted.v1"]
+    assert [e["type"] for e in raw["_outbox"]] == [CONTRACT_DRAFTED.name]
 
 
 async def test_release_voids_the_draft(legal: Legal, booking: Booking) -> None:
