@@ -259,7 +259,14 @@ install_ferretdb() {
   cp -R "$dir" "$FERRET_BUILD/src"
   chmod -R u+w "$FERRET_BUILD/src"
   for p in "$src"/patches/*.patch; do
-    (cd "$FERRET_BUILD/src" && if command -v git >/dev/null 2>&1; then git apply "$p"; else patch -s -p1 <"$p"; fi) \
+    # The build directory lies inside this repository's work tree (.local is git-ignored): git
+    # would take it for a subdirectory of our repository and silently skip every path of the
+    # patch, so git is kept from looking above the build directory, and the result is checked
+    # (the patch must now reverse cleanly).
+    (cd "$FERRET_BUILD/src" && export GIT_CEILING_DIRECTORIES="$FERRET_BUILD" \
+      && if command -v git >/dev/null 2>&1; then
+           git apply "$p" && git apply --reverse --check "$p"
+         else patch -s -p1 --forward <"$p" && patch -s -p1 --reverse --dry-run <"$p" >/dev/null; fi) \
       || die "$(basename "$p") does not apply to $mod (was the FerretDB version in go.mod changed?)"
   done
   cp "$src/go.mod" "$src/go.sum" "$src/main.go" "$FERRET_BUILD/launcher/"
