@@ -4,12 +4,15 @@ scheduling, and its own booking events decoded for live subscribers."""
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any, assert_never
 
 from slate.events import Envelope, OutboxEvent, PoisonMessage
 from slate.events.catalogue import (
     BOOKING_CONFIRMED,
     BOOKING_HELD,
+    BOOKING_PROMOTED,
     BOOKING_RELEASED,
     PRODUCTION_CREATED,
     Dispatch,
@@ -24,11 +27,14 @@ from casting.domain.model import (
     Booking,
     BookingConfirmed,
     BookingHeld,
+    BookingPromoted,
     BookingReleased,
+    BookingStatus,
     DomainEvent,
+    Money,
     Production,
 )
-from casting.usecases import BookingChange, BookingEventKind, Casting, LiveBookings
+from casting.usecases import BookingChange, BookingEventKind, Casting, HoldTerms, LiveBookings
 
 # --------------------------------------------------------------------------- published
 
@@ -53,7 +59,20 @@ def snapshot(b: Booking) -> casting_pb2.BookingSnapshot:
         union=b.union.value,
         version=b.version,
         production_timezone=b.production_timezone,
+        rank=b.rank,
+        expires_at=_instant(b.expires_at),
+        cancellation_fee=(
+            money_pb2.Money(
+                amount=str(b.cancellation_fee.amount), currency=b.cancellation_fee.currency
+            )
+            if b.cancellation_fee is not None
+            else None
+        ),
     )
+
+
+def _instant(at: datetime | None) -> str:
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at is not None else ""
 
 
 def to_outbox(event: DomainEvent) -> OutboxEvent:
@@ -68,6 +87,10 @@ def to_outbox(event: DomainEvent) -> OutboxEvent:
         case BookingReleased(booking=b, reason=reason):
             return BOOKING_RELEASED.outbox(
                 b.id, casting_pb2.BookingReleased(booking=snapshot(b), reason=reason)
+            )
+        case BookingPromoted(booking=b, from_rank=from_rank):
+            return BOOKING_PROMOTED.outbox(
+                b.id, casting_pb2.BookingPromoted(booking=snapshot(b), from_rank=from_rank)
             )
         case _:
             assert_never(event)
@@ -101,12 +124,33 @@ LIVE_KINDS: Mapping[EventType[Any], BookingEventKind] = {
     BOOKING_HELD: BookingEventKind.HELD,
     BOOKING_CONFIRMED: BookingEventKind.CONFIRMED,
     BOOKING_RELEASED: BookingEventKind.RELEASED,
+    BOOKING_PROMOTED: BookingEventKind.PROMOTED,
 }
 _LIVE_BY_NAME = {t.name: (t, kind) for t, kind in LIVE_KINDS.items()}
 
 
+def terms_of(message: Any) -> HoldTerms:
+    """Casting's own facts of a booking event beyond the shared snapshot (PoisonMessage when
+    they could not have been written by casting)."""
+    b = message.booking
+    try:
+        expires_at = datetime.fromisoformat(b.expires_at) if b.expires_at else None
+        fee = (
+            Money(Decimal(b.cancellation_fee.amount), b.cancellation_fee.currency)
+            if b.HasField("cancellation_fee")
+            else None
+        )
+    except (ValueError, InvalidOperation):
+        raise PoisonMessage(f"booking {b.booking_id}: bad hold terms") from None
+    from_rank = int(message.from_rank) if isinstance(message, casting_pb2.BookingPromoted) else None
+    return HoldTerms(
+        rank=int(b.rank) or 1, expires_at=expires_at, cancellation_fee=fee, from_rank=from_rank
+    )
+
+
 def live_bookings(listen: Callable[[], AsyncIterator[Envelope]]) -> LiveBookings:
-    """Booking events as they arrive on the live topics, decoded; other types are skipped."""
+    """Booking events as they arrive on the live topics, decoded; other types are skipped. A
+    release by the sweep is told apart as EXPIRED."""
 
     async def stream() -> AsyncGenerator[BookingChange, None]:
         envelopes = listen()
@@ -117,10 +161,14 @@ def live_bookings(listen: Callable[[], AsyncIterator[Envelope]]) -> LiveBookings
                     continue
                 event_type, kind = known
                 try:
-                    booking = BookingSnapshot.from_proto(event_type.decode(envelope).booking)
+                    message = event_type.decode(envelope)
+                    booking = BookingSnapshot.from_proto(message.booking)
+                    terms = terms_of(message)
                 except PoisonMessage:
                     continue  # the durable consumers dead-letter it; a live view just skips it
-                yield BookingChange(kind, booking)
+                if kind is BookingEventKind.RELEASED and booking.status == BookingStatus.EXPIRED:
+                    kind = BookingEventKind.EXPIRED
+                yield BookingChange(kind, booking, terms)
         finally:
             await _close(envelopes)
 

@@ -6,6 +6,7 @@ Resolvers only call `Casting`'s commands and reads, through request-scoped typed
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from datetime import UTC, datetime
 
 import strawberry
 from slate.auth import Principal
@@ -13,6 +14,7 @@ from slate.errors import UserError as DomainUserError
 from slate.events.snapshots import BookingSnapshot
 from slate.graphql import (
     GraphQLContext,
+    Money,
     SubgraphSchema,
     UserError,
     attempt,
@@ -26,7 +28,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from casting.domain import model
-from casting.usecases import PERMISSIONS, BookingEventKind, Casting
+from casting.usecases import PERMISSIONS, BookingEventKind, Casting, HoldTerms
 
 Ctx = Info[GraphQLContext[Casting], None]
 
@@ -165,6 +167,14 @@ class Talent:
         return cls.from_model(talent) if talent else None
 
 
+def _money(value: model.Money | None) -> Money | None:
+    return Money(amount=str(value.amount), currency=value.currency) if value else None
+
+
+def _instant(at: datetime | None) -> str | None:
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at is not None else None
+
+
 @strawberry.type(description="A part to cast (a breakdown line) with its rate and work dates.")
 class Role:
     id: strawberry.ID
@@ -172,6 +182,10 @@ class Role:
     rate: Rate
     work_dates: list[str]
     production_id: strawberry.ID
+    quantity: int = strawberry.field(description="How many talent the role books.")
+    cancellation_fee: Money = strawberry.field(
+        description="Owed by a booking of this role released after its confirmation."
+    )
 
     @classmethod
     def from_model(cls, role: model.Role) -> Role:
@@ -181,6 +195,8 @@ class Role:
             rate=Rate.from_model(role.rate),
             work_dates=[d.isoformat() for d in role.work_dates],
             production_id=strawberry.ID(role.production_id),
+            quantity=role.quantity,
+            cancellation_fee=Money(amount=str(role.cancellation_fee), currency=role.rate.currency),
         )
 
     @strawberry.field
@@ -199,6 +215,15 @@ class Booking:
     status: model.BookingStatus
     work_dates: list[str]
     is_minor: bool
+    rank: int = strawberry.field(
+        description="The hold's rank on its role: 1 = first hold (first refusal), 2 = second, …"
+    )
+    expires_at: str | None = strawberry.field(
+        description="When the hold lapses unless confirmed (RFC 3339, UTC)."
+    )
+    cancellation_fee: Money | None = strawberry.field(
+        description="Owed because the booking was released after its confirmation; null otherwise."
+    )
     role_id: strawberry.Private[str]
     talent_id: strawberry.Private[str]
     production_id: strawberry.Private[str]
@@ -210,19 +235,25 @@ class Booking:
             status=booking.status,
             work_dates=[d.isoformat() for d in booking.work_dates],
             is_minor=booking.is_minor,
+            rank=booking.rank,
+            expires_at=_instant(booking.expires_at),
+            cancellation_fee=_money(booking.cancellation_fee),
             role_id=booking.role_id,
             talent_id=booking.talent_id,
             production_id=booking.production_id,
         )
 
     @classmethod
-    def from_snapshot(cls, booking: BookingSnapshot) -> Booking:
+    def from_snapshot(cls, booking: BookingSnapshot, terms: HoldTerms) -> Booking:
         """The booking as a live event announced it."""
         return cls(
             id=strawberry.ID(booking.booking_id),
             status=model.BookingStatus(booking.status),
             work_dates=list(booking.work_dates),
             is_minor=booking.is_minor,
+            rank=terms.rank,
+            expires_at=_instant(terms.expires_at),
+            cancellation_fee=_money(terms.cancellation_fee),
             role_id=booking.role_id,
             talent_id=booking.talent_id,
             production_id=booking.production_id,
@@ -288,6 +319,12 @@ class CreateRoleInput:
     name: str
     rate: RateInput
     work_dates: list[str]
+    quantity: int = strawberry.field(default=1, description="How many talent the role books.")
+    cancellation_fee: str | None = strawberry.field(
+        default=None,
+        description="Decimal amount in the rate's currency owed when a booking is released"
+        " after its confirmation; by default one unit of the rate.",
+    )
 
 
 @strawberry.type
@@ -314,6 +351,21 @@ class RegisterTalentPayload:
 class HoldTalentInput:
     role_id: strawberry.ID
     talent_id: strawberry.ID
+    rank: int | None = strawberry.field(
+        default=None,
+        description="1 = first hold (first refusal), 2 = second, …; by default behind the"
+        " role's other holds. Ranks are consecutive and each is held by one talent.",
+    )
+    expires_at: str | None = strawberry.field(
+        default=None,
+        description="When the hold lapses (ISO 8601 with offset); by default when the work starts.",
+    )
+
+
+@strawberry.type
+class ExpireHoldsPayload:
+    expired: list[Booking]
+    user_errors: list[UserError]
 
 
 @strawberry.input
@@ -374,6 +426,8 @@ class Mutation:
                 currency=input.rate.currency,
                 unit=input.rate.unit.value,
                 work_dates=input.work_dates,
+                quantity=input.quantity,
+                cancellation_fee=input.cancellation_fee,
             )
         )
         return CreateRolePayload(role=Role.from_model(role) if role else None, user_errors=errors)
@@ -399,7 +453,11 @@ class Mutation:
         casting, principal = _caller(info)
         return await BookingPayload.of(
             casting.hold_talent(
-                principal, role_id=str(input.role_id), talent_id=str(input.talent_id)
+                principal,
+                role_id=str(input.role_id),
+                talent_id=str(input.talent_id),
+                rank=input.rank,
+                expires_at=input.expires_at,
             )
         )
 
@@ -419,16 +477,33 @@ class Mutation:
             )
         )
 
+    @strawberry.mutation(
+        description="Expire the holds whose time is up (the scheduled sweep; idempotent): a"
+        " service token sweeps every organisation, staff their own."
+    )
+    async def expire_holds(self, info: Ctx) -> ExpireHoldsPayload:
+        casting, principal = _caller(info)
+        expired, errors = await attempt(casting.expire_holds(principal))
+        return ExpireHoldsPayload(
+            expired=[Booking.from_model(b) for b in expired or []], user_errors=errors
+        )
+
 
 @strawberry.type(description="A change to a booking, as it happened.")
 class BookingEvent:
     kind: BookingEventKind
     booking: Booking
+    from_rank: int | None = strawberry.field(
+        default=None, description="A promotion: the rank the hold had before."
+    )
 
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="Holds, confirmations and releases of a production.")
+    @strawberry.subscription(
+        description="Holds, confirmations, releases, promotions and expiries of a production,"
+        " in the order they happened for each booking."
+    )
     async def booking_events(
         self, info: Ctx, production_id: strawberry.ID
     ) -> AsyncGenerator[BookingEvent, None]:
@@ -436,7 +511,11 @@ class Subscription:
         try:
             changes = casting.booking_events(principal, production_id=str(production_id))
             async for change in until_expiry(principal, changes):
-                yield BookingEvent(kind=change.kind, booking=Booking.from_snapshot(change.booking))
+                yield BookingEvent(
+                    kind=change.kind,
+                    booking=Booking.from_snapshot(change.booking, change.terms),
+                    from_rank=change.terms.from_rank,
+                )
         except DomainUserError as exc:
             raise graphql_error(f"{exc.field or 'input'}: {exc.message}", exc.code) from None
 

@@ -7,7 +7,7 @@ aggregates existed reads back unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar, overload
 
@@ -20,6 +20,7 @@ from casting.domain.model import (
     Booking,
     BookingStatus,
     DomainEvent,
+    Money,
     Production,
     Rate,
     RateUnit,
@@ -47,6 +48,8 @@ class CastingStore:
             database.repository("talent", org_scoped=False), outbox, _talent_doc, _talent
         )
         self._bookings = Aggregates(database.repository("bookings"), outbox, _booking_doc, _booking)
+        # The sweep reads every organisation's lapsed holds (it then saves each in its own org).
+        self._all_bookings = database.repository("bookings", org_scoped=False)
 
     @property
     def outbox_collections(self) -> list[str]:
@@ -66,6 +69,7 @@ class CastingStore:
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
                     IndexSpec([("talent_id", 1)]),
                     IndexSpec([("org_id", 1), ("talent_id", 1)]),
+                    IndexSpec([("status", 1), ("expires_at", 1)]),
                 ],
             }
         )
@@ -155,6 +159,23 @@ class CastingStore:
             statuses.setdefault(doc["talent_id"], set()).add(BookingStatus(doc["status"]))
         return {t: Relationship.of_statuses(found) for t, found in statuses.items()}
 
+    async def active_bookings_of_role(self, org_id: str, role_id: str) -> list[Booking]:
+        """The role's holds and bookings that hold a rank (ON_HOLD or BOOKED)."""
+        return await self._bookings.find(
+            org_id,
+            {"role_id": role_id, "status": {"$in": sorted(s.value for s in ACTIVE_STATUSES)}},
+            limit=1000,
+        )
+
+    async def lapsed_holds(self, org_id: str | None, at: datetime, limit: int) -> list[Booking]:
+        """Holds whose time is up at `at`, oldest expiry first: the organisation's, or every
+        organisation's when `org_id` is None (the sweep's service caller)."""
+        query = {"status": BookingStatus.ON_HOLD.value, "expires_at": {"$lte": at}}
+        if org_id is None:
+            docs = await self._all_bookings.find("", query, sort=[("expires_at", 1)], limit=limit)
+            return [_booking(d) for d in docs]
+        return await self._bookings.find(org_id, query, sort=[("expires_at", 1)], limit=limit)
+
     async def bookings_of_talent_for_role(
         self, org_id: str, role_id: str, talent_id: str
     ) -> list[Booking]:
@@ -210,6 +231,8 @@ def _role_doc(r: Role) -> dict[str, Any]:
         "name": r.name,
         "rate": _rate_doc(r.rate),
         "work_dates": [d.isoformat() for d in r.work_dates],
+        "quantity": r.quantity,
+        "cancellation_fee": str(r.cancellation_fee),
     }
 
 
@@ -222,6 +245,9 @@ def _role(doc: Mapping[str, Any]) -> Role:
         name=doc["name"],
         rate=_rate(doc["rate"]),
         work_dates=_dates(doc["work_dates"]),
+        quantity=int(doc.get("quantity", 1)),
+        # Roles stored before their terms had a fee: one unit of the rate, the default.
+        cancellation_fee=Decimal(doc.get("cancellation_fee", doc["rate"]["amount"])),
         version=int(doc["version"]),
     )
 
@@ -264,10 +290,26 @@ def _booking_doc(b: Booking) -> dict[str, Any]:
         "work_dates": [d.isoformat() for d in b.work_dates],
         "is_minor": b.is_minor,
         "status": b.status.value,
+        "rank": b.rank,
+        "cancellation_terms": str(b.cancellation_terms),
     }
     if b.confirmed_at is not None:
         doc["confirmed_at"] = b.confirmed_at
+    if b.expires_at is not None:
+        doc["expires_at"] = b.expires_at
+    if b.cancellation_fee is not None:
+        doc["cancellation_fee"] = {
+            "amount": str(b.cancellation_fee.amount),
+            "currency": b.cancellation_fee.currency,
+        }
     return doc
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """MongoDB hands datetimes back naive (in UTC): make them aware again."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
 def _booking(doc: Mapping[str, Any]) -> Booking:
@@ -285,6 +327,14 @@ def _booking(doc: Mapping[str, Any]) -> Booking:
         work_dates=_dates(doc["work_dates"]),
         is_minor=bool(doc.get("is_minor")),
         status=BookingStatus(doc["status"]),
-        confirmed_at=doc.get("confirmed_at"),
+        confirmed_at=_utc(doc.get("confirmed_at")),
+        rank=int(doc.get("rank", 1)),  # bookings stored before holds were ranked
+        expires_at=_utc(doc.get("expires_at")),
+        cancellation_terms=Decimal(doc.get("cancellation_terms", "0")),
+        cancellation_fee=(
+            Money(Decimal(fee["amount"]), fee["currency"])
+            if (fee := doc.get("cancellation_fee")) is not None
+            else None
+        ),
         version=int(doc["version"]),
     )

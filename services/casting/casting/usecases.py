@@ -4,6 +4,7 @@ the reads the GraphQL layer needs."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -40,6 +41,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "holdTalent": WRITERS,
     "confirmBooking": WRITERS,
     "releaseBooking": WRITERS,
+    # The sweep: a scheduler's service token sweeps every organisation, staff their own.
+    "expireHolds": ("service", *WRITERS),
     "bookingEvents": READERS,
     # Reads: any authenticated caller (no role list), within their organisation; talent profiles
     # are network-wide. `_service` is answered by the kernel to authenticated callers only.
@@ -93,6 +96,19 @@ class BookingEventKind(StrEnum):
     HELD = "HELD"
     CONFIRMED = "CONFIRMED"
     RELEASED = "RELEASED"
+    PROMOTED = "PROMOTED"
+    EXPIRED = "EXPIRED"
+
+
+@dataclass(frozen=True)
+class HoldTerms:
+    """What casting's booking events say beyond the shared snapshot: the hold's rank on its
+    role, when it lapses, and the cancellation fee owed once a confirmed booking is released."""
+
+    rank: int = 1
+    expires_at: datetime | None = None
+    cancellation_fee: model.Money | None = None
+    from_rank: int | None = None  # a promotion: the rank the hold had before
 
 
 @dataclass(frozen=True)
@@ -101,11 +117,16 @@ class BookingChange:
 
     kind: BookingEventKind
     booking: BookingSnapshot
+    terms: HoldTerms = HoldTerms()
 
 
 # The caller's organisation's relationship to one talent, asked only when a rule needs it (the
 # GraphQL layer batches these questions: one database round trip per request, not per talent).
 RelationshipOf = Callable[[], Awaitable[Relationship]]
+
+# The most holds one sweep expires (the next sweep takes the rest).
+SWEEP_BATCH = 500
+RANK_RETRIES = 3
 
 # Booking changes as they are published, from now on, every organisation's (events.py builds it).
 LiveBookings = Callable[[], AsyncGenerator[BookingChange, None]]
@@ -144,6 +165,12 @@ def _own_profile_id(principal: Principal) -> str:
             "registerTalent: a talent registers only their own profile, and this token names none"
         )
     return talent_id
+
+
+def _within(principal: Principal, org_id: str) -> Principal:
+    """The caller as recorded in the audit log of the organisation whose object it changed (the
+    sweep's service caller acts across organisations)."""
+    return principal if principal.org == org_id else dataclasses.replace(principal, org=org_id)
 
 
 def _profile_exists(talent_id: str) -> UserError:
@@ -196,13 +223,24 @@ class Casting:
         currency: str,
         unit: str,
         work_dates: Sequence[str],
+        quantity: int = 1,
+        cancellation_fee: str | None = None,
     ) -> Role:
         """A role (breakdown) of a production of the caller's organisation, at a rate payroll
-        accepts for its dates."""
+        accepts for its dates, with its places and cancellation fee (by default one unit of the
+        rate)."""
         authz.require(principal, PERMISSIONS["createRole"], "createRole")
         with domain_rules():
             model.check_ids({"productionId": production_id})
-            draft = model.validate_role(name, amount, currency, unit, work_dates)
+            draft = model.validate_role(
+                name,
+                amount,
+                currency,
+                unit,
+                work_dates,
+                quantity=quantity,
+                cancellation_fee=cancellation_fee,
+            )
         production = await self._production_known(principal.org, production_id)
         await self._peers.check_rate(principal.org, draft.rate, draft.work_dates)
         role = await self._store.add(
@@ -245,11 +283,29 @@ class Casting:
 
     # --- bookings ------------------------------------------------------------------------
 
-    async def hold_talent(self, principal: Principal, *, role_id: str, talent_id: str) -> Booking:
-        """Put talent on hold for a role, if scheduling sees no hard conflict on its dates."""
+    async def hold_talent(
+        self,
+        principal: Principal,
+        *,
+        role_id: str,
+        talent_id: str,
+        rank: int | None = None,
+        expires_at: str | None = None,
+    ) -> Booking:
+        """Put talent on hold for a role at a rank (by default behind the role's other holds)
+        until a set time (by default when the work starts), if scheduling sees no hard conflict
+        on its dates."""
         authz.require(principal, PERMISSIONS["holdTalent"], "holdTalent")
+        problems: list[model.Problem] = []
         with domain_rules():
             model.check_ids({"roleId": role_id, "talentId": talent_id})
+            lapses = (
+                model.parse_instant(expires_at, "expiresAt", problems)
+                if expires_at is not None
+                else None
+            )
+            if problems:
+                raise model.Invalid(problems)
         role = await self._store.role(principal.org, role_id)
         if role is None:
             raise UserError("unknown role", field="roleId", code="NOT_FOUND")
@@ -257,6 +313,7 @@ class Casting:
         if talent is None:
             raise UserError("unknown talent", field="talentId", code="NOT_FOUND")
         existing = await self._store.bookings_of_talent_for_role(principal.org, role_id, talent_id)
+        active = await self._store.active_bookings_of_role(principal.org, role_id)
         with domain_rules():
             booking = Booking.hold(
                 id=new_id("bkg"),
@@ -264,18 +321,39 @@ class Casting:
                 talent=talent,
                 date_of_birth=self._date_of_birth(talent),
                 existing=existing,
+                active=active,
+                rank=rank,
+                expires_at=lapses,
+                now=datetime.now(UTC),
             )
         await self._refuse_conflicts(booking)
+        await self._claim(role)
         held = await self._store.add(booking)
         await self._audit.record(principal, "holdTalent", held.id)
         return held
 
+    async def _claim(self, role: Role) -> None:
+        """Ranks are decided on the role as read: a second hold decided on the same reading
+        (a concurrent one) is refused instead of taking the same rank."""
+        try:
+            await self._store.save(role)
+        except ConcurrencyConflict:
+            raise UserError(
+                "the role's holds changed meanwhile; reload and retry",
+                field="roleId",
+                code="CONFLICT",
+            ) from None
+
     async def confirm_booking(self, principal: Principal, *, booking_id: str) -> Booking:
-        """Confirm a hold: free of conflicts, cleared by legal, and still at the version read."""
+        """Confirm a hold: not lapsed, ranked within the role's places, free of conflicts,
+        cleared by legal, and still at the version read."""
         authz.require(principal, PERMISSIONS["confirmBooking"], "confirmBooking")
         booking = await self._booking(principal, booking_id)
+        role = await self._store.role(principal.org, booking.role_id)
         with domain_rules():
-            booking.confirm(principal.sub, at=datetime.now(UTC))
+            booking.confirm(
+                principal.sub, at=datetime.now(UTC), places=role.quantity if role else 1
+            )
         await self._refuse_conflicts(booking)
         blocking = [i for i in await self._peers.compliance(booking) if i.blocking]
         if blocking:
@@ -288,12 +366,52 @@ class Casting:
     async def release_booking(
         self, principal: Principal, *, booking_id: str, reason: str
     ) -> Booking:
-        """Release a hold or a booking; subscribers learn it from booking.released."""
+        """Release a hold or a booking (a confirmed one owes the role's cancellation fee); the
+        role's holds behind it move up. Subscribers learn both from the booking events."""
         authz.require(principal, PERMISSIONS["releaseBooking"], "releaseBooking")
         booking = await self._booking(principal, booking_id)
         with domain_rules():
             booking.release(reason)
-        return await self._save(principal, booking, "releaseBooking")
+        released = await self._save(principal, booking, "releaseBooking")
+        await self._close_ranks(principal, released.org_id, released.role_id)
+        return released
+
+    async def expire_holds(
+        self, principal: Principal, *, at: datetime | None = None
+    ) -> list[Booking]:
+        """The sweep: every hold whose time is up is expired (EXPIRED, announced as released)
+        and the holds behind it move up. Idempotent: an expired hold is not found again, and a
+        hold another sweep expired meanwhile is skipped. A service caller sweeps every
+        organisation, staff their own; at most SWEEP_BATCH holds per call."""
+        authz.require(principal, PERMISSIONS["expireHolds"], "expireHolds")
+        now = at or datetime.now(UTC)
+        org = None if principal.has_any("service") else principal.org
+        expired: list[Booking] = []
+        for booking in await self._store.lapsed_holds(org, now, SWEEP_BATCH):
+            booking.expire(now)
+            try:
+                saved = await self._store.save(booking)
+            except ConcurrencyConflict:
+                continue  # changed since it was read: confirmed, released or expired by another
+            await self._audit.record(_within(principal, saved.org_id), "expireHolds", saved.id)
+            expired.append(saved)
+        for org_id, role_id in dict.fromkeys((b.org_id, b.role_id) for b in expired):
+            await self._close_ranks(principal, org_id, role_id)
+        return expired
+
+    async def _close_ranks(self, principal: Principal, org_id: str, role_id: str) -> list[Booking]:
+        """Move the role's holds up into the ranks left free (each promotion announced). Safe to
+        repeat: a reading changed meanwhile is read again, and ranks already closed stay."""
+        for _ in range(RANK_RETRIES):
+            promoted = model.close_ranks(await self._store.active_bookings_of_role(org_id, role_id))
+            try:
+                saved = [await self._store.save(b) for b in promoted]
+            except ConcurrencyConflict:
+                continue
+            for b in saved:
+                await self._audit.record(_within(principal, org_id), "promoteHold", b.id)
+            return saved
+        return []
 
     async def _booking(self, principal: Principal, booking_id: str) -> Booking:
         with domain_rules():

@@ -40,6 +40,8 @@ class ScriptedPeers:
         self.calls: list[tuple[str, str | None]] = []
         # When set, compliance waits here: lets two confirmations read before either saves.
         self.compliance_gate: asyncio.Barrier | None = None
+        # When set, conflicts wait here: lets two holds read the role before either writes.
+        self.conflicts_gate: asyncio.Barrier | None = None
 
     def _ask(self, peer: str, question: str) -> None:
         self.calls.append((question, current_authorization()))
@@ -52,6 +54,8 @@ class ScriptedPeers:
 
     async def conflicts(self, booking: Booking) -> list[Conflict]:
         self._ask("scheduling", "conflicts")
+        if self.conflicts_gate is not None:
+            await asyncio.wait_for(self.conflicts_gate.wait(), 5)
         return self.conflicts_found
 
     async def compliance(self, booking: Booking) -> list[ComplianceIssue]:

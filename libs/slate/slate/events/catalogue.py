@@ -66,6 +66,9 @@ BOOKING_CONFIRMED = EventType(
 BOOKING_RELEASED = EventType(
     "slate.casting.booking.released.v1", BOOKING_TOPIC, casting_pb2.BookingReleased
 )
+BOOKING_PROMOTED = EventType(
+    "slate.casting.booking.promoted.v1", BOOKING_TOPIC, casting_pb2.BookingPromoted
+)
 PRODUCTION_CREATED = EventType(
     "slate.scheduling.production.created.v1", PRODUCTION_TOPIC, scheduling_pb2.ProductionCreated
 )
@@ -81,6 +84,7 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     BOOKING_HELD,
     BOOKING_CONFIRMED,
     BOOKING_RELEASED,
+    BOOKING_PROMOTED,
     PRODUCTION_CREATED,
     ENGAGEMENT_CREATED,
     CONTRACT_DRAFTED,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slate_domain import Aggregate
 from slate_domain import Invalid as Invalid
@@ -37,6 +38,7 @@ class BookingStatus(StrEnum):
     BOOKED = "BOOKED"
     RELEASED = "RELEASED"
     CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"  # a hold whose time ran out before it was confirmed
 
 
 ACTIVE_STATUSES = frozenset({BookingStatus.ON_HOLD, BookingStatus.BOOKED})
@@ -53,6 +55,10 @@ MAX_REASON = 500
 MAX_WORK_DATES = 366  # a year of work days, leap day included
 MAX_AMOUNT_TEXT = 32
 ISO_DATE_LENGTH = 10  # YYYY-MM-DD
+MAX_INSTANT_TEXT = 40  # 2027-03-01T18:00:00.000000+05:30 and a little room
+MAX_RANK = 99  # holds ranked on one role (first, second, … refusal)
+MAX_QUANTITY = 500  # places of one role (a crowd of extras at most)
+MAX_HOLD_DAYS = 366  # a hold expires within a year
 _SHOWN = 40  # characters of a refused input quoted back in its message
 
 
@@ -63,6 +69,8 @@ class RoleDraft:
     name: str
     rate: Rate
     work_dates: tuple[date, ...]
+    quantity: int = 1
+    cancellation_fee: Decimal | None = None  # None: one unit of the rate
 
 
 @dataclass(frozen=True)
@@ -134,10 +142,34 @@ def parse_date(raw: str, field: str, problems: list[Problem]) -> date | None:
         return None
 
 
+def parse_instant(raw: str, field: str, problems: list[Problem]) -> datetime | None:
+    """An ISO 8601 date and time with its UTC offset (e.g. 2027-03-01T18:00:00Z), in UTC."""
+    try:
+        if len(raw) > MAX_INSTANT_TEXT:
+            raise ValueError(raw)
+        parsed = datetime.fromisoformat(raw)
+    except (ValueError, TypeError):
+        problems.append(Problem(field, f"not an ISO date and time with offset: {shown(raw)}"))
+        return None
+    if parsed.tzinfo is None:
+        problems.append(Problem(field, "needs a UTC offset, e.g. 2027-03-01T18:00:00Z"))
+        return None
+    return parsed.astimezone(UTC)
+
+
 def validate_role(
-    name: str, amount: str, currency: str, unit: str, work_dates: Sequence[str]
+    name: str,
+    amount: str,
+    currency: str,
+    unit: str,
+    work_dates: Sequence[str],
+    *,
+    quantity: int = 1,
+    cancellation_fee: str | None = None,
 ) -> RoleDraft:
-    """A role needs a name, a positive rate in a known currency and unit, and valid work dates."""
+    """A role needs a name, a positive rate in a known currency and unit, and valid work dates;
+    it has 1 to MAX_QUANTITY places and a cancellation fee (0 or more, in the rate's currency)
+    owed when a booking of it is cancelled after confirmation."""
     problems: list[Problem] = []
     clean_name = name.strip()
     if not clean_name:
@@ -163,6 +195,13 @@ def validate_role(
                 dates.append(parsed)
     if not work_dates:
         problems.append(Problem("workDates", "at least one work date is required"))
+    if not 1 <= quantity <= MAX_QUANTITY:
+        problems.append(Problem("quantity", f"must be between 1 and {MAX_QUANTITY}"))
+    fee: Decimal | None = None
+    if cancellation_fee is not None:
+        fee = parse_decimal(cancellation_fee, "cancellationFee", problems)
+        if fee is not None and not Decimal(0) <= fee <= MAX_AMOUNT:
+            problems.append(Problem("cancellationFee", f"must be between 0 and {MAX_AMOUNT}"))
     if problems:
         raise Invalid(problems)
     assert value is not None
@@ -170,6 +209,8 @@ def validate_role(
         name=clean_name,
         rate=Rate(amount=value.quantize(Decimal("0.01")), currency=currency, unit=RateUnit(unit)),
         work_dates=tuple(sorted(set(dates))),
+        quantity=quantity,
+        cancellation_fee=fee.quantize(Decimal("0.01")) if fee is not None else None,
     )
 
 
@@ -252,12 +293,23 @@ class BookingConfirmed:
 
 @dataclass(frozen=True)
 class BookingReleased:
+    """Released by hand (RELEASED, with the cancellation fee owed when it had been confirmed)
+    or expired by the sweep (EXPIRED): dependants undo their work either way."""
+
     booking: Booking
     reason: str
 
 
+@dataclass(frozen=True)
+class BookingPromoted:
+    """A hold moved up the role's ranking because a better-ranked one left it."""
+
+    booking: Booking
+    from_rank: int
+
+
 # What a booking's transitions record (each carries the booking as the next write stores it).
-DomainEvent = BookingHeld | BookingConfirmed | BookingReleased
+DomainEvent = BookingHeld | BookingConfirmed | BookingReleased | BookingPromoted
 
 
 # --------------------------------------------------------------------------- aggregates
@@ -277,15 +329,25 @@ class Production:
     version: int = 0
 
 
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name) if name else ZoneInfo("UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 @dataclass(kw_only=True)
 class Role(Aggregate[DomainEvent]):
-    """A part to cast in a production: a breakdown line with its rate and work dates."""
+    """A part to cast in a production: a breakdown line with its rate, work dates, number of
+    places and the cancellation fee its bookings owe when cancelled after confirmation."""
 
     production_id: str
     production_timezone: str
     name: str
     rate: Rate
     work_dates: tuple[date, ...]
+    quantity: int = 1
+    cancellation_fee: Decimal = Decimal("0.00")
 
     @classmethod
     def create(cls, *, id: str, production: Production, draft: RoleDraft) -> Role:
@@ -298,6 +360,19 @@ class Role(Aggregate[DomainEvent]):
             name=draft.name,
             rate=draft.rate,
             work_dates=draft.work_dates,
+            quantity=draft.quantity,
+            cancellation_fee=(
+                draft.cancellation_fee
+                if draft.cancellation_fee is not None
+                else draft.rate.amount  # one unit of the rate: a day's pay for a day rate
+            ),
+        )
+
+    def work_starts(self) -> datetime:
+        """The start of the first work date in the production's time zone, in UTC."""
+        first = min(self.work_dates)
+        return datetime.combine(first, time(0), tzinfo=_zone(self.production_timezone)).astimezone(
+            UTC
         )
 
 
@@ -326,9 +401,49 @@ class Talent(Aggregate[DomainEvent]):
         )
 
 
+def _conflict(field: str, message: str) -> Invalid:
+    return Invalid([Problem(field, message, "CONFLICT")])
+
+
+def free_rank(active: Sequence[Booking]) -> int:
+    """The rank a new hold takes on a role by default: behind every active one."""
+    return max((b.rank for b in active), default=0) + 1
+
+
+def hold_expiry(
+    role: Role, requested: datetime | None, now: datetime, problems: list[Problem]
+) -> datetime:
+    """When a hold lapses: the time asked for, in the future, within MAX_HOLD_DAYS and not after
+    the work starts; by default when the work starts (a hold never outlives its first day)."""
+    starts = role.work_starts()
+    if requested is None:
+        return starts
+    if requested <= now:
+        problems.append(Problem("expiresAt", "must be in the future"))
+    elif requested > now + timedelta(days=MAX_HOLD_DAYS):
+        problems.append(Problem("expiresAt", f"at most {MAX_HOLD_DAYS} days ahead"))
+    elif requested > starts:
+        problems.append(
+            Problem("expiresAt", f"must not be after the work starts ({starts.isoformat()})")
+        )
+    return requested
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+
 @dataclass(kw_only=True)
 class Booking(Aggregate[DomainEvent]):
-    """A talent on hold or booked for a role, with the terms and facts copied at the hold."""
+    """A talent on hold or booked for a role, with the terms and facts copied at the hold.
+
+    Holds are ranked per role (first, second, … refusal): the active bookings of a role hold
+    the ranks 1..n, a booked one keeps its rank, and only a booking ranked within the role's
+    places can be confirmed. When one leaves (released, expired) the ones behind move up
+    (`promote`), each announcing it. A booking released after its confirmation owes the role's
+    cancellation fee."""
 
     production_id: str
     production_timezone: str
@@ -342,6 +457,10 @@ class Booking(Aggregate[DomainEvent]):
     is_minor: bool
     status: BookingStatus
     confirmed_at: datetime | None = None
+    rank: int = 1
+    expires_at: datetime | None = None
+    cancellation_terms: Decimal = Decimal("0.00")  # the role's fee, copied at the hold
+    cancellation_fee: Money | None = None  # owed: set when a confirmed booking is released
 
     @classmethod
     def hold(
@@ -352,12 +471,38 @@ class Booking(Aggregate[DomainEvent]):
         talent: Talent,
         date_of_birth: date,
         existing: Sequence[Booking],
+        active: Sequence[Booking] = (),
+        rank: int | None = None,
+        expires_at: datetime | None = None,
+        now: datetime | None = None,
     ) -> Booking:
-        """Put talent on hold for a role; a talent holds at most one active booking per role."""
+        """Put talent on hold for a role at a rank (by default behind every active hold of the
+        role), until `expires_at` (by default when the work starts). A talent holds at most one
+        active booking per role; ranks are consecutive and one hold has each."""
         if any(b.status in ACTIVE_STATUSES for b in existing):
-            raise Invalid(
-                [Problem("talentId", "already on hold or booked for this role", "CONFLICT")]
+            raise _conflict("talentId", "already on hold or booked for this role")
+        problems: list[Problem] = []
+        at = now or datetime.now(UTC)
+        lapses = hold_expiry(role, expires_at, at, problems)
+        taken = {b.rank for b in active if b.status in ACTIVE_STATUSES}
+        next_free = free_rank([b for b in active if b.status in ACTIVE_STATUSES])
+        given = next_free if rank is None else rank
+        if not 1 <= given <= MAX_RANK:
+            problems.append(Problem("rank", f"must be between 1 and {MAX_RANK}"))
+        elif given in taken:
+            problems.append(
+                Problem(
+                    "rank",
+                    f"rank {given} is held on this role; the next free rank is {next_free}",
+                    "CONFLICT",
+                )
             )
+        elif given > next_free:
+            problems.append(
+                Problem("rank", f"ranks are consecutive: the next free rank is {next_free}")
+            )
+        if problems:
+            raise Invalid(problems)
         booking = cls(
             id=id,
             org_id=role.org_id,
@@ -372,39 +517,95 @@ class Booking(Aggregate[DomainEvent]):
             work_dates=role.work_dates,
             is_minor=is_minor_during(date_of_birth, role.work_dates),
             status=BookingStatus.ON_HOLD,
+            rank=given,
+            expires_at=lapses,
+            cancellation_terms=role.cancellation_fee,
         )
         booking.record(BookingHeld(booking._as_changed()))
         return booking
 
-    def confirm(self, by: str, *, at: datetime) -> None:
-        """Only a booking on hold can be confirmed."""
+    def confirm(self, by: str, *, at: datetime, places: int = 1) -> None:
+        """Only a hold that has not lapsed, ranked within the role's `places`, can be confirmed
+        (a second hold waits until the first is released and it moves up)."""
         if self.status != BookingStatus.ON_HOLD:
-            raise Invalid(
-                [
-                    Problem(
-                        "bookingId", f"cannot confirm a booking that is {self.status}", "CONFLICT"
-                    )
-                ]
+            raise _conflict("bookingId", f"cannot confirm a booking that is {self.status}")
+        if self.lapsed(at):
+            assert self.expires_at is not None
+            raise _conflict("bookingId", f"the hold expired at {self.expires_at.isoformat()}")
+        if self.rank > places:
+            raise _conflict(
+                "bookingId",
+                f"the hold is ranked {self.rank} on a role of {places} place(s): a better-ranked"
+                " hold must be released first",
             )
         self.status = BookingStatus.BOOKED
         self.confirmed_at = at
         self.record(BookingConfirmed(self._as_changed(), by=by))
 
     def release(self, reason: str) -> None:
-        """Holds and bookings can be released; released or cancelled ones cannot."""
+        """Holds and bookings can be released; released or cancelled ones cannot. A booking
+        released after its confirmation owes the cancellation fee of the role's terms."""
         if len(reason) > MAX_REASON:
             raise Invalid([Problem("reason", f"at most {MAX_REASON} characters")])
         if self.status not in ACTIVE_STATUSES:
-            raise Invalid(
-                [
-                    Problem(
-                        "bookingId", f"cannot release a booking that is {self.status}", "CONFLICT"
-                    )
-                ]
-            )
+            raise _conflict("bookingId", f"cannot release a booking that is {self.status}")
+        if self.status == BookingStatus.BOOKED:
+            self.cancellation_fee = Money(self.cancellation_terms, self.rate.currency)
         self.status = BookingStatus.RELEASED
         self.record(BookingReleased(self._as_changed(), reason=reason))
+
+    def lapsed(self, at: datetime) -> bool:
+        """A hold whose time is up (whether or not the sweep has expired it yet)."""
+        return (
+            self.status == BookingStatus.ON_HOLD
+            and self.expires_at is not None
+            and self.expires_at <= at
+        )
+
+    def expire(self, at: datetime) -> None:
+        """The sweep ends a hold whose time is up; anything else is refused (so a sweep that
+        runs twice, or races another, changes nothing the second time)."""
+        if not self.lapsed(at):
+            raise _conflict(
+                "bookingId",
+                f"a {self.status} booking expiring at"
+                f" {self.expires_at.isoformat() if self.expires_at else 'no time'}"
+                " cannot expire now",
+            )
+        self.status = BookingStatus.EXPIRED
+        self.record(BookingReleased(self._as_changed(), reason="expired"))
+
+    def promote(self, to_rank: int, taken: Iterable[int]) -> None:
+        """Move up to a better rank that no active booking of the role holds."""
+        if self.status not in ACTIVE_STATUSES:
+            raise _conflict("bookingId", f"cannot promote a booking that is {self.status}")
+        if not 1 <= to_rank < self.rank:
+            raise _conflict(
+                "rank", f"rank {to_rank} is not better than the booking's rank {self.rank}"
+            )
+        if to_rank in set(taken):
+            raise _conflict("rank", f"rank {to_rank} is still held on this role")
+        from_rank, self.rank = self.rank, to_rank
+        self.record(BookingPromoted(self._as_changed(), from_rank=from_rank))
 
     def _as_changed(self) -> Booking:
         """A copy as the next write will store it: one version past the one loaded."""
         return replace(self, version=self.version + 1, events=[])
+
+
+def close_ranks(active: Sequence[Booking]) -> list[Booking]:
+    """After bookings left a role, the ones behind move up so that the active bookings hold the
+    ranks 1..n again in their order: the bookings promoted (each recorded its event). Running it
+    again on the result promotes nobody."""
+    ranked = sorted(
+        (b for b in active if b.status in ACTIVE_STATUSES), key=lambda b: (b.rank, b.id)
+    )
+    taken = {b.rank for b in ranked}
+    promoted: list[Booking] = []
+    for position, booking in enumerate(ranked, start=1):
+        if booking.rank > position and position not in taken:
+            taken.discard(booking.rank)
+            booking.promote(position, taken)
+            taken.add(position)
+            promoted.append(booking)
+    return promoted

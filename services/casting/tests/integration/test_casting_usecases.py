@@ -227,3 +227,51 @@ async def test_second_of_two_concurrent_confirmations_gets_a_conflict_and_writes
     ]
     [reloaded] = (await casting.bookings(PRODUCER, [held.id])).values()
     assert reloaded == won  # every field survives the trip through the document
+
+
+async def test_ranked_holds_expire_and_promote_on_the_real_database(db: Any) -> None:
+    """Rank, expiry and the cancellation fee round-trip through MongoDB; the sweep's query across
+    organisations finds the lapsed hold once, and the hold behind it moves up."""
+    from datetime import UTC, datetime, timedelta
+
+    from casting.domain.model import BookingStatus
+
+    casting = await make_casting(db, ScriptedPeers([], []))
+    role = await casting.create_role(
+        PRODUCER,
+        production_id="prd_1",
+        name="Lead",
+        amount="1200.00",
+        currency="USD",
+        unit="DAY",
+        work_dates=["2027-03-02"],
+        cancellation_fee="250.00",
+    )
+    a, b = [
+        await casting.register_talent(
+            PRODUCER, name=n, email=f"{n}@example.com", date_of_birth="1990-01-01", union="NONE"
+        )
+        for n in ("ana", "bea")
+    ]
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    first = await casting.hold_talent(
+        PRODUCER, role_id=role.id, talent_id=a.id, expires_at=soon.isoformat()
+    )
+    second = await casting.hold_talent(PRODUCER, role_id=role.id, talent_id=b.id)
+    assert (first.rank, first.expires_at, second.rank) == (1, soon, 2)
+
+    service = Principal(sub="sweeper", org="org_ops", roles=frozenset({"service"}))
+    [expired] = await casting.expire_holds(service, at=soon)
+    assert (expired.id, expired.status) == (first.id, BookingStatus.EXPIRED)
+    assert await casting.expire_holds(service, at=soon) == []
+    promoted = (await casting.bookings(PRODUCER, [second.id]))[second.id]
+    assert promoted.rank == 1
+
+    await casting.confirm_booking(PRODUCER, booking_id=second.id)
+    released = await casting.release_booking(PRODUCER, booking_id=second.id, reason="recast")
+    stored = (await casting.bookings(PRODUCER, [released.id]))[released.id]
+    assert stored.cancellation_fee is not None
+    assert (str(stored.cancellation_fee.amount), stored.cancellation_fee.currency) == (
+        "250.00",
+        "USD",
+    )

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from slate_proto.slate.common.v1 import money_pb2 as slate_dot_common_dot_v1_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dslate/events/v1/casting.proto\x12\x0fslate.events.v1\x1a\x1bslate/common/v1/money.proto\"\xb0\x02\n\x0f\x42ookingSnapshot\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x0f\n\x07role_id\x18\x04 \x01(\t\x12\x11\n\trole_name\x18\x05 \x01(\t\x12\x11\n\ttalent_id\x18\x06 \x01(\t\x12\x13\n\x0btalent_name\x18\x07 \x01(\t\x12#\n\x04rate\x18\x08 \x01(\x0b\x32\x15.slate.common.v1.Rate\x12\x12\n\nwork_dates\x18\t \x03(\t\x12\x0e\n\x06status\x18\n \x01(\t\x12\x10\n\x08is_minor\x18\x0b \x01(\x08\x12\r\n\x05union\x18\x0c \x01(\t\x12\x0f\n\x07version\x18\r \x01(\x03\x12\x1b\n\x13production_timezone\x18\x0e \x01(\t\"@\n\x0b\x42ookingHeld\x12\x31\n\x07\x62ooking\x18\x01 \x01(\x0b\x32 .slate.events.v1.BookingSnapshot\"[\n\x10\x42ookingConfirmed\x12\x31\n\x07\x62ooking\x18\x01 \x01(\x0b\x32 .slate.events.v1.BookingSnapshot\x12\x14\n\x0c\x63onfirmed_by\x18\x02 \x01(\t\"T\n\x0f\x42ookingReleased\x12\x31\n\x07\x62ooking\x18\x01 \x01(\x0b\x32 .slate.events.v1.BookingSnapshot\x12\x0e\n\x06reason\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dslate/events/v1/casting.proto\x12\x0fslate.events.v1\x1a\x1bslate/common/v1/money.proto\"\x84\x03\n\x0f\x42ookingSnapshot\x12\x12\n\nbooking_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x0f\n\x07role_id\x18\x04 \x01(\t\x12\x11\n\trole_name\x18\x05 \x01(\t\x12\x11\n\ttalent_id\x18\x06 \x01(\t\x12\x13\n\x0btalent_name\x18\x07 \x01(\t\x12#\n\x04rate\x18\x08 \x01(\x0b\x32\x15.slate.common.v1.Rate\x12\x12\n\nwork_dates\x18\t \x03(\t\x12\x0e\n\x06status\x18\n \x01(\t\x12\x10\n\x08is_minor\x18\x0b \x01(\x08\x12\r\n\x05union\x18\x0c \x01(\t\x12\x0f\n\x07version\x18\r \x01(\x03\x12\x1b\n\x13production_timezone\x18\x0e \x01(\t\x12\x0c\n\x04rank\x18\x0f \x01(\x05\x12\x12\n\nexpires_at\x18\x10 \x01(\t\x12\x30\n\x10\x63\x61ncellation_fee\x18\x11 \x01(\x0b\x32\x16.slate.common.v1.Money\"@\n\x0b\x42ookingHeld\x12\x31\n\x07\x62ooking\x18\x01 \x01(\x0b\x32 .slate.events.v1.BookingSnapshot\"[\n\x10\x42ookingConfirmed\x12\x31\n\x07\x62ooking\x18\x01 \x01(\x0b\x32 .slate.events.v1.BookingSnapshot\x12\x14\n\x0c\x63onfirmed_by\x18\x02 \x01(\t\"T\n\x0f\x42ookingReleased\x12\x31\n\x07\x62ooking\x18\x01 \x01(\x0b\x32 .slate.events.v1.BookingSnapshot\x12\x0e\n\x06reason\x18\x02 \x01(\t\"W\n\x0f\x42ookingPromoted\x12\x31\n\x07\x62ooking\x18\x01 \x01(\x0b\x32 .slate.events.v1.BookingSnapshot\x12\x11\n\tfrom_rank\x18\x02 \x01(\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,11 +33,13 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'slate.events.v1.casting_pb2
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_BOOKINGSNAPSHOT']._serialized_start=80
-  _globals['_BOOKINGSNAPSHOT']._serialized_end=384
-  _globals['_BOOKINGHELD']._serialized_start=386
-  _globals['_BOOKINGHELD']._serialized_end=450
-  _globals['_BOOKINGCONFIRMED']._serialized_start=452
-  _globals['_BOOKINGCONFIRMED']._serialized_end=543
-  _globals['_BOOKINGRELEASED']._serialized_start=545
-  _globals['_BOOKINGRELEASED']._serialized_end=629
+  _globals['_BOOKINGSNAPSHOT']._serialized_end=468
+  _globals['_BOOKINGHELD']._serialized_start=470
+  _globals['_BOOKINGHELD']._serialized_end=534
+  _globals['_BOOKINGCONFIRMED']._serialized_start=536
+  _globals['_BOOKINGCONFIRMED']._serialized_end=627
+  _globals['_BOOKINGRELEASED']._serialized_start=629
+  _globals['_BOOKINGRELEASED']._serialized_end=713
+  _globals['_BOOKINGPROMOTED']._serialized_start=715
+  _globals['_BOOKINGPROMOTED']._serialized_end=802
 # @@protoc_insertion_point(module_scope)

@@ -41,6 +41,9 @@ class BookingSnapshot(_message.Message):
     UNION_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
     PRODUCTION_TIMEZONE_FIELD_NUMBER: _builtins.int
+    RANK_FIELD_NUMBER: _builtins.int
+    EXPIRES_AT_FIELD_NUMBER: _builtins.int
+    CANCELLATION_FEE_FIELD_NUMBER: _builtins.int
     booking_id: _builtins.str
     org_id: _builtins.str
     production_id: _builtins.str
@@ -49,18 +52,26 @@ class BookingSnapshot(_message.Message):
     talent_id: _builtins.str
     talent_name: _builtins.str
     status: _builtins.str
-    """ON_HOLD, BOOKED, RELEASED, CANCELLED"""
+    """ON_HOLD, BOOKED, RELEASED, CANCELLED, EXPIRED"""
     is_minor: _builtins.bool
     """Derived from the date of birth on the first work date; the birth date itself stays in casting."""
     union: _builtins.str
     """NONE, SAG_AFTRA, …"""
     version: _builtins.int
     production_timezone: _builtins.str
+    rank: _builtins.int
+    """The hold's rank on its role: 1 = first hold (first refusal), 2 = second, …"""
+    expires_at: _builtins.str
+    """When the hold lapses (RFC 3339, UTC); empty when it has none."""
     @_builtins.property
     def rate(self) -> _money_pb2.Rate: ...
     @_builtins.property
     def work_dates(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """ISO dates (YYYY-MM-DD) in the production's time zone."""
+
+    @_builtins.property
+    def cancellation_fee(self) -> _money_pb2.Money:
+        """Owed when a booking is released after its confirmation (the role's terms); unset otherwise."""
 
     def __init__(
         self,
@@ -79,10 +90,13 @@ class BookingSnapshot(_message.Message):
         union: _builtins.str = ...,
         version: _builtins.int = ...,
         production_timezone: _builtins.str = ...,
+        rank: _builtins.int = ...,
+        expires_at: _builtins.str = ...,
+        cancellation_fee: _money_pb2.Money | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["rate", b"rate"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["cancellation_fee", b"cancellation_fee", "rate", b"rate"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["booking_id", b"booking_id", "is_minor", b"is_minor", "org_id", b"org_id", "production_id", b"production_id", "production_timezone", b"production_timezone", "rate", b"rate", "role_id", b"role_id", "role_name", b"role_name", "status", b"status", "talent_id", b"talent_id", "talent_name", b"talent_name", "union", b"union", "version", b"version", "work_dates", b"work_dates"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["booking_id", b"booking_id", "cancellation_fee", b"cancellation_fee", "expires_at", b"expires_at", "is_minor", b"is_minor", "org_id", b"org_id", "production_id", b"production_id", "production_timezone", b"production_timezone", "rank", b"rank", "rate", b"rate", "role_id", b"role_id", "role_name", b"role_name", "status", b"status", "talent_id", b"talent_id", "talent_name", b"talent_name", "union", b"union", "version", b"version", "work_dates", b"work_dates"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -161,3 +175,30 @@ class BookingReleased(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___BookingReleased: _TypeAlias = BookingReleased  # noqa: Y015
+
+@_typing.final
+class BookingPromoted(_message.Message):
+    """ce_type slate.casting.booking.promoted.v1
+    A hold moved up its role's ranking because a better-ranked one was released or expired.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BOOKING_FIELD_NUMBER: _builtins.int
+    FROM_RANK_FIELD_NUMBER: _builtins.int
+    from_rank: _builtins.int
+    @_builtins.property
+    def booking(self) -> Global___BookingSnapshot: ...
+    def __init__(
+        self,
+        *,
+        booking: Global___BookingSnapshot | None = ...,
+        from_rank: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["booking", b"booking"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["booking", b"booking", "from_rank", b"from_rank"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BookingPromoted: _TypeAlias = BookingPromoted  # noqa: Y015
