@@ -67,6 +67,13 @@ test('a producer creates a production, casts and books a talent, and sees the en
   await expect(idCell).toBeVisible();
   talentId = (await idCell.textContent())?.trim() ?? '';
   expect(talentId).not.toBe('');
+  // The permit form (legal, producer) starts from the talent just registered; an expired permit
+  // is refused next to its date.
+  await expect(page.getByLabel('Talent id of the minor')).toHaveValue(talentId);
+  await page.getByLabel('Permit number').fill('EWP-1');
+  await page.getByLabel('Expires on').fill('2001-01-01');
+  await page.getByRole('button', { name: 'Record permit' }).click();
+  await expect(page.locator('#permit-expires-error')).toContainText('expired');
   await shot(page, 'register-talent');
   await page.goBack();
   await expect(page.getByRole('heading', { name: TITLE, level: 1 })).toBeVisible();

@@ -63,7 +63,7 @@ function Signed({ session, onSignOut }: { session: Session; onSignOut: () => voi
   let page = null;
   if (match?.name === 'productions' && !talentOnly) page = <Productions canCreate={hasAny(claims, 'producer')} />;
   else if (match?.name === 'production' && !talentOnly) page = <Dashboard id={match.params.id ?? ''} live={live} canWrite={canWrite} />;
-  else if (match?.name === 'registerTalent') page = <RegisterTalent />;
+  else if (match?.name === 'registerTalent') page = <RegisterTalent canRecordPermits={hasAny(claims, 'legal', 'producer')} />;
   else if (match?.name === 'me' && claims.talentId) page = <MyBookings talentId={claims.talentId} />;
   else if (match && match.name !== 'home') page = <p>This page is not for your roles.</p>;
 

@@ -247,3 +247,19 @@ export const MyBookingsQuery = graphql(`
     }
   }
 `);
+
+export const RecordWorkPermitMutation = graphql(`
+  mutation RecordWorkPermit($input: RecordWorkPermitInput!) {
+    recordWorkPermit(input: $input) {
+      workPermit {
+        id
+        talentId
+        number
+        expiresOn
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);

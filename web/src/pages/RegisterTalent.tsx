@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
-import { RegisterTalentMutation } from '../operations';
+import { RecordWorkPermitMutation, RegisterTalentMutation } from '../operations';
 import type { TalentUnion } from '../gql/graphql';
 import { FormMessage, SelectField, TextField } from '../components/Form';
 import { describeError, groupErrors, NO_ERRORS, type FieldErrors } from '../userErrors';
@@ -11,7 +11,43 @@ const UNIONS: { value: TalentUnion; label: string }[] = [
   { value: 'SAG_AFTRA', label: 'SAG-AFTRA' },
 ];
 
-export function RegisterTalent() {
+/** A minor's Entertainment Work Permit (legal): without a valid one, confirming a minor is refused. */
+function WorkPermit({ talentId: initial }: { talentId: string }) {
+  const [talentId, setTalentId] = useState(initial);
+  const [number, setNumber] = useState('');
+  const [expiresOn, setExpiresOn] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [state, record] = useMutation(RecordWorkPermitMutation);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setErrors(NO_ERRORS);
+    setSaved(null);
+    const result = await record({ input: { talentId: talentId.trim(), number, expiresOn } });
+    if (result.error) return setErrors({ byField: {}, form: [describeError(result.error)] });
+    const payload = result.data?.recordWorkPermit;
+    if (payload?.userErrors.length) return setErrors(groupErrors(payload.userErrors, ['talentId', 'number', 'expiresOn']));
+    if (payload?.workPermit) setSaved(`Permit ${payload.workPermit.number} recorded, valid until ${payload.workPermit.expiresOn}.`);
+  }
+
+  return (
+    <form onSubmit={submit} className="card" aria-labelledby="permit-title" noValidate>
+      <h2 id="permit-title">Record a work permit</h2>
+      <p className="hint">A minor needs a valid Entertainment Work Permit before a booking can be confirmed.</p>
+      <TextField id="permit-talent" label="Talent id of the minor" value={talentId} onChange={(e) => setTalentId(e.target.value)} errors={errors.byField.talentId} required />
+      <TextField id="permit-number" label="Permit number" value={number} onChange={(e) => setNumber(e.target.value)} errors={errors.byField.number} required />
+      <TextField id="permit-expires" label="Expires on" type="date" value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} errors={errors.byField.expiresOn} required />
+      <FormMessage errors={errors.form} />
+      <button type="submit" disabled={state.fetching}>
+        {state.fetching ? 'Recording…' : 'Record permit'}
+      </button>
+      <p role="status">{saved}</p>
+    </form>
+  );
+}
+
+export function RegisterTalent({ canRecordPermits = false }: { canRecordPermits?: boolean }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [dateOfBirth, setDateOfBirth] = useState('');
@@ -69,6 +105,7 @@ export function RegisterTalent() {
           </p>
         ) : null}
       </div>
+      {canRecordPermits ? <WorkPermit key={registered?.id ?? ''} talentId={registered?.id ?? ''} /> : null}
     </div>
   );
 }
