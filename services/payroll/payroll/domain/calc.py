@@ -14,9 +14,6 @@ from payroll.domain.models import (
     MEAL_PREMIUM,
     NON_DISCRETIONARY,
     NON_DISCRETIONARY_OVERTIME,
-    OVERTIME_1_5X,
-    OVERTIME_2X,
-    REGULAR,
     REPORTING_TIME,
     REST_PREMIUM,
     SPLIT_SHIFT,
@@ -30,19 +27,6 @@ from payroll.domain.request import NO_AGREEMENT, parse_request
 from payroll.domain.rulebook import RuleBook, load_rulebook
 
 NO_AGREEMENT_RULES = NoAgreement()
-_KINDS = (
-    REGULAR,
-    OVERTIME_1_5X,
-    OVERTIME_2X,
-    MEAL_PREMIUM,
-    REST_PREMIUM,
-    SPLIT_SHIFT,
-    REPORTING_TIME,
-    GUARANTEE,
-    NON_DISCRETIONARY,
-    NON_DISCRETIONARY_OVERTIME,
-    UNION_PENALTY,
-)
 
 
 @cache
@@ -73,15 +57,9 @@ def calculate(request: CalcRequest, book: RuleBook | None = None) -> CalcResult:
     notices = ctx.notices
     notices.applied(_workweek_rule(request.workweek_start))
 
-    cents = dict.fromkeys(_KINDS, 0)
-    minutes = dict.fromkeys(_KINDS, 0)
-    worked = 0
-    for _, day_minutes, lines in results:
-        worked += day_minutes
-        for kind, line_minutes, _, line_cents, _, _ in lines:
-            cents[kind] += line_cents
-            minutes[kind] += line_minutes
-    gross = sum(cents.values())
+    tally = ctx.tally
+    cents = tally.cents
+    gross = tally.gross
     agreement.review_agent_fee(ctx)
     fee = request.agent_fee_percent
     agent_fee = 0
@@ -91,17 +69,17 @@ def calculate(request: CalcRequest, book: RuleBook | None = None) -> CalcResult:
     totals = _new(
         Totals,
         (
-            worked,
-            minutes[REGULAR],
-            minutes[OVERTIME_1_5X],
-            minutes[OVERTIME_2X],
-            cents[MEAL_PREMIUM],
-            cents[REST_PREMIUM],
-            cents[SPLIT_SHIFT],
-            cents[NON_DISCRETIONARY] + cents[NON_DISCRETIONARY_OVERTIME],
-            cents[REPORTING_TIME],
-            cents[GUARANTEE],
-            cents[UNION_PENALTY],
+            tally.worked,
+            tally.regular,
+            tally.overtime,
+            tally.double,
+            cents.get(MEAL_PREMIUM, 0),
+            cents.get(REST_PREMIUM, 0),
+            cents.get(SPLIT_SHIFT, 0),
+            cents.get(NON_DISCRETIONARY, 0) + cents.get(NON_DISCRETIONARY_OVERTIME, 0),
+            cents.get(REPORTING_TIME, 0),
+            cents.get(GUARANTEE, 0),
+            cents.get(UNION_PENALTY, 0),
             gross,
             agent_fee,
             agreement.employer_contributions(ctx, results),

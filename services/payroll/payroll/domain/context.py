@@ -6,7 +6,7 @@ from collections.abc import Hashable
 from datetime import date
 from typing import Any
 
-from payroll.domain.models import CalcRequest, Notice
+from payroll.domain.models import CalcRequest, Notice, Tally
 from payroll.domain.rulebook import RuleBook, RuleValue
 
 
@@ -43,7 +43,7 @@ class Context:
     """The rule book, the request, its notices, and a per-request cache for values rule modules
     derive once (e.g. the regular rate). Built once per request: a plain slotted class."""
 
-    __slots__ = ("book", "memo", "notices", "request", "scope")
+    __slots__ = ("book", "memo", "notices", "request", "scope", "tally")
 
     def __init__(self, book: RuleBook, request: CalcRequest) -> None:
         self.book = book
@@ -51,3 +51,4 @@ class Context:
         self.notices = Notices()
         self.memo: dict[Hashable, Any] = {}
         self.scope: str = request.work_location
+        self.tally = Tally()

@@ -122,14 +122,15 @@ dozen are built per timecard-day."""
 _new = tuple.__new__
 
 
-def settle(drafts: Sequence[Draft], denominator: int) -> tuple[Line, ...]:
-    """Give a day's lines their cents: the day's exact total is rounded once, half-up, and
-    shared out by largest remainder, so the lines add up to the rounded day."""
+def settle_day(on: date, minutes: int, drafts: Sequence[Draft], denominator: int) -> DayResult:
+    """A workday's result: the day's exact total is rounded once, half-up, and shared among its
+    lines by largest remainder, so the lines add up to the rounded day (`DayResult.cents`)."""
     n = len(drafts)
     if n == 1:
-        kind, minutes, rate, units, rule, source = drafts[0]
+        kind, line_minutes, rate, units, rule, source = drafts[0]
         cents = (200 * units + denominator) // (2 * denominator)
-        return (_new(Line, (kind, minutes, rate, cents, rule, source)),)
+        lines: tuple[Line, ...] = (_new(Line, (kind, line_minutes, rate, cents, rule, source)),)
+        return _new(DayResult, (on, minutes, lines, cents))
     if n == 2:  # the common day: straight time and overtime (same result as `allocate`)
         a, b = drafts
         fa, ra = divmod(100 * a[3], denominator)
@@ -142,20 +143,41 @@ def settle(drafts: Sequence[Draft], denominator: int) -> tuple[Line, ...]:
                 fa += 1
             else:
                 fb += 1
-        return (
+        lines = (
             _new(Line, (a[0], a[1], a[2], fa, a[4], a[5])),
             _new(Line, (b[0], b[1], b[2], fb, b[4], b[5])),
         )
+        return _new(DayResult, (on, minutes, lines, fa + fb))
     amounts = allocate([d[3] for d in drafts], denominator)
-    return tuple(
+    lines = tuple(
         _new(Line, (d[0], d[1], d[2], c, d[4], d[5])) for d, c in zip(drafts, amounts, strict=True)
     )
+    return _new(DayResult, (on, minutes, lines, sum(amounts)))
 
 
 class DayResult(NamedTuple):
     date: date
     minutes_worked: int
     lines: tuple[Line, ...]
+    cents: int = 0
+    """The day's total: the sum of its lines' cents."""
+
+
+class Tally:
+    """Running totals of one calculation, kept by the state module while it pays the days:
+    minutes by worked kind, and cents by every other kind of line."""
+
+    __slots__ = ("cents", "double", "gross", "overtime", "regular", "worked")
+
+    def __init__(self) -> None:
+        self.worked = self.regular = self.overtime = self.double = self.gross = 0
+        self.cents: dict[str, int] = {}
+
+    def premiums(self, lines: Sequence[Line]) -> None:
+        """Add the cents of a day's lines that are not worked time (premiums, guarantees...)."""
+        for line in lines:
+            if line[0] not in WORKED_KINDS:
+                self.cents[line[0]] = self.cents.get(line[0], 0) + line[3]
 
 
 class Notice(NamedTuple):

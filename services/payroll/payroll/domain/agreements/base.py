@@ -18,10 +18,17 @@ class AgreementRules(Protocol):
     """Whether `meal_penalties` must be asked about each shift."""
 
     def meal_penalties(
-        self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
+        self,
+        ctx: Context,
+        day: TimecardDay,
+        late: tuple[tuple[int, int, int], ...],
+        period: int,
+        straight: tuple[Fraction, int],
     ) -> list[Draft] | None:
-        """The agreement's meal remedy for the day, replacing the state meal premium (AB 1734);
-        None keeps the state premium (no such remedy, or its amounts are unconfirmed)."""
+        """The agreement's meal remedy for a shift, replacing the state meal premium (AB 1734);
+        None keeps the state premium (no such remedy, or its amounts are unconfirmed). `late`
+        holds (ordinal, due, end) of each work period the state rule found longer than `period`
+        minutes, so an agreement with the same meal period need not scan the shift again."""
         ...
 
     def review_days(self, ctx: Context, days: Sequence[DayResult]) -> None:
@@ -44,7 +51,12 @@ class NoAgreement:
     has_meal_rules = False
 
     def meal_penalties(
-        self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
+        self,
+        ctx: Context,
+        day: TimecardDay,
+        late: tuple[tuple[int, int, int], ...],
+        period: int,
+        straight: tuple[Fraction, int],
     ) -> list[Draft] | None:
         return None
 

@@ -95,7 +95,12 @@ class SagAftraCommercials:
     )
 
     def meal_penalties(
-        self, ctx: Context, day: TimecardDay, straight: tuple[Fraction, int]
+        self,
+        ctx: Context,
+        day: TimecardDay,
+        late: tuple[tuple[int, int, int], ...],
+        period: int,
+        straight: tuple[Fraction, int],
     ) -> list[Draft] | None:
         """AB 1734 lets the contract's meal remedy replace the WO12 premium, but only a confirmed
         penalty schedule may do so; until then the state premium is the floor (returns None)."""
@@ -113,15 +118,23 @@ class SagAftraCommercials:
                 f"{AGREEMENT} SAG-AFTRA Commercials meal periods: due within "
                 f"{terms.due_minutes // MINUTES_PER_HOUR} h of call or of the end of the last meal"
             )
-        if day.wrap - day.call <= terms.due_minutes:
+        if terms.due_minutes == period:
+            violations = late  # the contract's meal period is the Wage Order's
+        elif day.wrap - day.call <= terms.due_minutes:
             return None  # no work period can be too long
-        for v in meal_violations(day, terms.due_minutes, terms.min_meal_minutes):
+        else:
+            violations = tuple(
+                (v.ordinal, v.due, v.late_until)
+                for v in meal_violations(day, terms.due_minutes, terms.min_meal_minutes)
+            )
+        for ordinal, due, until in violations:
             ctx.notices.warn(
                 "union_meal_penalty_unconfirmed",
-                f"{day.date.isoformat()}: meal {v.ordinal} was due by {_clock(v.due)} and was "
-                f"{v.minutes_late} min late; {penalty.citation} would replace the LC §226.7 "
-                "premium (AB 1734), but its amounts are not confirmed, so the LC §226.7 premium "
-                f"is paid as the floor. {penalty.note}",
+                f"{day.date.isoformat()}: meal {ordinal} was due by {_clock(due)} and was "
+                f"{until - due} min late; "
+                f"{penalty.citation} would replace the LC §226.7 premium (AB 1734), but its "
+                "amounts are not confirmed, so the LC §226.7 premium is paid as the floor. "
+                f"{penalty.note}",
                 penalty.source,
                 day.date,
             )
@@ -167,8 +180,7 @@ class SagAftraCommercials:
                     "contribution base is not confirmed",
                     entry.source,
                 )
-            gross = sum([line[3] for line in day.lines])
-            gross_by_rate[entry.value] = gross_by_rate.get(entry.value, 0) + gross
+            gross_by_rate[entry.value] = gross_by_rate.get(entry.value, 0) + day.cents
         # Exact: the sum of cents × percent / 100 over each rate, rounded once.
         numerator, denominator = 0, 1
         for pct, gross in gross_by_rate.items():

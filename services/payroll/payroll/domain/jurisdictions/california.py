@@ -42,7 +42,7 @@ from payroll.domain.models import (
     FieldError,
     InvalidRequest,
     TimecardDay,
-    settle,
+    settle_day,
 )
 from payroll.domain.money import Pricer, format_cents, format_minutes, format_rate
 from payroll.domain.rulebook import RuleBook, RuleDataError, RuleValue
@@ -100,6 +100,8 @@ class Params:
     """What the exact rates depend on, as a cheap hashable key."""
     labels: dict[str, str]
     """Rule labels for lines and `rules_applied`, built once from the data."""
+    texts: tuple[str, ...]
+    """(rule, source) of the straight, weekly, daily, double-time, 7th-day lines, in that order."""
 
 
 _KEYS = (
@@ -190,6 +192,19 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
             f"{e['meal_premium_hours'].citation}",
             "rests": f"{e['rest_minutes'].citation}; {e['rest_premium_hours'].citation}",
         },
+        texts=(
+            f"{e['daily_overtime_after_hours'].scope} LC §510(a) straight time",
+            e["daily_overtime_after_hours"].source,
+            e["weekly_overtime_after_hours"].citation,
+            e["weekly_overtime_after_hours"].source,
+            e["daily_overtime_after_hours"].citation,
+            e["daily_overtime_after_hours"].source,
+            e["daily_double_time_after_hours"].citation,
+            e["daily_double_time_after_hours"].source,
+            f"{e['seventh_day_double_time_after_hours'].citation} (first hours)",
+            f"{e['seventh_day_double_time_after_hours'].citation} (after)",
+            e["seventh_day_double_time_after_hours"].source,
+        ),
         rate_key=(
             _minutes(e["day_rate_hours"]),
             *num("overtime_multiplier").as_integer_ratio(),
@@ -209,8 +224,8 @@ class _Shift(NamedTuple):
     day: TimecardDay
     worked: int
     """Call to wrap less off-duty breaks of a meal period or more (WO12 §11(A))."""
-    late: tuple[tuple[int, int], ...]
-    """(ordinal, due) of each work period longer than the meal period (WO12 §11)."""
+    late: tuple[tuple[int, int, int], ...]
+    """(ordinal, due, end) of each work period longer than the meal period (WO12 §11)."""
     gaps: int
     """Unpaid breaks longer than a bona fide meal period: a split shift (WO12 §4(C))."""
     rests_owed: int
@@ -224,7 +239,7 @@ def _scan(day: TimecardDay, p: Params) -> _Shift:
     wrap = day[2]
     start = call
     off = gaps = 0
-    late: list[tuple[int, int]] | None = None
+    late: list[tuple[int, int, int]] | None = None
     meals = day[3]
     if meals:
         period = p.meal_period
@@ -239,14 +254,14 @@ def _scan(day: TimecardDay, p: Params) -> _Shift:
                 gaps += 1
             if meal_start - start > period:
                 late = late or []
-                late.append((ordinal, start + period))
+                late.append((ordinal, start + period, meal_start))
             start = meal_end
             ordinal += 1
         if wrap - start > period:
             late = late or []
-            late.append((ordinal, start + period))
+            late.append((ordinal, start + period, wrap))
     elif wrap - call > p.meal_period:
-        late = [(1, call + p.meal_period)]
+        late = [(1, call + p.meal_period, wrap)]
     worked = wrap - call - off
     rests = day[7]
     if rests is None:
@@ -335,42 +350,41 @@ def _remember(book: RuleBook, key: tuple[object, ...], value: object) -> None:
     book.derived[key] = value
 
 
-def _minimum_wage_bounds(book: RuleBook, scope: str) -> tuple[date, ...]:
-    """Dates on which the minimum wage of a location (or a parent) can change, sorted."""
-    key = ("california.minimum_wage_bounds", scope)
-    found: tuple[date, ...] | None = book.derived.get(key)
+_COVERAGE = "minimum_wage_min_weekly_hours"
+
+
+class _Scope(NamedTuple):
+    """What a location's minimum-wage check needs from the data, derived once."""
+
+    bounds: tuple[date, ...]
+    """Dates on which its minimum wage (or a parent's, or a coverage rule) can change."""
+    coverage: tuple[str, ...]
+    """Levels whose minimum wage covers only weeks with enough hours worked there."""
+    coverage_max: int
+    """The largest weekly coverage threshold any of them ever sets, in minutes."""
+
+
+def _scope(book: RuleBook, scope: str) -> _Scope:
+    key = ("california.scope", scope)
+    found: _Scope | None = book.derived.get(key)
     if found is None:
+        chain = book.chain(scope)
         edges: set[date] = set()
-        for src in book.chain(scope):
+        for src in chain:
             for entry in (*src.entries("minimum_wage"), *src.entries(_COVERAGE)):
                 edges.add(entry.effective_from)
                 if entry.effective_to is not None:
                     edges.add(entry.effective_to + timedelta(days=1))
-        found = book.derived[key] = tuple(sorted(edges))
+        levels = tuple(src.id for src in chain if src.entries(_COVERAGE))
+        most = max((_minutes(e) for src in chain for e in src.entries(_COVERAGE)), default=0)
+        found = book.derived[key] = _Scope(tuple(sorted(edges)), levels, most)
     return found
 
 
-_COVERAGE = "minimum_wage_min_weekly_hours"
-
-
-def _coverage_levels(book: RuleBook, scope: str) -> tuple[str, ...]:
-    """Levels of the chain whose minimum wage covers only weeks with enough hours there."""
-    key = ("california.coverage_levels", scope)
-    found: tuple[str, ...] | None = book.derived.get(key)
-    if found is None:
-        found = tuple(src.id for src in book.chain(scope) if src.entries(_COVERAGE))
-        book.derived[key] = found
-    return found
-
-
-def _coverage_max_minutes(book: RuleBook, levels: tuple[str, ...]) -> int:
-    """The largest weekly coverage threshold any of `levels` ever sets, in minutes."""
-    key = ("california.coverage_max", levels)
-    found: int | None = book.derived.get(key)
-    if found is None:
-        found = max(_minutes(e) for lv in levels for e in book.sources[lv].entries(_COVERAGE))
-        book.derived[key] = found
-    return found
+def _all_covered(info: _Scope, workdays: Sequence[_Workday]) -> bool:
+    """Every local ordinance covers every week (quick test: each workday alone has enough hours
+    worked); otherwise `_uncovered` decides week by week."""
+    return not info.coverage or min(wd.new for wd in workdays) >= info.coverage_max
 
 
 class DayRates(NamedTuple):
@@ -456,9 +470,10 @@ class California:
     def _uncovered(self, ctx: Context, workdays: Sequence[_Workday], on: date) -> tuple[str, ...]:
         """Local levels whose minimum wage does not cover the week of `on`: fewer hours worked
         there than the ordinance's threshold (LAMC §187.01: 2 hours in a week in the City)."""
-        if self._all_covered(ctx, workdays):
+        info = _scope(ctx.book, ctx.scope)
+        if _all_covered(info, workdays):
             return ()
-        levels = _coverage_levels(ctx.book, ctx.scope)
+        levels = info.coverage
         p = params(ctx.book, ctx.scope, on)
         days = (on - ctx.request.workweek_start).days
         week = days // p.workweek_days
@@ -486,11 +501,12 @@ class California:
         """A rate whose hourly equivalent is below the minimum wage on any day is invalid."""
         rate = ctx.request.rate
         book, scope = ctx.book, ctx.scope
-        bounds = _minimum_wage_bounds(book, scope)
+        info = _scope(book, scope)
+        bounds = info.bounds
         first, last = workdays[0].date, workdays[-1].date
         period = bisect_right(bounds, first)
         periods: dict[tuple[int, tuple[str, ...]], date]
-        if period == bisect_right(bounds, last) and self._all_covered(ctx, workdays):
+        if period == bisect_right(bounds, last) and _all_covered(info, workdays):
             periods = {(period, ()): first}
         else:
             periods = {}
@@ -523,27 +539,15 @@ class California:
                 ]
         return []
 
-    def _all_covered(self, ctx: Context, workdays: Sequence[_Workday]) -> bool:
-        """Every local ordinance covers every week (quick test: each workday alone has enough
-        hours); otherwise `_uncovered` decides week by week."""
-        levels = _coverage_levels(ctx.book, ctx.scope)
-        if not levels:
-            return True
-        most = _coverage_max_minutes(ctx.book, levels)
-        return min(wd.new for wd in workdays) >= most
-
     def rates(self, ctx: Context, p: Params, on: date) -> DayRates:
         """Exact rates at the regular rate in force on `on` (derived once per rate and rules)."""
-        found: DayRates | None = ctx.memo.get(p.rate_key)
-        if found is not None:
-            return found
         rate = ctx.request.rate
         if rate.unit == "day":
             entry = p.entries["day_rate_hours"]
             if not entry.confirmed:
                 ctx.notices.unconfirmed(entry, on, "the regular rate of a day rate")
-        key = ("california.rates", rate.unit, rate.amount, p.rate_key)
-        found = ctx.book.derived.get(key)
+        key = (rate.unit, rate.amount, p.rate_key)
+        found: DayRates | None = ctx.book.derived.get(key)
         if found is None:
             pricer = Pricer(
                 self.regular_rate(ctx, on, warn=False),
@@ -553,7 +557,6 @@ class California:
                 pricer.rate(ONE), pricer.rate(p.ot_mult), pricer.rate(p.dt_mult), pricer.denominator
             )
             _remember(ctx.book, key, found)
-        ctx.memo[p.rate_key] = found
         return found
 
     def regular_rate(self, ctx: Context, on: date, *, warn: bool = True) -> Fraction:
@@ -742,23 +745,23 @@ class California:
     ) -> list[DayResult]:
         notices = ctx.notices
         anchor = ctx.request.workweek_start
-        always_extra = agreement.has_meal_rules or bonus is not None
+        meal_rules = agreement.has_meal_rules
+        penalties: dict[int, list[Draft]] | None = None
         results: list[DayResult] = []
         week = None
         counted = mask = 0
+        worked = worked_regular = worked_overtime = worked_double = gross = 0
         last_p: Params | None = None
-        labels: dict[str, str]
         rates: DayRates
         straight_rate = overtime_rate = double_rate = ONE
         straight = overtime = double = denominator = 0
-        straight_rule = weekly_rule = daily_rule = double_rule = ""
-        straight_source = weekly_source = double_source = seventh_source = ""
+        straight_rule = straight_source = weekly_rule = weekly_source = daily_rule = ""
+        daily_source = double_rule = double_source = first7_rule = after7_rule = ""
+        seventh_source = ""
         for wd in workdays:
             on, prior, new, shifts, p, extra = wd
             if p is not last_p:
                 last_p = p
-                labels = p.labels
-                e = p.entries
                 rates = self.rates(ctx, p, on)
                 (straight_rate, straight), (overtime_rate, overtime), (double_rate, double) = (
                     rates[0],
@@ -766,17 +769,21 @@ class California:
                     rates[2],
                 )
                 denominator = rates[3]
-                straight_rule = labels["straight"]
-                straight_source = e["daily_overtime_after_hours"].source
-                weekly_rule = e["weekly_overtime_after_hours"].citation
-                weekly_source = e["weekly_overtime_after_hours"].source
-                daily_rule = e["daily_overtime_after_hours"].citation
-                double_rule = e["daily_double_time_after_hours"].citation
-                double_source = e["daily_double_time_after_hours"].source
-                seventh_source = e["seventh_day_double_time_after_hours"].source
-                notices.applied(labels["overtime"])
-                if not agreement.has_meal_rules:
-                    notices.applied(labels["meals"])
+                (
+                    straight_rule,
+                    straight_source,
+                    weekly_rule,
+                    weekly_source,
+                    daily_rule,
+                    daily_source,
+                    double_rule,
+                    double_source,
+                    first7_rule,
+                    after7_rule,
+                    seventh_source,
+                ) = p.texts
+                notices.applied(p.labels["overtime"])
+                notices.applied(p.labels["meals"])
             days = (on - anchor).days
             week_days = p.workweek_days
             if days // week_days != week:
@@ -843,7 +850,7 @@ class California:
                         overtime_rate,
                         overtime * daily,
                         daily_rule,
-                        straight_source,
+                        daily_source,
                     )
                 )
             if first7:
@@ -853,7 +860,7 @@ class California:
                         first7,
                         overtime_rate,
                         overtime * first7,
-                        labels["seventh_first"],
+                        first7_rule,
                         seventh_source,
                     )
                 )
@@ -868,37 +875,59 @@ class California:
                         after7,
                         double_rate,
                         double * after7,
-                        labels["seventh_after"],
+                        after7_rule,
                         seventh_source,
                     )
                 )
-            if extra or always_extra:
-                results.append(
-                    self._extras(
-                        ctx,
-                        agreement,
-                        workdays,
-                        wd,
-                        rates,
-                        lines,
-                        bonus,
-                        (weekly + daily + first7, dbl + after7),
+            if meal_rules:
+                penalties = None
+                for shift in shifts:
+                    found = agreement.meal_penalties(
+                        ctx, shift[0], shift[2], p.meal_period, rates[0]
                     )
+                    if found is not None:
+                        penalties = penalties or {}
+                        penalties[id(shift)] = found
+            if extra or bonus is not None or penalties:
+                result = self._extras(
+                    ctx,
+                    workdays,
+                    wd,
+                    rates,
+                    lines,
+                    bonus,
+                    (weekly + daily + first7, dbl + after7),
+                    penalties,
                 )
+                results.append(result)
+                gross += result[3]
+                ctx.tally.premiums(result[2])
             else:
-                results.append(_new(DayResult, (on, new, settle(lines, denominator))))
+                result = settle_day(on, new, lines, denominator)
+                results.append(result)
+                gross += result[3]
+            worked += new
+            worked_regular += regular
+            worked_overtime += weekly + daily + first7
+            worked_double += dbl + after7
+        tally = ctx.tally
+        tally.worked += worked
+        tally.regular += worked_regular
+        tally.overtime += worked_overtime
+        tally.double += worked_double
+        tally.gross += gross
         return results
 
     def _extras(
         self,
         ctx: Context,
-        agreement: AgreementRules,
         workdays: Sequence[_Workday],
         wd: _Workday,
         rates: DayRates,
         lines: list[Draft],
         bonus: _Bonus | None,
         overtime_minutes: tuple[int, int],
+        penalties: dict[int, list[Draft]] | None,
     ) -> DayResult:
         """A workday with premiums, guarantees, reporting time or non-discretionary pay."""
         p = wd.params
@@ -907,7 +936,7 @@ class California:
         denominator = rates.denominator
         guarantees: list[Draft] = []
         reporting: list[_Shift] = []
-        late: list[tuple[int, int]] | None = None
+        late: list[tuple[int, int, int]] | None = None
         missed = owed = gaps = 0
         day_rate = ctx.request.rate.unit == "day"
         for shift in wd.shifts:
@@ -933,18 +962,15 @@ class California:
                 ctx.notices.applied(p.labels["rests"])
                 missed += rests_missed
                 owed += rests_owed
-            if agreement.has_meal_rules:
-                penalties = agreement.meal_penalties(ctx, day, rates.straight)
-                if penalties is not None:
-                    lines.extend(penalties)
-                    continue
-                ctx.notices.applied(p.labels["meals"])
+            if penalties and id(shift) in penalties:
+                lines.extend(penalties[id(shift)])  # the agreement's remedy (AB 1734)
+                continue
             if shift_late:
                 late = [*late, *shift_late] if late else list(shift_late)
         premiums: list[tuple[str, int, str, str]] = []
         if late:  # WO12 §11, LC §226.7: one premium hour a workday, however many meals
             entry = e["meal_premium_hours"]
-            due = ", ".join(f"meal {n} due {_clock(at)}" for n, at in late)
+            due = ", ".join(f"meal {n} due {_clock(at)}" for n, at, _ in late)
             premiums.append(
                 (
                     MEAL_PREMIUM,
@@ -990,7 +1016,7 @@ class California:
             denominator = self._non_discretionary(
                 ctx, wd, lines, denominator, bonus, overtime_minutes
             )
-        return _new(DayResult, (wd.date, wd.new, settle(lines, denominator)))
+        return settle_day(wd.date, wd.new, lines, denominator)
 
     def _reporting_time(
         self,
