@@ -18,7 +18,7 @@ from collections.abc import (
 )
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -104,7 +104,10 @@ def authorize(info: Info[GraphQLContext[Any], Any], *roles: str) -> Principal:
 class ExtendedEntity:
     """Base of an entity another subgraph owns and this one adds fields to
     (`@strawberry.federation.type(keys=["id"])` with `id: strawberry.ID`): a reference resolves
-    to the id alone, for any authenticated caller (each added field checks its own roles)."""
+    to the id alone, for an authenticated caller holding one of `reference_roles` (any member of
+    an organisation when empty; each added field checks its own roles)."""
+
+    reference_roles: ClassVar[Collection[str]] = ()
 
     def __init__(self, id: strawberry.ID) -> None:  # replaced by strawberry's dataclass __init__
         self.id = id
@@ -113,7 +116,7 @@ class ExtendedEntity:
     def resolve_reference(
         cls: type[E], info: Info[GraphQLContext[Any], Any], id: strawberry.ID
     ) -> E:
-        authorize(info)
+        authorize(info, *cls.reference_roles)
         return cls(id=id)
 
 

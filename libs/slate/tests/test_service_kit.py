@@ -220,7 +220,15 @@ class LibraryQuery:
         return True
 
 
-LIBRARY = SubgraphSchema(query=LibraryQuery, types=[Book])
+@strawberry.federation.type(keys=["id"])
+class Shelf(ExtendedEntity):
+    """An extended entity whose references only some roles may resolve."""
+
+    reference_roles = ("librarian",)
+    id: strawberry.ID
+
+
+LIBRARY = SubgraphSchema(query=LibraryQuery, types=[Book, Shelf])
 ENTITIES = """query($r: [_Any!]!) { _entities(representations: $r) { ... on Book { id title } } }"""
 
 
@@ -254,3 +262,17 @@ async def test_an_extended_entity_needs_a_caller() -> None:
         ENTITIES, {"r": [{"__typename": "Book", "id": "b1"}]}, context_value=context
     )
     assert [e.extensions["code"] for e in result.errors] == ["UNAUTHENTICATED"]
+
+
+async def test_an_extended_entity_may_ask_for_roles_to_resolve_a_reference() -> None:
+    shelves = """query($r: [_Any!]!) { _entities(representations: $r) { ... on Shelf { id } } }"""
+
+    def variables() -> dict[str, Any]:  # strawberry consumes the representations it resolves
+        return {"r": [{"__typename": "Shelf", "id": "s1"}]}
+
+    allowed = graphql_context(Library(), principal("org_a", "librarian"))
+    result = await LIBRARY.execute(shelves, variables(), context_value=allowed)
+    assert data(result) == {"_entities": [{"id": "s1"}]}
+    refused = graphql_context(Library(), principal("org_a", "reader"))
+    result = await LIBRARY.execute(shelves, variables(), context_value=refused)
+    assert [e.extensions["code"] for e in result.errors] == ["FORBIDDEN"]
