@@ -9,17 +9,18 @@ Usage: .venv/bin/python bench/load_gateway.py [--bookings 10000] [--runs 3] [--t
    confirmed; bench/load_seed.py) across 20 organisations, then wait until the running relay
    has published their events and payroll, legal and scheduling have consumed them.
 2. Per invocation: a dashboard production with 50 confirmed bookings (5 roles x 10 talent).
-   Per run: a production with 20 one-day roles and fresh talent for the holds, and 100 bookings
-   on hold (10 roles x 10 talent) for the confirm-to-visible samples. Set up in process.
+   Per run: a production with 2 one-day roles per client and fresh talent for the holds, and
+   100 bookings on hold (10 roles x 10 talent) for the confirm-to-visible samples; in process.
 3. Measured, each run, all through HTTP on loopback:
    - dashboard: the query through the gateway and the same plan against the subgraphs directly
      (scheduling, then casting's _entities, then payroll and legal side by side), interleaved;
    - confirm -> visible: confirmBooking through the gateway, then `booking { engagement contract }`
      through the gateway every 5 ms until both are there; the latency is from the confirm's answer
-     to the sending of the first query that saw both (as tests/e2e/test_spine.py measures it),
-     one confirmer, then 8 at once;
-   - holdTalent with 16 clients in a closed loop (--ops pairs of role and talent, at most
-     --duration s), then confirmBooking of those holds with 16 clients;
+     to the arrival of the first answer showing both (and, as tests/e2e/test_spine.py counts,
+     to the sending of that query), one confirmer, then 8 at once;
+   - holdTalent with 16 clients in a closed loop (--ops holds, at most --duration s; each client
+     owns two roles, since concurrent holds on one role conflict by design), then
+     confirmBooking of those holds with the same 16 clients;
    - after the burst: how long until every event is published and consumed, then FerretDB's CPU
      time over 10 s with no requests (/proc/<pid>/stat), in 1 s slices.
 Every loop is bounded (counts and deadlines); the script stops by itself.
@@ -44,7 +45,8 @@ from typing import Any, TypeVar
 import httpx
 import load_seed
 import load_stack
-from load_seed import FIRST_DAY, Kit, bounded, seed_blocks
+import load_traces
+from load_seed import FIRST_DAY, Kit, seed_blocks
 from load_stack import (
     CONFIRM,
     DASHBOARD,
@@ -78,7 +80,7 @@ class Loop:
     latencies: list[float] = field(default_factory=list)
     ok: int = 0
     failures: Counter[str] = field(default_factory=Counter)
-    results: list[Any] = field(default_factory=list)
+    lane_results: list[list[Any]] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -86,19 +88,20 @@ class Loop:
 
 
 async def closed_loop(
-    items: Sequence[T], clients: int, duration_s: float, op: Callable[[T], Awaitable[Any]]
+    lanes: Sequence[Sequence[T]], duration_s: float, op: Callable[[T], Awaitable[Any]]
 ) -> Loop:
-    """`clients` workers each sending the next item as soon as their last answer came, until
-    the items run out or `duration_s` has passed (requests in flight then are awaited)."""
-    loop = Loop(clients)
-    queue = iter(items)
+    """One client per lane, each sending its lane's next item as soon as its last answer came,
+    until its lane runs out or `duration_s` has passed (requests in flight then are awaited).
+
+    Lanes keep apart what must not run at once: a client owns its roles, since two holds on
+    one role at the same moment are a CONFLICT by design (a hold claims a rank on its role)."""
+    loop = Loop(len(lanes), lane_results=[[] for _ in lanes])
     start = time.perf_counter()
     deadline = start + duration_s
 
-    async def worker() -> None:
-        while time.perf_counter() < deadline:
-            item = next(queue, None)
-            if item is None:
+    async def client(lane: Sequence[T], results: list[Any]) -> None:
+        for item in lane:
+            if time.perf_counter() >= deadline:
                 return
             t0 = time.perf_counter()
             try:
@@ -111,10 +114,12 @@ async def closed_loop(
                 loop.failures[type(exc).__name__] += 1
             else:
                 loop.ok += 1
-                loop.results.append(result)
+                results.append(result)
             loop.latencies.append(time.perf_counter() - t0)
 
-    await asyncio.gather(*(worker() for _ in range(clients)))
+    await asyncio.gather(
+        *(client(lane, out) for lane, out in zip(lanes, loop.lane_results, strict=True))
+    )
     loop.elapsed_s = time.perf_counter() - start
     return loop
 
@@ -275,6 +280,8 @@ def visible_figures(samples: Sequence[Visible]) -> dict[str, Any]:
         "engagement_p50_ms": 1000 * quantile([s.engagement_s or 0.0 for s in seen], 0.5),
         "contract_p50_ms": 1000 * quantile([s.contract_s or 0.0 for s in seen], 0.5),
         "confirm_p50_ms": 1000 * quantile([s.confirm_s for s in samples], 0.5),
+        "traced_p50_ms": float("nan"),  # filled from the traces (answer -> both written)
+        "traced_p99_ms": float("nan"),
         "sent_p50_ms": 1000 * quantile([s.sent_s or 0.0 for s in seen], 0.5),
         "sent_p99_ms": 1000 * quantile([s.sent_s or 0.0 for s in seen], 0.99),
         "polls_per_sample": statistics.mean(s.polls for s in samples) if samples else 0,
@@ -293,7 +300,7 @@ async def set_up_dashboard(kit: Kit, client: Client, org: str, bearer: str) -> s
     production_id = await client.create_production(bearer, "Bench dashboard")
     kit.peers.know(org, production_id, "Bench dashboard")
     days = [FIRST_DAY + timedelta(days=700 + i) for i in range(5)]
-    roles = await kit.roles(org, production_id, days, "Dashboard role")
+    roles = await kit.roles(org, production_id, days, "Dashboard role", places=10)
     talents = await kit.talents(org, 10, "Dashboard Talent")
     holds = [(org, r, t) for r in roles for t in talents]
     await kit.hold_then_confirm(holds, [True] * len(holds), concurrency=8)
@@ -318,17 +325,20 @@ async def one_run(
     # --- fixtures of this run (in process, not measured)
     production_id = await client.create_production(bearer, f"Bench run {n}")
     kit.peers.know(org, production_id, f"Bench run {n}")
+    # Each client owns two roles and alternates between them; each role has one hold per
+    # talent and a place for each, so every hold can be confirmed.
+    per_role = math.ceil(args.ops / (2 * args.clients))
     hold_roles = await kit.roles(
         org,
         production_id,
-        [FIRST_DAY + timedelta(days=800 + i) for i in range(args.hold_roles)],
+        [FIRST_DAY + timedelta(days=800 + i) for i in range(2 * args.clients)],
         f"Run {n} hold role",
+        places=per_role,
     )
-    talents_needed = math.ceil(args.ops / len(hold_roles))
-    hold_talent = await kit.talents(org, talents_needed, f"Run {n} Talent")
-    pairs = [
-        (hold_roles[i // len(hold_talent)], hold_talent[i % len(hold_talent)])
-        for i in range(args.ops)
+    hold_talent = await kit.talents(org, per_role, f"Run {n} Talent")
+    lanes = [
+        [(hold_roles[c + k * args.clients], t) for t in hold_talent for k in (0, 1)]
+        for c in range(args.clients)
     ]
     visible_count = args.visible_sequential + args.visible_concurrent
     side = math.ceil(math.sqrt(visible_count))
@@ -337,12 +347,11 @@ async def one_run(
         production_id,
         [FIRST_DAY + timedelta(days=900 + i) for i in range(side)],
         f"Run {n} watch role",
+        places=side,
     )
     vis_talent = await kit.talents(org, side, f"Run {n} Watched")
-    held = await bounded(
-        ((lambda r=r, t=t: kit.hold(org, r, t)) for r in vis_roles for t in vis_talent),
-        8,
-    )
+    # Talent-major: consecutive samples (and the 8 confirmers' first ones) are on different roles.
+    held = await kit.hold_many([(org, r, t) for t in vis_talent for r in vis_roles], 8)
     held = held[:visible_count]
     if not await kit.published(held, args.settle_timeout):
         say("  warning: the holds to confirm are not all published yet")
@@ -410,11 +419,11 @@ async def one_run(
         await client.mutate(CONFIRM, "confirmBooking", {"bookingId": booking_id}, bearer)
 
     t = time.time_ns()
-    holds = await closed_loop(pairs, args.clients, args.duration, hold)
+    holds = await closed_loop(lanes, args.duration, hold)
     window("hold", t)
     say(f"  holdTalent: {holds.rate:.1f}/s, p50 {1000 * quantile(holds.latencies, 0.5):.0f} ms")
     t = time.time_ns()
-    confirms = await closed_loop(holds.results, args.clients, args.duration, confirm)
+    confirms = await closed_loop(holds.lane_results, args.duration, confirm)
     window("confirm", t)
     say(
         f"  confirmBooking: {confirms.rate:.1f}/s, "
@@ -504,6 +513,12 @@ ROWS: list[Row] = [
         fmt_pair,
     ),
     (
+        "  same, from traces: answer → engagement and contract written",
+        "",
+        lambda r: [r.visible_sequential["traced_p50_ms"], r.visible_sequential["traced_p99_ms"]],
+        fmt_pair,
+    ),
+    (
         "confirm → visible, 8 confirmers: p50 / p99 ms",
         "p99 < 500",
         lambda r: [r.visible_concurrent["p50_ms"], r.visible_concurrent["p99_ms"]],
@@ -513,6 +528,12 @@ ROWS: list[Row] = [
         "  same, to the sending of the query that saw both",
         "",
         lambda r: [r.visible_concurrent["sent_p50_ms"], r.visible_concurrent["sent_p99_ms"]],
+        fmt_pair,
+    ),
+    (
+        "  same, from traces: answer → engagement and contract written",
+        "",
+        lambda r: [r.visible_concurrent["traced_p50_ms"], r.visible_concurrent["traced_p99_ms"]],
         fmt_pair,
     ),
     (
@@ -584,6 +605,14 @@ def table(results: Sequence[RunResult]) -> str:
     if notes:
         lines += ["", "Failures: " + "; ".join(notes) + "."]
     return "\n".join(lines)
+
+
+def read_traces(windows: Sequence[Window]) -> load_traces.Traces | None:
+    try:
+        return load_traces.Traces(windows)
+    except (OSError, ValueError) as exc:
+        say(f"traces not read ({type(exc).__name__}: {exc})")
+        return None
 
 
 def save_json(path: Path, results: Sequence[RunResult]) -> None:
@@ -667,14 +696,26 @@ async def main_async(args: argparse.Namespace) -> int:
         results = []
         for n in range(1, args.runs + 1):
             results.append(await one_run(n, args, kit, client, backlogs, mongo, setup))
+        await asyncio.sleep(2.0)  # the services export spans in batches
+        traces = read_traces([w for r in results for w in r.windows])
+        if traces is not None:
+            for r in results:
+                for w in r.windows:
+                    figures = {
+                        "visible_sequential": r.visible_sequential,
+                        "visible_concurrent": r.visible_concurrent,
+                    }.get(w.name)
+                    if figures is not None:
+                        values = traces.visible_ms(w)
+                        figures["traced_p50_ms"] = quantile(values, 0.5)
+                        figures["traced_p99_ms"] = quantile(values, 0.99)
+                        figures["traced_n"] = len(values)
         print(table(results))
         if args.json:
             save_json(Path(args.json), results)
-        if args.traces:
-            import load_traces
-
+        if args.traces and traces is not None:
             print()
-            print(load_traces.report([w for r in results for w in r.windows]))
+            print(traces.report())
         return 0
     finally:
         await backlogs.close()
@@ -690,7 +731,6 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--confirmers", type=int, default=8)
     parser.add_argument("--ops", type=int, default=320, help="holds (then confirms) per run")
-    parser.add_argument("--hold-roles", type=int, default=20)
     parser.add_argument("--duration", type=float, default=30.0, help="cap of each loop, s")
     parser.add_argument("--visible-sequential", type=int, default=20)
     parser.add_argument("--visible-concurrent", type=int, default=80)

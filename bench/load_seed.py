@@ -83,9 +83,10 @@ class Kit:
         await self.runtime.close()
 
     async def roles(
-        self, org: str, production_id: str, days: Iterable[date], prefix: str
+        self, org: str, production_id: str, days: Iterable[date], prefix: str, places: int
     ) -> list[str]:
-        """One role per day (a one-day booking at 1,200.00 USD a day)."""
+        """One role per day (a one-day booking at 1,200.00 USD a day) with `places` places, so
+        that many of its holds can be confirmed."""
         ids = []
         for i, day in enumerate(days):
             role = await self.casting.create_role(
@@ -96,6 +97,7 @@ class Kit:
                 currency="USD",
                 unit="DAY",
                 work_dates=[day.isoformat()],
+                quantity=places,
             )
             ids.append(role.id)
         return ids
@@ -170,13 +172,29 @@ class Kit:
         finally:
             await relay.stop()
 
+    async def hold_many(self, holds: Sequence[tuple[str, str, str]], concurrency: int) -> list[str]:
+        """Hold each (org, role, talent): one role's holds one after another (a hold claims a
+        rank on its role, so concurrent holds on one role conflict), roles side by side; the
+        booking ids in the order of `holds`."""
+        by_role: dict[str, list[int]] = {}
+        for i, (_, role_id, _) in enumerate(holds):
+            by_role.setdefault(role_id, []).append(i)
+        ids = [""] * len(holds)
+
+        async def role_holds(indices: list[int]) -> None:
+            for i in indices:
+                ids[i] = await self.hold(*holds[i])
+
+        await bounded(((lambda x=x: role_holds(x)) for x in by_role.values()), concurrency)
+        return ids
+
     async def hold_then_confirm(
         self, holds: Sequence[tuple[str, str, str]], confirm: Sequence[bool], concurrency: int
     ) -> list[str]:
         """Hold each (org, role, talent), then confirm those flagged once the relay has published
         their holds; the booking ids, in order."""
         t0 = time.monotonic()
-        ids: list[str] = await bounded(((lambda h=h: self.hold(*h)) for h in holds), concurrency)
+        ids = await self.hold_many(holds, concurrency)
         chosen = [(h[0], b) for h, b, c in zip(holds, ids, confirm, strict=True) if c]
         t1 = time.monotonic()
         if not await self.published([b for _, b in chosen], timeout_s=600):
@@ -246,7 +264,9 @@ async def seed_blocks(
             kit.peers.know(org, production_id, title)
             first = FIRST_DAY + timedelta(days=(n * ROLES_PER_BLOCK) % 600)
             days = [first + timedelta(days=r) for r in range(ROLES_PER_BLOCK)]
-            roles = await kit.roles(org, production_id, days, f"Seed role {n}")
+            roles = await kit.roles(
+                org, production_id, days, f"Seed role {n}", places=TALENTS_PER_BLOCK
+            )
             talents = await kit.talents(org, TALENTS_PER_BLOCK, f"Seed Talent {n}")
         except Exception as exc:  # report and go on: the count at the end is what matters
             report.failures.append(f"block {n}: {type(exc).__name__}: {exc}")
