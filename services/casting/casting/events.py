@@ -15,6 +15,8 @@ from slate.events.catalogue import (
     BOOKING_PROMOTED,
     BOOKING_RELEASED,
     PRODUCTION_CREATED,
+    ROLE_CLOSED,
+    ROLE_PUBLISHED,
     Dispatch,
     EventType,
     dispatch,
@@ -33,6 +35,9 @@ from casting.domain.model import (
     DomainEvent,
     Money,
     Production,
+    Role,
+    RoleClosed,
+    RolePublished,
 )
 from casting.usecases import BookingChange, BookingEventKind, Casting, HoldTerms, LiveBookings
 
@@ -71,6 +76,34 @@ def snapshot(b: Booking) -> casting_pb2.BookingSnapshot:
     )
 
 
+def role_snapshot(r: Role) -> casting_pb2.RoleSnapshot:
+    """The role's breakdown as casting announces it."""
+    req, usage = r.breakdown.requirements, r.breakdown.usage
+    return casting_pb2.RoleSnapshot(
+        role_id=r.id,
+        org_id=r.org_id,
+        production_id=r.production_id,
+        name=r.name,
+        status=r.status.value,
+        description=r.breakdown.description,
+        rate=money_pb2.Rate(
+            money=money_pb2.Money(amount=str(r.rate.amount), currency=r.rate.currency),
+            unit=str(r.rate.unit),
+        ),
+        work_dates=[d.isoformat() for d in r.work_dates],
+        quantity=r.quantity,
+        age_min=req.age_min or 0,
+        age_max=req.age_max or 0,
+        skills=list(req.skills),
+        union=req.union.value if req.union is not None else "",
+        media=list(usage.media),
+        territory=usage.territory,
+        term=usage.term,
+        submission_deadline=_instant(r.breakdown.submission_deadline),
+        version=r.version,
+    )
+
+
 def _instant(at: datetime | None) -> str:
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at is not None else ""
 
@@ -91,6 +124,14 @@ def to_outbox(event: DomainEvent) -> OutboxEvent:
         case BookingPromoted(booking=b, from_rank=from_rank):
             return BOOKING_PROMOTED.outbox(
                 b.id, casting_pb2.BookingPromoted(booking=snapshot(b), from_rank=from_rank)
+            )
+        case RolePublished(role=r, by=by):
+            return ROLE_PUBLISHED.outbox(
+                r.id, casting_pb2.RolePublished(role=role_snapshot(r), published_by=by)
+            )
+        case RoleClosed(role=r, by=by):
+            return ROLE_CLOSED.outbox(
+                r.id, casting_pb2.RoleClosed(role=role_snapshot(r), closed_by=by)
             )
         case _:
             assert_never(event)

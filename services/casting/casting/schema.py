@@ -13,13 +13,18 @@ from slate.auth import Principal
 from slate.errors import UserError as DomainUserError
 from slate.events.snapshots import BookingSnapshot
 from slate.graphql import (
+    Edge,
     GraphQLContext,
     Money,
+    PageInfo,
     SubgraphSchema,
     UserError,
     attempt,
     authorize,
     batch_loader,
+    clamp_first,
+    decode_cursor,
+    encode_cursor,
     graphql_error,
     group_loader,
     until_expiry,
@@ -28,7 +33,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from casting.domain import model
-from casting.usecases import PERMISSIONS, BookingEventKind, Casting, HoldTerms
+from casting.usecases import PERMISSIONS, BookingEventKind, BreakdownInput, Casting, HoldTerms
 
 Ctx = Info[GraphQLContext[Casting], None]
 
@@ -36,6 +41,7 @@ Ctx = Info[GraphQLContext[Casting], None]
 strawberry.enum(model.RateUnit, name="RateUnit")
 strawberry.enum(model.Union, name="TalentUnion")
 strawberry.enum(model.BookingStatus, name="BookingStatus")
+strawberry.enum(model.RoleStatus, name="RoleStatus")
 strawberry.enum(BookingEventKind, name="BookingEventKind")
 
 
@@ -175,6 +181,21 @@ def _instant(at: datetime | None) -> str | None:
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at is not None else None
 
 
+@strawberry.type(description="Whom a role is for (null: no requirement).")
+class Requirements:
+    age_min: int | None
+    age_max: int | None
+    skills: list[str]
+    union: model.Union | None
+
+
+@strawberry.type(description="What the talent grants: media, territory, term.")
+class Usage:
+    media: list[str]
+    territory: str
+    term: str
+
+
 @strawberry.type(description="A part to cast (a breakdown line) with its rate and work dates.")
 class Role:
     id: strawberry.ID
@@ -186,9 +207,18 @@ class Role:
     cancellation_fee: Money = strawberry.field(
         description="Owed by a booking of this role released after its confirmation."
     )
+    status: model.RoleStatus = strawberry.field(
+        description="DRAFT (its organisation only), PUBLISHED (network-wide, takes"
+        " submissions), CLOSED."
+    )
+    description: str
+    requirements: Requirements
+    usage: Usage
+    submission_deadline: str | None
 
     @classmethod
     def from_model(cls, role: model.Role) -> Role:
+        req, usage = role.breakdown.requirements, role.breakdown.usage
         return cls(
             id=strawberry.ID(role.id),
             name=role.name,
@@ -197,6 +227,13 @@ class Role:
             production_id=strawberry.ID(role.production_id),
             quantity=role.quantity,
             cancellation_fee=Money(amount=str(role.cancellation_fee), currency=role.rate.currency),
+            status=role.status,
+            description=role.breakdown.description,
+            requirements=Requirements(
+                age_min=req.age_min, age_max=req.age_max, skills=list(req.skills), union=req.union
+            ),
+            usage=Usage(media=list(usage.media), territory=usage.territory, term=usage.term),
+            submission_deadline=_instant(role.breakdown.submission_deadline),
         )
 
     @strawberry.field
@@ -314,6 +351,21 @@ class RateInput:
 
 
 @strawberry.input
+class RequirementsInput:
+    age_min: int | None = None
+    age_max: int | None = None
+    skills: list[str] = strawberry.field(default_factory=list)
+    union: model.Union | None = None
+
+
+@strawberry.input
+class UsageInput:
+    media: list[str] = strawberry.field(default_factory=list)
+    territory: str = ""
+    term: str = ""
+
+
+@strawberry.input
 class CreateRoleInput:
     production_id: strawberry.ID
     name: str
@@ -325,6 +377,49 @@ class CreateRoleInput:
         description="Decimal amount in the rate's currency owed when a booking is released"
         " after its confirmation; by default one unit of the rate.",
     )
+    description: str = ""
+    requirements: RequirementsInput | None = None
+    usage: UsageInput | None = None
+    submission_deadline: str | None = strawberry.field(
+        default=None, description="ISO 8601 with offset; submissions close then."
+    )
+
+    def breakdown(self) -> BreakdownInput:
+        req = self.requirements or RequirementsInput()
+        usage = self.usage or UsageInput()
+        return BreakdownInput(
+            description=self.description,
+            age_min=req.age_min,
+            age_max=req.age_max,
+            skills=req.skills,
+            union=req.union.value if req.union is not None else None,
+            media=usage.media,
+            territory=usage.territory,
+            term=usage.term,
+            submission_deadline=self.submission_deadline,
+        )
+
+
+@strawberry.input
+class RoleInput:
+    role_id: strawberry.ID
+
+
+@strawberry.type
+class RolePayload:
+    role: Role | None
+    user_errors: list[UserError]
+
+    @classmethod
+    async def of(cls, work: Awaitable[model.Role]) -> RolePayload:
+        role, errors = await attempt(work)
+        return cls(role=Role.from_model(role) if role else None, user_errors=errors)
+
+
+@strawberry.type
+class RoleConnection:
+    edges: list[Edge[Role]]
+    page_info: PageInfo
 
 
 @strawberry.type
@@ -406,6 +501,23 @@ class Query:
         role = await role_loader(info).load(str(id))
         return Role.from_model(role) if role else None
 
+    @strawberry.field(description="Published roles of every organisation, in id order.")
+    async def breakdowns(
+        self, info: Ctx, first: int | None = None, after: str | None = None
+    ) -> RoleConnection:
+        casting, principal = _caller(info)
+        size = clamp_first(first)
+        roles = await casting.breakdowns(principal, first=size + 1, after=decode_cursor(after))
+        page = roles[:size]
+        edges = [Edge(cursor=encode_cursor(r.id), node=Role.from_model(r)) for r in page]
+        return RoleConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(roles) > size,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
     @strawberry.field
     async def booking(self, info: Ctx, id: strawberry.ID) -> Booking | None:
         authorize(info, *PERMISSIONS["booking"])
@@ -428,9 +540,20 @@ class Mutation:
                 work_dates=input.work_dates,
                 quantity=input.quantity,
                 cancellation_fee=input.cancellation_fee,
+                breakdown=input.breakdown(),
             )
         )
         return CreateRolePayload(role=Role.from_model(role) if role else None, user_errors=errors)
+
+    @strawberry.mutation(description="Publish a draft role to talent and agents network-wide.")
+    async def publish_role(self, info: Ctx, input: RoleInput) -> RolePayload:
+        casting, principal = _caller(info)
+        return await RolePayload.of(casting.publish_role(principal, role_id=str(input.role_id)))
+
+    @strawberry.mutation(description="Stop a published role taking submissions.")
+    async def close_role(self, info: Ctx, input: RoleInput) -> RolePayload:
+        casting, principal = _caller(info)
+        return await RolePayload.of(casting.close_role(principal, role_id=str(input.role_id)))
 
     @strawberry.mutation
     async def register_talent(self, info: Ctx, input: RegisterTalentInput) -> RegisterTalentPayload:

@@ -19,15 +19,19 @@ from casting.domain.model import (
     ACTIVE_STATUSES,
     Booking,
     BookingStatus,
+    Breakdown,
     DomainEvent,
     Money,
     Production,
     Rate,
     RateUnit,
     Relationship,
+    Requirements,
     Role,
+    RoleStatus,
     Talent,
     Union,
+    Usage,
 )
 
 A = TypeVar("A", Role, Talent, Booking)
@@ -44,6 +48,8 @@ class CastingStore:
         self._database = database
         self._productions = database.repository("productions")
         self._roles = Aggregates(database.repository("roles"), outbox, _role_doc, _role)
+        # Published breakdowns are seen network-wide (the org scope is in the query instead).
+        self._all_roles = database.repository("roles", org_scoped=False)
         self._talent = Aggregates(
             database.repository("talent", org_scoped=False), outbox, _talent_doc, _talent
         )
@@ -61,7 +67,11 @@ class CastingStore:
         await self._database.ensure_indexes(
             {
                 "productions": self._productions.indexes(),
-                "roles": [*roles.indexes(), IndexSpec([("org_id", 1), ("production_id", 1)])],
+                "roles": [
+                    *roles.indexes(),
+                    IndexSpec([("org_id", 1), ("production_id", 1)]),
+                    IndexSpec([("status", 1), ("_id", 1)]),
+                ],
                 "talent": [*talent.indexes(), IndexSpec([("email", 1)])],
                 "bookings": [
                     *bookings.indexes(),
@@ -116,6 +126,29 @@ class CastingStore:
 
     async def roles(self, org_id: str, ids: Sequence[str]) -> dict[str, Role]:
         return await self._roles.get_many(org_id, ids)
+
+    async def public_roles(self, ids: Sequence[str]) -> dict[str, Role]:
+        """Roles any organisation may see, by id: published or closed ones (not drafts)."""
+        docs = await self._all_roles.find(
+            "",
+            {
+                "_id": {"$in": list(ids)},
+                "status": {"$in": [RoleStatus.PUBLISHED.value, RoleStatus.CLOSED.value]},
+            },
+            limit=len(ids),
+        )
+        return {d["_id"]: _role(d) for d in docs}
+
+    async def published_roles(
+        self, ids: Sequence[str] | None, first: int, after: str | None
+    ) -> list[Role]:
+        """Published roles of every organisation in id order, a page after `after` (or those
+        among `ids`)."""
+        query: dict[str, Any] = {"status": RoleStatus.PUBLISHED.value}
+        if ids is not None:
+            query["_id"] = {"$in": list(ids)}
+        docs = await self._all_roles.find("", query, sort=[("_id", 1)], limit=first, after=after)
+        return [_role(d) for d in docs]
 
     async def roles_of_productions(self, org_id: str, production_ids: Sequence[str]) -> list[Role]:
         return await self._roles.find(org_id, {"production_id": {"$in": list(production_ids)}})
@@ -233,7 +266,44 @@ def _role_doc(r: Role) -> dict[str, Any]:
         "work_dates": [d.isoformat() for d in r.work_dates],
         "quantity": r.quantity,
         "cancellation_fee": str(r.cancellation_fee),
+        "status": r.status.value,
+        "breakdown": _breakdown_doc(r.breakdown),
     }
+
+
+def _breakdown_doc(b: Breakdown) -> dict[str, Any]:
+    req, usage = b.requirements, b.usage
+    return {
+        "description": b.description,
+        "age_min": req.age_min,
+        "age_max": req.age_max,
+        "skills": list(req.skills),
+        "union": req.union.value if req.union is not None else None,
+        "media": list(usage.media),
+        "territory": usage.territory,
+        "term": usage.term,
+        "submission_deadline": b.submission_deadline,
+    }
+
+
+def _breakdown(doc: Mapping[str, Any] | None) -> Breakdown:
+    if not doc:  # roles stored before breakdowns
+        return Breakdown()
+    return Breakdown(
+        description=doc.get("description", ""),
+        requirements=Requirements(
+            age_min=doc.get("age_min"),
+            age_max=doc.get("age_max"),
+            skills=tuple(doc.get("skills", ())),
+            union=Union(doc["union"]) if doc.get("union") else None,
+        ),
+        usage=Usage(
+            media=tuple(doc.get("media", ())),
+            territory=doc.get("territory", ""),
+            term=doc.get("term", ""),
+        ),
+        submission_deadline=_utc(doc.get("submission_deadline")),
+    )
 
 
 def _role(doc: Mapping[str, Any]) -> Role:
@@ -248,6 +318,8 @@ def _role(doc: Mapping[str, Any]) -> Role:
         quantity=int(doc.get("quantity", 1)),
         # Roles stored before their terms had a fee: one unit of the rate, the default.
         cancellation_fee=Decimal(doc.get("cancellation_fee", doc["rate"]["amount"])),
+        breakdown=_breakdown(doc.get("breakdown")),
+        status=RoleStatus(doc.get("status", RoleStatus.DRAFT.value)),
         version=int(doc["version"]),
     )
 

@@ -38,6 +38,8 @@ READERS = ("producer", "casting", "accounting", "legal", "viewer")
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "createRole": WRITERS,
     "registerTalent": (*WRITERS, "talent"),
+    "publishRole": WRITERS,
+    "closeRole": WRITERS,
     "holdTalent": WRITERS,
     "confirmBooking": WRITERS,
     "releaseBooking": WRITERS,
@@ -48,6 +50,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # are network-wide. `_service` is answered by the kernel to authenticated callers only.
     "talent": (),
     "role": (),
+    "breakdowns": (),
     "booking": (),
     "_entities": (),
     "_service": (),
@@ -57,6 +60,21 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "Talent.email": WRITERS,
     "Talent.dateOfBirth": ("legal",),
 }
+
+
+@dataclass(frozen=True)
+class BreakdownInput:
+    """A breakdown's fields as the API takes them (validated by `model.validate_breakdown`)."""
+
+    description: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    skills: Sequence[str] = ()
+    union: str | None = None
+    media: Sequence[str] = ()
+    territory: str = ""
+    term: str = ""
+    submission_deadline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -225,22 +243,47 @@ class Casting:
         work_dates: Sequence[str],
         quantity: int = 1,
         cancellation_fee: str | None = None,
+        breakdown: BreakdownInput | None = None,
     ) -> Role:
-        """A role (breakdown) of a production of the caller's organisation, at a rate payroll
-        accepts for its dates, with its places and cancellation fee (by default one unit of the
-        rate)."""
+        """A role (breakdown, a DRAFT until published) of a production of the caller's
+        organisation, at a rate payroll accepts for its dates, with its places, cancellation fee
+        (by default one unit of the rate), description, requirements, usage and deadline."""
         authz.require(principal, PERMISSIONS["createRole"], "createRole")
+        problems: list[model.Problem] = []
+        parts = breakdown or BreakdownInput()
         with domain_rules():
             model.check_ids({"productionId": production_id})
-            draft = model.validate_role(
-                name,
-                amount,
-                currency,
-                unit,
-                work_dates,
-                quantity=quantity,
-                cancellation_fee=cancellation_fee,
-            )
+            try:
+                terms = model.validate_breakdown(
+                    description=parts.description,
+                    age_min=parts.age_min,
+                    age_max=parts.age_max,
+                    skills=parts.skills,
+                    union=parts.union,
+                    media=parts.media,
+                    territory=parts.territory,
+                    term=parts.term,
+                    submission_deadline=parts.submission_deadline,
+                    now=datetime.now(UTC),
+                )
+            except model.Invalid as exc:
+                problems.extend(exc.problems)
+                terms = model.Breakdown()
+            try:
+                draft = model.validate_role(
+                    name,
+                    amount,
+                    currency,
+                    unit,
+                    work_dates,
+                    quantity=quantity,
+                    cancellation_fee=cancellation_fee,
+                    breakdown=terms,
+                )
+            except model.Invalid as exc:
+                problems[:0] = exc.problems
+            if problems:
+                raise model.Invalid(problems)
         production = await self._production_known(principal.org, production_id)
         await self._peers.check_rate(principal.org, draft.rate, draft.work_dates)
         role = await self._store.add(
@@ -248,6 +291,42 @@ class Casting:
         )
         await self._audit.record(principal, "createRole", role.id)
         return role
+
+    async def publish_role(self, principal: Principal, *, role_id: str) -> Role:
+        """A draft breakdown goes out to talent and agents network-wide (role.published)."""
+        authz.require(principal, PERMISSIONS["publishRole"], "publishRole")
+        role = await self._own_role(principal, role_id)
+        with domain_rules():
+            role.publish(principal.sub, at=datetime.now(UTC))
+        return await self._save_role(principal, role, "publishRole")
+
+    async def close_role(self, principal: Principal, *, role_id: str) -> Role:
+        """A published breakdown stops taking submissions (role.closed)."""
+        authz.require(principal, PERMISSIONS["closeRole"], "closeRole")
+        role = await self._own_role(principal, role_id)
+        with domain_rules():
+            role.close(principal.sub)
+        return await self._save_role(principal, role, "closeRole")
+
+    async def _own_role(self, principal: Principal, role_id: str) -> Role:
+        with domain_rules():
+            model.check_ids({"roleId": role_id})
+        role = await self._store.role(principal.org, role_id)
+        if role is None:
+            raise UserError("unknown role", field="roleId", code="NOT_FOUND")
+        return role
+
+    async def _save_role(self, principal: Principal, role: Role, action: str) -> Role:
+        try:
+            saved = await self._store.save(role)
+        except ConcurrencyConflict:
+            raise UserError(
+                f"the role changed during {action}; reload and retry",
+                field="roleId",
+                code="CONFLICT",
+            ) from None
+        await self._audit.record(principal, action, saved.id)
+        return saved
 
     # --- talent --------------------------------------------------------------------------
 
@@ -452,8 +531,22 @@ class Casting:
         return await self._store.talents(_possible(ids))
 
     async def roles(self, principal: Principal, ids: Sequence[str]) -> dict[str, Role]:
-        """The caller's organisation's roles by id (others' are absent)."""
-        return await self._store.roles(principal.org, _possible(ids))
+        """Roles by id the caller may see: every role of their organisation, and another
+        organisation's once published (a draft of another organisation is absent)."""
+        wanted = _possible(ids)
+        own = await self._store.roles(principal.org, wanted)
+        others = [i for i in wanted if i not in own]
+        if others:
+            own.update(await self._store.public_roles(others))
+        return own
+
+    async def breakdowns(
+        self, principal: Principal, *, first: int, after: str | None
+    ) -> list[Role]:
+        """Published roles of every organisation, a page in id order after `after`."""
+        if after is not None and len(after) > model.MAX_ID:
+            return []
+        return await self._store.published_roles(None, first, after)
 
     async def bookings(self, principal: Principal, ids: Sequence[str]) -> dict[str, Booking]:
         """The caller's organisation's bookings by id (others' are absent)."""

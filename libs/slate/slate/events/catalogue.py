@@ -55,6 +55,7 @@ class EventType(Generic[M]):
 
 
 BOOKING_TOPIC = Topic("slate.casting.booking.v1", producer="slate-casting")
+ROLE_TOPIC = Topic("slate.casting.role.v1", producer="slate-casting")
 PRODUCTION_TOPIC = Topic("slate.scheduling.production.v1", producer="slate-scheduling")
 ENGAGEMENT_TOPIC = Topic("slate.payroll.engagement.v1", producer="slate-payroll")
 CONTRACT_TOPIC = Topic("slate.legal.contract.v1", producer="slate-legal")
@@ -69,6 +70,8 @@ BOOKING_RELEASED = EventType(
 BOOKING_PROMOTED = EventType(
     "slate.casting.booking.promoted.v1", BOOKING_TOPIC, casting_pb2.BookingPromoted
 )
+ROLE_PUBLISHED = EventType("slate.casting.role.published.v1", ROLE_TOPIC, casting_pb2.RolePublished)
+ROLE_CLOSED = EventType("slate.casting.role.closed.v1", ROLE_TOPIC, casting_pb2.RoleClosed)
 PRODUCTION_CREATED = EventType(
     "slate.scheduling.production.created.v1", PRODUCTION_TOPIC, scheduling_pb2.ProductionCreated
 )
@@ -79,12 +82,20 @@ CONTRACT_DRAFTED = EventType(
     "slate.legal.contract.drafted.v1", CONTRACT_TOPIC, legal_pb2.ContractDrafted
 )
 
-TOPICS: tuple[Topic, ...] = (BOOKING_TOPIC, PRODUCTION_TOPIC, ENGAGEMENT_TOPIC, CONTRACT_TOPIC)
+TOPICS: tuple[Topic, ...] = (
+    BOOKING_TOPIC,
+    ROLE_TOPIC,
+    PRODUCTION_TOPIC,
+    ENGAGEMENT_TOPIC,
+    CONTRACT_TOPIC,
+)
 EVENT_TYPES: tuple[EventType[Any], ...] = (
     BOOKING_HELD,
     BOOKING_CONFIRMED,
     BOOKING_RELEASED,
     BOOKING_PROMOTED,
+    ROLE_PUBLISHED,
+    ROLE_CLOSED,
     PRODUCTION_CREATED,
     ENGAGEMENT_CREATED,
     CONTRACT_DRAFTED,

@@ -33,6 +33,12 @@ class Union(StrEnum):
     SAG_AFTRA = "SAG_AFTRA"
 
 
+class RoleStatus(StrEnum):
+    DRAFT = "DRAFT"  # being written: only its organisation sees it
+    PUBLISHED = "PUBLISHED"  # a breakdown talent and agents see network-wide and submit to
+    CLOSED = "CLOSED"  # no more submissions
+
+
 class BookingStatus(StrEnum):
     ON_HOLD = "ON_HOLD"
     BOOKED = "BOOKED"
@@ -59,7 +65,42 @@ MAX_INSTANT_TEXT = 40  # 2027-03-01T18:00:00.000000+05:30 and a little room
 MAX_RANK = 99  # holds ranked on one role (first, second, … refusal)
 MAX_QUANTITY = 500  # places of one role (a crowd of extras at most)
 MAX_HOLD_DAYS = 366  # a hold expires within a year
+MAX_DESCRIPTION = 5000
+MAX_TAG = 50  # a skill, a language, a medium
+MAX_TAGS = 30
+MAX_TERM = 200  # a territory, a usage term
+MAX_AGE = 120
 _SHOWN = 40  # characters of a refused input quoted back in its message
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """Whom the role is for: a playing age range, skills, and the union status of the job
+    (None: any)."""
+
+    age_min: int | None = None
+    age_max: int | None = None
+    skills: tuple[str, ...] = ()
+    union: Union | None = None
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What the talent grants: the media, the territory and the term (e.g. 24 months)."""
+
+    media: tuple[str, ...] = ()
+    territory: str = ""
+    term: str = ""
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """What a published role tells talent and agents beyond its name, rate and dates."""
+
+    description: str = ""
+    requirements: Requirements = Requirements()
+    usage: Usage = Usage()
+    submission_deadline: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +112,7 @@ class RoleDraft:
     work_dates: tuple[date, ...]
     quantity: int = 1
     cancellation_fee: Decimal | None = None  # None: one unit of the rate
+    breakdown: Breakdown = Breakdown()
 
 
 @dataclass(frozen=True)
@@ -157,6 +199,79 @@ def parse_instant(raw: str, field: str, problems: list[Problem]) -> datetime | N
     return parsed.astimezone(UTC)
 
 
+def clean_tags(raw: Sequence[str], field: str, problems: list[Problem]) -> tuple[str, ...]:
+    """Short labels (skills, languages, media): trimmed, case kept, duplicates (ignoring case)
+    dropped, at most MAX_TAGS of at most MAX_TAG characters each."""
+    if len(raw) > MAX_TAGS:
+        problems.append(Problem(field, f"at most {MAX_TAGS} entries"))
+        return ()
+    seen: dict[str, str] = {}
+    for i, tag in enumerate(raw):
+        clean = tag.strip()
+        if not clean:
+            problems.append(Problem(f"{field}[{i}]", "must not be empty"))
+        elif len(clean) > MAX_TAG:
+            problems.append(Problem(f"{field}[{i}]", f"at most {MAX_TAG} characters"))
+        else:
+            seen.setdefault(clean.casefold(), clean)
+    return tuple(seen.values())
+
+
+def bounded_text(raw: str, field: str, limit: int, problems: list[Problem]) -> str:
+    """Optional free text, trimmed, at most `limit` characters."""
+    if len(raw) > limit:
+        problems.append(Problem(field, f"at most {limit} characters"))
+        return ""
+    return raw.strip()
+
+
+def validate_breakdown(
+    *,
+    description: str = "",
+    age_min: int | None = None,
+    age_max: int | None = None,
+    skills: Sequence[str] = (),
+    union: str | None = None,
+    media: Sequence[str] = (),
+    territory: str = "",
+    term: str = "",
+    submission_deadline: str | None = None,
+    now: datetime,
+) -> Breakdown:
+    """A breakdown's fields, every problem at once by field (as the API nests them)."""
+    problems: list[Problem] = []
+    clean_description = bounded_text(description, "description", MAX_DESCRIPTION, problems)
+    for name, age in (("requirements.ageMin", age_min), ("requirements.ageMax", age_max)):
+        if age is not None and not 0 <= age <= MAX_AGE:
+            problems.append(Problem(name, f"must be between 0 and {MAX_AGE}"))
+    if age_min is not None and age_max is not None and age_min > age_max:
+        problems.append(Problem("requirements.ageMax", "must not be below ageMin"))
+    clean_skills = clean_tags(skills, "requirements.skills", problems)
+    if union is not None and union not in Union.__members__:
+        problems.append(Problem("requirements.union", f"unknown union {shown(union)}"))
+    clean_media = clean_tags(media, "usage.media", problems)
+    clean_territory = bounded_text(territory, "usage.territory", MAX_TERM, problems)
+    clean_term = bounded_text(term, "usage.term", MAX_TERM, problems)
+    deadline = None
+    if submission_deadline is not None:
+        deadline = parse_instant(submission_deadline, "submissionDeadline", problems)
+        if deadline is not None and deadline <= now:
+            problems.append(Problem("submissionDeadline", "must be in the future"))
+    if problems:
+        raise Invalid(problems)
+    return Breakdown(
+        description=clean_description,
+        requirements=Requirements(
+            age_min=age_min,
+            age_max=age_max,
+            skills=clean_skills,
+            union=Union(union) if union is not None else None,
+        ),
+        usage=Usage(media=clean_media, territory=clean_territory, term=clean_term),
+        submission_deadline=deadline,
+    )
+
+
 def validate_role(
     name: str,
     amount: str,
@@ -166,6 +281,7 @@ def validate_role(
     *,
     quantity: int = 1,
     cancellation_fee: str | None = None,
+    breakdown: Breakdown = Breakdown(),
 ) -> RoleDraft:
     """A role needs a name, a positive rate in a known currency and unit, and valid work dates;
     it has 1 to MAX_QUANTITY places and a cancellation fee (0 or more, in the rate's currency)
@@ -211,6 +327,7 @@ def validate_role(
         work_dates=tuple(sorted(set(dates))),
         quantity=quantity,
         cancellation_fee=fee.quantize(Decimal("0.01")) if fee is not None else None,
+        breakdown=breakdown,
     )
 
 
@@ -308,8 +425,26 @@ class BookingPromoted:
     from_rank: int
 
 
-# What a booking's transitions record (each carries the booking as the next write stores it).
-DomainEvent = BookingHeld | BookingConfirmed | BookingReleased | BookingPromoted
+@dataclass(frozen=True)
+class RolePublished:
+    """A breakdown went out to talent and agents network-wide."""
+
+    role: Role
+    by: str
+
+
+@dataclass(frozen=True)
+class RoleClosed:
+    """A breakdown takes no more submissions."""
+
+    role: Role
+    by: str
+
+
+# What the transitions record (each carries the aggregate as the next write stores it).
+DomainEvent = (
+    BookingHeld | BookingConfirmed | BookingReleased | BookingPromoted | RolePublished | RoleClosed
+)
 
 
 # --------------------------------------------------------------------------- aggregates
@@ -348,6 +483,8 @@ class Role(Aggregate[DomainEvent]):
     work_dates: tuple[date, ...]
     quantity: int = 1
     cancellation_fee: Decimal = Decimal("0.00")
+    breakdown: Breakdown = Breakdown()
+    status: RoleStatus = RoleStatus.DRAFT
 
     @classmethod
     def create(cls, *, id: str, production: Production, draft: RoleDraft) -> Role:
@@ -366,7 +503,34 @@ class Role(Aggregate[DomainEvent]):
                 if draft.cancellation_fee is not None
                 else draft.rate.amount  # one unit of the rate: a day's pay for a day rate
             ),
+            breakdown=draft.breakdown,
         )
+
+    def publish(self, by: str, *, at: datetime) -> None:
+        """A draft goes out when it says what the part is and its deadline is still ahead."""
+        if self.status != RoleStatus.DRAFT:
+            raise _conflict("roleId", f"cannot publish a role that is {self.status}")
+        problems = []
+        if not self.breakdown.description:
+            problems.append(Problem("description", "a published role needs a description"))
+        deadline = self.breakdown.submission_deadline
+        if deadline is not None and deadline <= at:
+            problems.append(Problem("submissionDeadline", "the deadline has passed"))
+        if problems:
+            raise Invalid(problems)
+        self.status = RoleStatus.PUBLISHED
+        self.record(RolePublished(replace(self, version=self.version + 1, events=[]), by=by))
+
+    def close(self, by: str) -> None:
+        """A published role stops taking submissions (holds and bookings go on)."""
+        if self.status != RoleStatus.PUBLISHED:
+            raise _conflict("roleId", f"cannot close a role that is {self.status}")
+        self.status = RoleStatus.CLOSED
+        self.record(RoleClosed(replace(self, version=self.version + 1, events=[]), by=by))
+
+    def open_for_submissions(self, at: datetime) -> bool:
+        deadline = self.breakdown.submission_deadline
+        return self.status == RoleStatus.PUBLISHED and (deadline is None or at < deadline)
 
     def work_starts(self) -> datetime:
         """The start of the first work date in the production's time zone, in UTC."""

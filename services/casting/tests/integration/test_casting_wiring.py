@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from casting.app import wire
 from slate.config import Settings
-from slate.events.catalogue import BOOKING_TOPIC, PRODUCTION_TOPIC
+from slate.events.catalogue import BOOKING_TOPIC, PRODUCTION_TOPIC, ROLE_TOPIC
 from slate.runtime import Runtime
 
 pytestmark = pytest.mark.infra
@@ -22,7 +22,10 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
         wiring = await wire(runtime)
     finally:
         await runtime.close()
-    assert dict(wiring.publishes) == {BOOKING_TOPIC.name: BOOKING_TOPIC.partitions}
+    assert dict(wiring.publishes) == {
+        BOOKING_TOPIC.name: BOOKING_TOPIC.partitions,
+        ROLE_TOPIC.name: ROLE_TOPIC.partitions,
+    }
     assert [(c.group_id, list(c.topics)) for c in wiring.consumers] == [
         ("slate-casting.productions", [PRODUCTION_TOPIC.name])
     ]
@@ -36,5 +39,7 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
         "org_id_1_role_id_1",
         "talent_id_1",
         "org_id_1_talent_id_1",
+        "status_1_expires_at_1",
     } <= bookings
+    assert "status_1__id_1" in await db["roles"].index_information()
     assert "email_1" in await db["talent"].index_information()

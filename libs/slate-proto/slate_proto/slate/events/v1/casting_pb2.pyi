@@ -202,3 +202,137 @@ class BookingPromoted(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___BookingPromoted: _TypeAlias = BookingPromoted  # noqa: Y015
+
+@_typing.final
+class RoleSnapshot(_message.Message):
+    """A role's breakdown as casting announces it (no personal data: it describes a part)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROLE_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    DESCRIPTION_FIELD_NUMBER: _builtins.int
+    RATE_FIELD_NUMBER: _builtins.int
+    WORK_DATES_FIELD_NUMBER: _builtins.int
+    QUANTITY_FIELD_NUMBER: _builtins.int
+    AGE_MIN_FIELD_NUMBER: _builtins.int
+    AGE_MAX_FIELD_NUMBER: _builtins.int
+    SKILLS_FIELD_NUMBER: _builtins.int
+    UNION_FIELD_NUMBER: _builtins.int
+    MEDIA_FIELD_NUMBER: _builtins.int
+    TERRITORY_FIELD_NUMBER: _builtins.int
+    TERM_FIELD_NUMBER: _builtins.int
+    SUBMISSION_DEADLINE_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    role_id: _builtins.str
+    org_id: _builtins.str
+    production_id: _builtins.str
+    name: _builtins.str
+    status: _builtins.str
+    """DRAFT, PUBLISHED, CLOSED"""
+    description: _builtins.str
+    quantity: _builtins.int
+    age_min: _builtins.int
+    """Playing age range; 0/0 when the role names none."""
+    age_max: _builtins.int
+    union: _builtins.str
+    """NONE, SAG_AFTRA; empty: any."""
+    territory: _builtins.str
+    term: _builtins.str
+    submission_deadline: _builtins.str
+    """RFC 3339, UTC; empty when none."""
+    version: _builtins.int
+    @_builtins.property
+    def rate(self) -> _money_pb2.Rate: ...
+    @_builtins.property
+    def work_dates(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """ISO dates (YYYY-MM-DD) in the production's time zone."""
+
+    @_builtins.property
+    def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def media(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        role_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        status: _builtins.str = ...,
+        description: _builtins.str = ...,
+        rate: _money_pb2.Rate | None = ...,
+        work_dates: _abc.Iterable[_builtins.str] | None = ...,
+        quantity: _builtins.int = ...,
+        age_min: _builtins.int = ...,
+        age_max: _builtins.int = ...,
+        skills: _abc.Iterable[_builtins.str] | None = ...,
+        union: _builtins.str = ...,
+        media: _abc.Iterable[_builtins.str] | None = ...,
+        territory: _builtins.str = ...,
+        term: _builtins.str = ...,
+        submission_deadline: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["rate", b"rate"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["age_max", b"age_max", "age_min", b"age_min", "description", b"description", "media", b"media", "name", b"name", "org_id", b"org_id", "production_id", b"production_id", "quantity", b"quantity", "rate", b"rate", "role_id", b"role_id", "skills", b"skills", "status", b"status", "submission_deadline", b"submission_deadline", "term", b"term", "territory", b"territory", "union", b"union", "version", b"version", "work_dates", b"work_dates"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RoleSnapshot: _TypeAlias = RoleSnapshot  # noqa: Y015
+
+@_typing.final
+class RolePublished(_message.Message):
+    """Topic slate.casting.role.v1, key = role id.
+    ce_type slate.casting.role.published.v1
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROLE_FIELD_NUMBER: _builtins.int
+    PUBLISHED_BY_FIELD_NUMBER: _builtins.int
+    published_by: _builtins.str
+    @_builtins.property
+    def role(self) -> Global___RoleSnapshot: ...
+    def __init__(
+        self,
+        *,
+        role: Global___RoleSnapshot | None = ...,
+        published_by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["role", b"role"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["published_by", b"published_by", "role", b"role"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RolePublished: _TypeAlias = RolePublished  # noqa: Y015
+
+@_typing.final
+class RoleClosed(_message.Message):
+    """ce_type slate.casting.role.closed.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROLE_FIELD_NUMBER: _builtins.int
+    CLOSED_BY_FIELD_NUMBER: _builtins.int
+    closed_by: _builtins.str
+    @_builtins.property
+    def role(self) -> Global___RoleSnapshot: ...
+    def __init__(
+        self,
+        *,
+        role: Global___RoleSnapshot | None = ...,
+        closed_by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["role", b"role"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["closed_by", b"closed_by", "role", b"role"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RoleClosed: _TypeAlias = RoleClosed  # noqa: Y015
