@@ -1,4 +1,4 @@
-"""Typed settings, read once from the environment by each service's bootstrap().
+"""Typed settings, read once from the environment when a service starts (`Service.main`).
 
 Nothing here runs at import time; `Settings.from_env()` is called by whoever wires the process.
 """
