@@ -63,7 +63,13 @@ function DevSignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
       </p>
       <div className="presets" role="group" aria-label="Presets">
         {PRESETS.map((p) => (
-          <button type="button" key={p.label} className="secondary" onClick={() => setRoles(p.roles)}>
+          <button
+            type="button"
+            key={p.label}
+            className="secondary"
+            aria-pressed={p.roles.length === roles.length && p.roles.every((r) => roles.includes(r))}
+            onClick={() => setRoles(p.roles)}
+          >
             {p.label}
           </button>
         ))}
