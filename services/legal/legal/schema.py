@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import strawberry
 from slate.graphql import (
-    AuthenticationRequired,
     ExtendedEntity,
     GraphQLContext,
+    SubgraphSchema,
     UserError,
     attempt,
     authorize,
@@ -131,10 +131,4 @@ class Mutation:
         )
 
 
-schema = strawberry.federation.Schema(
-    query=Query,
-    mutation=Mutation,
-    types=[Booking, Production],
-    extensions=[AuthenticationRequired],
-    federation_version="2.9",
-)
+schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Booking, Production])
