@@ -9,7 +9,7 @@
 //   anything else   a file of dist/, or index.html for the app's own routes
 //
 // Environment: SLATE_WEB_HOST (127.0.0.1), SLATE_WEB_PORT (3000), SLATE_GATEWAY_URL
-// (http://127.0.0.1:4000), SLATE_ENV (dev | test | prod; default dev, as the services),
+// (default http://127.0.0.1:$SLATE_GATEWAY_PORT, port 4000), SLATE_ENV (dev | test | prod; default dev, as the services),
 // SLATE_WEB_DIST (dist/), SLATE_HOME (the repository, for .venv/bin/slate),
 // SLATE_OIDC_ISSUER, SLATE_OIDC_CLIENT_ID, SLATE_OIDC_SCOPE (production sign-in; see README).
 import { execFile } from 'node:child_process';
@@ -24,7 +24,7 @@ const ROOT = resolve(process.env.SLATE_HOME ?? join(HERE, '..'));
 const DIST = resolve(process.env.SLATE_WEB_DIST ?? join(HERE, 'dist'));
 const HOST = process.env.SLATE_WEB_HOST ?? '127.0.0.1';
 const PORT = Number(process.env.SLATE_WEB_PORT ?? 3000);
-const GATEWAY = new URL(process.env.SLATE_GATEWAY_URL ?? 'http://127.0.0.1:4000');
+const GATEWAY = new URL(process.env.SLATE_GATEWAY_URL ?? `http://127.0.0.1:${process.env.SLATE_GATEWAY_PORT ?? 4000}`);
 const MODE = process.env.SLATE_ENV ?? 'dev';
 const DEV = MODE === 'dev' || MODE === 'test';
 const SLATE_CLI = join(ROOT, '.venv', 'bin', 'slate');
