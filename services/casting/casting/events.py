@@ -17,6 +17,12 @@ from slate.events.catalogue import (
     PRODUCTION_CREATED,
     ROLE_CLOSED,
     ROLE_PUBLISHED,
+    SUBMISSION_DECLINED,
+    SUBMISSION_SELECTED,
+    SUBMISSION_SHORTLISTED,
+    SUBMISSION_SUBMITTED,
+    SUBMISSION_VIEWED,
+    SUBMISSION_WITHDRAWN,
     Dispatch,
     EventType,
     dispatch,
@@ -26,18 +32,21 @@ from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.events.v1 import casting_pb2, scheduling_pb2
 
 from casting.domain.model import (
+    AnyEvent,
     Booking,
     BookingConfirmed,
     BookingHeld,
     BookingPromoted,
     BookingReleased,
     BookingStatus,
-    DomainEvent,
     Money,
     Production,
     Role,
     RoleClosed,
     RolePublished,
+    Submission,
+    SubmissionChange,
+    SubmissionChanged,
 )
 from casting.usecases import BookingChange, BookingEventKind, Casting, HoldTerms, LiveBookings
 
@@ -104,11 +113,37 @@ def role_snapshot(r: Role) -> casting_pb2.RoleSnapshot:
     )
 
 
+def submission_snapshot(s: Submission) -> casting_pb2.SubmissionSnapshot:
+    """The submission as casting announces it (the note stays in casting)."""
+    return casting_pb2.SubmissionSnapshot(
+        submission_id=s.id,
+        org_id=s.org_id,
+        role_id=s.role_id,
+        production_id=s.production_id,
+        talent_id=s.talent_id,
+        submitted_by_org=s.submitted_by_org,
+        self_submitted=s.self_submitted,
+        status=s.status.value,
+        shortlist_rank=s.shortlist_rank or 0,
+        version=s.version,
+    )
+
+
+SUBMISSION_EVENTS: Mapping[SubmissionChange, EventType[Any]] = {
+    SubmissionChange.SUBMITTED: SUBMISSION_SUBMITTED,
+    SubmissionChange.VIEWED: SUBMISSION_VIEWED,
+    SubmissionChange.SHORTLISTED: SUBMISSION_SHORTLISTED,
+    SubmissionChange.SELECTED: SUBMISSION_SELECTED,
+    SubmissionChange.DECLINED: SUBMISSION_DECLINED,
+    SubmissionChange.WITHDRAWN: SUBMISSION_WITHDRAWN,
+}
+
+
 def _instant(at: datetime | None) -> str:
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at is not None else ""
 
 
-def to_outbox(event: DomainEvent) -> OutboxEvent:
+def to_outbox(event: AnyEvent) -> OutboxEvent:
     """The outbox entry (catalogue type, protobuf message, keyed by aggregate) of a domain event."""
     match event:
         case BookingHeld(booking=b):
@@ -132,6 +167,11 @@ def to_outbox(event: DomainEvent) -> OutboxEvent:
         case RoleClosed(role=r, by=by):
             return ROLE_CLOSED.outbox(
                 r.id, casting_pb2.RoleClosed(role=role_snapshot(r), closed_by=by)
+            )
+        case SubmissionChanged(submission=sub, change=change, by=by):
+            event_type = SUBMISSION_EVENTS[change]
+            return event_type.outbox(
+                sub.id, event_type.message(submission=submission_snapshot(sub), by=by)
             )
         case _:
             assert_never(event)

@@ -42,6 +42,7 @@ strawberry.enum(model.RateUnit, name="RateUnit")
 strawberry.enum(model.Union, name="TalentUnion")
 strawberry.enum(model.BookingStatus, name="BookingStatus")
 strawberry.enum(model.RoleStatus, name="RoleStatus")
+strawberry.enum(model.SubmissionStatus, name="SubmissionStatus")
 strawberry.enum(BookingEventKind, name="BookingEventKind")
 
 
@@ -102,6 +103,23 @@ def bookings_by_role_loader(info: Ctx) -> DataLoader[str, list[model.Booking]]:
         lambda: group_loader(
             lambda ids: casting.bookings_of_roles(principal, ids), lambda b: b.role_id
         ),
+    )
+
+
+def submissions_by_role_loader(info: Ctx) -> DataLoader[str, list[model.Submission]]:
+    casting, principal = _caller(info)
+    return info.context.loader(
+        "submissions_by_role",
+        lambda: group_loader(
+            lambda ids: casting.submissions_of_roles(principal, ids), lambda s: s.role_id
+        ),
+    )
+
+
+def submission_loader(info: Ctx) -> DataLoader[str, model.Submission | None]:
+    casting, principal = _caller(info)
+    return info.context.loader(
+        "submission", lambda: batch_loader(lambda ids: casting.submissions(principal, ids))
     )
 
 
@@ -241,9 +259,51 @@ class Role:
         bookings = await bookings_by_role_loader(info).load(str(self.id))
         return [Booking.from_model(b) for b in bookings]
 
+    @strawberry.field(
+        description="Talent put forward for the role: every one for its organisation, the"
+        " ones it made for an agency."
+    )
+    async def submissions(self, info: Ctx) -> list[Submission]:
+        found = await submissions_by_role_loader(info).load(str(self.id))
+        return [Submission.from_model(s) for s in found]
+
     @strawberry.field
     def production(self) -> Production:
         return Production(id=self.production_id)
+
+
+@strawberry.type(description="A talent put forward for a published role.")
+class Submission:
+    id: strawberry.ID
+    status: model.SubmissionStatus
+    note: str
+    shortlist_rank: int | None = strawberry.field(description="1-6 once shortlisted.")
+    self_submitted: bool
+    submitted_at: str
+    talent_id: strawberry.Private[str]
+    role_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, s: model.Submission) -> Submission:
+        return cls(
+            id=strawberry.ID(s.id),
+            status=s.status,
+            note=s.note,
+            shortlist_rank=s.shortlist_rank,
+            self_submitted=s.self_submitted,
+            submitted_at=_instant(s.submitted_at) or "",
+            talent_id=s.talent_id,
+            role_id=s.role_id,
+        )
+
+    @strawberry.field
+    async def talent(self, info: Ctx) -> Talent | None:
+        return await Talent.load(info, self.talent_id)
+
+    @strawberry.field
+    async def role(self, info: Ctx) -> Role | None:
+        role = await role_loader(info).load(self.role_id)
+        return Role.from_model(role) if role else None
 
 
 @strawberry.federation.type(keys=["id"], description="A talent on hold or booked for a role.")
@@ -416,6 +476,35 @@ class RolePayload:
         return cls(role=Role.from_model(role) if role else None, user_errors=errors)
 
 
+@strawberry.input
+class SubmitTalentInput:
+    role_id: strawberry.ID
+    talent_id: strawberry.ID
+    note: str = ""
+
+
+@strawberry.input
+class SubmissionInput:
+    submission_id: strawberry.ID
+
+
+@strawberry.input
+class ShortlistSubmissionInput:
+    submission_id: strawberry.ID
+    rank: int = strawberry.field(description="1-6, as Breakdown Express numbers its selects.")
+
+
+@strawberry.type
+class SubmissionPayload:
+    submission: Submission | None
+    user_errors: list[UserError]
+
+    @classmethod
+    async def of(cls, work: Awaitable[model.Submission]) -> SubmissionPayload:
+        found, errors = await attempt(work)
+        return cls(submission=Submission.from_model(found) if found else None, user_errors=errors)
+
+
 @strawberry.type
 class RoleConnection:
     edges: list[Edge[Role]]
@@ -519,6 +608,12 @@ class Query:
         )
 
     @strawberry.field
+    async def submission(self, info: Ctx, id: strawberry.ID) -> Submission | None:
+        authorize(info, *PERMISSIONS["submission"])
+        found = await submission_loader(info).load(str(id))
+        return Submission.from_model(found) if found else None
+
+    @strawberry.field
     async def booking(self, info: Ctx, id: strawberry.ID) -> Booking | None:
         authorize(info, *PERMISSIONS["booking"])
         return await Booking.load(info, str(id))
@@ -554,6 +649,60 @@ class Mutation:
     async def close_role(self, info: Ctx, input: RoleInput) -> RolePayload:
         casting, principal = _caller(info)
         return await RolePayload.of(casting.close_role(principal, role_id=str(input.role_id)))
+
+    @strawberry.mutation(
+        description="Put a talent forward for a published role (an agent any talent, a talent"
+        " themselves); one submission per talent and role."
+    )
+    async def submit_talent(self, info: Ctx, input: SubmitTalentInput) -> SubmissionPayload:
+        casting, principal = _caller(info)
+        return await SubmissionPayload.of(
+            casting.submit_talent(
+                principal,
+                role_id=str(input.role_id),
+                talent_id=str(input.talent_id),
+                note=input.note,
+            )
+        )
+
+    @strawberry.mutation(description="Casting has looked at it: it can no longer be withdrawn.")
+    async def view_submission(self, info: Ctx, input: SubmissionInput) -> SubmissionPayload:
+        casting, principal = _caller(info)
+        return await SubmissionPayload.of(
+            casting.view_submission(principal, submission_id=str(input.submission_id))
+        )
+
+    @strawberry.mutation
+    async def shortlist_submission(
+        self, info: Ctx, input: ShortlistSubmissionInput
+    ) -> SubmissionPayload:
+        casting, principal = _caller(info)
+        return await SubmissionPayload.of(
+            casting.shortlist_submission(
+                principal, submission_id=str(input.submission_id), rank=input.rank
+            )
+        )
+
+    @strawberry.mutation
+    async def select_submission(self, info: Ctx, input: SubmissionInput) -> SubmissionPayload:
+        casting, principal = _caller(info)
+        return await SubmissionPayload.of(
+            casting.select_submission(principal, submission_id=str(input.submission_id))
+        )
+
+    @strawberry.mutation
+    async def decline_submission(self, info: Ctx, input: SubmissionInput) -> SubmissionPayload:
+        casting, principal = _caller(info)
+        return await SubmissionPayload.of(
+            casting.decline_submission(principal, submission_id=str(input.submission_id))
+        )
+
+    @strawberry.mutation(description="Take a submission back, only before casting viewed it.")
+    async def withdraw_submission(self, info: Ctx, input: SubmissionInput) -> SubmissionPayload:
+        casting, principal = _caller(info)
+        return await SubmissionPayload.of(
+            casting.withdraw_submission(principal, submission_id=str(input.submission_id))
+        )
 
     @strawberry.mutation
     async def register_talent(self, info: Ctx, input: RegisterTalentInput) -> RegisterTalentPayload:

@@ -17,10 +17,10 @@ from slate.repository import Aggregates, Database
 
 from casting.domain.model import (
     ACTIVE_STATUSES,
+    AnyEvent,
     Booking,
     BookingStatus,
     Breakdown,
-    DomainEvent,
     Money,
     Production,
     Rate,
@@ -29,15 +29,17 @@ from casting.domain.model import (
     Requirements,
     Role,
     RoleStatus,
+    Submission,
+    SubmissionStatus,
     Talent,
     Union,
     Usage,
 )
 
-A = TypeVar("A", Role, Talent, Booking)
+A = TypeVar("A", Role, Talent, Booking, Submission)
 # At most this many bookings are read to answer one batch of relationship questions.
 RELATIONSHIPS_SCANNED = 10_000
-Outbox = Callable[[DomainEvent], OutboxEvent]
+Outbox = Callable[[AnyEvent], OutboxEvent]
 
 
 class CastingStore:
@@ -54,13 +56,21 @@ class CastingStore:
             database.repository("talent", org_scoped=False), outbox, _talent_doc, _talent
         )
         self._bookings = Aggregates(database.repository("bookings"), outbox, _booking_doc, _booking)
+        # A submission belongs to the role's organisation and is seen by the submitter's too:
+        # each query names the organisation it answers for.
+        self._submissions = Aggregates(
+            database.repository("submissions", org_scoped=False),
+            outbox,
+            _submission_doc,
+            _submission,
+        )
         # The sweep reads every organisation's lapsed holds (it then saves each in its own org).
         self._all_bookings = database.repository("bookings", org_scoped=False)
 
     @property
     def outbox_collections(self) -> list[str]:
         """The collections whose documents carry events for the relay."""
-        return ["roles", "talent", "bookings"]
+        return ["roles", "talent", "bookings", "submissions"]
 
     async def ensure_indexes(self) -> None:
         roles, talent, bookings = self._roles.repo, self._talent.repo, self._bookings.repo
@@ -73,6 +83,12 @@ class CastingStore:
                     IndexSpec([("status", 1), ("_id", 1)]),
                 ],
                 "talent": [*talent.indexes(), IndexSpec([("email", 1)])],
+                "submissions": [
+                    *self._submissions.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("role_id", 1)]),
+                    IndexSpec([("submitted_by_org", 1), ("role_id", 1)]),
+                    IndexSpec([("talent_id", 1)]),
+                ],
                 "bookings": [
                     *bookings.indexes(),
                     IndexSpec([("org_id", 1), ("role_id", 1)]),
@@ -101,8 +117,12 @@ class CastingStore:
     def _of(self, aggregate: Talent) -> Aggregates[Talent]: ...
     @overload
     def _of(self, aggregate: Booking) -> Aggregates[Booking]: ...
+    @overload
+    def _of(self, aggregate: Submission) -> Aggregates[Submission]: ...
 
-    def _of(self, aggregate: Role | Talent | Booking) -> Aggregates[Any]:
+    def _of(self, aggregate: Role | Talent | Booking | Submission) -> Aggregates[Any]:
+        if isinstance(aggregate, Submission):
+            return self._submissions
         if isinstance(aggregate, Role):
             return self._roles
         if isinstance(aggregate, Talent):
@@ -158,6 +178,32 @@ class CastingStore:
 
     async def talents(self, ids: Sequence[str]) -> dict[str, Talent]:
         return await self._talent.get_many("", ids)
+
+    async def submission(self, submission_id: str) -> Submission | None:
+        """A submission by id, whichever organisation's (the use case checks who may see it)."""
+        return await self._submissions.get("", submission_id)
+
+    async def submissions(self, ids: Sequence[str]) -> dict[str, Submission]:
+        return await self._submissions.get_many("", ids)
+
+    async def submissions_of_roles(
+        self, org_id: str, role_ids: Sequence[str], *, as_owner: bool
+    ) -> list[Submission]:
+        """The submissions to these roles that `org_id` sees: every one when it owns the roles,
+        else the ones it made."""
+        owner_field = "org_id" if as_owner else "submitted_by_org"
+        return await self._submissions.find(
+            "", {owner_field: org_id, "role_id": {"$in": list(role_ids)}}, limit=20_000
+        )
+
+    async def submissions_by(
+        self, org_id: str, talent_id: str | None, first: int, after: str | None
+    ) -> list[Submission]:
+        """Submissions an organisation made (or, with `talent_id`, of that talent), id order."""
+        query: dict[str, Any] = (
+            {"talent_id": talent_id} if talent_id is not None else {"submitted_by_org": org_id}
+        )
+        return await self._submissions.find("", query, sort=[("_id", 1)], limit=first, after=after)
 
     async def booking(self, org_id: str, booking_id: str) -> Booking | None:
         return await self._bookings.get(org_id, booking_id)
@@ -408,5 +454,42 @@ def _booking(doc: Mapping[str, Any]) -> Booking:
             if (fee := doc.get("cancellation_fee")) is not None
             else None
         ),
+        version=int(doc["version"]),
+    )
+
+
+def _submission_doc(s: Submission) -> dict[str, Any]:
+    return {
+        "_id": s.id,
+        "org_id": s.org_id,
+        "role_id": s.role_id,
+        "production_id": s.production_id,
+        "talent_id": s.talent_id,
+        "submitted_by_org": s.submitted_by_org,
+        "submitted_by": s.submitted_by,
+        "self_submitted": s.self_submitted,
+        "note": s.note,
+        "status": s.status.value,
+        "shortlist_rank": s.shortlist_rank,
+        "submitted_at": s.submitted_at,
+    }
+
+
+def _submission(doc: Mapping[str, Any]) -> Submission:
+    submitted_at = _utc(doc.get("submitted_at"))
+    assert submitted_at is not None
+    return Submission(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        role_id=doc["role_id"],
+        production_id=doc["production_id"],
+        talent_id=doc["talent_id"],
+        submitted_by_org=doc["submitted_by_org"],
+        submitted_by=doc.get("submitted_by", ""),
+        self_submitted=bool(doc.get("self_submitted")),
+        note=doc.get("note", ""),
+        status=SubmissionStatus(doc["status"]),
+        shortlist_rank=doc.get("shortlist_rank"),
+        submitted_at=submitted_at,
         version=int(doc["version"]),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -28,7 +29,7 @@ from slate.ids import new_id
 from slate.mongo import ConcurrencyConflict, DuplicateKey
 
 from casting.domain import model
-from casting.domain.model import Booking, Production, Relationship, Role, Talent
+from casting.domain.model import Booking, Production, Relationship, Role, Submission, Talent
 from casting.store import CastingStore
 
 WRITERS = ("producer", "casting")
@@ -40,6 +41,14 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "registerTalent": (*WRITERS, "talent"),
     "publishRole": WRITERS,
     "closeRole": WRITERS,
+    # Agents are staff (casting) of an agency organisation until the kernel knows an agent
+    # role; a talent submits only themselves.
+    "submitTalent": (*WRITERS, "talent"),
+    "viewSubmission": WRITERS,
+    "shortlistSubmission": WRITERS,
+    "selectSubmission": WRITERS,
+    "declineSubmission": WRITERS,
+    "withdrawSubmission": (*WRITERS, "talent"),
     "holdTalent": WRITERS,
     "confirmBooking": WRITERS,
     "releaseBooking": WRITERS,
@@ -52,6 +61,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "role": (),
     "breakdowns": (),
     "booking": (),
+    "submission": (),
     "_entities": (),
     "_service": (),
     # Personal fields: the talent themselves, and these roles only in an organisation tied to
@@ -191,6 +201,19 @@ def _within(principal: Principal, org_id: str) -> Principal:
     return principal if principal.org == org_id else dataclasses.replace(principal, org=org_id)
 
 
+def _submission_id(role_id: str, talent_id: str) -> str:
+    """One submission per talent and role: its id follows from both (a second insert of the
+    same pair is a duplicate key, even from two requests at once)."""
+    digest = hashlib.sha256(f"{role_id}\n{talent_id}".encode()).hexdigest()
+    return f"sub_{digest[:24]}"
+
+
+def _sees(principal: Principal, submission: Submission) -> bool:
+    return principal.org in (submission.org_id, submission.submitted_by_org) or principal.is_talent(
+        submission.talent_id
+    )
+
+
 def _profile_exists(talent_id: str) -> UserError:
     return UserError(f"the profile {talent_id} exists already", code="CONFLICT")
 
@@ -327,6 +350,159 @@ class Casting:
             ) from None
         await self._audit.record(principal, action, saved.id)
         return saved
+
+    # --- submissions ---------------------------------------------------------------------
+
+    async def submit_talent(
+        self, principal: Principal, *, role_id: str, talent_id: str, note: str = ""
+    ) -> Submission:
+        """Put a talent forward for a published role before its deadline: an agent (staff of
+        an agency) any talent, a talent only themselves. One submission per talent and role (a
+        withdrawn one may be made again)."""
+        authz.require(principal, PERMISSIONS["submitTalent"], "submitTalent")
+        if not principal.has_any(*WRITERS) and not principal.is_talent(talent_id):
+            raise Forbidden("submitTalent: a talent submits only themselves", field="talentId")
+        with domain_rules():
+            model.check_ids({"roleId": role_id, "talentId": talent_id})
+            model.validate_note(note)
+        role = (await self.roles(principal, [role_id])).get(role_id)
+        if role is None:
+            raise UserError("unknown role", field="roleId", code="NOT_FOUND")
+        talent = await self._store.talent(talent_id)
+        if talent is None:
+            raise UserError("unknown talent", field="talentId", code="NOT_FOUND")
+        now = datetime.now(UTC)
+        self_submitted = not principal.has_any(*WRITERS)
+        submission_id = _submission_id(role.id, talent.id)
+        existing = await self._store.submission(submission_id)
+        with domain_rules():
+            if existing is not None:
+                existing.resubmit(
+                    role=role,
+                    by_org=principal.org,
+                    by=principal.sub,
+                    self_submitted=self_submitted,
+                    note=note,
+                    at=now,
+                )
+            else:
+                submission = Submission.submit(
+                    id=submission_id,
+                    role=role,
+                    talent=talent,
+                    by_org=principal.org,
+                    by=principal.sub,
+                    self_submitted=self_submitted,
+                    note=note,
+                    at=now,
+                )
+        try:
+            if existing is not None:
+                saved = await self._store.save(existing)
+            else:
+                saved = await self._store.add(submission)
+        except (DuplicateKey, ConcurrencyConflict):
+            raise UserError(
+                "the talent is already submitted to this role", field="talentId", code="CONFLICT"
+            ) from None
+        await self._audit.record(principal, "submitTalent", saved.id)
+        return saved
+
+    async def view_submission(self, principal: Principal, *, submission_id: str) -> Submission:
+        """Casting has looked at it (from then on the submitter cannot withdraw it)."""
+        return await self._decide(principal, submission_id, "viewSubmission", lambda s: s.view)
+
+    async def shortlist_submission(
+        self, principal: Principal, *, submission_id: str, rank: int
+    ) -> Submission:
+        """Into the role's shortlist (selects) at rank 1-6."""
+        return await self._decide(
+            principal,
+            submission_id,
+            "shortlistSubmission",
+            lambda s: lambda by: s.shortlist(rank, by),
+        )
+
+    async def select_submission(self, principal: Principal, *, submission_id: str) -> Submission:
+        return await self._decide(principal, submission_id, "selectSubmission", lambda s: s.select)
+
+    async def decline_submission(self, principal: Principal, *, submission_id: str) -> Submission:
+        return await self._decide(
+            principal, submission_id, "declineSubmission", lambda s: s.decline
+        )
+
+    async def withdraw_submission(self, principal: Principal, *, submission_id: str) -> Submission:
+        """The submitter (its agency's staff, or the talent themselves) takes it back, only
+        before casting has viewed it."""
+        authz.require(principal, PERMISSIONS["withdrawSubmission"], "withdrawSubmission")
+        submission = await self._submission(principal, submission_id)
+        mine = principal.is_talent(submission.talent_id) or (
+            principal.org == submission.submitted_by_org and principal.has_any(*WRITERS)
+        )
+        if not mine:
+            raise Forbidden(
+                "withdrawSubmission: only its submitter or the talent may withdraw it",
+                field="submissionId",
+            )
+        with domain_rules():
+            submission.withdraw(principal.sub)
+        return await self._save_submission(principal, submission, "withdrawSubmission")
+
+    async def _decide(
+        self,
+        principal: Principal,
+        submission_id: str,
+        action: str,
+        step: Callable[[Submission], Callable[[str], object]],
+    ) -> Submission:
+        """One of casting's decisions on a submission to a role of the caller's organisation."""
+        authz.require(principal, PERMISSIONS[action], action)
+        submission = await self._submission(principal, submission_id)
+        if submission.org_id != principal.org:
+            raise UserError("unknown submission", field="submissionId", code="NOT_FOUND")
+        with domain_rules():
+            changed = step(submission)(principal.sub)
+        if changed is False:  # nothing to write (a second look)
+            return submission
+        return await self._save_submission(principal, submission, action)
+
+    async def _submission(self, principal: Principal, submission_id: str) -> Submission:
+        with domain_rules():
+            model.check_ids({"submissionId": submission_id})
+        found = (await self.submissions(principal, [submission_id])).get(submission_id)
+        if found is None:
+            raise UserError("unknown submission", field="submissionId", code="NOT_FOUND")
+        return found
+
+    async def _save_submission(
+        self, principal: Principal, submission: Submission, action: str
+    ) -> Submission:
+        try:
+            saved = await self._store.save(submission)
+        except ConcurrencyConflict:
+            raise UserError(
+                f"the submission changed during {action}; reload and retry",
+                field="submissionId",
+                code="CONFLICT",
+            ) from None
+        await self._audit.record(principal, action, saved.id)
+        return saved
+
+    async def submissions(self, principal: Principal, ids: Sequence[str]) -> dict[str, Submission]:
+        """Submissions by id the caller may see: its organisation owns the role or made the
+        submission, or the caller is the talent submitted."""
+        found = await self._store.submissions(_possible(ids))
+        return {i: s for i, s in found.items() if _sees(principal, s)}
+
+    async def submissions_of_roles(
+        self, principal: Principal, role_ids: Sequence[str]
+    ) -> list[Submission]:
+        """The submissions to these roles the caller sees, in two queries whatever the number
+        of roles: all of them for the organisation that owns a role, else the ones it made."""
+        wanted = _possible(role_ids)
+        owned = await self._store.submissions_of_roles(principal.org, wanted, as_owner=True)
+        made = await self._store.submissions_of_roles(principal.org, wanted, as_owner=False)
+        return list({s.id: s for s in (*owned, *made)}.values())
 
     # --- talent --------------------------------------------------------------------------
 

@@ -56,6 +56,7 @@ class EventType(Generic[M]):
 
 BOOKING_TOPIC = Topic("slate.casting.booking.v1", producer="slate-casting")
 ROLE_TOPIC = Topic("slate.casting.role.v1", producer="slate-casting")
+SUBMISSION_TOPIC = Topic("slate.casting.submission.v1", producer="slate-casting")
 PRODUCTION_TOPIC = Topic("slate.scheduling.production.v1", producer="slate-scheduling")
 ENGAGEMENT_TOPIC = Topic("slate.payroll.engagement.v1", producer="slate-payroll")
 CONTRACT_TOPIC = Topic("slate.legal.contract.v1", producer="slate-legal")
@@ -72,6 +73,24 @@ BOOKING_PROMOTED = EventType(
 )
 ROLE_PUBLISHED = EventType("slate.casting.role.published.v1", ROLE_TOPIC, casting_pb2.RolePublished)
 ROLE_CLOSED = EventType("slate.casting.role.closed.v1", ROLE_TOPIC, casting_pb2.RoleClosed)
+SUBMISSION_SUBMITTED = EventType(
+    "slate.casting.submission.submitted.v1", SUBMISSION_TOPIC, casting_pb2.SubmissionSubmitted
+)
+SUBMISSION_VIEWED = EventType(
+    "slate.casting.submission.viewed.v1", SUBMISSION_TOPIC, casting_pb2.SubmissionViewed
+)
+SUBMISSION_SHORTLISTED = EventType(
+    "slate.casting.submission.shortlisted.v1", SUBMISSION_TOPIC, casting_pb2.SubmissionShortlisted
+)
+SUBMISSION_SELECTED = EventType(
+    "slate.casting.submission.selected.v1", SUBMISSION_TOPIC, casting_pb2.SubmissionSelected
+)
+SUBMISSION_DECLINED = EventType(
+    "slate.casting.submission.declined.v1", SUBMISSION_TOPIC, casting_pb2.SubmissionDeclined
+)
+SUBMISSION_WITHDRAWN = EventType(
+    "slate.casting.submission.withdrawn.v1", SUBMISSION_TOPIC, casting_pb2.SubmissionWithdrawn
+)
 PRODUCTION_CREATED = EventType(
     "slate.scheduling.production.created.v1", PRODUCTION_TOPIC, scheduling_pb2.ProductionCreated
 )
@@ -85,6 +104,7 @@ CONTRACT_DRAFTED = EventType(
 TOPICS: tuple[Topic, ...] = (
     BOOKING_TOPIC,
     ROLE_TOPIC,
+    SUBMISSION_TOPIC,
     PRODUCTION_TOPIC,
     ENGAGEMENT_TOPIC,
     CONTRACT_TOPIC,
@@ -96,6 +116,12 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     BOOKING_PROMOTED,
     ROLE_PUBLISHED,
     ROLE_CLOSED,
+    SUBMISSION_SUBMITTED,
+    SUBMISSION_VIEWED,
+    SUBMISSION_SHORTLISTED,
+    SUBMISSION_SELECTED,
+    SUBMISSION_DECLINED,
+    SUBMISSION_WITHDRAWN,
     PRODUCTION_CREATED,
     ENGAGEMENT_CREATED,
     CONTRACT_DRAFTED,

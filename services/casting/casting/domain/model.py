@@ -773,3 +773,174 @@ def close_ranks(active: Sequence[Booking]) -> list[Booking]:
             taken.add(position)
             promoted.append(booking)
     return promoted
+
+
+# --------------------------------------------------------------------------- submissions
+
+MAX_NOTE = 1000
+MAX_SHORTLIST_RANK = 6  # Breakdown Express numbers its selects 1-6
+
+
+class SubmissionStatus(StrEnum):
+    SUBMITTED = "SUBMITTED"
+    VIEWED = "VIEWED"  # casting has looked at it: the submitter can no longer withdraw it
+    SHORTLISTED = "SHORTLISTED"
+    SELECTED = "SELECTED"
+    DECLINED = "DECLINED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+# Where casting can still decide (shortlist, select, decline).
+UNDECIDED = frozenset(
+    {SubmissionStatus.SUBMITTED, SubmissionStatus.VIEWED, SubmissionStatus.SHORTLISTED}
+)
+
+
+class SubmissionChange(StrEnum):
+    SUBMITTED = "SUBMITTED"
+    VIEWED = "VIEWED"
+    SHORTLISTED = "SHORTLISTED"
+    SELECTED = "SELECTED"
+    DECLINED = "DECLINED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+@dataclass(frozen=True)
+class SubmissionChanged:
+    """One step of a submission's life (the submission as the next write stores it)."""
+
+    submission: Submission
+    change: SubmissionChange
+    by: str
+
+
+def validate_note(note: str) -> str:
+    problems: list[Problem] = []
+    clean = bounded_text(note, "note", MAX_NOTE, problems)
+    if problems:
+        raise Invalid(problems)
+    return clean
+
+
+@dataclass(kw_only=True)
+class Submission(Aggregate[SubmissionChanged]):
+    """A talent put forward for a published role, by an agent (staff of an agency) or by the
+    talent themselves. `org_id` is the casting organisation that owns the role; the submitter's
+    organisation keeps sight of it. One per talent and role."""
+
+    role_id: str
+    production_id: str
+    talent_id: str
+    submitted_by_org: str
+    submitted_by: str
+    self_submitted: bool
+    note: str
+    status: SubmissionStatus
+    shortlist_rank: int | None = None
+    submitted_at: datetime
+
+    @classmethod
+    def submit(
+        cls,
+        *,
+        id: str,
+        role: Role,
+        talent: Talent,
+        by_org: str,
+        by: str,
+        self_submitted: bool,
+        note: str,
+        at: datetime,
+    ) -> Submission:
+        """Submit to a role that takes submissions (published, before its deadline)."""
+        clean_note = validate_note(note)
+        if not role.open_for_submissions(at):
+            raise _conflict(
+                "roleId",
+                "the role is not taking submissions"
+                + (" (its deadline has passed)" if role.status == RoleStatus.PUBLISHED else ""),
+            )
+        submission = cls(
+            id=id,
+            org_id=role.org_id,
+            role_id=role.id,
+            production_id=role.production_id,
+            talent_id=talent.id,
+            submitted_by_org=by_org,
+            submitted_by=by,
+            self_submitted=self_submitted,
+            note=clean_note,
+            status=SubmissionStatus.SUBMITTED,
+            submitted_at=at,
+        )
+        submission._changed(SubmissionChange.SUBMITTED, by)
+        return submission
+
+    def resubmit(
+        self, *, role: Role, by_org: str, by: str, self_submitted: bool, note: str, at: datetime
+    ) -> None:
+        """A withdrawn submission can be made again; any other is a duplicate."""
+        clean_note = validate_note(note)
+        if self.status != SubmissionStatus.WITHDRAWN:
+            raise _conflict("talentId", "the talent is already submitted to this role")
+        if not role.open_for_submissions(at):
+            raise _conflict("roleId", "the role is not taking submissions")
+        self.submitted_by_org, self.submitted_by = by_org, by
+        self.self_submitted, self.note, self.submitted_at = self_submitted, clean_note, at
+        self.status, self.shortlist_rank = SubmissionStatus.SUBMITTED, None
+        self._changed(SubmissionChange.SUBMITTED, by)
+
+    def view(self, by: str) -> bool:
+        """Casting looked at it; True when that changed anything (a second look does not)."""
+        if self.status == SubmissionStatus.WITHDRAWN:
+            raise _conflict("submissionId", "the submission was withdrawn")
+        if self.status != SubmissionStatus.SUBMITTED:
+            return False
+        self.status = SubmissionStatus.VIEWED
+        self._changed(SubmissionChange.VIEWED, by)
+        return True
+
+    def shortlist(self, rank: int, by: str) -> None:
+        """Into the shortlist (selects) at a rank 1-6, or moved within it."""
+        if not 1 <= rank <= MAX_SHORTLIST_RANK:
+            raise Invalid([Problem("rank", f"must be between 1 and {MAX_SHORTLIST_RANK}")])
+        self._undecided("shortlist")
+        self.status, self.shortlist_rank = SubmissionStatus.SHORTLISTED, rank
+        self._changed(SubmissionChange.SHORTLISTED, by)
+
+    def select(self, by: str) -> None:
+        self._undecided("select")
+        self.status = SubmissionStatus.SELECTED
+        self._changed(SubmissionChange.SELECTED, by)
+
+    def decline(self, by: str) -> None:
+        """Casting says no (the talent is told: no silent rejections)."""
+        if self.status not in UNDECIDED | {SubmissionStatus.SELECTED}:
+            raise _conflict("submissionId", f"cannot decline a submission that is {self.status}")
+        self.status = SubmissionStatus.DECLINED
+        self._changed(SubmissionChange.DECLINED, by)
+
+    def withdraw(self, by: str) -> None:
+        """The submitter takes it back, only before casting has viewed it."""
+        if self.status != SubmissionStatus.SUBMITTED:
+            reason = (
+                "casting has viewed it"
+                if self.status != SubmissionStatus.WITHDRAWN
+                else "it is withdrawn already"
+            )
+            raise _conflict("submissionId", f"cannot withdraw the submission: {reason}")
+        self.status, self.shortlist_rank = SubmissionStatus.WITHDRAWN, None
+        self._changed(SubmissionChange.WITHDRAWN, by)
+
+    def _undecided(self, action: str) -> None:
+        if self.status not in UNDECIDED:
+            raise _conflict("submissionId", f"cannot {action} a submission that is {self.status}")
+
+    def _changed(self, change: SubmissionChange, by: str) -> None:
+        self.record(
+            SubmissionChanged(replace(self, version=self.version + 1, events=[]), change, by)
+        )
+
+
+# Every event casting's aggregates record.
+AnyEvent = DomainEvent | SubmissionChanged

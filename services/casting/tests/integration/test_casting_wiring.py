@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from casting.app import wire
 from slate.config import Settings
-from slate.events.catalogue import BOOKING_TOPIC, PRODUCTION_TOPIC, ROLE_TOPIC
+from slate.events.catalogue import BOOKING_TOPIC, PRODUCTION_TOPIC, ROLE_TOPIC, SUBMISSION_TOPIC
 from slate.runtime import Runtime
 
 pytestmark = pytest.mark.infra
@@ -25,12 +25,13 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
     assert dict(wiring.publishes) == {
         BOOKING_TOPIC.name: BOOKING_TOPIC.partitions,
         ROLE_TOPIC.name: ROLE_TOPIC.partitions,
+        SUBMISSION_TOPIC.name: SUBMISSION_TOPIC.partitions,
     }
     assert [(c.group_id, list(c.topics)) for c in wiring.consumers] == [
         ("slate-casting.productions", [PRODUCTION_TOPIC.name])
     ]
     assert list(wiring.live_topics) == [BOOKING_TOPIC.name]
-    assert list(wiring.outbox_collections) == ["roles", "talent", "bookings"]
+    assert list(wiring.outbox_collections) == ["roles", "talent", "bookings", "submissions"]
     assert wiring.grpc_register is not None  # the runtime serves gRPC health for casting
     bookings = set(await db["bookings"].index_information())
     assert {

@@ -336,3 +336,214 @@ class RoleClosed(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RoleClosed: _TypeAlias = RoleClosed  # noqa: Y015
+
+@_typing.final
+class SubmissionSnapshot(_message.Message):
+    """A submission as casting announces it: who was put forward for which role, by which
+    organisation, and where it stands. The submitter's note stays in casting.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBMISSION_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    ROLE_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    SUBMITTED_BY_ORG_FIELD_NUMBER: _builtins.int
+    SELF_SUBMITTED_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    SHORTLIST_RANK_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    submission_id: _builtins.str
+    org_id: _builtins.str
+    """The organisation that owns the role."""
+    role_id: _builtins.str
+    production_id: _builtins.str
+    talent_id: _builtins.str
+    submitted_by_org: _builtins.str
+    self_submitted: _builtins.bool
+    status: _builtins.str
+    """SUBMITTED, VIEWED, SHORTLISTED, SELECTED, DECLINED, WITHDRAWN"""
+    shortlist_rank: _builtins.int
+    """1-6 when shortlisted, else 0."""
+    version: _builtins.int
+    def __init__(
+        self,
+        *,
+        submission_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        role_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        talent_id: _builtins.str = ...,
+        submitted_by_org: _builtins.str = ...,
+        self_submitted: _builtins.bool = ...,
+        status: _builtins.str = ...,
+        shortlist_rank: _builtins.int = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["org_id", b"org_id", "production_id", b"production_id", "role_id", b"role_id", "self_submitted", b"self_submitted", "shortlist_rank", b"shortlist_rank", "status", b"status", "submission_id", b"submission_id", "submitted_by_org", b"submitted_by_org", "talent_id", b"talent_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SubmissionSnapshot: _TypeAlias = SubmissionSnapshot  # noqa: Y015
+
+@_typing.final
+class SubmissionSubmitted(_message.Message):
+    """Topic slate.casting.submission.v1, key = submission id.
+    ce_type slate.casting.submission.submitted.v1
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBMISSION_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    """Subject (user id) of who made the change."""
+    @_builtins.property
+    def submission(self) -> Global___SubmissionSnapshot: ...
+    def __init__(
+        self,
+        *,
+        submission: Global___SubmissionSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["submission", b"submission"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "submission", b"submission"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SubmissionSubmitted: _TypeAlias = SubmissionSubmitted  # noqa: Y015
+
+@_typing.final
+class SubmissionViewed(_message.Message):
+    """ce_type slate.casting.submission.viewed.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBMISSION_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    """Subject (user id) of who made the change."""
+    @_builtins.property
+    def submission(self) -> Global___SubmissionSnapshot: ...
+    def __init__(
+        self,
+        *,
+        submission: Global___SubmissionSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["submission", b"submission"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "submission", b"submission"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SubmissionViewed: _TypeAlias = SubmissionViewed  # noqa: Y015
+
+@_typing.final
+class SubmissionShortlisted(_message.Message):
+    """ce_type slate.casting.submission.shortlisted.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBMISSION_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    """Subject (user id) of who made the change."""
+    @_builtins.property
+    def submission(self) -> Global___SubmissionSnapshot: ...
+    def __init__(
+        self,
+        *,
+        submission: Global___SubmissionSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["submission", b"submission"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "submission", b"submission"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SubmissionShortlisted: _TypeAlias = SubmissionShortlisted  # noqa: Y015
+
+@_typing.final
+class SubmissionSelected(_message.Message):
+    """ce_type slate.casting.submission.selected.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBMISSION_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    """Subject (user id) of who made the change."""
+    @_builtins.property
+    def submission(self) -> Global___SubmissionSnapshot: ...
+    def __init__(
+        self,
+        *,
+        submission: Global___SubmissionSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["submission", b"submission"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "submission", b"submission"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SubmissionSelected: _TypeAlias = SubmissionSelected  # noqa: Y015
+
+@_typing.final
+class SubmissionDeclined(_message.Message):
+    """ce_type slate.casting.submission.declined.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBMISSION_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    """Subject (user id) of who made the change."""
+    @_builtins.property
+    def submission(self) -> Global___SubmissionSnapshot: ...
+    def __init__(
+        self,
+        *,
+        submission: Global___SubmissionSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["submission", b"submission"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "submission", b"submission"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SubmissionDeclined: _TypeAlias = SubmissionDeclined  # noqa: Y015
+
+@_typing.final
+class SubmissionWithdrawn(_message.Message):
+    """ce_type slate.casting.submission.withdrawn.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBMISSION_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    """Subject (user id) of who made the change."""
+    @_builtins.property
+    def submission(self) -> Global___SubmissionSnapshot: ...
+    def __init__(
+        self,
+        *,
+        submission: Global___SubmissionSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["submission", b"submission"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "submission", b"submission"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SubmissionWithdrawn: _TypeAlias = SubmissionWithdrawn  # noqa: Y015
