@@ -255,7 +255,13 @@ class RunResult:
     dashboard: dict[str, Any]
     settle_after_burst_s: float
     cpu_at_rest: dict[str, float]
+    cpu_ms_per_request: dict[str, dict[str, float]]  # phase -> process -> CPU ms per request
+    cpu_pct_at_rest: dict[str, float]  # process -> % of a core with no requests
     windows: list[Window]
+
+
+def per_request(delta: dict[str, float], requests: int) -> dict[str, float]:
+    return {k: 1000 * v / requests for k, v in delta.items()} if requests else {}
 
 
 def loop_figures(loop: Loop) -> dict[str, Any]:
@@ -418,13 +424,19 @@ async def one_run(
     async def confirm(booking_id: str) -> None:
         await client.mutate(CONFIRM, "confirmBooking", {"bookingId": booking_id}, bearer)
 
-    t = time.time_ns()
+    t, cpu0 = time.time_ns(), load_stack.stack_cpu()
     holds = await closed_loop(lanes, args.duration, hold)
     window("hold", t)
+    cpu1 = load_stack.stack_cpu()
     say(f"  holdTalent: {holds.rate:.1f}/s, p50 {1000 * quantile(holds.latencies, 0.5):.0f} ms")
     t = time.time_ns()
     confirms = await closed_loop(holds.lane_results, args.duration, confirm)
     window("confirm", t)
+    cpu2 = load_stack.stack_cpu()
+    cpu_ms = {
+        "holdTalent": per_request(load_stack.cpu_delta(cpu0, cpu1), len(holds.latencies)),
+        "confirmBooking": per_request(load_stack.cpu_delta(cpu1, cpu2), len(confirms.latencies)),
+    }
     say(
         f"  confirmBooking: {confirms.rate:.1f}/s, "
         f"p50 {1000 * quantile(confirms.latencies, 0.5):.0f} ms"
@@ -433,9 +445,11 @@ async def one_run(
     # --- after the burst: drain, then the database at rest
     settle_s = await backlogs.settle(args.settle_timeout, say=say)
     await asyncio.sleep(2.0)
-    t = time.time_ns()
+    t, rest0 = time.time_ns(), load_stack.stack_cpu()
     cpu = await load_stack.cpu_at_rest(load_stack.ferretdb_pid(), args.cpu_seconds)
     window("rest", t)
+    rest = load_stack.cpu_delta(rest0, load_stack.stack_cpu())
+    rest_pct = {k: 100 * v / cpu.seconds for k, v in rest.items()}
     say(f"  FerretDB at rest: {cpu.median_pct:.1f} % (median 1 s slice), {cpu.mean_pct:.1f} % mean")
     return RunResult(
         run=n,
@@ -448,6 +462,8 @@ async def one_run(
         dashboard=dashboard,
         settle_after_burst_s=settle_s,
         cpu_at_rest=asdict(cpu),
+        cpu_ms_per_request=cpu_ms,
+        cpu_pct_at_rest=rest_pct,
         windows=windows,
     )
 
@@ -607,6 +623,33 @@ def table(results: Sequence[RunResult]) -> str:
     return "\n".join(lines)
 
 
+def cpu_table(results: Sequence[RunResult]) -> str:
+    """CPU time each process spent per request (median of runs), and at rest."""
+    names = [*load_stack.STACK, "bench"]
+    lines = [
+        "| CPU, median of runs | " + " | ".join(names) + " | all |",
+        "|---|" + "---|" * (len(names) + 1),
+    ]
+
+    def row(label: str, per_run: list[dict[str, float]], fmt: str) -> None:
+        cells = []
+        for name in names:
+            values = [r[name] for r in per_run if name in r]
+            cells.append(format(statistics.median(values), fmt) if values else "—")
+        totals = [sum(v for k, v in r.items() if k in names) for r in per_run if r]
+        total = format(statistics.median(totals), fmt) if totals else "—"
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {total} |")
+
+    for phase in ("holdTalent", "confirmBooking"):
+        row(
+            f"{phase}, ms per request",
+            [r.cpu_ms_per_request.get(phase, {}) for r in results],
+            ".1f",
+        )
+    row("at rest, % of a core", [r.cpu_pct_at_rest for r in results], ".1f")
+    return "\n".join(lines)
+
+
 def read_traces(windows: Sequence[Window]) -> load_traces.Traces | None:
     try:
         return load_traces.Traces(windows)
@@ -711,6 +754,8 @@ async def main_async(args: argparse.Namespace) -> int:
                         figures["traced_p99_ms"] = quantile(values, 0.99)
                         figures["traced_n"] = len(values)
         print(table(results))
+        print()
+        print(cpu_table(results))
         if args.json:
             save_json(Path(args.json), results)
         if args.traces and traces is not None:

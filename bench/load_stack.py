@@ -340,6 +340,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+STACK = ("gateway", "casting", "scheduling", "payroll", "legal", "ferretdb", "kafka", "trace-sink")
+
+
+def stack_cpu() -> dict[str, float]:
+    """CPU seconds so far of each process of the stack (pid files under .local/run) and of this
+    benchmark (`bench`); a process that is not running is left out."""
+    out: dict[str, float] = {}
+    for name in STACK:
+        try:
+            pid = int((ROOT / ".local" / "run" / f"{name}.pid").read_text().strip())
+            out[name] = cpu_seconds(pid)
+        except (OSError, ValueError, IndexError):
+            continue
+    out["bench"] = time.process_time()
+    return out
+
+
+def cpu_delta(before: Mapping[str, float], after: Mapping[str, float]) -> dict[str, float]:
+    return {k: after[k] - before[k] for k in after if k in before and after[k] >= before[k]}
+
+
 @dataclass
 class CpuSample:
     mean_pct: float  # over the whole window, % of one core

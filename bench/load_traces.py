@@ -91,11 +91,17 @@ class Traces:
                 out.append(steps["visible"] / 1e6)
         return out
 
-    def report(self, top: int = 8) -> str:
-        lines = ["### Where the time went (spans in .local/traces.jsonl)", ""]
+    def report(self, top: int = 6) -> str:
+        """Per phase (all runs together) and operation: the spans that took the time."""
+        phases: dict[str, dict[str, list[list[Span]]]] = {}
         for window in self.windows:
-            for op, requests in sorted(self.requests(window).items()):
-                lines += _breakdown(window.name, op, requests, top)
+            phase = phases.setdefault(window.name, defaultdict(list))
+            for op, requests in self.requests(window).items():
+                phase[op] += requests
+        lines = ["### Where the time went (spans in .local/traces.jsonl, all runs)", ""]
+        for name, by_op in phases.items():
+            for op, requests in sorted(by_op.items()):
+                lines += _breakdown(name, op, requests, top)
                 if op == "BenchConfirm":
                     lines += _to_visible(requests)
         return "\n".join(lines)
