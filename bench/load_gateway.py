@@ -33,6 +33,7 @@ import asyncio
 import json
 import math
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -650,6 +651,15 @@ def cpu_table(results: Sequence[RunResult]) -> str:
     return "\n".join(lines)
 
 
+def head_commit() -> str:
+    return subprocess.run(
+        ["git", "-C", str(load_stack.ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+
+
 def read_traces(windows: Sequence[Window]) -> load_traces.Traces | None:
     try:
         return load_traces.Traces(windows)
@@ -753,6 +763,10 @@ async def main_async(args: argparse.Namespace) -> int:
                         figures["traced_p50_ms"] = quantile(values, 0.5)
                         figures["traced_p99_ms"] = quantile(values, 0.99)
                         figures["traced_n"] = len(values)
+        commit = head_commit()
+        started = ", ".join(f"{k} {v}" for k, v in load_stack.started_at().items())
+        print(f"{time.strftime('%Y-%m-%d %H:%M')}, HEAD {commit}; processes started: {started}")
+        print()
         print(table(results))
         print()
         print(cpu_table(results))

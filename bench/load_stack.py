@@ -357,6 +357,25 @@ def stack_cpu() -> dict[str, float]:
     return out
 
 
+def started_at() -> dict[str, str]:
+    """When each process of the stack started (local time), to tell which build was measured."""
+    boot = next(
+        int(line.split()[1])
+        for line in Path("/proc/stat").read_text().splitlines()
+        if line.startswith("btime ")
+    )
+    out: dict[str, str] = {}
+    for name in STACK:
+        try:
+            pid = int((ROOT / ".local" / "run" / f"{name}.pid").read_text().strip())
+            ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+        except (OSError, ValueError, IndexError):
+            continue
+        at = boot + ticks / os.sysconf("SC_CLK_TCK")
+        out[name] = time.strftime("%H:%M:%S", time.localtime(at))
+    return out
+
+
 def cpu_delta(before: Mapping[str, float], after: Mapping[str, float]) -> dict[str, float]:
     return {k: after[k] - before[k] for k in after if k in before and after[k] >= before[k]}
 
