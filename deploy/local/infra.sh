@@ -13,28 +13,34 @@
 #   stop     default: every component this checkout started
 #   status   default: kafka ferretdb jaeger
 # Components: kafka ferretdb gateway jaeger.   Env: INFRA_TIMEOUT (readiness, seconds; 90).
+# A second, isolated instance (tests/soak runs one beside the shared one) is chosen by:
+#   INFRA_STATE_DIR   run/ (pid files, lock), logs/, kafka/data, kafka/server.properties and
+#                     ferretdb/data live here (default .local; installs stay in .local either way)
+#   INFRA_KAFKA_PORT (9092), INFRA_KAFKA_CONTROLLER_PORT (9093), INFRA_FERRETDB_PORT (27017)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/deploy/local"
 LOCAL="$ROOT/.local"
-RUN="$LOCAL/run"
-LOGS="$LOCAL/logs"
+STATE="${INFRA_STATE_DIR:-$LOCAL}"  # what one instance owns; the installs below stay in .local
+RUN="$STATE/run"
+LOGS="$STATE/logs"
 BIN="$LOCAL/bin"
 PY="$ROOT/.venv/bin/python"
 TIMEOUT="${INFRA_TIMEOUT:-90}"
 
 KAFKA_HOME="$LOCAL/kafka"
 KAFKA_LIBS="$KAFKA_HOME/libs"
-KAFKA_DATA="$KAFKA_HOME/data"
-KAFKA_ADDR=127.0.0.1:9092
-KAFKA_CONTROLLER_PORT=9093
+KAFKA_DATA="$STATE/kafka/data"
+KAFKA_CONFIG="$STATE/kafka/server.properties"
+KAFKA_ADDR="127.0.0.1:${INFRA_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${INFRA_KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xms512m -Xmx1g}"
 
 FERRET_BIN="$BIN/ferretdb"
 FERRET_BUILD="$LOCAL/ferretdb/build"
-FERRET_DATA="$LOCAL/ferretdb/data"
-FERRET_ADDR=127.0.0.1:27017
+FERRET_DATA="$STATE/ferretdb/data"
+FERRET_ADDR="127.0.0.1:${INFRA_FERRETDB_PORT:-27017}"
 
 GATEWAY="$ROOT/services/gateway"
 
@@ -209,13 +215,16 @@ start_kafka() {
   precheck_start kafka kafka "$KAFKA_ADDR" "$KAFKA_CONTROLLER_PORT" && return 0
   install_kafka
   mkdir -p "$KAFKA_DATA"
-  sed "s#@KAFKA_DATA@#$KAFKA_DATA#g" "$HERE/kafka/server.properties" >"$KAFKA_HOME/server.properties"
+  # The template's listeners are 127.0.0.1:9092/9093; another instance gets its own ports.
+  sed -e "s#@KAFKA_DATA@#$KAFKA_DATA#g" -e "s#127\.0\.0\.1:9092#$KAFKA_ADDR#g" \
+    -e "s#127\.0\.0\.1:9093#127.0.0.1:$KAFKA_CONTROLLER_PORT#g" \
+    "$HERE/kafka/server.properties" >"$KAFKA_CONFIG"
   if [[ ! -f "$KAFKA_DATA/meta.properties" ]]; then
     local cid
     cid="$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$LOGS/kafka.log")"
     say "kafka: formatting $KAFKA_DATA (cluster id $cid, standalone KRaft controller)"
     kafka_java kafka.tools.StorageTool format --standalone -t "$cid" \
-      -c "$KAFKA_HOME/server.properties" >>"$LOGS/kafka.log" 2>&1 \
+      -c "$KAFKA_CONFIG" >>"$LOGS/kafka.log" 2>&1 \
       || die "kafka storage format failed; see $LOGS/kafka.log"
   fi
   say "kafka: starting on $KAFKA_ADDR (log $LOGS/kafka.log)"
@@ -224,7 +233,7 @@ start_kafka() {
   launch kafka "$LOGS/kafka.log" java $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$HERE/kafka/log4j2.xml" -Dkafka.logs.dir="$LOGS" \
-    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_HOME/server.properties"
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG"
   wait_ready kafka kafka "$KAFKA_ADDR" "$LOGS/kafka.log"
   say "kafka: ready in $((SECONDS - t0))s (pid $(pid_of kafka))"
 }
@@ -345,7 +354,7 @@ start_jaeger() {
 }
 
 # ---------------------------------------------------------------- main
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 cmd="${1:-}"; [[ -n "$cmd" ]] || usage; shift || true
 components=("$@")

@@ -8,22 +8,49 @@
 #   Env:    OTEL_EXPORTER_OTLP_ENDPOINT  where traces go (default: the local trace sink
 #           on 127.0.0.1:4319, writing .local/traces.jsonl)
 #           STACK_TIMEOUT                readiness wait, seconds (default 90)
+#   A second, isolated stack (tests/soak runs one beside the shared one) is chosen by:
+#           STACK_STATE_DIR              run/ (pid files), logs/, traces.jsonl and
+#                                        gateway/supergraph.graphql live here (default .local)
+#           SLATE_<SVC>_HTTP_PORT / SLATE_<SVC>_GRPC_PORT   a service's ports, read by the
+#                                        service itself (defaults 4001-4004 / 50051-50054); when
+#                                        set, its peers' SLATE_<SVC>_GRPC and the gateway's
+#                                        SLATE_<SVC>_URL follow unless those are set too
+#           SLATE_GATEWAY_PORT (4000), STACK_SINK_PORT (4319), SLATE_WEB_PORT (3000; the web
+#                                        server reads it, and SLATE_GATEWAY_URL for its upstream)
+#           STACK_WEB=0                  do not start the web app even when web/dist exists
+#           SLATE_MONGO_URL, SLATE_KAFKA_BOOTSTRAP   the infrastructure (read by the services)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-LOCAL="$ROOT/.local"
+LOCAL="${STACK_STATE_DIR:-$ROOT/.local}"
 RUN="$LOCAL/run"
 LOGS="$LOCAL/logs"
 PY="$ROOT/.venv/bin/python"
 TIMEOUT="${STACK_TIMEOUT:-90}"
-SINK_PORT=4319
+SINK_PORT="${STACK_SINK_PORT:-4319}"
 export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-http://127.0.0.1:$SINK_PORT}"
 export SLATE_HOME="$ROOT"
+if [[ -n "${STACK_STATE_DIR:-}" && -z "${SLATE_SUPERGRAPH:-}" ]]; then
+  export SLATE_SUPERGRAPH="$LOCAL/gateway/supergraph.graphql"  # not the shared gateway's file
+fi
 
 # name:port of each Python service (HTTP); gRPC ports follow DESIGN.md (50051-50054).
 SERVICES=(casting:4001 payroll:4002 scheduling:4003 legal:4004)
-GATEWAY_PORT=4000
-WEB_PORT=3000  # web/server.mjs: the built app (make web-build), /graphql proxied to the gateway
+for i in "${!SERVICES[@]}"; do
+  name="${SERVICES[$i]%%:*}"; NAME="${name^^}"
+  http_var="SLATE_${NAME}_HTTP_PORT" grpc_var="SLATE_${NAME}_GRPC_PORT"
+  if [[ -n "${!http_var:-}" ]]; then
+    SERVICES[i]="$name:${!http_var}"
+    url_var="SLATE_${NAME}_URL"
+    [[ -n "${!url_var:-}" ]] || export "$url_var=http://127.0.0.1:${!http_var}/graphql"
+  fi
+  if [[ -n "${!grpc_var:-}" ]]; then
+    target_var="SLATE_${NAME}_GRPC"
+    [[ -n "${!target_var:-}" ]] || export "$target_var=127.0.0.1:${!grpc_var}"
+  fi
+done
+GATEWAY_PORT="${SLATE_GATEWAY_PORT:-4000}"
+WEB_PORT="${SLATE_WEB_PORT:-3000}"  # web/server.mjs: the built app (make web-build), /graphql proxied to the gateway
 
 mkdir -p "$RUN" "$LOGS"
 say() { printf '[stack] %s\n' "$*"; }
@@ -50,7 +77,7 @@ launch() {  # launch NAME PORT CMD... : start in the background with its own log
   : >"$LOGS/$name.log"
   SLATE_PROC="$name" setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null &
   echo $! >"$RUN/$name.pid"
-  say "started $name (pid $!, log .local/logs/$name.log)"
+  say "started $name (pid $!, log ${LOGS#"$ROOT"/}/$name.log)"
 }
 
 wait_for() {  # wait_for NAME URL
@@ -58,11 +85,11 @@ wait_for() {  # wait_for NAME URL
   until http_ok "$url"; do
     if ! alive "$name"; then
       tail -n 30 "$LOGS/$name.log" >&2 || true
-      die "$name exited during start; see .local/logs/$name.log"
+      die "$name exited during start; see ${LOGS#"$ROOT"/}/$name.log"
     fi
     if (( SECONDS > deadline )); then
       tail -n 30 "$LOGS/$name.log" >&2 || true
-      die "$name not ready after ${TIMEOUT}s ($url); see .local/logs/$name.log"
+      die "$name not ready after ${TIMEOUT}s ($url); see ${LOGS#"$ROOT"/}/$name.log"
     fi
     sleep 0.3
   done
@@ -81,7 +108,7 @@ start() {
   done
   launch gateway "$GATEWAY_PORT" bash "$ROOT/services/gateway/start.sh"
   wait_for gateway "http://127.0.0.1:$GATEWAY_PORT/readiness"
-  if [[ -f "$ROOT/web/dist/index.html" ]]; then
+  if [[ "${STACK_WEB:-1}" != 0 && -f "$ROOT/web/dist/index.html" ]]; then
     launch web "$WEB_PORT" "$ROOT/deploy/local/node.sh" "$ROOT/web/server.mjs"
     wait_for web "http://127.0.0.1:$WEB_PORT/healthz"
     say "web app at http://127.0.0.1:$WEB_PORT/"
