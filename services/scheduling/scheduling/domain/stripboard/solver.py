@@ -8,9 +8,14 @@ from dataclasses import dataclass
 from scheduling.domain.stripboard.cost import fixed_cost, talent_cost, violations
 from scheduling.domain.stripboard.exact import astar, astar_both_ends
 from scheduling.domain.stripboard.heuristic import IdleCost, greedy, local_search
+from scheduling.domain.stripboard.middle import MAX_ACTORS, MAX_SCENES, meet_in_middle
 from scheduling.domain.stripboard.model import DEFAULT_TIME_LIMIT_S, InfeasibleError, Instance
 from scheduling.domain.stripboard.reduce import reduce_instance
 from scheduling.domain.stripboard.rules import Rules
+
+# below this many scenes (after reduction) the A* search is as fast; above MAX_SCENES the layers
+# of the subset DP would not fit, and A* still returns a good order and a bound in the time limit
+MIDDLE_FROM = 10
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ def solve(
     search_deadline = started + 0.9 * time_limit_s
     if constrained:
         result = astar(problem, search_deadline, incumbent_idle, children, use_dominance=False)
+    elif MIDDLE_FROM <= len(problem.masks) <= MAX_SCENES and len(problem.costs) <= MAX_ACTORS:
+        result = meet_in_middle(problem, search_deadline, incumbent_idle)
     else:
         result = astar_both_ends(problem, search_deadline, incumbent_idle)
     if result.order is not None:
