@@ -9,6 +9,8 @@ from slate.graphql import (
     GraphQLContext,
     Money,
     SubgraphSchema,
+    UserError,
+    attempt,
     authorize,
     graphql_error,
     org_loader,
@@ -17,6 +19,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from payroll.domain import engagements as domain
+from payroll.domain import timecards as tc
 from payroll.domain.estimates import Estimate
 from payroll.usecases import PERMISSIONS, Payroll
 
@@ -25,6 +28,7 @@ Ctx = Info[GraphQLContext[Payroll], None]
 
 # The domain's enum is the GraphQL enum (strawberry marks the class; nothing else changes).
 strawberry.enum(domain.EngagementStatus, name="EngagementStatus")
+strawberry.enum(tc.TimecardStatus, name="TimecardStatus")
 
 
 @strawberry.type
@@ -52,6 +56,85 @@ class CostEstimate:
         )
 
 
+@strawberry.type(description="One line of the wage engine's result, with the rule that paid it.")
+class PayLine:
+    date: str
+    kind: str
+    hours: str
+    rate: str
+    amount: Money
+    rule: str
+    source: str
+
+    @classmethod
+    def from_model(cls, line: tc.PayLine, currency: str) -> PayLine:
+        return cls(
+            date=line.date,
+            kind=line.kind,
+            hours=line.hours,
+            rate=line.rate,
+            amount=Money(amount=line.amount, currency=currency),
+            rule=line.rule,
+            source=line.source,
+        )
+
+
+@strawberry.type
+class MealBreak:
+    start: str
+    end: str
+
+
+@strawberry.type(description="One engagement's work on one day (local wall-clock HH:MM).")
+class Timecard:
+    id: strawberry.ID
+    engagement_id: strawberry.ID
+    date: str
+    call: str
+    wrap: str
+    meals: list[MealBreak]
+    notes: str
+    status: tc.TimecardStatus
+    pay_run_id: strawberry.ID | None
+    model: strawberry.Private[tc.Timecard]
+
+    @strawberry.field(description="The wage engine's lines for this day alone, with their rules.")
+    def lines(self, info: Ctx) -> list[PayLine]:
+        preview = info.context.services.timecard_preview(self.model)
+        return [PayLine.from_model(line, self.model.rate.currency) for line in preview.lines]
+
+    @strawberry.field(description="The wage engine's warnings for this day.")
+    def warnings(self, info: Ctx) -> list[str]:
+        return list(info.context.services.timecard_preview(self.model).warnings)
+
+    @strawberry.field(
+        description="Gross for this day alone (weekly overtime shows on the pay run)."
+    )
+    def gross(self, info: Ctx) -> Money:
+        preview = info.context.services.timecard_preview(self.model)
+        return Money(amount=preview.gross, currency=self.model.rate.currency)
+
+    @classmethod
+    def from_model(cls, t: tc.Timecard) -> Timecard:
+        return cls(
+            id=strawberry.ID(t.id),
+            engagement_id=strawberry.ID(t.engagement_id),
+            date=t.date,
+            call=t.call,
+            wrap=t.wrap,
+            meals=[MealBreak(start=m.start, end=m.end) for m in t.meals],
+            notes=t.notes,
+            status=t.status,
+            pay_run_id=strawberry.ID(t.pay_run_id) if t.pay_run_id else None,
+            model=t,
+        )
+
+
+def timecards_by_engagement(info: Ctx) -> DataLoader[str, list[tc.Timecard] | None]:
+    """The request's loader of timecards by engagement id (one query per batch)."""
+    return org_loader(info, PERMISSIONS["timecards"], lambda p: p.timecards_by_engagement)
+
+
 @strawberry.type(description="The payroll side of a booking: who is paid, at what, under what.")
 class Engagement:
     id: strawberry.ID
@@ -70,6 +153,11 @@ class Engagement:
         except ValidationErrors as exc:
             raise graphql_error(str(exc), "INVALID") from None
         return CostEstimate.from_model(estimate, self.model.rate.currency)
+
+    @strawberry.field(description="The engagement's timecards, by date.")
+    async def timecards(self, info: Ctx) -> list[Timecard]:
+        found = await timecards_by_engagement(info).load(str(self.id))
+        return [Timecard.from_model(t) for t in found or ()]
 
     @classmethod
     def from_model(cls, e: domain.Engagement) -> Engagement:
@@ -110,4 +198,62 @@ class Query:
         return Engagement.from_model(found) if found is not None else None
 
 
-schema = SubgraphSchema(query=Query, types=[Booking])
+@strawberry.input
+class MealInput:
+    start: str
+    end: str
+
+
+@strawberry.input
+class SubmitTimecardInput:
+    engagement_id: strawberry.ID
+    date: str
+    call: str
+    wrap: str
+    meals: list[MealInput] = strawberry.field(default_factory=list)
+    notes: str = ""
+
+
+@strawberry.type
+class TimecardPayload:
+    timecard: Timecard | None
+    user_errors: list[UserError]
+
+    @classmethod
+    def of(cls, found: tc.Timecard | None, errors: list[UserError]) -> TimecardPayload:
+        return cls(timecard=Timecard.from_model(found) if found else None, user_errors=errors)
+
+
+@strawberry.input
+class ApproveTimecardInput:
+    timecard_id: strawberry.ID
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Record one engagement's day and submit it for approval.")
+    async def submit_timecard(self, info: Ctx, input: SubmitTimecardInput) -> TimecardPayload:
+        return TimecardPayload.of(
+            *await attempt(
+                info.context.services.submit_timecard(
+                    authorize(info),
+                    engagement_id=str(input.engagement_id),
+                    day=input.date,
+                    call=input.call,
+                    wrap=input.wrap,
+                    meals=[(m.start, m.end) for m in input.meals],
+                    notes=input.notes,
+                )
+            )
+        )
+
+    @strawberry.mutation(description="Approve a submitted timecard (producer or accounting).")
+    async def approve_timecard(self, info: Ctx, input: ApproveTimecardInput) -> TimecardPayload:
+        return TimecardPayload.of(
+            *await attempt(
+                info.context.services.approve_timecard(authorize(info), str(input.timecard_id))
+            )
+        )
+
+
+schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Booking])

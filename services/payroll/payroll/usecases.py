@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
+from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
 from slate.errors import UserError, ValidationErrors, validation_errors
@@ -18,6 +19,7 @@ from slate.mongo import DuplicateKey
 from payroll.domain.engagements import Engagement, missing
 from payroll.domain.estimates import Estimate, estimate_booking
 from payroll.domain.models import InvalidRequest
+from payroll.domain.timecards import MealBreak, PayPreview, Timecard
 from payroll.store import PayrollStore
 
 # Who may read engagements and costs: those who create roles and bookings, and accounting.
@@ -26,9 +28,18 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "engagement": READERS,  # Query.engagement and Booking.engagement
     "estimatedCost": READERS,
     "EstimateBookingCost": READERS,  # asked by casting (createRole) and scheduling
+    "timecards": (*READERS, "talent"),  # Engagement.timecards (talent: their own only)
+    # Submitted by the worker (talent) or production; approved by a producer or accounting.
+    "submitTimecard": ("producer", "accounting", "casting", "talent"),
+    "approveTimecard": ("producer", "accounting"),
 }
 # The service as a producer (`ce_source`) and as the actor when it reacts to an event.
 SERVICE = "slate-payroll"
+
+
+def timecard_id_for(engagement_id: str, day: str) -> str:
+    """One timecard per engagement and day: a second one for the day finds the id taken."""
+    return derived_id("tcd", f"{engagement_id}/{day}")
 
 
 def engagement_id_for(booking_id: str) -> str:
@@ -84,8 +95,10 @@ class Payroll:
         engagement = await self._store.engagement(
             booking.org_id, engagement_id_for(booking.booking_id)
         )
-        # Payroll records no timecards yet, so no engagement has work recorded against it.
-        if engagement is None or not engagement.release(work_recorded=False):
+        if engagement is None:
+            return
+        recorded = await self._store.timecards_of_engagements(booking.org_id, [engagement.id])
+        if not engagement.release(work_recorded=bool(recorded)):
             return
         saved = await self._store.save(engagement)  # ConcurrencyConflict: the consumer retries
         await self._audit.record(
@@ -94,6 +107,82 @@ class Payroll:
             saved.id,
             {"booking_id": saved.booking_id, "booking_version": booking.version},
         )
+
+    # ------------------------------------------------------------------ timecards
+
+    async def submit_timecard(
+        self,
+        principal: Principal | None,
+        *,
+        engagement_id: str,
+        day: str,
+        call: str,
+        wrap: str,
+        meals: Sequence[tuple[str, str]] = (),
+        notes: str = "",
+    ) -> Timecard:
+        """Record and submit one engagement's day; ValidationErrors naming the field for an
+        unknown or cancelled engagement, a date outside its work dates, a day that already has
+        a timecard, or times the wage engine refuses. Nothing is written on failure."""
+        caller = authz.require(principal, PERMISSIONS["submitTimecard"], "submitTimecard")
+        engagement = await self._store.engagement(caller.org, engagement_id)
+        if engagement is None or (
+            "talent" in caller.roles
+            and not caller.has_any("producer", "accounting", "casting")
+            and not caller.is_talent(engagement.talent_id)
+        ):
+            raise ValidationErrors(
+                [UserError("no such engagement", field="engagementId", code="NOT_FOUND")]
+            )
+        with field_errors():
+            timecard = Timecard.submit(
+                timecard_id_for(engagement.id, day),
+                engagement,
+                day=day,
+                call=call,
+                wrap=wrap,
+                meals=[MealBreak(start, end) for start, end in meals],
+                notes=notes,
+                by=caller.sub,
+            )
+        try:
+            saved = await self._store.add_timecard(timecard)
+        except DuplicateKey:
+            raise ValidationErrors(
+                [UserError(f"{day} already has a timecard", field="date", code="CONFLICT")]
+            ) from None
+        await self._audit.record(
+            caller, "submitTimecard", saved.id, {"engagement_id": engagement.id, "date": day}
+        )
+        return saved
+
+    async def approve_timecard(self, principal: Principal | None, timecard_id: str) -> Timecard:
+        """Submitted -> approved (CONFLICT on `timecardId` from any other state)."""
+        caller = authz.require(principal, PERMISSIONS["approveTimecard"], "approveTimecard")
+        timecard = await self._store.timecard(caller.org, timecard_id)
+        if timecard is None:
+            raise ValidationErrors(
+                [UserError("no such timecard", field="timecardId", code="NOT_FOUND")]
+            )
+        with field_errors():
+            timecard.approve(caller.sub)
+        saved = await self._store.save_timecard(timecard)
+        await self._audit.record(caller, "approveTimecard", saved.id, {"date": saved.date})
+        return saved
+
+    async def timecards_by_engagement(
+        self, org_id: str, engagement_ids: Sequence[str]
+    ) -> dict[str, list[Timecard]]:
+        """The timecards of these engagements in the organisation, by engagement, by date."""
+        found: dict[str, list[Timecard]] = {e: [] for e in engagement_ids}
+        for t in await self._store.timecards_of_engagements(org_id, engagement_ids):
+            found[t.engagement_id].append(t)
+        return found
+
+    def timecard_preview(self, timecard: Timecard) -> PayPreview:
+        """The wage engine's lines and warnings for the timecard's day."""
+        with field_errors():
+            return timecard.pay_preview()
 
     # ------------------------------------------------------------------ queries
 
