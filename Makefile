@@ -102,6 +102,12 @@ bench: setup  ## run the benchmarks (figures go to bench/RESULTS.md by hand, wit
 	$(PY) bench/payroll_engine.py
 	$(PY) bench/stripboard.py
 
+# The fault soak (tests/soak, deploy/local/README.md "Soak run"): an isolated copy of the stack on
+# ports 14000-27117 (SOAK_PORT_BASE) with its state in .local/soak; never touches the shared one.
+.PHONY: soak
+soak: setup infra-install  ## faults under load: kill -9 a consumer, restart Kafka and FerretDB (RUNS=3)
+	tests/soak/run.sh --runs $${RUNS:-3}
+
 .PHONY: bench-load
 bench-load: setup  ## load through the gateway of the running stack (make run); BOOKINGS=10000 RUNS=3
 	$(PY) bench/load_gateway.py --bookings $${BOOKINGS:-10000} --runs $${RUNS:-3}
