@@ -9,6 +9,8 @@ from typing import Any
 from payroll.domain.models import CalcRequest, Notice, Tally
 from payroll.domain.rulebook import RuleBook, RuleValue
 
+_new = tuple.__new__
+
 
 class Notices:
     """Warnings and applied rules, each kept once and in first-seen order."""
@@ -22,7 +24,7 @@ class Notices:
     def warn(self, code: str, message: str, source: str = "", on: date | None = None) -> None:
         key = (code, message)
         if key not in self.warnings:
-            self.warnings[key] = Notice(code, message, source, on)
+            self.warnings[key] = _new(Notice, (code, message, source, on))
 
     def applied(self, rule: str) -> None:
         if rule not in self.rules:

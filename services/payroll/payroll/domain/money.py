@@ -72,8 +72,14 @@ def format_cents(value: int) -> str:
 
 def format_minutes(minutes: int) -> str:
     """Minutes as hours with two decimals, rounded half-up."""
+    if 0 <= minutes < len(_HOURS):
+        return _HOURS[minutes]
     return format_cents(div_half_up(minutes * 100, 60))
 
 
 def format_rate(rate: Fraction) -> str:
     return format_cents(fraction_cents(rate))
+
+
+_HOURS = tuple(format_cents(div_half_up(m * 100, 60)) for m in range(2 * 24 * 60))
+"""format_minutes of the first two days' minutes, computed once."""

@@ -10,7 +10,16 @@ from fractions import Fraction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from payroll.domain import calculate, load_rulebook
-from payroll.domain.models import WORKED_KINDS, CalcRequest, Meal, PriorDay, Rate, TimecardDay
+from payroll.domain.models import (
+    WORKED_KINDS,
+    CalcRequest,
+    Meal,
+    PriorDay,
+    Rate,
+    TimecardDay,
+    settle_day,
+)
+from payroll.domain.money import allocate
 
 BOOK = load_rulebook()
 MONDAY = date(2026, 3, 2)
@@ -139,3 +148,20 @@ def test_a_workweek_split_between_two_pay_runs_pays_the_same_with_prior_days(
     second = calculate(replace(request, days=later, prior_days=prior), BOOK)
     assert [*first.days, *second.days] == list(whole.days)
     assert first.totals.gross_cents + second.totals.gross_cents == whole.totals.gross_cents
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.integers(0, 10**9), min_size=1, max_size=4),
+    st.integers(1, 10**6),
+)
+def test_settling_a_day_rounds_its_total_once_and_shares_it_by_largest_remainder(
+    units: list[int], denominator: int
+) -> None:
+    """The one- and two-line fast paths of settle_day give the same cents as `allocate`, and the
+    lines add up to the day's total rounded once, half-up."""
+    drafts = [("regular", 60, Fraction(1), u, "rule", "https://x") for u in units]
+    day = settle_day(MONDAY, 60, drafts, denominator)
+    assert [line.cents for line in day.lines] == allocate(units, denominator)
+    assert day.cents == sum(line.cents for line in day.lines)
+    assert day.cents == (200 * sum(units) + denominator) // (2 * denominator)

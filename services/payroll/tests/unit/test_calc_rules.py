@@ -693,3 +693,18 @@ def test_8ccr_11761_a_meal_extends_time_at_the_place_of_employment_by_half_an_ho
     days = [day("2026-07-06", "08:00", "17:45", ("12:00", "13:00"), school_day=False)]
     result = calculate_json(request(days, birth_date="2014-01-01", week="2026-07-06"))
     assert any("9.25 h at the place of employment" in w["message"] for w in result["warnings"])
+
+
+def test_wo12_4c_split_shift_offset_counts_reporting_time_pay_so_more_work_never_pays_less() -> (
+    None
+):
+    """WO12 §4(C) with §5: the premium tops the day's wages (worked time and reporting time) up
+    to the minimum wage for its hours plus one, so a minute more work never lowers the day
+    (found by the hypothesis property: 1 h worked around a 61-minute gap, 4 h scheduled)."""
+
+    def gross(wrap: str) -> str:
+        days = [day("2026-03-02", "00:00", wrap, ("01:00", "02:01"), scheduled_hours="4")]
+        return str(calculate_json(request(days, rate="18.00"))["totals"]["gross"])
+
+    assert gross("02:01") == "36.00"  # 1 h worked + 1 h reporting time cover 2 × $16.90
+    assert gross("02:02") == "36.00"

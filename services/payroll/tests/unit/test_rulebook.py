@@ -135,3 +135,14 @@ def test_a_jurisdiction_missing_a_key_its_module_reads_is_refused_at_start() -> 
     state = parse_source(source([rule()]), "xx.toml")
     with pytest.raises(RuleDataError, match="needs 'workweek_days'"):
         check_jurisdictions(build_rulebook([state]))
+
+
+def test_agreement_meal_period_is_not_shorter_than_the_wage_order_s() -> None:
+    """The engine asks an agreement about meals only on shifts Wage Order 12 §11 finds late
+    (agreements/base.py), which is sound while the agreement's meal period is not shorter."""
+    book = load_rulebook()
+    state = book.get("US-CA", "meal_max_work_period_hours", date(2026, 3, 2))
+    for entry in book.sources["sag-aftra-commercials"].entries("meal_due_hours"):
+        assert entry.value is not None
+        assert state.value is not None
+        assert entry.value >= state.value

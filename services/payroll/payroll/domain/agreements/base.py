@@ -26,9 +26,10 @@ class AgreementRules(Protocol):
         straight: tuple[Fraction, int],
     ) -> list[Draft] | None:
         """The agreement's meal remedy for a shift, replacing the state meal premium (AB 1734);
-        None keeps the state premium (no such remedy, or its amounts are unconfirmed). `late`
-        holds (ordinal, due, end) of each work period the state rule found longer than `period`
-        minutes, so an agreement with the same meal period need not scan the shift again."""
+        None keeps the state premium (no such remedy, or its amounts are unconfirmed). Asked only
+        about shifts the state rule found late: `late` holds (ordinal, due, end) of each work
+        period longer than `period` minutes, so an agreement's own meal period must not be
+        shorter than the state's (its tests check the shipped data)."""
         ...
 
     def review_days(self, ctx: Context, days: Sequence[DayResult]) -> None:

@@ -40,6 +40,8 @@ class _Terms(NamedTuple):
     penalty: RuleValue
     overtime: RuleValue
     overtime_after_minutes: int
+    overtime_unconfirmed: str
+    """The constant part of the per-day warning."""
 
 
 def _terms(ctx: Context, on: date) -> _Terms | None:
@@ -79,6 +81,21 @@ def _load_terms(book: RuleBook, scope: str, on: date) -> _Terms | None:
         penalty=penalty,
         overtime=overtime,
         overtime_after_minutes=int(threshold.value * MINUTES_PER_HOUR),
+        overtime_unconfirmed=f"{overtime.citation} is not confirmed and was not applied. "
+        f"{overtime.note}",
+    )
+
+
+def _note_meal_rules(ctx: Context, terms: _Terms) -> None:
+    if terms.exemption is None:
+        return
+    ctx.notices.applied(
+        f"{terms.exemption.citation} (not applied while {terms.penalty.citation} is "
+        "unconfirmed: the Wage Order 12 / LC §226.7 meal premium is paid as the floor)"
+    )
+    ctx.notices.applied(
+        f"{AGREEMENT} SAG-AFTRA Commercials meal periods: due within "
+        f"{terms.due_minutes // MINUTES_PER_HOUR} h of call or of the end of the last meal"
     )
 
 
@@ -108,16 +125,6 @@ class SagAftraCommercials:
         if terms is None or terms.exemption is None:
             return None
         penalty = terms.penalty
-        if ctx.memo.get("sag_aftra_commercials.noted") != id(terms):
-            ctx.memo["sag_aftra_commercials.noted"] = id(terms)
-            ctx.notices.applied(
-                f"{terms.exemption.citation} (not applied while {penalty.citation} is "
-                "unconfirmed: the Wage Order 12 / LC §226.7 meal premium is paid as the floor)"
-            )
-            ctx.notices.applied(
-                f"{AGREEMENT} SAG-AFTRA Commercials meal periods: due within "
-                f"{terms.due_minutes // MINUTES_PER_HOUR} h of call or of the end of the last meal"
-            )
         if terms.due_minutes == period:
             violations = late  # the contract's meal period is the Wage Order's
         elif day.wrap - day.call <= terms.due_minutes:
@@ -141,15 +148,22 @@ class SagAftraCommercials:
         return None
 
     def review_days(self, ctx: Context, days: Sequence[DayResult]) -> None:
+        """Note the contract's meal rules once; warn where a day runs into the unconfirmed
+        principal overtime schedule."""
+        noted: set[int] = set()
         for day in days:
             terms = _terms(ctx, day.date)
-            if terms is not None and day.minutes_worked > terms.overtime_after_minutes:
-                overtime = terms.overtime
+            if terms is None:
+                continue
+            if id(terms) not in noted:
+                noted.add(id(terms))
+                _note_meal_rules(ctx, terms)
+            if day.minutes_worked > terms.overtime_after_minutes:
                 ctx.notices.warn(
                     "union_overtime_unconfirmed",
                     f"{day.date.isoformat()}: {format_minutes(day.minutes_worked)} h worked; "
-                    f"{overtime.citation} is not confirmed and was not applied. {overtime.note}",
-                    overtime.source,
+                    f"{terms.overtime_unconfirmed}",
+                    terms.overtime.source,
                     day.date,
                 )
 
@@ -160,7 +174,10 @@ class SagAftraCommercials:
         entry: RuleValue | None = None
         for day in days:
             on = day.date
-            if entry is None or not entry.covers(on):
+            if entry is None or not (
+                entry.effective_from <= on
+                and (entry.effective_to is None or on <= entry.effective_to)
+            ):
                 entry = ctx.book.find(AGREEMENT, "pension_health_percent", on)
             if entry is None or entry.value is None:
                 ctx.notices.warn(

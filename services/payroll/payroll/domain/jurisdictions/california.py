@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 from math import lcm
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from payroll.domain.agreements import AgreementRules
 from payroll.domain.context import Context
@@ -218,20 +218,27 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
 ONE = Fraction(1)
 
 
-class _Shift(NamedTuple):
-    """What one timecard day contributes, found in a single pass over its breaks."""
+# Per-shift and per-workday records are plain tuples: built for every timecard-day, and a tuple
+# subclass (NamedTuple) costs several times as much to build. Fields, in order:
+_Late = tuple[tuple[int, int, int], ...]
+_Shift = tuple[TimecardDay, int, _Late, int, int, int, bool]
+"""day; minutes worked (call to wrap less off-duty breaks of a meal period or more, WO12
+§11(A)); (ordinal, due, end) of each work period longer than the meal period (WO12 §11);
+unpaid breaks longer than a bona fide meal period (a split shift, WO12 §4(C)); rest periods
+owed; rest periods missed; whether there is anything besides the §510 split to pay."""
+_DAY: Final = 0
+_WORKED: Final = 1
+_EXTRA: Final = 6
 
-    day: TimecardDay
-    worked: int
-    """Call to wrap less off-duty breaks of a meal period or more (WO12 §11(A))."""
-    late: tuple[tuple[int, int, int], ...]
-    """(ordinal, due, end) of each work period longer than the meal period (WO12 §11)."""
-    gaps: int
-    """Unpaid breaks longer than a bona fide meal period: a split shift (WO12 §4(C))."""
-    rests_owed: int
-    rests_missed: int
-    extra: bool
-    """Anything besides the §510 split: late meals, gaps, rests recorded, reporting time."""
+_Workday = tuple[date, int, int, tuple[_Shift, ...], "Params", bool]
+"""One workday (LC §500(a)): its date; minutes paid by an earlier pay run; minutes to pay now;
+the shifts that began in it (premiums, guarantees and reporting time belong to those); the
+rules in force; whether any of those shifts has more than the §510 split to pay."""
+_DATE: Final = 0
+_PRIOR: Final = 1
+_NEW: Final = 2
+_SHIFTS: Final = 3
+_PARAMS: Final = 4
 
 
 def _scan(day: TimecardDay, p: Params) -> _Shift:
@@ -266,28 +273,15 @@ def _scan(day: TimecardDay, p: Params) -> _Shift:
     rests = day[7]
     if rests is None:
         if late is None and not gaps and day[4] is None:
-            return _new(_Shift, (day, worked, (), 0, 0, 0, False))
-        return _new(_Shift, (day, worked, tuple(late) if late else (), gaps, 0, 0, True))
+            return (day, worked, (), 0, 0, 0, False)
+        return (day, worked, tuple(late) if late else (), gaps, 0, 0, True)
     owed = missed = 0
     if worked >= p.rest_min_daily:
         # WO12 §12(A): per 4 hours or major fraction (more than half) thereof.
         owed = worked // p.rest_period + (worked % p.rest_period > p.rest_period // 2)
         taken = sum(1 for r in rests if r.end - r.start >= p.rest_minutes)
         missed = max(owed - taken, 0)
-    return _new(_Shift, (day, worked, tuple(late) if late else (), gaps, owed, missed, True))
-
-
-class _Workday(NamedTuple):
-    """One workday (LC §500(a)): minutes paid by an earlier pay run, minutes to pay now, and
-    the shifts that began in it (premiums, guarantees and reporting time belong to those)."""
-
-    date: date
-    prior: int
-    new: int
-    shifts: tuple[_Shift, ...]
-    params: Params
-    extra: bool
-    """Whether any shift that began in it has more than the §510 split to pay."""
+    return (day, worked, tuple(late) if late else (), gaps, owed, missed, True)
 
 
 class _Bonus(NamedTuple):
@@ -384,7 +378,7 @@ def _scope(book: RuleBook, scope: str) -> _Scope:
 def _all_covered(info: _Scope, workdays: Sequence[_Workday]) -> bool:
     """Every local ordinance covers every week (quick test: each workday alone has enough hours
     worked); otherwise `_uncovered` decides week by week."""
-    return not info.coverage or min(wd.new for wd in workdays) >= info.coverage_max
+    return not info.coverage or min(wd[_NEW] for wd in workdays) >= info.coverage_max
 
 
 class DayRates(NamedTuple):
@@ -462,8 +456,8 @@ class California:
             anchor = ctx.request.workweek_start
             found = {}
             for wd in workdays:
-                week = (wd.date - anchor).days // wd.params.workweek_days
-                found[week] = found.get(week, 0) + wd.prior + wd.new
+                week = (wd[_DATE] - anchor).days // wd[_PARAMS].workweek_days
+                found[week] = found.get(week, 0) + wd[_PRIOR] + wd[_NEW]
             ctx.memo["california.week_minutes"] = found
         return found
 
@@ -503,7 +497,7 @@ class California:
         book, scope = ctx.book, ctx.scope
         info = _scope(book, scope)
         bounds = info.bounds
-        first, last = workdays[0].date, workdays[-1].date
+        first, last = workdays[0][_DATE], workdays[-1][_DATE]
         period = bisect_right(bounds, first)
         periods: dict[tuple[int, tuple[str, ...]], date]
         if period == bisect_right(bounds, last) and _all_covered(info, workdays):
@@ -511,9 +505,9 @@ class California:
         else:
             periods = {}
             for wd in workdays:
-                if wd.shifts or wd.new:
-                    skip = self._uncovered(ctx, workdays, wd.date)
-                    periods.setdefault((bisect_right(bounds, wd.date), skip), wd.date)
+                if wd[_SHIFTS] or wd[_NEW]:
+                    skip = self._uncovered(ctx, workdays, wd[_DATE])
+                    periods.setdefault((bisect_right(bounds, wd[_DATE]), skip), wd[_DATE])
         for (period, skip), on in periods.items():
             floor = self.minimum_wage(ctx, on, skip)
             key = (scope, period, skip, rate.unit, rate.amount)
@@ -607,11 +601,11 @@ class California:
                     p = None
                     continue
             shift = _scan(day, p)
-            if shift.extra:
+            if shift[_EXTRA]:
                 self._review_shift(ctx, shift, p)
             if plain:
                 extra = shift[6] or (day_rate and shift[1] < p.day_rate_minutes)
-                workdays.append(_new(_Workday, (on, 0, shift[1], (shift,), p, extra)))
+                workdays.append((on, 0, shift[1], (shift,), p, extra))
             else:
                 shifts.append(shift)
         if errors:
@@ -620,7 +614,7 @@ class California:
 
     def _review_shift(self, ctx: Context, shift: _Shift, p: Params) -> None:
         """Warnings about a shift's breaks and length (only for shifts with something to say)."""
-        day = shift.day
+        day = shift[_DAY]
         for i, meal in enumerate(day.meals):
             if p.meal_min <= meal.minutes <= p.meal_max:
                 continue
@@ -657,9 +651,9 @@ class California:
         minutes: dict[date, int] = {}
         began: dict[date, list[_Shift]] = {}
         for shift in shifts:
-            day = shift.day
+            day = shift[_DAY]
             if start is None:
-                minutes[day.date] = minutes.get(day.date, 0) + shift.worked
+                minutes[day.date] = minutes.get(day.date, 0) + shift[_WORKED]
                 began.setdefault(day.date, []).append(shift)
                 continue
             meal_min = params(book, scope, day.date).meal_min
@@ -685,21 +679,21 @@ class California:
                 continue
             earlier = prior[on].minutes if on in prior else 0
             shifts_begun = tuple(began.get(on, ()))
-            extra = request.rate.unit == "day" or any(shift.extra for shift in shifts_begun)
-            workdays.append(_Workday(on, earlier, minutes.get(on, 0), shifts_begun, p, extra))
+            extra = request.rate.unit == "day" or any(shift[_EXTRA] for shift in shifts_begun)
+            workdays.append((on, earlier, minutes.get(on, 0), shifts_begun, p, extra))
         anchor = request.workweek_start
         paid_weeks = {
-            (wd.date - anchor).days // wd.params.workweek_days
+            (wd[_DATE] - anchor).days // wd[_PARAMS].workweek_days
             for wd in workdays
-            if wd.shifts or wd.new
+            if wd[_SHIFTS] or wd[_NEW]
         }
         for wd in workdays:
-            if wd.date in prior and (wd.date - anchor).days // wd.params.workweek_days not in (
-                paid_weeks
-            ):
+            if wd[_DATE] in prior and (wd[_DATE] - anchor).days // wd[
+                _PARAMS
+            ].workweek_days not in (paid_weeks):
                 errors.append(
                     FieldError(
-                        f"prior_days[{prior[wd.date].position}].date",
+                        f"prior_days[{prior[wd[_DATE]].position}].date",
                         "is in no workweek of the request's days (LC §500(b))",
                     )
                 )
@@ -714,7 +708,7 @@ class California:
         total = sum((Fraction(f.amount) for f in flat), Fraction(0))
         straight = sum(r[0] for r in self._split(ctx, workdays))
         per_hour = total * MINUTES_PER_HOUR / straight if straight else Fraction(0)
-        last = max(wd.date for wd in workdays if wd.shifts or wd.new)
+        last = max(wd[_DATE] for wd in workdays if wd[_SHIFTS] or wd[_NEW])
         names = ", ".join(f.description or f"item {f.position + 1}" for f in flat)
         return _Bonus(total, per_hour, last, names)
 
@@ -725,14 +719,14 @@ class California:
         week = None
         counted = mask = 0
         for wd in workdays:
-            p = wd.params
-            days = (wd.date - anchor).days
+            p = wd[_PARAMS]
+            days = (wd[_DATE] - anchor).days
             if days // p.workweek_days != week:
                 week = days // p.workweek_days
                 counted = mask = 0
-            parts = _classify(p, days % p.workweek_days, wd.prior, wd.new, counted, mask)
+            parts = _classify(p, days % p.workweek_days, wd[_PRIOR], wd[_NEW], counted, mask)
             counted, mask = parts[6], parts[7]
-            if wd.shifts or wd.new:
+            if wd[_SHIFTS] or wd[_NEW]:
                 out.append((parts[0], parts[1] + parts[2] + parts[4], parts[3] + parts[5]))
         return out
 
@@ -882,6 +876,8 @@ class California:
             if meal_rules:
                 penalties = None
                 for shift in shifts:
+                    if not shift[2]:
+                        continue  # the agreement is asked only about late meals (see base.py)
                     found = agreement.meal_penalties(
                         ctx, shift[0], shift[2], p.meal_period, rates[0]
                     )
@@ -930,7 +926,7 @@ class California:
         penalties: dict[int, list[Draft]] | None,
     ) -> DayResult:
         """A workday with premiums, guarantees, reporting time or non-discretionary pay."""
-        p = wd.params
+        p = wd[_PARAMS]
         e = p.entries
         straight_rate, straight = rates.straight
         denominator = rates.denominator
@@ -939,7 +935,7 @@ class California:
         late: list[tuple[int, int, int]] | None = None
         missed = owed = gaps = 0
         day_rate = ctx.request.rate.unit == "day"
-        for shift in wd.shifts:
+        for shift in wd[_SHIFTS]:
             day, worked, shift_late, shift_gaps, rests_owed, rests_missed, _ = shift
             if day_rate and worked < p.day_rate_minutes:
                 entry = e["day_rate_hours"]
@@ -1008,7 +1004,7 @@ class California:
                 )
         lines.extend(guarantees)
         for shift in reporting:
-            guaranteed = max(p.day_rate_minutes - shift.worked, 0) if day_rate else 0
+            guaranteed = max(p.day_rate_minutes - shift[_WORKED], 0) if day_rate else 0
             self._reporting_time(ctx, shift, guaranteed, p, rates.straight, lines)
         if gaps:  # one premium per workday
             denominator = self._split_shift(ctx, workdays, wd, lines, denominator)
@@ -1016,7 +1012,7 @@ class California:
             denominator = self._non_discretionary(
                 ctx, wd, lines, denominator, bonus, overtime_minutes
             )
-        return settle_day(wd.date, wd.new, lines, denominator)
+        return settle_day(wd[_DATE], wd[_NEW], lines, denominator)
 
     def _reporting_time(
         self,
@@ -1028,19 +1024,19 @@ class California:
         lines: list[Draft],
     ) -> None:
         """Wage Order §5: reported but put to work less than half the scheduled day."""
-        scheduled = shift.day.scheduled_minutes
+        scheduled = shift[_DAY].scheduled_minutes
         assert scheduled is not None
         frac = p.entries["reporting_time_fraction"]
         ctx.notices.applied(frac.citation)
         half = p.rt_fraction * scheduled
-        if shift.worked >= half:
+        if shift[_WORKED] >= half:
             return
         target = min(max(half, Fraction(p.rt_min)), Fraction(p.rt_max))
         # Minutes are whole; a half-minute target is rounded up in the employee's favour.
-        owed = -int(-(target - shift.worked - guaranteed) // 1)
+        owed = -int(-(target - shift[_WORKED] - guaranteed) // 1)
         if owed <= 0:
             return
-        on = shift.day.date
+        on = shift[_DAY].date
         for key in (
             "reporting_time_fraction",
             "reporting_time_min_hours",
@@ -1055,7 +1051,7 @@ class California:
                 straight[0],
                 straight[1] * owed,
                 f"{frac.citation} (scheduled {format_minutes(scheduled)} h, "
-                f"worked {format_minutes(shift.worked)} h)",
+                f"worked {format_minutes(shift[_WORKED])} h)",
                 frac.source,
             )
         )
@@ -1068,21 +1064,22 @@ class California:
         lines: list[Draft],
         denominator: int,
     ) -> int:
-        """WO12 §4(C): one hour at the minimum wage on a split-shift workday, less what the day
-        paid above the minimum wage for its hours (DLSE); the local minimum wage where higher."""
-        p = wd.params
+        """WO12 §4(C): one hour at the minimum wage on a split-shift workday, less what the day's
+        wages (worked time, guarantee, reporting time) paid above the minimum wage for its hours
+        (DLSE); the local minimum wage where higher."""
+        p = wd[_PARAMS]
         entry = p.entries["split_shift_premium_hours"]
         ctx.notices.applied(entry.citation)
-        floor = self.minimum_wage(ctx, wd.date, self._uncovered(ctx, workdays, wd.date))
+        floor = self.minimum_wage(ctx, wd[_DATE], self._uncovered(ctx, workdays, wd[_DATE]))
         if floor is None:
             return denominator
         paid = Fraction(
             sum(units for kind, _, _, units, _, _ in lines if kind in _WAGES), denominator
         )
-        owed = floor * (wd.new + p.split_premium) / MINUTES_PER_HOUR - paid
+        owed = floor * (wd[_NEW] + p.split_premium) / MINUTES_PER_HOUR - paid
         if owed <= 0:
             ctx.notices.applied(
-                f"{entry.citation}: offset in full on {wd.date.isoformat()} by pay above the "
+                f"{entry.citation}: offset in full on {wd[_DATE].isoformat()} by pay above the "
                 "minimum wage"
             )
             return denominator
@@ -1105,7 +1102,7 @@ class California:
     ) -> int:
         """Alvarado: overtime on the flat sum's hourly share, at 1.5× and 2×; the flat sum itself
         on the last day of the pay period."""
-        p = wd.params
+        p = wd[_PARAMS]
         entry = p.entries["regular_rate_flat_sum"]
         ctx.notices.applied(entry.citation)
         for minutes, mult in zip(overtime_minutes, (p.ot_mult, p.dt_mult), strict=True):
@@ -1122,7 +1119,7 @@ class California:
                     f"hour at {mult}×)",
                     entry.source,
                 )
-        if wd.date == bonus.last:
+        if wd[_DATE] == bonus.last:
             denominator = _add_exact(
                 lines,
                 denominator,
@@ -1181,7 +1178,7 @@ class California:
                 return book.get(scope, key, on)
 
             p = params(book, scope, on)
-            worked = _scan(day, p).worked
+            worked = _scan(day, p)[_WORKED]
             week = (on - anchor).days // p.workweek_days
             before = week_minutes.get(week, 0)
             week_minutes[week] = before + worked
@@ -1251,7 +1248,9 @@ class California:
             previous = day
 
 
-_WAGES = WORKED_KINDS | {GUARANTEE}
+_WAGES = WORKED_KINDS | {GUARANTEE, REPORTING_TIME}
+"""What a day paid for its hours, against which the split-shift premium is offset (DLSE): the
+premium tops the day up to the minimum wage for its hours plus one."""
 
 
 def _cents(amount: Fraction) -> int:
