@@ -23,6 +23,8 @@ from slate.events.catalogue import (
     SUBMISSION_SUBMITTED,
     SUBMISSION_VIEWED,
     SUBMISSION_WITHDRAWN,
+    TALENT_PROFILE_UPDATED,
+    TALENT_REGISTERED,
     Dispatch,
     EventType,
     dispatch,
@@ -47,6 +49,9 @@ from casting.domain.model import (
     Submission,
     SubmissionChange,
     SubmissionChanged,
+    Talent,
+    TalentProfileUpdated,
+    TalentRegistered,
 )
 from casting.usecases import BookingChange, BookingEventKind, Casting, HoldTerms, LiveBookings
 
@@ -129,6 +134,22 @@ def submission_snapshot(s: Submission) -> casting_pb2.SubmissionSnapshot:
     )
 
 
+def talent_snapshot(t: Talent) -> casting_pb2.TalentSnapshot:
+    """The talent's public profile as casting announces it (never personal data)."""
+    p = t.profile
+    return casting_pb2.TalentSnapshot(
+        talent_id=t.id,
+        name=t.name,
+        union=t.union.value,
+        union_status=p.union_status.value if p.union_status is not None else "",
+        skills=list(p.skills),
+        languages=list(p.languages),
+        home_base=p.home_base,
+        bio=p.bio,
+        version=t.version,
+    )
+
+
 SUBMISSION_EVENTS: Mapping[SubmissionChange, EventType[Any]] = {
     SubmissionChange.SUBMITTED: SUBMISSION_SUBMITTED,
     SubmissionChange.VIEWED: SUBMISSION_VIEWED,
@@ -167,6 +188,14 @@ def to_outbox(event: AnyEvent) -> OutboxEvent:
         case RoleClosed(role=r, by=by):
             return ROLE_CLOSED.outbox(
                 r.id, casting_pb2.RoleClosed(role=role_snapshot(r), closed_by=by)
+            )
+        case TalentRegistered(talent=t):
+            return TALENT_REGISTERED.outbox(
+                t.id, casting_pb2.TalentRegistered(talent=talent_snapshot(t))
+            )
+        case TalentProfileUpdated(talent=t, by=by):
+            return TALENT_PROFILE_UPDATED.outbox(
+                t.id, casting_pb2.TalentProfileUpdated(talent=talent_snapshot(t), by=by)
             )
         case SubmissionChanged(submission=sub, change=change, by=by):
             event_type = SUBMISSION_EVENTS[change]

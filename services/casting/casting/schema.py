@@ -43,6 +43,8 @@ strawberry.enum(model.Union, name="TalentUnion")
 strawberry.enum(model.BookingStatus, name="BookingStatus")
 strawberry.enum(model.RoleStatus, name="RoleStatus")
 strawberry.enum(model.SubmissionStatus, name="SubmissionStatus")
+strawberry.enum(model.UnionStatus, name="UnionStatus")
+strawberry.enum(model.MediaKind, name="MediaKind")
 strawberry.enum(BookingEventKind, name="BookingEventKind")
 
 
@@ -70,6 +72,14 @@ def relationship_loader(info: Ctx) -> DataLoader[str, model.Relationship]:
         return [found[i] for i in ids]
 
     return info.context.loader("relationship", lambda: DataLoader(load_fn=load))
+
+
+def note_loader(info: Ctx) -> DataLoader[str, model.TalentNote | None]:
+    """The caller's organisation's private notes, by talent id."""
+    casting, principal = _caller(info)
+    return info.context.loader(
+        "talent_note", lambda: batch_loader(lambda ids: casting.talent_notes(principal, ids))
+    )
 
 
 def role_loader(info: Ctx) -> DataLoader[str, model.Role | None]:
@@ -148,6 +158,35 @@ class Rate:
         return cls(amount=str(rate.amount), currency=rate.currency, unit=model.RateUnit(rate.unit))
 
 
+@strawberry.type
+class Physical:
+    height_cm: int | None
+    eyes: str
+    hair: str
+
+
+@strawberry.type(description="A headshot, reel or self-tape, as a link.")
+class Media:
+    url: str
+    kind: model.MediaKind
+    caption: str
+    order: int
+
+
+@strawberry.type
+class Representation:
+    agency: str
+    agent_name: str
+    agent_email: str | None = strawberry.field(description="Staff and the talent only.")
+    agent_phone: str | None = strawberry.field(description="Staff and the talent only.")
+
+
+@strawberry.type(description="The caller's organisation's private note: no other sees it.")
+class PrivateNote:
+    note: str
+    rating: int | None
+
+
 @strawberry.federation.type(keys=["id"], description="A performer in the casting network.")
 class Talent:
     id: strawberry.ID
@@ -176,6 +215,73 @@ class Talent:
     async def date_of_birth(self, info: Ctx) -> str:
         casting, principal = _caller(info)
         return await casting.date_of_birth_of(principal, self.profile, self._relationship(info))
+
+    @strawberry.field
+    def pronouns(self) -> str:
+        return self.profile.profile.pronouns
+
+    @strawberry.field
+    def home_base(self) -> str:
+        return self.profile.profile.home_base
+
+    @strawberry.field
+    def union_status(self) -> model.UnionStatus | None:
+        return self.profile.profile.union_status
+
+    @strawberry.field
+    def skills(self) -> list[str]:
+        return list(self.profile.profile.skills)
+
+    @strawberry.field
+    def languages(self) -> list[str]:
+        return list(self.profile.profile.languages)
+
+    @strawberry.field
+    def physical(self) -> Physical:
+        p = self.profile.profile.physical
+        return Physical(height_cm=p.height_cm, eyes=p.eyes, hair=p.hair)
+
+    @strawberry.field
+    def bio(self) -> str:
+        return self.profile.profile.bio
+
+    @strawberry.field
+    def media(self) -> list[Media]:
+        return [
+            Media(url=m.url, kind=m.kind, caption=m.caption, order=m.order)
+            for m in self.profile.profile.media
+        ]
+
+    @strawberry.field
+    def representation(self, info: Ctx) -> Representation:
+        casting, principal = _caller(info)
+        rep = self.profile.profile.representation
+        contact = casting.sees_agent_contact(principal, self.profile)
+        return Representation(
+            agency=rep.agency,
+            agent_name=rep.agent_name,
+            agent_email=rep.agent_email if contact else None,
+            agent_phone=rep.agent_phone if contact else None,
+        )
+
+    @strawberry.field(
+        description="Age today, from the sealed birth date (never shown): staff and the talent"
+        " only, null for everyone else."
+    )
+    def age(self, info: Ctx) -> int | None:
+        casting, principal = _caller(info)
+        return casting.age_of(principal, self.profile)
+
+    @strawberry.field(description="Under 18 today: staff and the talent only.")
+    def is_minor(self, info: Ctx) -> bool | None:
+        casting, principal = _caller(info)
+        age = casting.age_of(principal, self.profile)
+        return None if age is None else age < model.ADULT_AGE
+
+    @strawberry.field(description="The caller's organisation's private note and rating.")
+    async def private_note(self, info: Ctx) -> PrivateNote | None:
+        note = await note_loader(info).load(self.profile.id)
+        return PrivateNote(note=note.note, rating=note.rating) if note else None
 
     def _relationship(self, info: Ctx) -> Callable[[], Awaitable[model.Relationship]]:
         return lambda: relationship_loader(info).load(self.profile.id)
@@ -525,6 +631,80 @@ class RegisterTalentInput:
     union: model.Union = model.Union.NONE
 
 
+@strawberry.input
+class PhysicalInput:
+    height_cm: int | None = None
+    eyes: str | None = None
+    hair: str | None = None
+
+
+@strawberry.input
+class MediaInput:
+    url: str
+    kind: model.MediaKind
+    caption: str = ""
+    order: int = 0
+
+
+@strawberry.input
+class RepresentationInput:
+    agency: str | None = None
+    agent_name: str | None = None
+    agent_email: str | None = None
+    agent_phone: str | None = None
+
+
+@strawberry.input(description="Fields left out (null) stay as they are; lists replace.")
+class UpdateTalentProfileInput:
+    talent_id: strawberry.ID
+    pronouns: str | None = None
+    home_base: str | None = None
+    union_status: model.UnionStatus | None = None
+    skills: list[str] | None = None
+    languages: list[str] | None = None
+    physical: PhysicalInput | None = None
+    bio: str | None = None
+    media: list[MediaInput] | None = None
+    representation: RepresentationInput | None = None
+
+    def changes(self) -> model.ProfileChanges:
+        physical = self.physical or PhysicalInput()
+        rep = self.representation or RepresentationInput()
+        return model.ProfileChanges(
+            pronouns=self.pronouns,
+            home_base=self.home_base,
+            union_status=self.union_status.value if self.union_status else None,
+            skills=self.skills,
+            languages=self.languages,
+            height_cm=physical.height_cm,
+            eyes=physical.eyes,
+            hair=physical.hair,
+            bio=self.bio,
+            media=(
+                [model.MediaInput(m.url, m.kind.value, m.caption, m.order) for m in self.media]
+                if self.media is not None
+                else None
+            ),
+            agency=rep.agency,
+            agent_name=rep.agent_name,
+            agent_email=rep.agent_email,
+            agent_phone=rep.agent_phone,
+        )
+
+
+@strawberry.input
+class SetTalentNoteInput:
+    talent_id: strawberry.ID
+    note: str = ""
+    rating: int | None = strawberry.field(default=None, description="1-5.")
+
+
+@strawberry.type
+class TalentNotePayload:
+    note: PrivateNote | None
+    user_errors: list[UserError]
+
+
 @strawberry.type
 class RegisterTalentPayload:
     talent: Talent | None
@@ -718,6 +898,33 @@ class Mutation:
         )
         return RegisterTalentPayload(
             talent=Talent.from_model(talent) if talent else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="The talent edits their own profile.")
+    async def update_talent_profile(
+        self, info: Ctx, input: UpdateTalentProfileInput
+    ) -> RegisterTalentPayload:
+        casting, principal = _caller(info)
+        talent, errors = await attempt(
+            casting.update_talent_profile(
+                principal, talent_id=str(input.talent_id), changes=input.changes()
+            )
+        )
+        return RegisterTalentPayload(
+            talent=Talent.from_model(talent) if talent else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="The caller's organisation's private note and rating.")
+    async def set_talent_note(self, info: Ctx, input: SetTalentNoteInput) -> TalentNotePayload:
+        casting, principal = _caller(info)
+        note, errors = await attempt(
+            casting.set_talent_note(
+                principal, talent_id=str(input.talent_id), note=input.note, rating=input.rating
+            )
+        )
+        return TalentNotePayload(
+            note=PrivateNote(note=note.note, rating=note.rating) if note else None,
+            user_errors=errors,
         )
 
     @strawberry.mutation

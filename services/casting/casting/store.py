@@ -21,22 +21,29 @@ from casting.domain.model import (
     Booking,
     BookingStatus,
     Breakdown,
+    MediaItem,
+    MediaKind,
     Money,
+    Physical,
     Production,
+    Profile,
     Rate,
     RateUnit,
     Relationship,
+    Representation,
     Requirements,
     Role,
     RoleStatus,
     Submission,
     SubmissionStatus,
     Talent,
+    TalentNote,
     Union,
+    UnionStatus,
     Usage,
 )
 
-A = TypeVar("A", Role, Talent, Booking, Submission)
+A = TypeVar("A", Role, Talent, Booking, Submission, TalentNote)
 # At most this many bookings are read to answer one batch of relationship questions.
 RELATIONSHIPS_SCANNED = 10_000
 Outbox = Callable[[AnyEvent], OutboxEvent]
@@ -64,6 +71,7 @@ class CastingStore:
             _submission_doc,
             _submission,
         )
+        self._notes = Aggregates(database.repository("talent_notes"), outbox, _note_doc, _note)
         # The sweep reads every organisation's lapsed holds (it then saves each in its own org).
         self._all_bookings = database.repository("bookings", org_scoped=False)
 
@@ -82,7 +90,12 @@ class CastingStore:
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
                     IndexSpec([("status", 1), ("_id", 1)]),
                 ],
-                "talent": [*talent.indexes(), IndexSpec([("email", 1)])],
+                "talent": [
+                    *talent.indexes(),
+                    IndexSpec([("email", 1)]),
+                    IndexSpec([("updated_at", 1)]),
+                ],
+                "talent_notes": self._notes.repo.indexes(),
                 "submissions": [
                     *self._submissions.repo.indexes(),
                     IndexSpec([("org_id", 1), ("role_id", 1)]),
@@ -119,10 +132,14 @@ class CastingStore:
     def _of(self, aggregate: Booking) -> Aggregates[Booking]: ...
     @overload
     def _of(self, aggregate: Submission) -> Aggregates[Submission]: ...
+    @overload
+    def _of(self, aggregate: TalentNote) -> Aggregates[TalentNote]: ...
 
-    def _of(self, aggregate: Role | Talent | Booking | Submission) -> Aggregates[Any]:
+    def _of(self, aggregate: Role | Talent | Booking | Submission | TalentNote) -> Aggregates[Any]:
         if isinstance(aggregate, Submission):
             return self._submissions
+        if isinstance(aggregate, TalentNote):
+            return self._notes
         if isinstance(aggregate, Role):
             return self._roles
         if isinstance(aggregate, Talent):
@@ -204,6 +221,24 @@ class CastingStore:
             {"talent_id": talent_id} if talent_id is not None else {"submitted_by_org": org_id}
         )
         return await self._submissions.find("", query, sort=[("_id", 1)], limit=first, after=after)
+
+    async def talent_notes(self, org_id: str, ids: Sequence[str]) -> dict[str, TalentNote]:
+        """The organisation's private notes by note id (others' are never read)."""
+        return await self._notes.get_many(org_id, ids)
+
+    async def talent_changed_since(
+        self, since: datetime | None, limit: int
+    ) -> list[tuple[Talent, datetime]]:
+        """Talent written after `since` (every one when None), oldest write first, each with
+        when it was written: what the search index catches up from."""
+        query: dict[str, Any] = {} if since is None else {"updated_at": {"$gt": since}}
+        docs = await self._talent.repo.find("", query, sort=[("updated_at", 1)], limit=limit)
+        out = []
+        for d in docs:
+            written = _utc(d.get("updated_at"))
+            assert written is not None
+            out.append((_talent(d), written))
+        return out
 
     async def booking(self, org_id: str, booking_id: str) -> Booking | None:
         return await self._bookings.get(org_id, booking_id)
@@ -378,7 +413,85 @@ def _talent_doc(t: Talent) -> dict[str, Any]:
         "union": t.union.value,
         "dob": dict(t.sealed_date_of_birth),
         "registered_by_org": t.org_id,
+        "profile": _profile_doc(t.profile),
     }
+
+
+def _profile_doc(p: Profile) -> dict[str, Any]:
+    return {
+        "pronouns": p.pronouns,
+        "home_base": p.home_base,
+        "union_status": p.union_status.value if p.union_status is not None else None,
+        "skills": list(p.skills),
+        "languages": list(p.languages),
+        "physical": {
+            "height_cm": p.physical.height_cm,
+            "eyes": p.physical.eyes,
+            "hair": p.physical.hair,
+        },
+        "bio": p.bio,
+        "media": [
+            {"url": m.url, "kind": m.kind.value, "caption": m.caption, "order": m.order}
+            for m in p.media
+        ],
+        "representation": {
+            "agency": p.representation.agency,
+            "agent_name": p.representation.agent_name,
+            "agent_email": p.representation.agent_email,
+            "agent_phone": p.representation.agent_phone,
+        },
+    }
+
+
+def _profile(doc: Mapping[str, Any] | None) -> Profile:
+    if not doc:  # profiles stored before there were profiles
+        return Profile()
+    physical = doc.get("physical") or {}
+    rep = doc.get("representation") or {}
+    return Profile(
+        pronouns=doc.get("pronouns", ""),
+        home_base=doc.get("home_base", ""),
+        union_status=UnionStatus(doc["union_status"]) if doc.get("union_status") else None,
+        skills=tuple(doc.get("skills", ())),
+        languages=tuple(doc.get("languages", ())),
+        physical=Physical(
+            height_cm=physical.get("height_cm"),
+            eyes=physical.get("eyes", ""),
+            hair=physical.get("hair", ""),
+        ),
+        bio=doc.get("bio", ""),
+        media=tuple(
+            MediaItem(m["url"], MediaKind(m["kind"]), m.get("caption", ""), m.get("order", 0))
+            for m in doc.get("media", ())
+        ),
+        representation=Representation(
+            agency=rep.get("agency", ""),
+            agent_name=rep.get("agent_name", ""),
+            agent_email=rep.get("agent_email", ""),
+            agent_phone=rep.get("agent_phone", ""),
+        ),
+    )
+
+
+def _note_doc(n: TalentNote) -> dict[str, Any]:
+    return {
+        "_id": n.id,
+        "org_id": n.org_id,
+        "talent_id": n.talent_id,
+        "note": n.note,
+        "rating": n.rating,
+    }
+
+
+def _note(doc: Mapping[str, Any]) -> TalentNote:
+    return TalentNote(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        talent_id=doc["talent_id"],
+        note=doc.get("note", ""),
+        rating=doc.get("rating"),
+        version=int(doc["version"]),
+    )
 
 
 def _talent(doc: Mapping[str, Any]) -> Talent:
@@ -389,6 +502,7 @@ def _talent(doc: Mapping[str, Any]) -> Talent:
         email=doc["email"],
         union=Union(doc.get("union", "NONE")),
         sealed_date_of_birth=dict(doc["dob"]),
+        profile=_profile(doc.get("profile")),
         version=int(doc["version"]),
     )
 

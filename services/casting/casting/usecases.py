@@ -29,7 +29,15 @@ from slate.ids import new_id
 from slate.mongo import ConcurrencyConflict, DuplicateKey
 
 from casting.domain import model
-from casting.domain.model import Booking, Production, Relationship, Role, Submission, Talent
+from casting.domain.model import (
+    Booking,
+    Production,
+    Relationship,
+    Role,
+    Submission,
+    Talent,
+    TalentNote,
+)
 from casting.store import CastingStore
 
 WRITERS = ("producer", "casting")
@@ -49,6 +57,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "selectSubmission": WRITERS,
     "declineSubmission": WRITERS,
     "withdrawSubmission": (*WRITERS, "talent"),
+    # A talent edits their own profile; staff of the organisation that registered them too.
+    "updateTalentProfile": ("talent", *WRITERS),
+    "setTalentNote": WRITERS,
     "holdTalent": WRITERS,
     "confirmBooking": WRITERS,
     "releaseBooking": WRITERS,
@@ -69,6 +80,12 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # date when it books them (issue 8, finding 3).
     "Talent.email": WRITERS,
     "Talent.dateOfBirth": ("legal",),
+    # Derived from the birth date (which casting never sees): staff of any organisation, and the
+    # talent themselves; the agent's contact details: staff; private notes: staff, their own
+    # organisation's only.
+    "Talent.age": (*WRITERS, "legal"),
+    "Talent.representation.contact": WRITERS,
+    "Talent.privateNote": WRITERS,
 }
 
 
@@ -206,6 +223,12 @@ def _submission_id(role_id: str, talent_id: str) -> str:
     same pair is a duplicate key, even from two requests at once)."""
     digest = hashlib.sha256(f"{role_id}\n{talent_id}".encode()).hexdigest()
     return f"sub_{digest[:24]}"
+
+
+def _note_id(org_id: str, talent_id: str) -> str:
+    """One private note per organisation and talent."""
+    digest = hashlib.sha256(f"{org_id}\n{talent_id}".encode()).hexdigest()
+    return f"tnt_{digest[:24]}"
 
 
 def _sees(principal: Principal, submission: Submission) -> bool:
@@ -532,6 +555,86 @@ class Casting:
             raise _profile_exists(talent_id) from None
         await self._audit.record(principal, "registerTalent", talent.id)
         return talent
+
+    async def update_talent_profile(
+        self, principal: Principal, *, talent_id: str, changes: model.ProfileChanges
+    ) -> Talent:
+        """The talent edits their own profile (staff of the organisation that registered them
+        may too); only the fields given change. Announced as talent.profile_updated."""
+        authz.require(principal, PERMISSIONS["updateTalentProfile"], "updateTalentProfile")
+        with domain_rules():
+            model.check_ids({"talentId": talent_id})
+        talent = await self._store.talent(talent_id)
+        if talent is None:
+            raise UserError("unknown talent", field="talentId", code="NOT_FOUND")
+        if not (
+            principal.is_talent(talent.id)
+            or (principal.has_any(*WRITERS) and principal.org == talent.org_id)
+        ):
+            raise Forbidden(
+                "updateTalentProfile: a talent edits only their own profile", field="talentId"
+            )
+        with domain_rules():
+            changed = talent.update_profile(
+                model.validate_profile(talent.profile, changes), principal.sub
+            )
+        if not changed:
+            return talent
+        try:
+            saved = await self._store.save(talent)
+        except ConcurrencyConflict:
+            raise UserError(
+                "the profile changed meanwhile; reload and retry", field="talentId", code="CONFLICT"
+            ) from None
+        await self._audit.record(principal, "updateTalentProfile", saved.id)
+        return saved
+
+    async def set_talent_note(
+        self, principal: Principal, *, talent_id: str, note: str, rating: int | None
+    ) -> TalentNote:
+        """The caller's organisation's private note and rating (1-5) of a talent; no other
+        organisation ever reads it."""
+        authz.require(principal, PERMISSIONS["setTalentNote"], "setTalentNote")
+        with domain_rules():
+            model.check_ids({"talentId": talent_id})
+            model.validate_private_note(note, rating)
+        if await self._store.talent(talent_id) is None:
+            raise UserError("unknown talent", field="talentId", code="NOT_FOUND")
+        note_id = _note_id(principal.org, talent_id)
+        current = (await self._store.talent_notes(principal.org, [note_id])).get(note_id)
+        entry = current or TalentNote(id=note_id, org_id=principal.org, talent_id=talent_id)
+        with domain_rules():
+            entry.set(note, rating)
+        try:
+            saved = await (self._store.save(entry) if current else self._store.add(entry))
+        except (ConcurrencyConflict, DuplicateKey):
+            raise UserError(
+                "the note changed meanwhile; reload and retry", field="talentId", code="CONFLICT"
+            ) from None
+        await self._audit.record(principal, "setTalentNote", talent_id)
+        return saved
+
+    async def talent_notes(
+        self, principal: Principal, talent_ids: Sequence[str]
+    ) -> dict[str, TalentNote]:
+        """The caller's organisation's notes on these talent, by talent id (staff only)."""
+        if not principal.has_any(*PERMISSIONS["Talent.privateNote"]):
+            return {}
+        ids = {_note_id(principal.org, t): t for t in _possible(talent_ids)}
+        found = await self._store.talent_notes(principal.org, list(ids))
+        return {ids[i]: n for i, n in found.items()}
+
+    def age_of(self, principal: Principal, talent: Talent, on: date | None = None) -> int | None:
+        """Age today, from the sealed birth date: for the talent and for staff; None otherwise.
+        The date itself is never shown to casting."""
+        if not (principal.is_talent(talent.id) or principal.has_any(*PERMISSIONS["Talent.age"])):
+            return None
+        return model.age_on(self._date_of_birth(talent), on or datetime.now(UTC).date())
+
+    def sees_agent_contact(self, principal: Principal, talent: Talent) -> bool:
+        return principal.is_talent(talent.id) or principal.has_any(
+            *PERMISSIONS["Talent.representation.contact"]
+        )
 
     def _date_of_birth(self, talent: Talent) -> date:
         return date.fromisoformat(self._cipher.decrypt(talent.sealed_date_of_birth, aad=talent.id))

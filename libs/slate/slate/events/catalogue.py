@@ -57,6 +57,7 @@ class EventType(Generic[M]):
 BOOKING_TOPIC = Topic("slate.casting.booking.v1", producer="slate-casting")
 ROLE_TOPIC = Topic("slate.casting.role.v1", producer="slate-casting")
 SUBMISSION_TOPIC = Topic("slate.casting.submission.v1", producer="slate-casting")
+TALENT_TOPIC = Topic("slate.casting.talent.v1", producer="slate-casting")
 PRODUCTION_TOPIC = Topic("slate.scheduling.production.v1", producer="slate-scheduling")
 ENGAGEMENT_TOPIC = Topic("slate.payroll.engagement.v1", producer="slate-payroll")
 CONTRACT_TOPIC = Topic("slate.legal.contract.v1", producer="slate-legal")
@@ -91,6 +92,12 @@ SUBMISSION_DECLINED = EventType(
 SUBMISSION_WITHDRAWN = EventType(
     "slate.casting.submission.withdrawn.v1", SUBMISSION_TOPIC, casting_pb2.SubmissionWithdrawn
 )
+TALENT_REGISTERED = EventType(
+    "slate.casting.talent.registered.v1", TALENT_TOPIC, casting_pb2.TalentRegistered
+)
+TALENT_PROFILE_UPDATED = EventType(
+    "slate.casting.talent.profile_updated.v1", TALENT_TOPIC, casting_pb2.TalentProfileUpdated
+)
 PRODUCTION_CREATED = EventType(
     "slate.scheduling.production.created.v1", PRODUCTION_TOPIC, scheduling_pb2.ProductionCreated
 )
@@ -105,6 +112,7 @@ TOPICS: tuple[Topic, ...] = (
     BOOKING_TOPIC,
     ROLE_TOPIC,
     SUBMISSION_TOPIC,
+    TALENT_TOPIC,
     PRODUCTION_TOPIC,
     ENGAGEMENT_TOPIC,
     CONTRACT_TOPIC,
@@ -122,6 +130,8 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     SUBMISSION_SELECTED,
     SUBMISSION_DECLINED,
     SUBMISSION_WITHDRAWN,
+    TALENT_REGISTERED,
+    TALENT_PROFILE_UPDATED,
     PRODUCTION_CREATED,
     ENGAGEMENT_CREATED,
     CONTRACT_DRAFTED,

@@ -33,6 +33,18 @@ class Union(StrEnum):
     SAG_AFTRA = "SAG_AFTRA"
 
 
+class UnionStatus(StrEnum):
+    MEMBER = "MEMBER"
+    ELIGIBLE = "ELIGIBLE"  # e.g. SAG-AFTRA eligible (must-join)
+    NON_UNION = "NON_UNION"
+
+
+class MediaKind(StrEnum):
+    HEADSHOT = "HEADSHOT"
+    REEL = "REEL"
+    SELF_TAPE = "SELF_TAPE"
+
+
 class RoleStatus(StrEnum):
     DRAFT = "DRAFT"  # being written: only its organisation sees it
     PUBLISHED = "PUBLISHED"  # a breakdown talent and agents see network-wide and submit to
@@ -70,6 +82,13 @@ MAX_TAG = 50  # a skill, a language, a medium
 MAX_TAGS = 30
 MAX_TERM = 200  # a territory, a usage term
 MAX_AGE = 120
+MAX_BIO = 4000
+MAX_URL = 2000
+MAX_MEDIA = 30
+MAX_SHORT = 100  # pronouns, home base, eye colour, agency name, …
+MAX_PHONE = 32
+MAX_PRIVATE_NOTE = 2000
+MAX_HEIGHT_CM = 272
 _SHOWN = 40  # characters of a refused input quoted back in its message
 
 
@@ -101,6 +120,48 @@ class Breakdown:
     requirements: Requirements = Requirements()
     usage: Usage = Usage()
     submission_deadline: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    """A headshot, reel or self-tape as a link, with its caption and place in the list."""
+
+    url: str
+    kind: MediaKind
+    caption: str = ""
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Physical:
+    height_cm: int | None = None
+    eyes: str = ""
+    hair: str = ""
+
+
+@dataclass(frozen=True)
+class Representation:
+    """The talent's agency and agent (business contact details: shown to staff only)."""
+
+    agency: str = ""
+    agent_name: str = ""
+    agent_email: str = ""
+    agent_phone: str = ""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a talent tells the network about themselves (network-wide, edited by the talent)."""
+
+    pronouns: str = ""
+    home_base: str = ""
+    union_status: UnionStatus | None = None
+    skills: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    physical: Physical = Physical()
+    bio: str = ""
+    media: tuple[MediaItem, ...] = ()
+    representation: Representation = Representation()
 
 
 @dataclass(frozen=True)
@@ -223,6 +284,134 @@ def bounded_text(raw: str, field: str, limit: int, problems: list[Problem]) -> s
         problems.append(Problem(field, f"at most {limit} characters"))
         return ""
     return raw.strip()
+
+
+def is_url(raw: str) -> bool:
+    """An absolute http(s) link without whitespace (media are links, never uploads here)."""
+    scheme, sep, rest = raw.partition("://")
+    return scheme in ("http", "https") and bool(sep) and bool(rest) and raw.split() == [raw]
+
+
+@dataclass(frozen=True)
+class MediaInput:
+    url: str
+    kind: str
+    caption: str = ""
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class ProfileChanges:
+    """The fields an update sets; None leaves a field as it is."""
+
+    pronouns: str | None = None
+    home_base: str | None = None
+    union_status: str | None = None
+    skills: Sequence[str] | None = None
+    languages: Sequence[str] | None = None
+    height_cm: int | None = None
+    eyes: str | None = None
+    hair: str | None = None
+    bio: str | None = None
+    media: Sequence[MediaInput] | None = None
+    agency: str | None = None
+    agent_name: str | None = None
+    agent_email: str | None = None
+    agent_phone: str | None = None
+
+
+def validate_profile(current: Profile, changes: ProfileChanges) -> Profile:
+    """`current` with `changes` applied, every problem at once by field."""
+    problems: list[Problem] = []
+    c = changes
+
+    def text(value: str | None, field: str, limit: int, now: str) -> str:
+        return now if value is None else bounded_text(value, field, limit, problems)
+
+    union_status = current.union_status
+    if c.union_status is not None:
+        if c.union_status in UnionStatus.__members__:
+            union_status = UnionStatus(c.union_status)
+        else:
+            problems.append(Problem("unionStatus", f"unknown union status {shown(c.union_status)}"))
+    skills = current.skills if c.skills is None else clean_tags(c.skills, "skills", problems)
+    languages = (
+        current.languages if c.languages is None else clean_tags(c.languages, "languages", problems)
+    )
+    height = current.physical.height_cm
+    if c.height_cm is not None:
+        if not 30 <= c.height_cm <= MAX_HEIGHT_CM:
+            problems.append(Problem("physical.heightCm", f"must be between 30 and {MAX_HEIGHT_CM}"))
+        height = c.height_cm
+    media = current.media
+    if c.media is not None:
+        if len(c.media) > MAX_MEDIA:
+            problems.append(Problem("media", f"at most {MAX_MEDIA} items"))
+        else:
+            items = []
+            for i, m in enumerate(c.media):
+                if len(m.url) > MAX_URL:
+                    problems.append(Problem(f"media[{i}].url", f"at most {MAX_URL} characters"))
+                elif not is_url(m.url):
+                    problems.append(
+                        Problem(f"media[{i}].url", f"not an http(s) link: {shown(m.url)}")
+                    )
+                if m.kind not in MediaKind.__members__:
+                    problems.append(Problem(f"media[{i}].kind", f"unknown kind {shown(m.kind)}"))
+                caption = bounded_text(m.caption, f"media[{i}].caption", MAX_SHORT, problems)
+                if not 0 <= m.order <= 1000:
+                    problems.append(Problem(f"media[{i}].order", "must be between 0 and 1000"))
+                if m.kind in MediaKind.__members__:
+                    items.append(MediaItem(m.url, MediaKind(m.kind), caption, m.order))
+            media = tuple(sorted(items, key=lambda m: m.order))
+    rep = current.representation
+    agent_email = rep.agent_email
+    if c.agent_email is not None:
+        if len(c.agent_email) > MAX_EMAIL:
+            problems.append(Problem("representation.agentEmail", f"at most {MAX_EMAIL} characters"))
+        elif c.agent_email.strip() and not is_email(c.agent_email.strip().lower()):
+            problems.append(
+                Problem(
+                    "representation.agentEmail", f"not an email address: {shown(c.agent_email)}"
+                )
+            )
+        else:
+            agent_email = c.agent_email.strip().lower()
+    profile = Profile(
+        pronouns=text(c.pronouns, "pronouns", MAX_SHORT, current.pronouns),
+        home_base=text(c.home_base, "homeBase", MAX_SHORT, current.home_base),
+        union_status=union_status,
+        skills=skills,
+        languages=languages,
+        physical=Physical(
+            height_cm=height,
+            eyes=text(c.eyes, "physical.eyes", MAX_SHORT, current.physical.eyes),
+            hair=text(c.hair, "physical.hair", MAX_SHORT, current.physical.hair),
+        ),
+        bio=text(c.bio, "bio", MAX_BIO, current.bio),
+        media=media,
+        representation=Representation(
+            agency=text(c.agency, "representation.agency", MAX_SHORT, rep.agency),
+            agent_name=text(c.agent_name, "representation.agentName", MAX_SHORT, rep.agent_name),
+            agent_email=agent_email,
+            agent_phone=text(
+                c.agent_phone, "representation.agentPhone", MAX_PHONE, rep.agent_phone
+            ),
+        ),
+    )
+    if problems:
+        raise Invalid(problems)
+    return profile
+
+
+def validate_private_note(note: str, rating: int | None) -> str:
+    problems: list[Problem] = []
+    clean = bounded_text(note, "note", MAX_PRIVATE_NOTE, problems)
+    if rating is not None and not 1 <= rating <= 5:
+        problems.append(Problem("rating", "must be between 1 and 5"))
+    if problems:
+        raise Invalid(problems)
+    return clean
 
 
 def validate_breakdown(
@@ -441,9 +630,27 @@ class RoleClosed:
     by: str
 
 
+@dataclass(frozen=True)
+class TalentRegistered:
+    talent: Talent
+
+
+@dataclass(frozen=True)
+class TalentProfileUpdated:
+    talent: Talent
+    by: str
+
+
 # What the transitions record (each carries the aggregate as the next write stores it).
 DomainEvent = (
-    BookingHeld | BookingConfirmed | BookingReleased | BookingPromoted | RolePublished | RoleClosed
+    BookingHeld
+    | BookingConfirmed
+    | BookingReleased
+    | BookingPromoted
+    | RolePublished
+    | RoleClosed
+    | TalentRegistered
+    | TalentProfileUpdated
 )
 
 
@@ -549,20 +756,50 @@ class Talent(Aggregate[DomainEvent]):
     email: str
     union: Union
     sealed_date_of_birth: Mapping[str, str] = field(repr=False)
+    profile: Profile = Profile()
 
     @classmethod
     def register(
         cls, *, id: str, org_id: str, draft: TalentDraft, sealed_date_of_birth: Mapping[str, str]
     ) -> Talent:
         """A profile from validated fields; the clear birth date in `draft` is not kept."""
-        return cls(
+        talent = cls(
             id=id,
             org_id=org_id,
             name=draft.name,
             email=draft.email,
             union=draft.union,
             sealed_date_of_birth=dict(sealed_date_of_birth),
+            profile=Profile(
+                union_status=(
+                    UnionStatus.MEMBER if draft.union != Union.NONE else UnionStatus.NON_UNION
+                )
+            ),
         )
+        talent.record(TalentRegistered(replace(talent, version=1, events=[])))
+        return talent
+
+    def update_profile(self, profile: Profile, by: str) -> bool:
+        """Take the validated profile; True (and an event) when anything changed."""
+        if profile == self.profile:
+            return False
+        self.profile = profile
+        self.record(TalentProfileUpdated(replace(self, version=self.version + 1, events=[]), by))
+        return True
+
+
+@dataclass(kw_only=True)
+class TalentNote(Aggregate[DomainEvent]):
+    """An organisation's private note and rating of a talent: no other organisation sees it,
+    and it announces nothing."""
+
+    talent_id: str
+    note: str = ""
+    rating: int | None = None
+
+    def set(self, note: str, rating: int | None) -> None:
+        self.note = validate_private_note(note, rating)
+        self.rating = rating
 
 
 def _conflict(field: str, message: str) -> Invalid:

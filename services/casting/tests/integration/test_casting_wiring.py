@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from casting.app import wire
 from slate.config import Settings
-from slate.events.catalogue import BOOKING_TOPIC, PRODUCTION_TOPIC, ROLE_TOPIC, SUBMISSION_TOPIC
+from slate.events.catalogue import (
+    BOOKING_TOPIC,
+    PRODUCTION_TOPIC,
+    ROLE_TOPIC,
+    SUBMISSION_TOPIC,
+    TALENT_TOPIC,
+)
 from slate.runtime import Runtime
 
 pytestmark = pytest.mark.infra
@@ -26,6 +32,7 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
         BOOKING_TOPIC.name: BOOKING_TOPIC.partitions,
         ROLE_TOPIC.name: ROLE_TOPIC.partitions,
         SUBMISSION_TOPIC.name: SUBMISSION_TOPIC.partitions,
+        TALENT_TOPIC.name: TALENT_TOPIC.partitions,
     }
     assert [(c.group_id, list(c.topics)) for c in wiring.consumers] == [
         ("slate-casting.productions", [PRODUCTION_TOPIC.name])

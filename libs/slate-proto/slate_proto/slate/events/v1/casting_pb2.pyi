@@ -547,3 +547,104 @@ class SubmissionWithdrawn(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SubmissionWithdrawn: _TypeAlias = SubmissionWithdrawn  # noqa: Y015
+
+@_typing.final
+class TalentSnapshot(_message.Message):
+    """A talent's public profile as casting announces it. Personal data never appears here: no
+    birth date (not even an age), no email, no agent contact, no pronouns or physical details.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    UNION_FIELD_NUMBER: _builtins.int
+    UNION_STATUS_FIELD_NUMBER: _builtins.int
+    SKILLS_FIELD_NUMBER: _builtins.int
+    LANGUAGES_FIELD_NUMBER: _builtins.int
+    HOME_BASE_FIELD_NUMBER: _builtins.int
+    BIO_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    talent_id: _builtins.str
+    name: _builtins.str
+    union: _builtins.str
+    """NONE, SAG_AFTRA"""
+    union_status: _builtins.str
+    """MEMBER, ELIGIBLE, NON_UNION; empty when not said."""
+    home_base: _builtins.str
+    bio: _builtins.str
+    version: _builtins.int
+    @_builtins.property
+    def skills(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def languages(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        talent_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        union: _builtins.str = ...,
+        union_status: _builtins.str = ...,
+        skills: _abc.Iterable[_builtins.str] | None = ...,
+        languages: _abc.Iterable[_builtins.str] | None = ...,
+        home_base: _builtins.str = ...,
+        bio: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["bio", b"bio", "home_base", b"home_base", "languages", b"languages", "name", b"name", "skills", b"skills", "talent_id", b"talent_id", "union", b"union", "union_status", b"union_status", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TalentSnapshot: _TypeAlias = TalentSnapshot  # noqa: Y015
+
+@_typing.final
+class TalentRegistered(_message.Message):
+    """Topic slate.casting.talent.v1, key = talent id.
+    ce_type slate.casting.talent.registered.v1
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TALENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def talent(self) -> Global___TalentSnapshot: ...
+    def __init__(
+        self,
+        *,
+        talent: Global___TalentSnapshot | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["talent", b"talent"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["talent", b"talent"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TalentRegistered: _TypeAlias = TalentRegistered  # noqa: Y015
+
+@_typing.final
+class TalentProfileUpdated(_message.Message):
+    """ce_type slate.casting.talent.profile_updated.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TALENT_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    """Subject (user id) of who edited the profile."""
+    @_builtins.property
+    def talent(self) -> Global___TalentSnapshot: ...
+    def __init__(
+        self,
+        *,
+        talent: Global___TalentSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["talent", b"talent"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "talent", b"talent"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TalentProfileUpdated: _TypeAlias = TalentProfileUpdated  # noqa: Y015
