@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import assert_never
 
 from slate.events import OutboxEvent
@@ -11,19 +12,29 @@ from slate.events.catalogue import (
     BOOKING_HELD,
     BOOKING_RELEASED,
     PRODUCTION_CREATED,
+    ROLE_CLOSED,
+    ROLE_PUBLISHED,
     Dispatch,
     dispatch,
 )
+from slate.events.model import PoisonMessage
 from slate.events.snapshots import on_booking
-from slate_proto.slate.events.v1 import scheduling_pb2
+from slate_domain import Rate
+from slate_proto.slate.events.v1 import casting_pb2, scheduling_pb2
 
-from scheduling.domain.productions import DomainEvent, ProductionCreated
+from scheduling.domain.productions import ProductionCreated
+from scheduling.domain.shoot import LocationCreated, RoleInfo, SceneCreated
 from scheduling.usecases import Scheduling
 
+DomainEvent = ProductionCreated | LocationCreated | SceneCreated
 
-def to_outbox(event: DomainEvent) -> OutboxEvent:
-    """The outbox entry announcing a domain event, keyed by its aggregate's id."""
+
+def to_outbox(event: DomainEvent) -> OutboxEvent | None:
+    """The outbox entry announcing a domain event, keyed by its aggregate's id (None: the
+    event stays inside scheduling)."""
     match event:
+        case LocationCreated() | SceneCreated():
+            return None
         case ProductionCreated(production=p):
             return PRODUCTION_CREATED.outbox(
                 p.id,
@@ -41,14 +52,38 @@ def to_outbox(event: DomainEvent) -> OutboxEvent:
             assert_never(event)
 
 
+def role_info(r: casting_pb2.RoleSnapshot) -> RoleInfo:
+    """A role snapshot as scheduling keeps it (a bad rate can never be applied: poison)."""
+    try:
+        amount = Decimal(r.rate.money.amount or "0")
+    except InvalidOperation:
+        raise PoisonMessage(f"role {r.role_id}: bad rate {r.rate.money.amount!r}") from None
+    return RoleInfo(
+        role_id=r.role_id,
+        org_id=r.org_id,
+        production_id=r.production_id,
+        name=r.name,
+        rate=Rate(
+            amount=amount, currency=r.rate.money.currency or "USD", unit=r.rate.unit or "DAY"
+        ),
+        status=r.status,
+    )
+
+
 def handlers(scheduling: Scheduling) -> Dispatch:
     """What scheduling does with each event it consumes: every booking change keeps the
-    talent calendar in step."""
+    talent calendar in step; roles announced keep the production's roles (and rates)."""
     booking_changed = on_booking(scheduling.on_booking)
+
+    async def role_changed(message: casting_pb2.RolePublished | casting_pb2.RoleClosed) -> None:
+        await scheduling.on_role(role_info(message.role), int(message.role.version))
+
     return dispatch(
         {
             BOOKING_HELD: booking_changed,
             BOOKING_CONFIRMED: booking_changed,
             BOOKING_RELEASED: booking_changed,
+            ROLE_PUBLISHED: role_changed,
+            ROLE_CLOSED: role_changed,
         }
     )

@@ -22,6 +22,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from scheduling.domain import productions as model
+from scheduling.domain import shoot
 from scheduling.usecases import PERMISSIONS, Scheduling
 
 Ctx = Info[GraphQLContext[Scheduling], None]
@@ -67,6 +68,79 @@ class Production:
         found = await production_loader(info).load(str(id))
         return cls.from_model(found) if found is not None else None
 
+    @strawberry.field(description="The production's shooting locations.")
+    async def locations(self, info: Ctx) -> list[Location]:
+        org = authorize(info, *PERMISSIONS["production"]).org
+        found = await info.context.services.locations(org, str(self.id))
+        return [Location.from_model(x) for x in found]
+
+    @strawberry.field(description="The production's scenes, in the order they were created.")
+    async def scenes(self, info: Ctx) -> list[Scene]:
+        org = authorize(info, *PERMISSIONS["production"]).org
+        found = await info.context.services.scenes(org, str(self.id))
+        return [Scene.from_model(x) for x in found]
+
+
+def location_loader(info: Ctx) -> DataLoader[str, shoot.Location | None]:
+    return org_loader(
+        info, PERMISSIONS["production"], lambda scheduling: scheduling.locations_by_id
+    )
+
+
+@strawberry.type(description="Where scenes are shot.")
+class Location:
+    id: strawberry.ID
+    production_id: strawberry.ID
+    name: str
+    address: str
+    parking: str
+    hospital: str
+    contact: str
+    keep_together: bool
+
+    @classmethod
+    def from_model(cls, x: shoot.Location) -> Location:
+        return cls(
+            id=strawberry.ID(x.id),
+            production_id=strawberry.ID(x.production_id),
+            name=x.name,
+            address=x.address,
+            parking=x.parking,
+            hospital=x.hospital,
+            contact=x.contact,
+            keep_together=x.keep_together,
+        )
+
+
+@strawberry.type(description="A scene or setup: whole shoot days at one location.")
+class Scene:
+    id: strawberry.ID
+    production_id: strawberry.ID
+    number: str
+    description: str
+    location_id: strawberry.ID
+    duration: int
+    role_ids: list[strawberry.ID]
+    fixed_date: str | None
+
+    @classmethod
+    def from_model(cls, x: shoot.Scene) -> Scene:
+        return cls(
+            id=strawberry.ID(x.id),
+            production_id=strawberry.ID(x.production_id),
+            number=x.number,
+            description=x.description,
+            location_id=strawberry.ID(x.location_id),
+            duration=x.duration,
+            role_ids=[strawberry.ID(r) for r in x.role_ids],
+            fixed_date=x.fixed_date,
+        )
+
+    @strawberry.field
+    async def location(self, info: Ctx) -> Location | None:
+        found = await location_loader(info).load(str(self.location_id))
+        return Location.from_model(found) if found is not None else None
+
 
 @strawberry.type
 class ProductionConnection:
@@ -85,6 +159,44 @@ class CreateProductionInput:
 @strawberry.type
 class CreateProductionPayload:
     production: Production | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class CreateLocationInput:
+    production_id: strawberry.ID
+    name: str
+    address: str
+    parking: str = ""
+    hospital: str = ""
+    contact: str = ""
+    keep_together: bool = strawberry.field(
+        default=False, description="Ask the stripboard to shoot this location's scenes in a row."
+    )
+
+
+@strawberry.type
+class CreateLocationPayload:
+    location: Location | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class CreateSceneInput:
+    production_id: strawberry.ID
+    number: str
+    location_id: strawberry.ID
+    duration: int = strawberry.field(description="Whole shoot days (1..60).")
+    role_ids: list[strawberry.ID]
+    description: str = ""
+    fixed_date: str | None = strawberry.field(
+        default=None, description="ISO date the scene must start on."
+    )
+
+
+@strawberry.type
+class CreateScenePayload:
+    scene: Scene | None
     user_errors: list[UserError]
 
 
@@ -131,6 +243,44 @@ class Mutation:
         )
         return CreateProductionPayload(
             production=Production.from_model(created) if created is not None else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation
+    async def create_location(self, info: Ctx, input: CreateLocationInput) -> CreateLocationPayload:
+        created, errors = await attempt(
+            info.context.services.create_location(
+                authorize(info),
+                production_id=str(input.production_id),
+                name=input.name,
+                address=input.address,
+                parking=input.parking,
+                hospital=input.hospital,
+                contact=input.contact,
+                keep_together=input.keep_together,
+            )
+        )
+        return CreateLocationPayload(
+            location=Location.from_model(created) if created is not None else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation
+    async def create_scene(self, info: Ctx, input: CreateSceneInput) -> CreateScenePayload:
+        created, errors = await attempt(
+            info.context.services.create_scene(
+                authorize(info),
+                production_id=str(input.production_id),
+                number=input.number,
+                location_id=str(input.location_id),
+                duration=input.duration,
+                role_ids=[str(r) for r in input.role_ids],
+                description=input.description,
+                fixed_date=input.fixed_date,
+            )
+        )
+        return CreateScenePayload(
+            scene=Scene.from_model(created) if created is not None else None,
             user_errors=errors,
         )
 

@@ -4,27 +4,33 @@ calendar (a read model kept from casting's booking snapshots)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from slate.events import OutboxEvent
 from slate.mongo import IndexSpec
 from slate.repository import Aggregates, Database
+from slate_domain import Rate
 
-from scheduling.domain.calendar import CalendarEntry
-from scheduling.domain.productions import DomainEvent, Production, ProductionKind, Stage
+from scheduling.domain.calendar import BOOKED, CalendarEntry
+from scheduling.domain.productions import Production, ProductionKind, Stage
+from scheduling.domain.shoot import CastMember, Location, RoleInfo, Scene
 
-# Maps a domain event to the outbox entry that publishes it.
-Outbox = Callable[[DomainEvent], OutboxEvent | None]
+# Maps a domain event (of any scheduling aggregate) to the outbox entry that publishes it.
+Outbox = Callable[[Any], OutboxEvent | None]
 
 PRODUCTIONS = "productions"
 CALENDAR = "talent_calendar"
+LOCATIONS = "locations"
+SCENES = "scenes"
+ROLES = "roles"
 CALENDAR_PAGE = 500
 
 
 class SchedulingStore:
     """Productions scoped by organisation; the calendar across organisations (see below)."""
 
-    outbox_collections = (PRODUCTIONS,)
+    outbox_collections = (PRODUCTIONS, LOCATIONS, SCENES)
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
@@ -34,12 +40,21 @@ class SchedulingStore:
         # Availability spans organisations (a talent booked by one is busy for all), so the
         # calendar is not org-scoped; use cases never return another org's identifiers from it.
         self._calendar = database.repository(CALENDAR, org_scoped=False)
+        self._locations = Aggregates(
+            database.repository(LOCATIONS), outbox, _location_doc, _location
+        )
+        self._scenes = Aggregates(database.repository(SCENES), outbox, _scene_doc, _scene)
+        # Roles as casting announced them (role snapshots, by role version).
+        self._roles = database.repository(ROLES)
 
     async def ensure_indexes(self) -> None:
         await self._database.ensure_indexes(
             {
                 PRODUCTIONS: self._productions.repo.indexes(),
-                CALENDAR: [IndexSpec([("talent_id", 1)])],
+                CALENDAR: [IndexSpec([("talent_id", 1)]), IndexSpec([("production_id", 1)])],
+                LOCATIONS: [IndexSpec([("org_id", 1), ("production_id", 1)])],
+                SCENES: [IndexSpec([("org_id", 1), ("production_id", 1)])],
+                ROLES: [IndexSpec([("org_id", 1), ("production_id", 1)])],
             }
         )
 
@@ -60,6 +75,73 @@ class SchedulingStore:
     async def productions(self, org_id: str, *, first: int, after: str | None) -> list[Production]:
         """A page of the organisation's productions in id order, after the id `after`."""
         return await self._productions.find(org_id, {}, sort=[("_id", 1)], limit=first, after=after)
+
+    # ----------------------------------------------------------------- locations and scenes
+
+    async def add_location(self, location: Location) -> Location:
+        return await self._locations.add(location)
+
+    async def location(self, org_id: str, location_id: str) -> Location | None:
+        return await self._locations.get(org_id, location_id)
+
+    async def locations_by_id(self, org_id: str, ids: Sequence[str]) -> dict[str, Location]:
+        return await self._locations.get_many(org_id, ids)
+
+    async def locations_of(self, org_id: str, production_id: str) -> list[Location]:
+        return await self._locations.find(
+            org_id, {"production_id": production_id}, sort=[("_id", 1)]
+        )
+
+    async def add_scene(self, scene: Scene) -> Scene:
+        return await self._scenes.add(scene)
+
+    async def scenes_by_id(self, org_id: str, ids: Sequence[str]) -> dict[str, Scene]:
+        return await self._scenes.get_many(org_id, ids)
+
+    async def scenes_of(self, org_id: str, production_id: str) -> list[Scene]:
+        """The production's scenes in the order they were created (ids are time-ordered)."""
+        return await self._scenes.find(org_id, {"production_id": production_id}, sort=[("_id", 1)])
+
+    # ----------------------------------------------------------------- roles and cast
+
+    async def put_role(self, role: RoleInfo, version: int) -> bool:
+        """Keep the role snapshot unless one of its version or newer is held."""
+        return await self._roles.put_if_newer(role.role_id, _role_doc(role), version)
+
+    async def roles_of(self, org_id: str, production_id: str) -> dict[str, RoleInfo]:
+        """The production's roles as announced, with those seen only on bookings (their rate
+        from the booking)."""
+        roles = {
+            doc["_id"]: _role(doc)
+            for doc in await self._roles.find(
+                org_id, {"production_id": production_id}, limit=10_000
+            )
+        }
+        for entry in await self._production_bookings(org_id, production_id):
+            if entry.role_id and entry.role_id not in roles:
+                roles[entry.role_id] = RoleInfo(
+                    role_id=entry.role_id,
+                    org_id=entry.org_id,
+                    production_id=entry.production_id,
+                    name=entry.role_name,
+                    rate=_entry_rate(entry),
+                    status="BOOKED",
+                )
+        return roles
+
+    async def cast_of(self, org_id: str, production_id: str) -> list[CastMember]:
+        """The talent booked (confirmed) on the production's roles, with their booking's rate."""
+        return [
+            CastMember(talent_id=e.talent_id, role_id=e.role_id, rate=_entry_rate(e))
+            for e in await self._production_bookings(org_id, production_id)
+            if e.status == BOOKED
+        ]
+
+    async def _production_bookings(self, org_id: str, production_id: str) -> list[CalendarEntry]:
+        docs = await self._calendar.find(
+            "", {"production_id": production_id, "org_id": org_id}, sort=[("_id", 1)], limit=10_000
+        )
+        return [_calendar_entry(d) for d in docs]
 
     # ----------------------------------------------------------------- talent calendar
 
@@ -120,6 +202,13 @@ def _calendar_doc(entry: CalendarEntry) -> dict[str, Any]:
         "talent_id": entry.talent_id,
         "status": entry.status,
         "work_dates": sorted(entry.dates),
+        "role_id": entry.role_id,
+        "role_name": entry.role_name,
+        "rate": {
+            "amount": entry.rate_amount,
+            "currency": entry.rate_currency,
+            "unit": entry.rate_unit,
+        },
     }
 
 
@@ -132,4 +221,102 @@ def _calendar_entry(doc: Mapping[str, Any]) -> CalendarEntry:
         status=doc["status"],
         dates=frozenset(doc["work_dates"]),
         version=doc["version"],
+        role_id=doc.get("role_id", ""),
+        role_name=doc.get("role_name", ""),
+        rate_amount=doc.get("rate", {}).get("amount", "0"),
+        rate_currency=doc.get("rate", {}).get("currency", "USD"),
+        rate_unit=doc.get("rate", {}).get("unit", "DAY"),
+    )
+
+
+def _entry_rate(entry: CalendarEntry) -> Rate:
+    return Rate(
+        amount=Decimal(entry.rate_amount), currency=entry.rate_currency, unit=entry.rate_unit
+    )
+
+
+def _location_doc(loc: Location) -> dict[str, Any]:
+    return {
+        "_id": loc.id,
+        "org_id": loc.org_id,
+        "production_id": loc.production_id,
+        "name": loc.name,
+        "address": loc.address,
+        "parking": loc.parking,
+        "hospital": loc.hospital,
+        "contact": loc.contact,
+        "keep_together": loc.keep_together,
+    }
+
+
+def _location(doc: Mapping[str, Any]) -> Location:
+    return Location(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        production_id=doc["production_id"],
+        name=doc["name"],
+        address=doc["address"],
+        parking=doc.get("parking", ""),
+        hospital=doc.get("hospital", ""),
+        contact=doc.get("contact", ""),
+        keep_together=bool(doc.get("keep_together", False)),
+        version=doc["version"],
+    )
+
+
+def _scene_doc(scene: Scene) -> dict[str, Any]:
+    return {
+        "_id": scene.id,
+        "org_id": scene.org_id,
+        "production_id": scene.production_id,
+        "number": scene.number,
+        "description": scene.description,
+        "location_id": scene.location_id,
+        "duration": scene.duration,
+        "role_ids": list(scene.role_ids),
+        "fixed_date": scene.fixed_date,
+    }
+
+
+def _scene(doc: Mapping[str, Any]) -> Scene:
+    return Scene(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        production_id=doc["production_id"],
+        number=doc["number"],
+        description=doc.get("description", ""),
+        location_id=doc["location_id"],
+        duration=int(doc["duration"]),
+        role_ids=tuple(doc["role_ids"]),
+        fixed_date=doc.get("fixed_date"),
+        version=doc["version"],
+    )
+
+
+def _role_doc(role: RoleInfo) -> dict[str, Any]:
+    return {
+        "org_id": role.org_id,
+        "production_id": role.production_id,
+        "name": role.name,
+        "status": role.status,
+        "rate": {
+            "amount": str(role.rate.amount),
+            "currency": role.rate.currency,
+            "unit": role.rate.unit,
+        },
+    }
+
+
+def _role(doc: Mapping[str, Any]) -> RoleInfo:
+    return RoleInfo(
+        role_id=doc["_id"],
+        org_id=doc["org_id"],
+        production_id=doc["production_id"],
+        name=doc["name"],
+        status=doc["status"],
+        rate=Rate(
+            amount=Decimal(doc["rate"]["amount"]),
+            currency=doc["rate"]["currency"],
+            unit=doc["rate"]["unit"],
+        ),
     )

@@ -7,12 +7,13 @@ from collections.abc import Sequence
 from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
-from slate.errors import field_errors
+from slate.errors import UserError, field_errors
 from slate.events.snapshots import BookingSnapshot
 from slate.ids import new_id
 
 from scheduling.domain.calendar import CalendarEntry, Conflict, find_conflicts
 from scheduling.domain.productions import Production
+from scheduling.domain.shoot import Location, RoleInfo, Scene
 from scheduling.store import SchedulingStore
 
 # Reading productions asks only for membership of the organisation (any role).
@@ -29,6 +30,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "GetProduction": PRODUCTION_READERS,
     # Asked by casting's holdTalent and confirmBooking.
     "CheckConflicts": ("producer", "casting"),
+    "createLocation": ("producer",),
+    "createScene": ("producer",),
 }
 
 
@@ -60,6 +63,87 @@ class Scheduling:
         await self._audit.record(principal, "createProduction", saved.id)
         return saved
 
+    async def create_location(
+        self,
+        principal: Principal,
+        *,
+        production_id: str,
+        name: str,
+        address: str,
+        parking: str = "",
+        hospital: str = "",
+        contact: str = "",
+        keep_together: bool = False,
+    ) -> Location:
+        """A location of one of the organisation's productions."""
+        authz.require(principal, PERMISSIONS["createLocation"], "createLocation")
+        await self._own_production(principal.org, production_id)
+        with field_errors():
+            location = Location.create(
+                id=new_id("loc"),
+                org_id=principal.org,
+                production_id=production_id,
+                name=name,
+                address=address,
+                parking=parking,
+                hospital=hospital,
+                contact=contact,
+                keep_together=keep_together,
+            )
+        saved = await self._store.add_location(location)
+        await self._audit.record(principal, "createLocation", saved.id)
+        return saved
+
+    async def create_scene(
+        self,
+        principal: Principal,
+        *,
+        production_id: str,
+        number: str,
+        location_id: str,
+        duration: int,
+        role_ids: Sequence[str],
+        description: str = "",
+        fixed_date: str | None = None,
+    ) -> Scene:
+        """A scene of the production at one of its locations, needing roles casting announced
+        for it (published, or booked)."""
+        authz.require(principal, PERMISSIONS["createScene"], "createScene")
+        await self._own_production(principal.org, production_id)
+        location = await self._store.location(principal.org, location_id)
+        roles = await self._store.roles_of(principal.org, production_id)
+        taken = {s.number for s in await self._store.scenes_of(principal.org, production_id)}
+        with field_errors():
+            scene = Scene.create(
+                id=new_id("scn"),
+                org_id=principal.org,
+                production_id=production_id,
+                number=number,
+                description=description,
+                location_id=location_id,
+                duration=duration,
+                role_ids=list(role_ids),
+                fixed_date=fixed_date,
+                known_roles=frozenset(roles),
+                location_known=location is not None and location.production_id == production_id,
+                taken_numbers=frozenset(taken),
+            )
+        saved = await self._store.add_scene(scene)
+        await self._audit.record(principal, "createScene", saved.id)
+        return saved
+
+    async def _own_production(self, org_id: str, production_id: str) -> Production:
+        found = await self._store.production(org_id, production_id)
+        if found is None:
+            raise UserError(
+                f"no production {production_id!r}", field="productionId", code="NOT_FOUND"
+            )
+        return found
+
+    async def on_role(self, role: RoleInfo, version: int) -> bool:
+        """Keep the production's roles as casting announces them (stale snapshots ignored)."""
+        return await self._store.put_role(role, version)
+
     async def on_booking(self, booking: BookingSnapshot) -> bool:
         """Keep the talent calendar in step with casting's bookings: a snapshot no newer than
         the one held (out of order, or replayed) changes nothing; True when it was applied."""
@@ -72,6 +156,11 @@ class Scheduling:
                 status=booking.status,
                 dates=frozenset(booking.work_dates),
                 version=booking.version,
+                role_id=booking.role_id,
+                role_name=booking.role_name,
+                rate_amount=str(booking.rate.amount),
+                rate_currency=booking.rate.currency,
+                rate_unit=booking.rate.unit,
             )
         )
 
@@ -90,6 +179,18 @@ class Scheduling:
     async def productions(self, org_id: str, *, first: int, after: str | None) -> list[Production]:
         """A page of the organisation's productions in id order."""
         return await self._store.productions(org_id, first=first, after=after)
+
+    async def locations(self, org_id: str, production_id: str) -> list[Location]:
+        return await self._store.locations_of(org_id, production_id)
+
+    async def locations_by_id(self, org_id: str, ids: Sequence[str]) -> dict[str, Location]:
+        return await self._store.locations_by_id(org_id, ids)
+
+    async def scenes(self, org_id: str, production_id: str) -> list[Scene]:
+        return await self._store.scenes_of(org_id, production_id)
+
+    async def scenes_by_id(self, org_id: str, ids: Sequence[str]) -> dict[str, Scene]:
+        return await self._store.scenes_by_id(org_id, ids)
 
     async def check_conflicts(
         self, *, org_id: str, talent_id: str, booking_id: str, dates: Sequence[str]

@@ -20,6 +20,11 @@ class CalendarEntry:
     status: str
     dates: frozenset[str]
     version: int
+    role_id: str = ""
+    role_name: str = ""
+    rate_amount: str = "0"
+    rate_currency: str = "USD"
+    rate_unit: str = "DAY"
 
 
 @dataclass(frozen=True)

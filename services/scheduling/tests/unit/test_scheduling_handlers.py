@@ -15,6 +15,9 @@ from slate.events.catalogue import (
     BOOKING_RELEASED,
     BOOKING_TOPIC,
     PRODUCTION_CREATED,
+    ROLE_CLOSED,
+    ROLE_PUBLISHED,
+    ROLE_TOPIC,
 )
 from slate.repository import MemoryDatabase
 from slate.testing import envelope
@@ -28,10 +31,16 @@ async def busy(scheduling: Scheduling) -> list[tuple[str, bool]]:
     return [(c.booking_id, c.blocking) for c in conflicts]
 
 
-def test_scheduling_reads_exactly_the_booking_topic(scheduling: Scheduling) -> None:
+def test_scheduling_reads_the_booking_and_role_topics(scheduling: Scheduling) -> None:
     handle = events.handlers(scheduling)
-    assert handle.topics == [BOOKING_TOPIC.name]
-    assert set(handle.types) == {BOOKING_HELD, BOOKING_CONFIRMED, BOOKING_RELEASED}
+    assert handle.topics == sorted([BOOKING_TOPIC.name, ROLE_TOPIC.name])
+    assert set(handle.types) == {
+        BOOKING_HELD,
+        BOOKING_CONFIRMED,
+        BOOKING_RELEASED,
+        ROLE_PUBLISHED,
+        ROLE_CLOSED,
+    }
 
 
 async def test_held_confirmed_released_keep_the_talent_calendar(
