@@ -3,6 +3,9 @@ Production."""
 
 from __future__ import annotations
 
+import base64
+from datetime import datetime
+
 import strawberry
 from slate.graphql import (
     ExtendedEntity,
@@ -17,7 +20,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from legal.domain import compliance
-from legal.usecases import PERMISSIONS, Legal
+from legal.usecases import PERMISSIONS, READERS, Legal
 
 Ctx = Info[GraphQLContext[Legal], None]
 
@@ -26,13 +29,25 @@ Ctx = Info[GraphQLContext[Legal], None]
 strawberry.enum(compliance.ContractStatus, name="ContractStatus")
 
 
+@strawberry.type(description="One party's electronic signature.")
+class Signature:
+    party: str
+    signer_name: str
+    signed_at: datetime
+    document_sha256: str = strawberry.field(
+        description="SHA-256 (hex) of the exact PDF bytes signed."
+    )
+
+
 @strawberry.type(description="A performer's contract or deal memo for one booking.")
 class Contract:
     id: strawberry.ID
     status: compliance.ContractStatus
     template: str
+    template_version: str
     booking_id: strawberry.ID
     role_name: str
+    model: strawberry.Private[compliance.Contract]
 
     @classmethod
     def from_model(cls, c: compliance.Contract) -> Contract:
@@ -40,9 +55,60 @@ class Contract:
             id=strawberry.ID(c.id),
             status=c.status,
             template=c.template,
+            template_version=c.template_version,
             booking_id=strawberry.ID(c.booking_id),
             role_name=c.role_name,
+            model=c,
         )
+
+    def _readable(self, info: Ctx) -> bool:
+        principal = info.context.principal
+        return principal is not None and info.context.services.may_read_document(
+            principal, self.model
+        )
+
+    @strawberry.field(
+        description="The PDF as a data: URL (the executed copy with its signature page once "
+        "countersigned); null until sent, and for anyone but the parties, legal and producers. "
+        "Every read of a signed document is audited."
+    )
+    async def pdf_url(self, info: Ctx) -> str | None:
+        principal = info.context.principal
+        if principal is None or not self._readable(info):
+            return None
+        found = await info.context.services.document(principal, self.model)
+        if found is None:
+            return None
+        return "data:application/pdf;base64," + base64.b64encode(found.pdf).decode("ascii")
+
+    @strawberry.field(description="SHA-256 (hex) of the PDF sent for signature (parties only).")
+    def sha256(self, info: Ctx) -> str | None:
+        return self.model.document_sha256 if self._readable(info) else None
+
+    @strawberry.field(description="SHA-256 (hex) of the executed copy (parties only).")
+    def executed_sha256(self, info: Ctx) -> str | None:
+        return self.model.executed_sha256 if self._readable(info) else None
+
+    @strawberry.field(description="Signatures so far (parties only).")
+    def signatures(self, info: Ctx) -> list[Signature] | None:
+        if not self._readable(info):
+            return None
+        return [
+            Signature(
+                party=s.party,
+                signer_name=s.signer_name,
+                signed_at=s.signed_at,
+                document_sha256=s.document_sha256,
+            )
+            for s in self.model.signatures
+        ]
+
+
+@strawberry.type(description="Whether a SHA-256 is exactly a document a performer signed.")
+class DocumentVerification:
+    valid: bool
+    contract_id: strawberry.ID | None
+    signed_at: datetime | None
 
 
 @strawberry.type(description="A minor's Entertainment Work Permit.")
@@ -63,7 +129,7 @@ class WorkPermit:
 
 
 def contract_of_booking(info: Ctx) -> DataLoader[str, compliance.Contract | None]:
-    return org_loader(info, PERMISSIONS["contract"], lambda legal: legal.contract_by_booking)
+    return org_loader(info, READERS, lambda legal: legal.contract_by_booking)
 
 
 def contracts_of_production(info: Ctx) -> DataLoader[str, list[compliance.Contract] | None]:
@@ -103,13 +169,68 @@ class RecordWorkPermitPayload:
     user_errors: list[UserError]
 
 
+@strawberry.input
+class SendContractInput:
+    contract_id: strawberry.ID
+
+
+@strawberry.type
+class SendContractPayload:
+    contract: Contract | None
+    signing_url: str | None = strawberry.field(
+        description="The single-use signing link for the performer, shown only here."
+    )
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class SignContractInput:
+    signing_token: str
+    signer_name: str
+    consent: bool = strawberry.field(
+        description="The signer agrees to sign electronically (Cal. Civ. Code §1633.5)."
+    )
+
+
+@strawberry.type
+class ContractPayload:
+    contract: Contract | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class CountersignContractInput:
+    contract_id: strawberry.ID
+    signer_name: str | None = None
+
+
+def _contract_payload(
+    found: compliance.Contract | None, errors: list[UserError]
+) -> ContractPayload:
+    return ContractPayload(
+        contract=Contract.from_model(found) if found else None, user_errors=errors
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field
     async def contract(self, info: Ctx, id: strawberry.ID) -> Contract | None:
-        org = authorize(info, *PERMISSIONS["contract"]).org
-        found = await info.context.services.contract(org, str(id))
+        principal = authorize(info, *PERMISSIONS["contract"])
+        found = await info.context.services.contract_for(principal, str(id))
         return Contract.from_model(found) if found else None
+
+    @strawberry.field(
+        description="Whether a PDF whose SHA-256 (hex) is given is exactly what was signed."
+    )
+    async def verify_document(self, info: Ctx, sha256: str) -> DocumentVerification:
+        principal = authorize(info, *PERMISSIONS["verifyDocument"])
+        found = await info.context.services.verify_document(principal, sha256)
+        return DocumentVerification(
+            valid=found.valid,
+            contract_id=strawberry.ID(found.contract_id) if found.contract_id else None,
+            signed_at=found.signed_at,
+        )
 
 
 @strawberry.type
@@ -128,6 +249,43 @@ class Mutation:
         )
         return RecordWorkPermitPayload(
             work_permit=WorkPermit.from_model(permit) if permit else None, user_errors=errors
+        )
+
+    @strawberry.mutation
+    async def send_contract(self, info: Ctx, input: SendContractInput) -> SendContractPayload:
+        sent, errors = await attempt(
+            info.context.services.send_contract(authorize(info), str(input.contract_id))
+        )
+        contract, url = sent if sent else (None, None)
+        return SendContractPayload(
+            contract=Contract.from_model(contract) if contract else None,
+            signing_url=url,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation
+    async def sign_contract(self, info: Ctx, input: SignContractInput) -> ContractPayload:
+        return _contract_payload(
+            *await attempt(
+                info.context.services.sign_contract(
+                    authorize(info),
+                    signing_token=input.signing_token,
+                    signer_name=input.signer_name,
+                    consent=input.consent,
+                )
+            )
+        )
+
+    @strawberry.mutation
+    async def countersign_contract(
+        self, info: Ctx, input: CountersignContractInput
+    ) -> ContractPayload:
+        return _contract_payload(
+            *await attempt(
+                info.context.services.countersign_contract(
+                    authorize(info), str(input.contract_id), input.signer_name
+                )
+            )
         )
 
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 from slate.events import OutboxEvent
-from slate.mongo import IndexSpec
+from slate.mongo import DuplicateKey, IndexSpec
 from slate.repository import Aggregates, Database
 from slate_domain import Rate
 
-from legal.domain.compliance import Contract, ContractStatus, DomainEvent, WorkPermit
+from legal.domain.compliance import (
+    Contract,
+    ContractStatus,
+    DomainEvent,
+    Signature,
+    SigningLink,
+    WorkPermit,
+)
 
 # Maps a domain event to the outbox entry that publishes it; None: an internal event.
 Outbox = Callable[[DomainEvent], OutboxEvent | None]
@@ -31,7 +40,55 @@ def _contract_doc(c: Contract) -> dict[str, Any]:
         "status": c.status.value,
         "rate": {"amount": str(c.rate.amount), "currency": c.rate.currency, "unit": c.rate.unit},
         "work_dates": list(c.work_dates),
+        "template_version": c.template_version,
+        "document_sha256": c.document_sha256,
+        "executed_sha256": c.executed_sha256,
+        "link": (
+            {
+                "token_sha256": c.link.token_sha256,
+                "expires_at": c.link.expires_at.isoformat(),
+                "used": c.link.used,
+            }
+            if c.link
+            else None
+        ),
+        "signatures": [
+            {
+                "party": s.party,
+                "signer_id": s.signer_id,
+                "signer_name": s.signer_name,
+                "signed_at": s.signed_at.isoformat(),
+                "document_sha256": s.document_sha256,
+                "consent": s.consent,
+                "ip": s.ip,
+                "user_agent": s.user_agent,
+            }
+            for s in c.signatures
+        ],
     }
+
+
+def _legacy_template_version(template: str) -> str:
+    """Contracts drafted before templates were versioned name only their title."""
+    base = (
+        "sag-aftra-commercials-principal/v1"
+        if template.startswith("SAG")
+        else "talent-agreement/v1"
+    )
+    return f"{base}+minor-addendum/v1" if "minor" in template else base
+
+
+def _signature(s: Mapping[str, Any]) -> Signature:
+    return Signature(
+        party=s["party"],
+        signer_id=s["signer_id"],
+        signer_name=s["signer_name"],
+        signed_at=datetime.fromisoformat(s["signed_at"]),
+        document_sha256=s["document_sha256"],
+        consent=s["consent"],
+        ip=s.get("ip"),
+        user_agent=s.get("user_agent"),
+    )
 
 
 def _contract(doc: Mapping[str, Any]) -> Contract:
@@ -44,6 +101,17 @@ def _contract(doc: Mapping[str, Any]) -> Contract:
         status=ContractStatus(doc["status"]),
         rate=Rate(Decimal(rate["amount"]), rate["currency"], rate["unit"]),
         work_dates=tuple(doc["work_dates"]),
+        template_version=doc.get("template_version") or _legacy_template_version(doc["template"]),
+        document_sha256=doc.get("document_sha256"),
+        executed_sha256=doc.get("executed_sha256"),
+        link=(
+            SigningLink(
+                link["token_sha256"], datetime.fromisoformat(link["expires_at"]), link["used"]
+            )
+            if (link := doc.get("link"))
+            else None
+        ),
+        signatures=tuple(_signature(s) for s in doc.get("signatures") or ()),
     )
 
 
@@ -68,11 +136,20 @@ def _permit(doc: Mapping[str, Any]) -> WorkPermit:
     )
 
 
+@dataclass(frozen=True)
+class StoredDocument:
+    sha256: str
+    contract_id: str
+    pdf: bytes
+
+
 class LegalStore:
     """Contracts (one per booking, id derived from it) and work permits, per organisation."""
 
     CONTRACTS = "contracts"
     PERMITS = "work_permits"
+    # Rendered PDFs, content-addressed: the id is the SHA-256 of the bytes.
+    DOCUMENTS = "documents"
     outbox_collections = (CONTRACTS, PERMITS)
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
@@ -81,6 +158,7 @@ class LegalStore:
             database.repository(self.CONTRACTS), outbox, _contract_doc, _contract
         )
         self._permits = Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
+        self._documents = database.repository(self.DOCUMENTS)
 
     async def ensure_indexes(self) -> None:
         await self._database.ensure_indexes(
@@ -89,7 +167,9 @@ class LegalStore:
                     *self._contracts.repo.indexes(),
                     IndexSpec([("org_id", 1), ("booking_id", 1)]),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
+                    IndexSpec([("org_id", 1), ("link.token_sha256", 1)]),
                 ],
+                self.DOCUMENTS: [*self._documents.indexes()],
                 self.PERMITS: [
                     *self._permits.repo.indexes(),
                     IndexSpec([("org_id", 1), ("talent_id", 1)]),
@@ -125,3 +205,28 @@ class LegalStore:
 
     async def permits_for(self, org_id: str, talent_id: str) -> list[WorkPermit]:
         return await self._permits.find(org_id, {"talent_id": talent_id}, limit=100)
+
+    async def contract_by_link(self, org_id: str, token_sha256: str) -> Contract | None:
+        """The organisation's contract whose signing link has this token hash."""
+        found = await self._contracts.find(org_id, {"link.token_sha256": token_sha256}, limit=1)
+        return found[0] if found else None
+
+    async def put_document(self, org_id: str, sha256: str, contract_id: str, pdf: bytes) -> None:
+        """Keep a rendered PDF under its hash (the same bytes twice are stored once)."""
+        doc = {
+            "_id": sha256,
+            "org_id": org_id,
+            "contract_id": contract_id,
+            "pdf": base64.b64encode(pdf).decode("ascii"),
+        }
+        try:
+            await self._documents.insert(doc)
+        except DuplicateKey:
+            return
+
+    async def document(self, org_id: str, sha256: str) -> StoredDocument | None:
+        """The organisation's PDF with this hash, if legal rendered one."""
+        doc = await self._documents.get(org_id, sha256)
+        if doc is None:
+            return None
+        return StoredDocument(sha256, doc["contract_id"], base64.b64decode(doc["pdf"]))

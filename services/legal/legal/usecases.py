@@ -2,34 +2,73 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
-from slate.errors import field_errors
+from slate.errors import Forbidden, NotFound, UserError, field_errors
 from slate.events.snapshots import BookingSnapshot
 from slate.ids import derived_id, new_id
 from slate.mongo import DuplicateKey
 
-from legal.domain.compliance import BookingFacts, Contract, Issue, WorkPermit, check_booking
-from legal.store import LegalStore
+from legal import documents
+from legal.domain.compliance import (
+    LINK_REFUSED,
+    BookingFacts,
+    Contract,
+    Issue,
+    SigningRefused,
+    WorkPermit,
+    check_booking,
+)
+from legal.store import LegalStore, StoredDocument
 
 READERS = ("producer", "legal", "casting", "accounting")
+# Documents are confidential: the production's legal and producer roles, and the performer who
+# is a party (checked per contract), read them.
+DOCUMENT_READERS = ("producer", "legal")
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "recordWorkPermit": ("legal", "producer"),
+    "sendContract": ("legal", "producer"),
+    # Only a talent can sign, and only with their own contract's link (checked per contract).
+    "signContract": ("talent",),
+    "countersignContract": ("producer",),
+    "verifyDocument": ("legal", "producer", "talent"),
     # CheckBooking serves confirmBooking: the roles that may confirm, and legal itself.
     "CheckBooking": ("producer", "casting", "legal"),
-    "contract": READERS,
+    # A talent reads only their own contracts (checked per contract).
+    "contract": (*READERS, "talent"),
     "contracts": READERS,
 }
 # The service as a producer (ce_source) and as the actor when it reacts to an event.
 SERVICE = "slate-legal"
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _today() -> date:
-    return datetime.now(UTC).date()
+    return _now().date()
+
+
+def token_hash(token: str) -> str:
+    """Only this is stored: a leaked database does not hand out signing links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Whether a hash is exactly a document someone signed, which contract and when."""
+
+    valid: bool
+    contract_id: str | None = None
+    signed_at: datetime | None = None
 
 
 def contract_id_of(booking_id: str) -> str:
@@ -39,11 +78,19 @@ def contract_id_of(booking_id: str) -> str:
 
 class Legal:
     def __init__(
-        self, store: LegalStore, audit: AuditLog, *, today: Callable[[], date] = _today
+        self,
+        store: LegalStore,
+        audit: AuditLog,
+        *,
+        today: Callable[[], date] = _today,
+        now: Callable[[], datetime] = _now,
+        signing_url: str = "/sign/",
     ) -> None:
         self._store = store
         self._audit = audit
         self._today = today
+        self._now = now
+        self._signing_url = signing_url
 
     # ----------------------------------------------------------------------- queries
 
@@ -69,6 +116,54 @@ class Legal:
     async def contract(self, org_id: str, contract_id: str) -> Contract | None:
         """The organisation's contract with this id, or None."""
         return await self._store.contract(org_id, contract_id)
+
+    async def contract_for(self, principal: Principal, contract_id: str) -> Contract | None:
+        """The contract if the caller may see it: the organisation's readers, or the talent
+        who is its party (another talent's contract is None, as if it did not exist)."""
+        found = await self._store.contract(principal.org, contract_id)
+        if found is None:
+            return None
+        if principal.has_any(*READERS) or principal.is_talent(found.talent_id):
+            return found
+        return None
+
+    def may_read_document(self, principal: Principal, contract: Contract) -> bool:
+        """The production's legal and producer roles, and the performer who is a party."""
+        return principal.org == contract.org_id and (
+            principal.has_any(*DOCUMENT_READERS) or principal.is_talent(contract.talent_id)
+        )
+
+    async def document(self, principal: Principal, contract: Contract) -> StoredDocument | None:
+        """The contract's PDF (the executed copy once countersigned) for a party or the
+        production's legal/producer roles; Forbidden for anyone else. Every read of a signed
+        document is audited."""
+        if not self.may_read_document(principal, contract):
+            raise Forbidden("only the parties, legal and producers read contract documents")
+        sha = contract.executed_sha256 or contract.document_sha256
+        if sha is None:
+            return None
+        found = await self._store.document(contract.org_id, sha)
+        if found is not None and contract.signed:
+            await self._audit.record(
+                principal, "readSignedDocument", contract.id, {"sha256": found.sha256}
+            )
+        return found
+
+    async def verify_document(self, principal: Principal, sha256: str) -> Verification:
+        """Whether `sha256` is exactly the PDF a performer signed (or its executed copy) in the
+        caller's organisation; a talent learns only about their own contracts."""
+        authz.require(principal, PERMISSIONS["verifyDocument"], "verifyDocument")
+        digest = sha256.strip().lower()
+        stored = await self._store.document(principal.org, digest)
+        contract = await self._store.contract(principal.org, stored.contract_id) if stored else None
+        if (
+            contract is None
+            or not contract.signed
+            or digest not in (contract.document_sha256, contract.executed_sha256)
+            or not self.may_read_document(principal, contract)
+        ):
+            return Verification(False)
+        return Verification(True, contract.id, contract.signed_at())
 
     async def contract_by_booking(
         self, org_id: str, booking_ids: Sequence[str]
@@ -104,6 +199,82 @@ class Legal:
             )
         saved = await self._store.add(permit)
         await self._audit.record(principal, "recordWorkPermit", saved.id)
+        return saved
+
+    async def send_contract(self, principal: Principal, contract_id: str) -> tuple[Contract, str]:
+        """Render the contract to PDF, keep it under its SHA-256 and send it: a new single-use
+        signing link, returned once (only its hash is stored)."""
+        authz.require(principal, PERMISSIONS["sendContract"], "sendContract")
+        contract = await self._store.contract(principal.org, contract_id)
+        if contract is None:
+            raise NotFound("no such contract", field="contractId")
+        pdf = documents.render(contract)
+        sha = documents.sha256(pdf)
+        token = secrets.token_urlsafe(32)
+        with field_errors():
+            contract.send(document_sha256=sha, token_sha256=token_hash(token), now=self._now())
+        await self._store.put_document(contract.org_id, sha, contract.id, pdf)
+        saved = await self._store.save(contract)
+        await self._audit.record(principal, "sendContract", saved.id, {"sha256": sha})
+        return saved, f"{self._signing_url}{token}"
+
+    async def sign_contract(
+        self,
+        principal: Principal,
+        *,
+        signing_token: str,
+        signer_name: str,
+        consent: bool,
+        ip: str | None = None,
+        user_agent: str | None = None,
+    ) -> Contract:
+        """The performer signs through their link. An unknown, used, expired or someone else's
+        link gets one answer that reveals nothing of the document; the attempt is audited."""
+        authz.require(principal, PERMISSIONS["signContract"], "signContract")
+        digest = token_hash(signing_token)
+        contract = await self._store.contract_by_link(principal.org, digest)
+        try:
+            if contract is None:
+                raise SigningRefused()
+            with field_errors():
+                contract.sign(
+                    token_sha256=digest,
+                    talent_id=principal.talent_id,
+                    signer_id=principal.sub,
+                    signer_name=signer_name,
+                    consent=consent,
+                    now=self._now(),
+                    ip=ip,
+                    user_agent=user_agent,
+                )
+        except SigningRefused:
+            await self._audit.record(principal, "signContractRefused", f"link_{digest[:16]}")
+            raise UserError(LINK_REFUSED, field="signingToken") from None
+        saved = await self._store.save(contract)
+        await self._audit.record(
+            principal, "signContract", saved.id, {"sha256": saved.document_sha256}
+        )
+        return saved
+
+    async def countersign_contract(
+        self, principal: Principal, contract_id: str, signer_name: str | None = None
+    ) -> Contract:
+        """The producer countersigns a signed contract; the executed copy (the document and
+        its signature page) is rendered and kept under its own hash."""
+        authz.require(principal, PERMISSIONS["countersignContract"], "countersignContract")
+        contract = await self._store.contract(principal.org, contract_id)
+        if contract is None:
+            raise NotFound("no such contract", field="contractId")
+        with field_errors():
+            contract.countersign(
+                signer_id=principal.sub, signer_name=signer_name or principal.sub, now=self._now()
+            )
+        executed = documents.render_executed(contract)
+        sha = documents.sha256(executed)
+        contract.executed(sha)
+        await self._store.put_document(contract.org_id, sha, contract.id, executed)
+        saved = await self._store.save(contract)
+        await self._audit.record(principal, "countersignContract", saved.id, {"sha256": sha})
         return saved
 
     async def draft_contract(self, booking: BookingSnapshot) -> None:

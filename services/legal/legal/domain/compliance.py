@@ -8,17 +8,18 @@ about before it confirms a booking.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from slate_domain import Aggregate, Invalid, Problem, Rate
+from slate_domain import Aggregate, Invalid, Problem, Rate, required_text
 
 
 class ContractStatus(StrEnum):
     DRAFT = "DRAFT"
     SENT = "SENT"
     SIGNED = "SIGNED"
+    COUNTERSIGNED = "COUNTERSIGNED"
     VOID = "VOID"
 
 
@@ -50,7 +51,39 @@ class WorkPermitRecorded:
     expires_on: date
 
 
-DomainEvent = ContractDrafted | ContractVoided | WorkPermitRecorded
+@dataclass(frozen=True)
+class ContractSent:
+    contract_id: str
+    org_id: str
+    document_sha256: str
+    link_expires_at: datetime
+
+
+@dataclass(frozen=True)
+class ContractSigned:
+    contract_id: str
+    org_id: str
+    signer_name: str
+    document_sha256: str
+    signed_at: datetime
+
+
+@dataclass(frozen=True)
+class ContractCountersigned:
+    contract_id: str
+    org_id: str
+    signer_name: str
+    signed_at: datetime
+
+
+DomainEvent = (
+    ContractDrafted
+    | ContractVoided
+    | ContractSent
+    | ContractSigned
+    | ContractCountersigned
+    | WorkPermitRecorded
+)
 
 
 # --------------------------------------------------------------------------- contracts
@@ -66,6 +99,55 @@ def contract_template(union: str, is_minor: bool) -> str:
     return f"{base} + minor's addendum (Coogan)" if is_minor else base
 
 
+def template_version(union: str, is_minor: bool) -> str:
+    """The versioned template id the document is rendered from (templates.TEMPLATES)."""
+    base = "sag-aftra-commercials-principal/v1" if union == "SAG_AFTRA" else "talent-agreement/v1"
+    return f"{base}+minor-addendum/v1" if is_minor else base
+
+
+# A signing link is valid this long after it is sent.
+SIGNING_LINK_TTL = timedelta(days=7)
+# What the signer agrees to before signing (UETA: Cal. Civ. Code §1633.5(b) applies the Act only
+# to parties who agreed to conduct the transaction by electronic means).
+CONSENT_STATEMENT = (
+    "I agree to sign this agreement electronically, and that my electronic signature has the "
+    "same legal effect as a handwritten one (Cal. Civ. Code §§1633.5, 1633.7)."
+)
+# The one answer to any unusable signing link: unknown, used, expired or someone else's. It says
+# nothing about the document, whether one exists, or why the link failed.
+LINK_REFUSED = "this signing link is not valid"
+
+
+class SigningRefused(Exception):
+    """A signing link that cannot be used; deliberately carries no detail."""
+
+    def __init__(self) -> None:
+        super().__init__(LINK_REFUSED)
+
+
+@dataclass(frozen=True)
+class SigningLink:
+    """A single-use link to sign: only the SHA-256 of its secret token is kept."""
+
+    token_sha256: str
+    expires_at: datetime
+    used: bool = False
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One party's electronic signature over the exact bytes of one PDF."""
+
+    party: str  # PERFORMER or PRODUCER
+    signer_id: str
+    signer_name: str
+    signed_at: datetime
+    document_sha256: str
+    consent: str
+    ip: str | None = None
+    user_agent: str | None = None
+
+
 @dataclass(kw_only=True)
 class Contract(Aggregate[DomainEvent]):
     """A performer's contract or deal memo for one confirmed booking."""
@@ -78,6 +160,11 @@ class Contract(Aggregate[DomainEvent]):
     status: ContractStatus
     rate: Rate
     work_dates: tuple[str, ...]
+    template_version: str = ""
+    document_sha256: str | None = None
+    executed_sha256: str | None = None
+    link: SigningLink | None = None
+    signatures: tuple[Signature, ...] = field(default=())
 
     @classmethod
     def draft(
@@ -108,9 +195,112 @@ class Contract(Aggregate[DomainEvent]):
             status=ContractStatus.DRAFT,
             rate=rate,
             work_dates=tuple(work_dates),
+            template_version=template_version(union, is_minor),
         )
         contract.record(ContractDrafted(id, org_id, booking_id, production_id, talent_id, template))
         return contract
+
+    @property
+    def signed(self) -> bool:
+        """True once the performer has signed (the document is then confidential and every
+        read of it is audited)."""
+        return self.status in (ContractStatus.SIGNED, ContractStatus.COUNTERSIGNED)
+
+    def signed_at(self) -> datetime | None:
+        """When the performer signed, if they have."""
+        return next((s.signed_at for s in self.signatures if s.party == "PERFORMER"), None)
+
+    def send(self, *, document_sha256: str, token_sha256: str, now: datetime) -> None:
+        """Send the rendered document (its SHA-256) for signature with a new single-use link
+        expiring after SIGNING_LINK_TTL; sending again replaces the link (the old one dies)."""
+        if self.status not in (ContractStatus.DRAFT, ContractStatus.SENT):
+            raise Invalid(
+                [
+                    Problem(
+                        "contractId", f"a {self.status.value} contract cannot be sent", "CONFLICT"
+                    )
+                ]
+            )
+        self.status = ContractStatus.SENT
+        self.document_sha256 = document_sha256
+        self.link = SigningLink(token_sha256, now + SIGNING_LINK_TTL)
+        self.record(ContractSent(self.id, self.org_id, document_sha256, self.link.expires_at))
+
+    def sign(
+        self,
+        *,
+        token_sha256: str,
+        talent_id: str | None,
+        signer_id: str,
+        signer_name: str,
+        consent: bool,
+        now: datetime,
+        ip: str | None = None,
+        user_agent: str | None = None,
+    ) -> None:
+        """The performer signs through their link. The link must be this contract's current one,
+        unused, unexpired, and the signer the contract's talent: otherwise SigningRefused,
+        which says nothing of why. Then consent (UETA) and a name are required."""
+        link = self.link
+        if (
+            self.status is not ContractStatus.SENT
+            or link is None
+            or link.used
+            or link.token_sha256 != token_sha256
+            or now >= link.expires_at
+            or talent_id != self.talent_id
+            or self.document_sha256 is None
+        ):
+            raise SigningRefused()
+        problems: list[Problem] = []
+        name = required_text("signerName", signer_name, 200, problems)
+        if not consent:
+            problems.append(Problem("consent", "consent to sign electronically is required"))
+        if problems:
+            raise Invalid(problems)
+        self.link = replace(link, used=True)
+        self.status = ContractStatus.SIGNED
+        self.signatures = (
+            *self.signatures,
+            Signature(
+                "PERFORMER",
+                signer_id,
+                name,
+                now,
+                self.document_sha256,
+                CONSENT_STATEMENT,
+                ip,
+                user_agent,
+            ),
+        )
+        self.record(ContractSigned(self.id, self.org_id, name, self.document_sha256, now))
+
+    def countersign(self, *, signer_id: str, signer_name: str, now: datetime) -> None:
+        """The producer countersigns a contract the performer signed."""
+        if self.status is not ContractStatus.SIGNED or self.document_sha256 is None:
+            raise Invalid(
+                [
+                    Problem(
+                        "contractId",
+                        f"only a SIGNED contract can be countersigned, not {self.status.value}",
+                        "CONFLICT",
+                    )
+                ]
+            )
+        problems: list[Problem] = []
+        name = required_text("signerName", signer_name, 200, problems)
+        if problems:
+            raise Invalid(problems)
+        self.status = ContractStatus.COUNTERSIGNED
+        self.signatures = (
+            *self.signatures,
+            Signature("PRODUCER", signer_id, name, now, self.document_sha256, CONSENT_STATEMENT),
+        )
+        self.record(ContractCountersigned(self.id, self.org_id, name, now))
+
+    def executed(self, executed_sha256: str) -> None:
+        """The executed copy (the document plus its signature page) has this SHA-256."""
+        self.executed_sha256 = executed_sha256
 
     def booking_released(self) -> bool:
         """A released booking voids its contract unless it was signed (or is void already);

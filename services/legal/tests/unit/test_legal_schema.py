@@ -95,8 +95,17 @@ async def test_a_contract_is_read_by_id(drafted: Legal) -> None:
     assert found["template"].endswith("minor's addendum (Coogan)")
 
 
-async def test_a_talent_may_not_read_contracts(drafted: Legal) -> None:
-    caller = principal("org_a", "talent", talent_id="tal_1")
+async def test_a_talent_reads_only_their_own_contracts(drafted: Legal) -> None:
+    party = principal("org_a", "talent", talent_id="tal_1")
+    own = data(await run(drafted, CONTRACT, {"id": contract_id_of("bkg_1")}, party))
+    assert own["contract"]["bookingId"] == "bkg_1"
+    stranger = principal("org_a", "talent", talent_id="tal_2")
+    other = data(await run(drafted, CONTRACT, {"id": contract_id_of("bkg_1")}, stranger))
+    assert other == {"contract": None}
+
+
+async def test_crew_may_not_read_contracts(drafted: Legal) -> None:
+    caller = principal("org_a", "crew")
     result = await run(drafted, CONTRACT, {"id": contract_id_of("bkg_1")}, caller)
     assert result.data == {"contract": None}
     assert codes(result) == ["FORBIDDEN"]
