@@ -17,11 +17,12 @@ from slate.events.snapshots import on_booking
 from slate_proto.slate.events.v1 import payroll_pb2
 
 from payroll.domain.engagements import EngagementCancelled, EngagementCreated, EngagementEvent
+from payroll.domain.payruns import PayRunEvent
 from payroll.domain.timecards import TimecardEvent
 from payroll.usecases import Payroll
 
 
-def to_outbox(event: EngagementEvent | TimecardEvent) -> OutboxEvent | None:
+def to_outbox(event: EngagementEvent | TimecardEvent | PayRunEvent) -> OutboxEvent | None:
     """The outbox entry publishing a domain event; None for one the catalogue has no type for."""
     match event:
         case EngagementCreated():
@@ -38,8 +39,8 @@ def to_outbox(event: EngagementEvent | TimecardEvent) -> OutboxEvent | None:
             )
         case EngagementCancelled():
             return None  # no engagement.cancelled type is published (yet)
-        case _ if isinstance(event, TimecardEvent):
-            return None  # timecards stay inside payroll (no event type is published for them)
+        case _ if isinstance(event, TimecardEvent | PayRunEvent):
+            return None  # timecards and runs stay inside payroll (no event type for them yet)
         case _:
             assert_never(event)
 

@@ -19,8 +19,10 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from payroll.domain import engagements as domain
+from payroll.domain import payruns as pr
 from payroll.domain import timecards as tc
 from payroll.domain.estimates import Estimate
+from payroll.domain.taxes import TaxLine as DomainTaxLine
 from payroll.usecases import PERMISSIONS, Payroll
 
 Ctx = Info[GraphQLContext[Payroll], None]
@@ -29,6 +31,12 @@ Ctx = Info[GraphQLContext[Payroll], None]
 # The domain's enum is the GraphQL enum (strawberry marks the class; nothing else changes).
 strawberry.enum(domain.EngagementStatus, name="EngagementStatus")
 strawberry.enum(tc.TimecardStatus, name="TimecardStatus")
+strawberry.enum(pr.PayRunStatus, name="PayRunStatus")
+
+
+def money(cents: int, currency: str) -> Money:
+    sign = "-" if cents < 0 else ""
+    return Money(amount=f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}", currency=currency)
 
 
 @strawberry.type
@@ -197,6 +205,139 @@ class Query:
         found = await info.context.services.engagement(principal.org, str(id))
         return Engagement.from_model(found) if found is not None else None
 
+    @strawberry.field(description="A pay run of the caller's organisation.")
+    async def pay_run(self, info: Ctx, id: strawberry.ID) -> PayRun | None:
+        authorize(info, *PERMISSIONS["payRun"])
+        found = await info.context.services.pay_run(info.context.principal, str(id))
+        return PayRun.from_model(found) if found is not None else None
+
+
+@strawberry.type(description="A tax, withholding, set-aside or employer contribution.")
+class TaxLine:
+    code: str
+    label: str
+    amount: Money
+    basis: Money
+    rule: str
+    source: str
+
+    @classmethod
+    def from_model(cls, line: DomainTaxLine, currency: str) -> TaxLine:
+        return cls(
+            code=line.code,
+            label=line.label,
+            amount=money(line.cents, currency),
+            basis=money(line.basis_cents, currency),
+            rule=line.cite,
+            source=line.source,
+        )
+
+
+@strawberry.type(description="The legal entity that employs (Labor Code §226(a)(8)).")
+class EmployerEntity:
+    name: str
+    address: str
+
+
+@strawberry.type(
+    description="A pay stub with the nine items of Labor Code §226(a): gross, hours worked, "
+    "deductions, net, the period, the payee's name and last four digits of the tax id, the "
+    "employer, and each rate with its hours (earnings)."
+)
+class PayStub:
+    id: strawberry.ID
+    talent_id: strawberry.ID
+    payee_name: str
+    tax_id_last4: str
+    employer: EmployerEntity
+    period_start: str
+    period_end: str
+    pay_date: str
+    hours_worked: str
+    gross: Money
+    net: Money
+    earnings: list[PayLine]
+    deductions: list[TaxLine]
+    set_asides: list[TaxLine]
+    employer_costs: list[TaxLine]
+    year_to_date_gross: Money
+    warnings: list[str]
+    pdf_url: str | None
+
+    @classmethod
+    def from_model(cls, s: pr.Stub, pdf_url: str | None = None) -> PayStub:
+        c = s.currency
+        return cls(
+            id=strawberry.ID(s.id),
+            talent_id=strawberry.ID(s.talent_id),
+            payee_name=s.payee_name,
+            tax_id_last4=s.tax_id_last4,
+            employer=EmployerEntity(name=s.employer.name, address=s.employer.address),
+            period_start=s.period_start,
+            period_end=s.period_end,
+            pay_date=s.pay_date,
+            hours_worked=s.hours_worked,
+            gross=money(s.gross_cents, c),
+            net=money(s.net_cents, c),
+            earnings=[PayLine.from_model(line, c) for line in s.earnings],
+            deductions=[TaxLine.from_model(t, c) for t in s.deductions],
+            set_asides=[TaxLine.from_model(t, c) for t in s.set_asides],
+            employer_costs=[TaxLine.from_model(t, c) for t in s.employer_costs],
+            year_to_date_gross=money(s.ytd_gross_cents + s.gross_cents, c),
+            warnings=list(s.warnings),
+            pdf_url=pdf_url,
+        )
+
+
+@strawberry.type(description="A production's pay for one period: draft -> approved -> issued.")
+class PayRun:
+    id: strawberry.ID
+    production_id: strawberry.ID
+    period_start: str
+    period_end: str
+    pay_date: str
+    status: pr.PayRunStatus
+    stubs: list[PayStub]
+    warnings: list[str]
+    ach_file_url: str | None
+
+    @classmethod
+    def from_model(cls, run: pr.PayRun) -> PayRun:
+        return cls(
+            id=strawberry.ID(run.id),
+            production_id=strawberry.ID(run.production_id),
+            period_start=run.period_start,
+            period_end=run.period_end,
+            pay_date=run.pay_date,
+            status=run.status,
+            stubs=[PayStub.from_model(s) for s in run.stubs],
+            warnings=list(run.warnings),
+            ach_file_url=None,
+        )
+
+
+@strawberry.input
+class CreatePayRunInput:
+    production_id: strawberry.ID
+    period_start: str
+    period_end: str
+    pay_date: str
+
+
+@strawberry.input
+class PayRunInput:
+    pay_run_id: strawberry.ID
+
+
+@strawberry.type
+class PayRunPayload:
+    pay_run: PayRun | None
+    user_errors: list[UserError]
+
+    @classmethod
+    def of(cls, found: pr.PayRun | None, errors: list[UserError]) -> PayRunPayload:
+        return cls(pay_run=PayRun.from_model(found) if found else None, user_errors=errors)
+
 
 @strawberry.input
 class MealInput:
@@ -252,6 +393,36 @@ class Mutation:
         return TimecardPayload.of(
             *await attempt(
                 info.context.services.approve_timecard(authorize(info), str(input.timecard_id))
+            )
+        )
+
+    @strawberry.mutation(description="Gather a production's approved timecards of a period.")
+    async def create_pay_run(self, info: Ctx, input: CreatePayRunInput) -> PayRunPayload:
+        return PayRunPayload.of(
+            *await attempt(
+                info.context.services.create_pay_run(
+                    authorize(info),
+                    production_id=str(input.production_id),
+                    period_start=input.period_start,
+                    period_end=input.period_end,
+                    pay_date=input.pay_date,
+                )
+            )
+        )
+
+    @strawberry.mutation(description="Approve a reviewed (draft) pay run.")
+    async def approve_pay_run(self, info: Ctx, input: PayRunInput) -> PayRunPayload:
+        return PayRunPayload.of(
+            *await attempt(
+                info.context.services.approve_pay_run(authorize(info), str(input.pay_run_id))
+            )
+        )
+
+    @strawberry.mutation(description="Issue an approved pay run: its timecards become paid.")
+    async def issue_pay_run(self, info: Ctx, input: PayRunInput) -> PayRunPayload:
+        return PayRunPayload.of(
+            *await attempt(
+                info.context.services.issue_pay_run(authorize(info), str(input.pay_run_id))
             )
         )
 

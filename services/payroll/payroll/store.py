@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
@@ -12,13 +13,86 @@ from slate.repository import Aggregates, Database
 from slate_domain import Rate
 
 from payroll.domain.engagements import Engagement, EngagementEvent, EngagementStatus
-from payroll.domain.timecards import MealBreak, Timecard, TimecardEvent, TimecardStatus
+from payroll.domain.payruns import Employer, PayRun, PayRunEvent, PayRunStatus, Stub
+from payroll.domain.taxes import TaxLine
+from payroll.domain.timecards import MealBreak, PayLine, Timecard, TimecardEvent, TimecardStatus
 
 # Maps a domain event to the outbox entry that publishes it (None: not published).
-Outbox = Callable[[EngagementEvent | TimecardEvent], OutboxEvent | None]
+Outbox = Callable[[EngagementEvent | TimecardEvent | PayRunEvent], OutboxEvent | None]
 
 ENGAGEMENTS = "engagements"
 TIMECARDS = "timecards"
+PAY_RUNS = "pay_runs"
+# Issued stubs, one document each, across organisations: what a talent's `myPay` reads and the
+# year-to-date wages the next run's wage bases start from.
+PAY_STUBS = "pay_stubs"
+
+
+def _stub_doc(stub: Stub) -> dict[str, Any]:
+    return asdict(stub)
+
+
+def _stub(doc: Mapping[str, Any]) -> Stub:
+    def taxes(key: str) -> tuple[TaxLine, ...]:
+        return tuple(TaxLine(**line) for line in doc[key])
+
+    return Stub(
+        id=doc["id"],
+        talent_id=doc["talent_id"],
+        payee_name=doc["payee_name"],
+        tax_id_last4=doc["tax_id_last4"],
+        employer=Employer(**doc["employer"]),
+        period_start=doc["period_start"],
+        period_end=doc["period_end"],
+        pay_date=doc["pay_date"],
+        engagement_ids=tuple(doc["engagement_ids"]),
+        timecard_ids=tuple(doc["timecard_ids"]),
+        earnings=tuple(PayLine(**line) for line in doc["earnings"]),
+        hours_worked=doc["hours_worked"],
+        gross_cents=int(doc["gross_cents"]),
+        deductions=taxes("deductions"),
+        set_asides=taxes("set_asides"),
+        employer_costs=taxes("employer_costs"),
+        net_cents=int(doc["net_cents"]),
+        ytd_gross_cents=int(doc["ytd_gross_cents"]),
+        warnings=tuple(doc["warnings"]),
+        currency=doc["currency"],
+    )
+
+
+def _pay_run_doc(run: PayRun) -> dict[str, Any]:
+    return {
+        "_id": run.id,
+        "org_id": run.org_id,
+        "production_id": run.production_id,
+        "period_start": run.period_start,
+        "period_end": run.period_end,
+        "pay_date": run.pay_date,
+        "stubs": [_stub_doc(s) for s in run.stubs],
+        "status": run.status.value,
+        "warnings": list(run.warnings),
+        "created_by": run.created_by,
+        "approved_by": run.approved_by,
+        "issued_by": run.issued_by,
+    }
+
+
+def _pay_run(doc: Mapping[str, Any]) -> PayRun:
+    return PayRun(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        production_id=doc["production_id"],
+        period_start=doc["period_start"],
+        period_end=doc["period_end"],
+        pay_date=doc["pay_date"],
+        stubs=tuple(_stub(s) for s in doc["stubs"]),
+        status=PayRunStatus(doc["status"]),
+        warnings=tuple(doc["warnings"]),
+        created_by=doc["created_by"],
+        approved_by=doc["approved_by"],
+        issued_by=doc["issued_by"],
+        version=int(doc["version"]),
+    )
 
 
 def _rate_doc(rate: Rate) -> dict[str, str]:
@@ -112,7 +186,7 @@ def _from_doc(doc: Mapping[str, Any]) -> Engagement:
 class PayrollStore:
     """Engagements (one per booking, id derived from the booking's), per organisation."""
 
-    outbox_collections = (ENGAGEMENTS, TIMECARDS)
+    outbox_collections = (ENGAGEMENTS, TIMECARDS, PAY_RUNS)
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
@@ -120,6 +194,8 @@ class PayrollStore:
         self._timecards = Aggregates(
             database.repository(TIMECARDS), outbox, _timecard_doc, _timecard
         )
+        self._pay_runs = Aggregates(database.repository(PAY_RUNS), outbox, _pay_run_doc, _pay_run)
+        self._stubs = database.repository(PAY_STUBS, org_scoped=False)
 
     async def ensure_indexes(self) -> None:
         await self._database.ensure_indexes(
@@ -134,6 +210,15 @@ class PayrollStore:
                     IndexSpec([("org_id", 1), ("engagement_id", 1)]),
                     IndexSpec([("org_id", 1), ("production_id", 1), ("status", 1)]),
                     IndexSpec([("talent_id", 1)]),
+                ],
+                PAY_RUNS: [
+                    *self._pay_runs.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("production_id", 1)]),
+                ],
+                PAY_STUBS: [
+                    *self._stubs.indexes(),
+                    IndexSpec([("talent_id", 1), ("pay_date", -1)]),
+                    IndexSpec([("org_id", 1), ("talent_id", 1), ("pay_date", 1)]),
                 ],
             }
         )
@@ -187,3 +272,59 @@ class PayrollStore:
             },
             sort=[("date", 1)],
         )
+
+    # ------------------------------------------------------------------ pay runs and stubs
+
+    async def add_pay_run(self, run: PayRun) -> PayRun:
+        return await self._pay_runs.add(run)
+
+    async def save_pay_run(self, run: PayRun) -> PayRun:
+        return await self._pay_runs.save(run)
+
+    async def pay_run(self, org_id: str, pay_run_id: str) -> PayRun | None:
+        return await self._pay_runs.get(org_id, pay_run_id)
+
+    async def pay_runs_holding(self, org_id: str, production_id: str) -> list[PayRun]:
+        """The production's runs not yet issued (their timecards are spoken for)."""
+        return await self._pay_runs.find(
+            org_id,
+            {
+                "production_id": production_id,
+                "status": {"$in": [PayRunStatus.DRAFT.value, PayRunStatus.APPROVED.value]},
+            },
+        )
+
+    async def record_issued_stubs(self, org_id: str, stubs: Sequence[Stub]) -> None:
+        """Keep each issued stub on its own (ids derived: a retried issue writes nothing new)."""
+        for stub in stubs:
+            if await self._stubs.get("", stub.id) is None:
+                await self._stubs.insert({"_id": stub.id, "org_id": org_id, **_stub_doc(stub)})
+
+    async def ytd_gross_cents(
+        self, org_id: str, talent_ids: Sequence[str], year: int
+    ) -> dict[str, int]:
+        """Gross this employer paid each payee in `year` on issued stubs, by talent id."""
+        docs = await self._stubs.find(
+            "",
+            {
+                "org_id": org_id,
+                "talent_id": {"$in": list(talent_ids)},
+                "pay_date": {"$gte": f"{year}-01-01", "$lte": f"{year}-12-31"},
+            },
+            limit=100_000,
+        )
+        totals = dict.fromkeys(talent_ids, 0)
+        for doc in docs:
+            totals[doc["talent_id"]] += int(doc["gross_cents"])
+        return totals
+
+    async def stubs_of_talent(self, talent_id: str) -> list[tuple[str, Stub]]:
+        """Every issued stub paying this talent, across organisations, newest first."""
+        docs = await self._stubs.find(
+            "", {"talent_id": talent_id}, sort=[("pay_date", -1)], limit=1000
+        )
+        return [(doc["org_id"], _stub(doc)) for doc in docs]
+
+    async def stub(self, stub_id: str) -> tuple[str, Stub] | None:
+        doc = await self._stubs.get("", stub_id)
+        return (doc["org_id"], _stub(doc)) if doc is not None else None

@@ -26,7 +26,7 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
     assert [(c.group_id, list(c.topics)) for c in wiring.consumers] == [
         ("slate-payroll.bookings", [BOOKING_TOPIC.name])
     ]
-    assert list(wiring.outbox_collections) == ["engagements", "timecards"]
+    assert list(wiring.outbox_collections) == ["engagements", "timecards", "pay_runs"]
     assert list(wiring.grpc_service_names) == ["slate.payroll.v1.Estimates"]
     assert wiring.grpc_register is not None
     engagements = set(await db["engagements"].index_information())
