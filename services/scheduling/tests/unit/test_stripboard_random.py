@@ -163,3 +163,15 @@ def test_large_random_instance_is_proved_optimal_in_seconds(n: int, seed: int) -
     # bench/stripboard_random.py records the real times (well under 2 s); this only guards
     # against a return to the tens of seconds the A* search took, on a loaded machine
     assert spent < 6.0
+
+
+def test_meet_in_middle_beyond_its_memory_gives_up_with_a_valid_lower_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(middle_module, "MAX_STATES", 50)
+    instance = random_instance(2, 14)
+    problem = reduce_instance(instance)
+    _, best = subset_dp(instance)
+    result = meet_in_middle(problem, time.monotonic() + 60, None)
+    assert not result.optimal
+    assert 0 <= result.lower_bound <= best - fixed_cost(instance)

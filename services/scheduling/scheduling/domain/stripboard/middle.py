@@ -1,27 +1,37 @@
 """Bounded subset DP that meets in the middle, for instances without side constraints.
 
-The plain DP (dp.py) gives the least cost g(D) of shooting the set D first, the cost of each
-scene depending on the scenes before it only as a set. Reversing an order keeps its cost, and
-the cost of the last scenes of an order depends on the scenes before them only as a set too, so
-g(D) is also the least cost of shooting D *last*. Every order splits at its middle into a first
-half D and a last half E = the rest, and costs at least g(D) + g(E): the optimum is the least
-g(D) + g(E) over the sets of size n/2 (for odd n, one scene between them). Only the subsets of at
-most half the scenes are needed, and of those only the ones whose least cost plus a lower bound
-on the rest stays below the incumbent. The layers are built breadth-first, one scene at a time.
+All costs here are idle costs (the reduced problem of reduce.py). The plain DP (dp.py) gives the
+least cost g(D) of shooting the set of scenes D first: shooting s after D costs
+d(s) × c(a(D) ∩ a(rest after s) \\ a(s)), which depends on D only as a set. Reversing an order
+keeps its cost, so g(D) is also the least cost of the scenes D when they are shot *last*, after
+everything else. An order whose first ⌈n/2⌉ scenes are the set D costs (its first part) +
+(its last part) ≥ g(D) + g(rest), with equality for the best order of each part, so the optimum
+is the least g(D) + g(rest) over the sets D of that size, and only the subsets of at most half
+the scenes are needed (for odd n the scene in the middle is priced when the halves meet). The
+layers of subsets are built breadth-first, one scene more at a time, keeping a set D only if
+g(D) plus a lower bound on the rest stays below the incumbent; every prefix and every suffix of
+an order cheaper than the incumbent passes, so the meeting finds it, or proves the incumbent
+optimal.
 
-The bound on the rest R after the first scenes D splits the scenes into two fixed halves A and B
-once: each actor's paid span in a full order covers their span in the order restricted to A
-and, separately, in the order restricted to B, so the least cost of R ∩ A on its own plus that
-of R ∩ B on its own is a lower bound (dropping scenes never lengthens a span). Both are read from
-exact subset tables of A and of B, 2^(n/2) entries each, computed by the same DP. The tables are
-for the rest of a half with the half's own earlier scenes shot first; actors already called by
-scenes of the *other* half are on location from the start too, which a table can take as a
-fixed set of extra started actors. Tables for a few such sets (the most frequent ones) are built
-once the search proves large; each state then uses the largest of them contained in its own.
+The bound on the rest R after D comes from a split of the scenes into two fixed halves A and B:
+each actor's paid span in a full order covers, disjointly, their span in the order restricted
+to A and their span in the order restricted to B (dropping scenes never lengthens a span), so
+the least cost of R ∩ A shot after D ∩ A, plus the same for B, is a lower bound. Each half has
+exact subset tables computed by the same DP (2^(n/2) entries). A table may also take actors
+already started by the other half's scenes in D as on location from the start, which raises
+the bound a great deal in the middle layers; a table per such set would cost one DP each, so
+only the most frequent ones are built, and each state uses the heaviest one its started set
+contains. Scenes are renumbered so that A is the low bits of a set of scenes and B the high
+bits: the bound of a state is then four list lookups.
 
-The halves are chosen among a few random splits by the bound they give for the whole instance.
-Scenes are renumbered so that A is the low bits of a set and B the high bits: a state's bound is
-then four list lookups.
+Start cheap: the best of a few random splits (by their bound on the whole instance), tables
+without started actors. Once the layers still to come are projected beyond GROW_AT states, the
+split is chosen again among more random ones, by how many states of the current layer it keeps
+(the stored layers are renumbered), and the tables with started actors are added. Film
+instances stay in the cheap mode; random ones with large casts need the second.
+
+Out of time or memory, the least g + bound over the last complete layer is a lower bound on the
+optimum: every order passes through that layer.
 """
 
 from __future__ import annotations
@@ -33,13 +43,16 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import combinations
 from math import comb
+from typing import Protocol
 
 from scheduling.domain.stripboard.exact import SearchResult
 from scheduling.domain.stripboard.reduce import Reduced
 from scheduling.domain.stripboard.tables import union_over
 
 MAX_SCENES = 24  # layers of C(n, n/2) states at worst: beyond this the A* search is used
-MAX_ACTORS = 20  # the cost of every set of actors is one table of 2^m entries
+MAX_ACTORS = 32  # the cost of a set of actors is read from a table of 2^m entries, or two
+ONE_TABLE = 18  # of 2^(m/2) beyond this
+MAX_STATES = 3_000_000  # stored states (a few hundred MB) beyond which the search gives up
 SPLITS = 4  # random splits tried for the bound at the start
 # once the states still to come are projected beyond GROW_AT, the split is chosen again among
 # RESPLITS more (scored on a sample of the last layer) and CONTEXTS tables with actors started by
@@ -74,12 +87,34 @@ def _bits(mask: int) -> list[tuple[int, int]]:
 
 
 def _cost_table(costs: Sequence[int]) -> list[int]:
+    """The daily cost of every set of actors."""
     size = 1 << len(costs)
     table = [0] * size
     for a in range(1, size):
         low = a & -a
         table[a] = table[a ^ low] + costs[low.bit_length() - 1]
     return table
+
+
+class _Costs(Protocol):
+    def __getitem__(self, actors: int, /) -> int: ...
+
+
+class _TwoTables:
+    """The daily cost of a set of more actors than one table holds: a table for each half."""
+
+    def __init__(self, costs: Sequence[int]) -> None:
+        self.shift = len(costs) // 2
+        self.mask = (1 << self.shift) - 1
+        self.low = _cost_table(costs[: self.shift])
+        self.high = _cost_table(costs[self.shift :])
+
+    def __getitem__(self, actors: int, /) -> int:
+        return self.low[actors & self.mask] + self.high[actors >> self.shift]
+
+
+def _costs(costs: Sequence[int]) -> _Costs:
+    return _cost_table(costs) if len(costs) <= ONE_TABLE else _TwoTables(costs)
 
 
 class _Half:
@@ -89,7 +124,7 @@ class _Half:
     the scenes `done` of the half and with the actors `extra` also started elsewhere.
     """
 
-    def __init__(self, masks: Sequence[int], durations: Sequence[int], cost: Sequence[int]):
+    def __init__(self, masks: Sequence[int], durations: Sequence[int], cost: _Costs):
         self.size = len(masks)
         full = (1 << self.size) - 1
         self.cast = _cast_table(masks)
@@ -189,7 +224,7 @@ class _Half:
 class _Split:
     """Two halves of the reduced scenes, A and B, with their tables."""
 
-    def __init__(self, problem: Reduced, cost: Sequence[int], a: list[int], b: list[int]):
+    def __init__(self, problem: Reduced, cost: _Costs, a: list[int], b: list[int]):
         self.a = a
         self.b = b
         masks = problem.masks
@@ -241,7 +276,7 @@ def _contexts(half: _Half, other_cast: Sequence[int], other_size: int, count: in
 class _Search:
     """The layers of the bounded DP over one renumbered instance, and the joins at the middle."""
 
-    def __init__(self, problem: Reduced, limit: int, cost: Sequence[int], split: _Split) -> None:
+    def __init__(self, problem: Reduced, limit: int, cost: _Costs, split: _Split) -> None:
         n = len(problem.masks)
         self.n = n
         self.limit = limit
@@ -448,7 +483,7 @@ def meet_in_middle(problem: Reduced, deadline: float, incumbent: int | None) -> 
     if n == 0:
         return SearchResult((), 0, 0, True, 0)
     limit = _UNSET if incumbent is None else incumbent
-    cost = _cost_table(problem.costs)
+    cost = _costs(problem.costs)
     rng = random.Random(0)
     splits = [_Split(problem, cost, a, b) for a, b in _random_splits(n, SPLITS, rng)]
     search = _Search(problem, limit, cost, max(splits, key=lambda split: split.root))
@@ -456,6 +491,7 @@ def meet_in_middle(problem: Reduced, deadline: float, incumbent: int | None) -> 
     layers: list[dict[int, int]] = [{0: 0}]
     floor = min(limit, search.root_bound())  # least g + bound over the last layer
     expanded = 0
+    stored = 0
     for _ in range(half):
         projected = 0.0 if search.grown else _projected(layers, n, half)
         if projected > GROW_AT:
@@ -479,11 +515,15 @@ def meet_in_middle(problem: Reduced, deadline: float, incumbent: int | None) -> 
         result = search.expand(layer, deadline)
         if result is None:
             return SearchResult(None, None, floor, False, expanded)
-        nxt, floor, count = result
+        nxt, next_floor, count = result
         expanded += count
-        layers.append(nxt)
         if not nxt:
             return SearchResult(None, None, limit, True, expanded)
+        floor = next_floor
+        stored += len(nxt)
+        if stored > MAX_STATES:
+            return SearchResult(None, None, floor, False, expanded)
+        layers.append(nxt)
     middle = layers[half]
     best = limit
     join: tuple[int, list[int], int] | None = None

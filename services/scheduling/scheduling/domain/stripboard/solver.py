@@ -1,4 +1,10 @@
-"""Stripboard optimiser: the scene order that minimises talent cost, proved optimal if possible."""
+"""Stripboard optimiser: the scene order that minimises talent cost, proved optimal if possible.
+
+Reduce (reduce.py), find a good order (greedy, then a short local search: heuristic.py), then
+prove it optimal or improve on it with an exact search below its cost: the subset DP meeting in
+the middle (middle.py) or A* (exact.py). Out of time, the best order found and the search's lower
+bound are returned.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,10 @@ from scheduling.domain.stripboard.model import DEFAULT_TIME_LIMIT_S, InfeasibleE
 from scheduling.domain.stripboard.reduce import reduce_instance
 from scheduling.domain.stripboard.rules import Rules
 
-# below this many scenes (after reduction) the A* search is as fast; above MAX_SCENES the layers
-# of the subset DP would not fit, and A* still returns a good order and a bound in the time limit
+# Without side constraints the bounded subset DP (middle.py) proves instances of MIDDLE_FROM to
+# MAX_SCENES reduced scenes: below, the A* search is as fast; above, the DP's layers would not
+# fit, and A* still returns a good order and a lower bound within the time limit. With side
+# constraints, the one-ended A* with its filter (rules.py).
 MIDDLE_FROM = 10
 
 
