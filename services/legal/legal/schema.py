@@ -117,6 +117,7 @@ class WorkPermit:
     talent_id: strawberry.ID
     number: str
     expires_on: str
+    issued_on: str | None
 
     @classmethod
     def from_model(cls, p: compliance.WorkPermit) -> WorkPermit:
@@ -125,6 +126,7 @@ class WorkPermit:
             talent_id=strawberry.ID(p.talent_id),
             number=p.number,
             expires_on=p.expires_on.isoformat(),
+            issued_on=p.issued_on.isoformat() if p.issued_on else None,
         )
 
 
@@ -161,6 +163,11 @@ class RecordWorkPermitInput:
     talent_id: strawberry.ID
     number: str
     expires_on: str
+    issued_on: str | None = strawberry.field(
+        default=None,
+        description="ISO date the permit was issued; it is valid from then, for at most six "
+        "months (8 CCR §11753(b)).",
+    )
 
 
 @strawberry.type
@@ -245,6 +252,7 @@ class Mutation:
                 talent_id=str(input.talent_id),
                 number=input.number,
                 expires_on=input.expires_on,
+                issued_on=input.issued_on,
             )
         )
         return RecordWorkPermitPayload(

@@ -122,6 +122,7 @@ def _permit_doc(p: WorkPermit) -> dict[str, Any]:
         "talent_id": p.talent_id,
         "number": p.number,
         "expires_on": p.expires_on.isoformat(),
+        "issued_on": p.issued_on.isoformat() if p.issued_on else None,
     }
 
 
@@ -133,6 +134,7 @@ def _permit(doc: Mapping[str, Any]) -> WorkPermit:
         talent_id=doc["talent_id"],
         number=doc["number"],
         expires_on=date.fromisoformat(doc["expires_on"]),
+        issued_on=date.fromisoformat(issued) if (issued := doc.get("issued_on")) else None,
     )
 
 

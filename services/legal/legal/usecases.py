@@ -184,9 +184,16 @@ class Legal:
     # ----------------------------------------------------------------------- commands
 
     async def record_work_permit(
-        self, principal: Principal, *, talent_id: str, number: str, expires_on: str
+        self,
+        principal: Principal,
+        *,
+        talent_id: str,
+        number: str,
+        expires_on: str,
+        issued_on: str | None = None,
     ) -> WorkPermit:
-        """Record a minor's Entertainment Work Permit for the caller's organisation."""
+        """Record a minor's Entertainment Work Permit for the caller's organisation (at most
+        six months from its issue date; the booking gate counts it only from that date)."""
         authz.require(principal, PERMISSIONS["recordWorkPermit"], "recordWorkPermit")
         with field_errors():
             permit = WorkPermit.register(
@@ -195,6 +202,7 @@ class Legal:
                 talent_id=talent_id,
                 number=number,
                 expires_on=expires_on,
+                issued_on=issued_on,
                 today=self._today(),
             )
         saved = await self._store.add(permit)

@@ -315,39 +315,89 @@ class Contract(Aggregate[DomainEvent]):
 # --------------------------------------------------------------------------- work permits
 
 
+# 8 CCR §11753(b): an individual Entertainment Work Permit is valid for at most six months.
+PERMIT_MAX_MONTHS = 6
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def _iso(field: str, value: str, problems: list[Problem]) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        problems.append(Problem(field, f"not an ISO date: {value!r}"))
+        return None
+
+
 @dataclass(kw_only=True)
 class WorkPermit(Aggregate[DomainEvent]):
-    """A California Entertainment Work Permit for a minor, as recorded by legal."""
+    """A California Entertainment Work Permit for a minor, as recorded by legal. It is valid
+    from `issued_on` (None: recorded before issue dates were kept) through `expires_on`."""
 
     talent_id: str
     number: str
     expires_on: date
+    issued_on: date | None = None
 
     @classmethod
     def register(
-        cls, *, id: str, org_id: str, talent_id: str, number: str, expires_on: str, today: date
+        cls,
+        *,
+        id: str,
+        org_id: str,
+        talent_id: str,
+        number: str,
+        expires_on: str,
+        today: date,
+        issued_on: str | None = None,
     ) -> WorkPermit:
-        """A permit for a talent, with a number, that has not expired by `today`; records
+        """A permit for a talent, with a number, that has not expired by `today`, expires after
+        it was issued and lasts at most six months (8 CCR §11753(b)); records
         WorkPermitRecorded."""
         problems: list[Problem] = []
         if not talent_id.startswith("tal_"):
             problems.append(Problem("talentId", "not a talent id"))
         if not number.strip():
             problems.append(Problem("number", "must not be empty"))
-        expiry: date | None = None
-        try:
-            expiry = date.fromisoformat(expires_on)
-        except ValueError:
-            problems.append(Problem("expiresOn", f"not an ISO date: {expires_on!r}"))
+        issued = _iso("issuedOn", issued_on, problems) if issued_on is not None else None
+        expiry = _iso("expiresOn", expires_on, problems)
         if expiry is not None and expiry < today:
             problems.append(Problem("expiresOn", "the permit has already expired"))
+        if issued is not None and issued > today:
+            problems.append(Problem("issuedOn", "a permit cannot be recorded before it is issued"))
+        if issued is not None and expiry is not None:
+            if expiry < issued:
+                problems.append(Problem("expiresOn", "the permit expires before it is issued"))
+            elif expiry > add_months(issued, PERMIT_MAX_MONTHS):
+                problems.append(
+                    Problem(
+                        "expiresOn",
+                        "a work permit is valid for at most six months (8 CCR §11753(b))",
+                    )
+                )
         if problems or expiry is None:
             raise Invalid(problems)
         permit = cls(
-            id=id, org_id=org_id, talent_id=talent_id, number=number.strip(), expires_on=expiry
+            id=id,
+            org_id=org_id,
+            talent_id=talent_id,
+            number=number.strip(),
+            expires_on=expiry,
+            issued_on=issued,
         )
         permit.record(WorkPermitRecorded(id, org_id, talent_id, expiry))
         return permit
+
+    def covers(self, first: date, last: date) -> bool:
+        """Valid on every day from `first` to `last`: not before it is issued, not after it
+        expires."""
+        return (self.issued_on is None or self.issued_on <= first) and self.expires_on >= last
 
 
 # --------------------------------------------------------------------------- the booking gate
@@ -373,8 +423,8 @@ def check_booking(facts: BookingFacts, permits: Sequence[WorkPermit]) -> list[Is
     """Blocking issues and warnings for a booking about to be confirmed."""
     issues: list[Issue] = []
     if facts.is_minor:
+        first_day = min(facts.work_dates) if facts.work_dates else None
         last_day = max(facts.work_dates) if facts.work_dates else None
-        valid = [p for p in permits if last_day is None or p.expires_on >= last_day]
         if not permits:
             issues.append(
                 Issue(
@@ -384,9 +434,22 @@ def check_booking(facts: BookingFacts, permits: Sequence[WorkPermit]) -> list[Is
                     "Cal. Labor Code §1308.5; 8 CCR §11753",
                 )
             )
-        elif not valid:
+        elif (
+            first_day is not None
+            and last_day is not None
+            and not any(p.covers(first_day, last_day) for p in permits)
+        ):
+            too_late = all(p.issued_on is not None and p.issued_on > first_day for p in permits)
             issues.append(
                 Issue(
+                    "MINOR_WORK_PERMIT_NOT_YET_VALID",
+                    "the minor's Entertainment Work Permit is issued after the first work "
+                    "date; a permit is not valid before it is issued",
+                    True,
+                    "Cal. Labor Code §1308.5; 8 CCR §11753",
+                )
+                if too_late
+                else Issue(
                     "MINOR_WORK_PERMIT_EXPIRED",
                     "the minor's Entertainment Work Permit expires before the last work date",
                     True,

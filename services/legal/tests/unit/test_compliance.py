@@ -137,3 +137,59 @@ def test_every_broken_permit_rule_is_reported_at_once() -> None:
             id="wpm_1", org_id="org_a", talent_id="x", number="", expires_on="soon", today=TODAY
         )
     assert [p.field for p in exc.value.problems] == ["talentId", "number", "expiresOn"]
+
+
+# --------------------------------------------------------------------------- permit dates
+
+
+def dated(issued_on: str, expires_on: str) -> rules.WorkPermit:
+    return rules.WorkPermit.register(
+        id="wpm_1",
+        org_id="org_a",
+        talent_id="tal_1",
+        number="EWP-1",
+        issued_on=issued_on,
+        expires_on=expires_on,
+        today=TODAY,
+    )
+
+
+def test_a_permit_lasts_at_most_six_months_8_ccr_11753_b() -> None:
+    """8 CCR §11753(b): an individual permit is valid for six months."""
+    assert dated("2026-01-10", "2026-07-10").expires_on == date(2026, 7, 10)
+    with pytest.raises(Invalid) as invalid:
+        dated("2026-01-10", "2026-07-11")
+    assert [p.field for p in invalid.value.problems] == ["expiresOn"]
+    assert "six months" in invalid.value.problems[0].message
+
+
+def test_six_months_from_the_end_of_a_month_is_the_end_of_the_shorter_month() -> None:
+    assert rules.add_months(date(2025, 8, 31), 6) == date(2026, 2, 28)
+    assert rules.add_months(date(2025, 12, 15), 6) == date(2026, 6, 15)
+
+
+@pytest.mark.parametrize(
+    ("issued_on", "expires_on", "field"),
+    [
+        ("2026-02-01", "2026-06-01", "issuedOn"),  # issued after today: not recorded yet
+        ("2026-01-10", "2026-01-09", "expiresOn"),  # expires before it is issued
+        ("2026-1-10", "2026-06-01", "issuedOn"),
+    ],
+)
+def test_permit_dates_breaking_a_rule_name_their_field(
+    issued_on: str, expires_on: str, field: str
+) -> None:
+    with pytest.raises(Invalid) as invalid:
+        dated(issued_on, expires_on)
+    assert field in [p.field for p in invalid.value.problems]
+
+
+def test_a_permit_is_not_valid_before_it_is_issued_labor_code_1308_5() -> None:
+    """Cal. Labor Code §1308.5 and 8 CCR §11753: the minor works under a permit in force; one
+    issued after the first work date does not cover that day."""
+    late = dated("2026-01-14", "2026-07-01")
+    early_facts = rules.BookingFacts(
+        talent_id="tal_1", is_minor=True, union="NONE", work_dates=(date(2026, 1, 13),)
+    )
+    assert blocking(rules.check_booking(early_facts, [late])) == ["MINOR_WORK_PERMIT_NOT_YET_VALID"]
+    assert blocking(rules.check_booking(facts(True), [late])) == []  # March: covered

@@ -243,3 +243,29 @@ async def test_a_new_contract_is_inserted_at_version_one_with_its_events_cleared
     assert stored == replace(contract, version=1)
     with pytest.raises(ValueError, match="stored already"):
         await store.add(stored)
+
+
+async def test_a_permit_longer_than_six_months_is_refused_and_nothing_written(
+    legal: Legal, database: MemoryDatabase
+) -> None:
+    with pytest.raises(ValidationErrors) as invalid:
+        await legal.record_work_permit(
+            LEGAL, **{**PERMIT, "issued_on": "2026-11-01", "expires_on": "2027-06-01"}
+        )
+    assert [e.field for e in invalid.value.errors] == ["expiresOn"]
+    assert await legal.check_booking(org_id="org_a", **MINOR) != []
+    assert blocking(await legal.check_booking(org_id="org_a", **MINOR)) == [
+        "MINOR_WORK_PERMIT_MISSING"
+    ]
+
+
+async def test_a_permit_issued_after_the_first_work_date_does_not_clear_the_booking(
+    legal: Legal,
+) -> None:
+    late = {**PERMIT, "issued_on": "2027-01-15", "expires_on": "2027-06-01"}
+    await legal.record_work_permit(LEGAL, **late)
+    early = {**MINOR, "work_dates": ["2027-01-14"]}
+    assert blocking(await legal.check_booking(org_id="org_a", **early)) == [
+        "MINOR_WORK_PERMIT_NOT_YET_VALID"
+    ]
+    assert blocking(await legal.check_booking(org_id="org_a", **MINOR)) == []
