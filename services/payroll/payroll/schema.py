@@ -205,6 +205,12 @@ class Query:
         found = await info.context.services.engagement(principal.org, str(id))
         return Engagement.from_model(found) if found is not None else None
 
+    @strawberry.field(description="The calling talent's issued pay stubs (a talent token).")
+    async def my_pay(self, info: Ctx) -> MyPay:
+        authorize(info, *PERMISSIONS["myPay"])
+        found = await info.context.services.my_pay(info.context.principal)
+        return MyPay(stubs=[PayStub.from_model(s) for s in found])
+
     @strawberry.field(description="A pay run of the caller's organisation.")
     async def pay_run(self, info: Ctx, id: strawberry.ID) -> PayRun | None:
         authorize(info, *PERMISSIONS["payRun"])
@@ -314,6 +320,11 @@ class PayRun:
             warnings=list(run.warnings),
             ach_file_url=None,
         )
+
+
+@strawberry.type(description="The calling talent's own pay, across every production and employer.")
+class MyPay:
+    stubs: list[PayStub]
 
 
 @strawberry.input

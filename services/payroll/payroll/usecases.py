@@ -19,7 +19,7 @@ from slate.mongo import DuplicateKey
 from payroll.domain.engagements import Engagement, missing
 from payroll.domain.estimates import Estimate, estimate_booking
 from payroll.domain.models import InvalidRequest
-from payroll.domain.payruns import Employer, Payee, PayRun, build_stub, check_period
+from payroll.domain.payruns import Employer, Payee, PayRun, Stub, build_stub, check_period
 from payroll.domain.timecards import MealBreak, PayPreview, Timecard
 from payroll.store import PayrollStore
 
@@ -302,6 +302,14 @@ class Payroll:
         """The run with this id in the caller's organisation."""
         caller = authz.require(principal, PERMISSIONS["payRun"], "payRun")
         return await self._store.pay_run(caller.org, pay_run_id)
+
+    async def my_pay(self, principal: Principal | None) -> list[Stub]:
+        """The calling talent's issued stubs, from every organisation that paid them, newest
+        first; nothing of anyone else's (the talent id comes from the token only)."""
+        caller = authz.require(principal, PERMISSIONS["myPay"], "myPay")
+        if caller.talent_id is None:
+            return []
+        return [stub for _, stub in await self._store.stubs_of_talent(caller.talent_id)]
 
     # ------------------------------------------------------------------ queries
 

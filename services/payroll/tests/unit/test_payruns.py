@@ -231,3 +231,25 @@ async def test_the_contract_through_the_subgraph(payroll: Payroll, booking: Book
         },
     )
     assert empty["createPayRun"]["userErrors"][0]["field"] == "productionId"
+
+
+MY_PAY = "{ myPay { stubs { id gross { amount } net { amount } } } }"
+
+
+async def test_my_pay_shows_a_talent_their_issued_stubs_and_nobody_elses(
+    payroll: Payroll, booking: Booking
+) -> None:
+    await worked(payroll, booking)
+    run = await payroll.create_pay_run(ACCOUNTING, pay_date="2027-03-12", **PERIOD)
+    rosa = principal("org_talent", "talent", sub="rosa", talent_id="tal_1")
+    assert (await run_q(payroll, rosa, MY_PAY, {}))["myPay"]["stubs"] == []  # not issued yet
+    await payroll.approve_pay_run(ACCOUNTING, run.id)
+    await payroll.issue_pay_run(ACCOUNTING, run.id)
+    [stub] = (await run_q(payroll, rosa, MY_PAY, {}))["myPay"]["stubs"]
+    assert stub["id"] == run.stubs[0].id
+    assert Decimal(stub["gross"]["amount"]) == Decimal(run.stubs[0].gross_cents) / 100
+    other = principal("org_talent", "talent", sub="ana", talent_id="tal_2")
+    assert (await run_q(payroll, other, MY_PAY, {}))["myPay"]["stubs"] == []
+    denied = await schema.execute(MY_PAY, context_value=graphql_context(payroll, ACCOUNTING))
+    assert denied.errors
+    assert denied.errors[0].extensions["code"] == "FORBIDDEN"
