@@ -8,6 +8,7 @@ from slate.runtime import ConsumerSpec, Runtime, Wiring, serve
 
 from casting import events, rpc
 from casting.schema import schema
+from casting.search import TalentIndex
 from casting.store import CastingStore
 from casting.usecases import Casting
 
@@ -25,6 +26,7 @@ async def wire(runtime: Runtime) -> Wiring[Casting]:
         runtime.cipher,
         runtime.audit,
         live=events.live_bookings(runtime.listen),
+        search=TalentIndex(),
     )
     return Wiring(
         schema=schema,

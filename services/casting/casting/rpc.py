@@ -78,6 +78,20 @@ class GrpcPeers:
             raise _unavailable("scheduling", exc) from None
         return [Conflict(c.date, c.reason, c.blocking) for c in reply.conflicts]
 
+    async def availability(
+        self, org_id: str, talent_id: str, dates: Sequence[date]
+    ) -> list[Conflict]:
+        """Scheduling's conflicts of a talent on dates (no booking of ours asking yet)."""
+        stub = availability_pb2_grpc.AvailabilityStub(self._channel("scheduling"))
+        request = availability_pb2.CheckConflictsRequest(
+            org_id=org_id, talent_id=talent_id, dates=[d.isoformat() for d in dates]
+        )
+        try:
+            reply: Any = await call(stub.CheckConflicts, request, timeout_s=DEADLINE_S)
+        except PeerUnavailable as exc:
+            raise _unavailable("scheduling", exc) from None
+        return [Conflict(c.date, c.reason, c.blocking) for c in reply.conflicts]
+
     async def check_rate(self, org_id: str, rate: Rate, work_dates: Sequence[date]) -> None:
         """Payroll refuses a rate below the minimum wage where and when the work is done."""
         stub = estimates_pb2_grpc.EstimatesStub(self._channel("payroll"))

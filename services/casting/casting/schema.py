@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import strawberry
 from slate.auth import Principal
 from slate.errors import UserError as DomainUserError
+from slate.errors import ValidationErrors
 from slate.events.snapshots import BookingSnapshot
 from slate.graphql import (
     Edge,
@@ -142,6 +143,16 @@ def bookings_by_production_loader(info: Ctx) -> DataLoader[str, list[model.Booki
             lambda b: b.production_id,
         ),
     )
+
+
+def _offset(cursor: str | None) -> int:
+    """A search cursor is the position after its edge ("o:<n>")."""
+    if cursor is None:
+        return 0
+    kind, _, n = cursor.partition(":")
+    if kind != "o" or not n.isdigit() or len(n) > 7:
+        raise graphql_error("after: not a valid cursor", "INVALID")
+    return int(n)
 
 
 # --- types -------------------------------------------------------------------------------------
@@ -611,6 +622,31 @@ class SubmissionPayload:
         return cls(submission=Submission.from_model(found) if found else None, user_errors=errors)
 
 
+@strawberry.input(description="Every filter given must hold.")
+class TalentFilter:
+    union: model.UnionStatus | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    age_on: str | None = strawberry.field(
+        default=None, description="The date ages are taken on (YYYY-MM-DD); today by default."
+    )
+    skills: list[str] = strawberry.field(default_factory=list)
+    languages: list[str] = strawberry.field(default_factory=list)
+    home_base: str | None = None
+    available_on: list[str] = strawberry.field(
+        default_factory=list,
+        description="Dates (YYYY-MM-DD) scheduling must see the talent free on; asked for the"
+        " 500 best matches.",
+    )
+
+
+@strawberry.type
+class TalentConnection:
+    total_count: int
+    edges: list[Edge[Talent]]
+    page_info: PageInfo
+
+
 @strawberry.type
 class RoleConnection:
     edges: list[Edge[Role]]
@@ -783,6 +819,57 @@ class Query:
             edges=edges,
             page_info=PageInfo(
                 has_next_page=len(roles) > size,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    @strawberry.field(
+        description="Talent by relevance to `text` over name, skills and bio, filtered; cursor"
+        " pages with the total count."
+    )
+    async def search_talent(
+        self,
+        info: Ctx,
+        text: str | None = None,
+        filter: TalentFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> TalentConnection:
+        casting, principal = _caller(info)
+        size = clamp_first(first, default=20, maximum=100)
+        offset = _offset(decode_cursor(after))
+        f = filter or TalentFilter()
+        try:
+            page = await casting.search_talent(
+                principal,
+                text=text,
+                union_status=f.union.value if f.union is not None else None,
+                age_min=f.age_min,
+                age_max=f.age_max,
+                age_on=f.age_on,
+                skills=f.skills,
+                languages=f.languages,
+                home_base=f.home_base,
+                available_on=f.available_on,
+                first=size,
+                offset=offset,
+            )
+        except ValidationErrors as exc:
+            first_error = exc.errors[0]
+            raise graphql_error(
+                f"{first_error.field or 'input'}: {first_error.message}", first_error.code
+            ) from None
+        except DomainUserError as exc:
+            raise graphql_error(f"{exc.field or 'input'}: {exc.message}", exc.code) from None
+        edges = [
+            Edge(cursor=encode_cursor(f"o:{offset + n + 1}"), node=Talent.from_model(t))
+            for n, t in enumerate(page.talent)
+        ]
+        return TalentConnection(
+            total_count=page.total,
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.next_offset is not None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
         )

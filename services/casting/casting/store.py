@@ -229,9 +229,9 @@ class CastingStore:
     async def talent_changed_since(
         self, since: datetime | None, limit: int
     ) -> list[tuple[Talent, datetime]]:
-        """Talent written after `since` (every one when None), oldest write first, each with
-        when it was written: what the search index catches up from."""
-        query: dict[str, Any] = {} if since is None else {"updated_at": {"$gt": since}}
+        """Talent written at or after `since` (every one when None), oldest write first, each
+        with when it was written: what the search index catches up from."""
+        query: dict[str, Any] = {} if since is None else {"updated_at": {"$gte": since}}
         docs = await self._talent.repo.find("", query, sort=[("updated_at", 1)], limit=limit)
         out = []
         for d in docs:

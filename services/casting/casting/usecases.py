@@ -3,6 +3,7 @@ the reads the GraphQL layer needs."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import hashlib
@@ -15,7 +16,7 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -29,6 +30,7 @@ from slate.ids import new_id
 from slate.mongo import ConcurrencyConflict, DuplicateKey
 
 from casting.domain import model
+from casting.domain import search as model_search
 from casting.domain.model import (
     Booking,
     Production,
@@ -38,6 +40,7 @@ from casting.domain.model import (
     Talent,
     TalentNote,
 )
+from casting.domain.search import AVAILABILITY_CANDIDATES, IndexedTalent, TalentQuery
 from casting.store import CastingStore
 
 WRITERS = ("producer", "casting")
@@ -60,6 +63,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # A talent edits their own profile; staff of the organisation that registered them too.
     "updateTalentProfile": ("talent", *WRITERS),
     "setTalentNote": WRITERS,
+    "searchTalent": WRITERS,
     "holdTalent": WRITERS,
     "confirmBooking": WRITERS,
     "releaseBooking": WRITERS,
@@ -136,6 +140,28 @@ class Peers(Protocol):
         self, org_id: str, rate: model.Rate, work_dates: Sequence[date]
     ) -> None: ...
 
+    async def availability(
+        self, org_id: str, talent_id: str, dates: Sequence[date]
+    ) -> list[Conflict]: ...
+
+
+class TalentSearch(Protocol):
+    """The search index (casting.search.TalentIndex): a read model of the talent collection."""
+
+    def put(self, talent: Sequence[IndexedTalent]) -> None: ...
+
+    def search(self, query: TalentQuery, *, limit: int, offset: int) -> tuple[list[str], int]: ...
+
+
+@dataclass(frozen=True)
+class TalentPage:
+    """One page of a search: the talent in rank order, how many match in all, and the offset of
+    the next page (None on the last)."""
+
+    talent: list[Talent]
+    total: int
+    next_offset: int | None
+
 
 class BookingEventKind(StrEnum):
     HELD = "HELD"
@@ -168,6 +194,12 @@ class BookingChange:
 # The caller's organisation's relationship to one talent, asked only when a rule needs it (the
 # GraphQL layer batches these questions: one database round trip per request, not per talent).
 RelationshipOf = Callable[[], Awaitable[Relationship]]
+
+# The index catches up from the talent written since its mark, re-reading this far back (writes
+# that were in flight when it last looked), in batches of SEARCH_BATCH.
+SEARCH_OVERLAP = timedelta(seconds=2)
+SEARCH_BATCH = 2000
+AVAILABILITY_QUESTIONS = 16  # asked of scheduling at once
 
 # The most holds one sweep expires (the next sweep takes the rest).
 SWEEP_BATCH = 500
@@ -251,12 +283,17 @@ class Casting:
         cipher: FieldCipher,
         audit: AuditLog,
         live: LiveBookings | None = None,
+        search: TalentSearch | None = None,
     ) -> None:
         self._store = store
         self._peers = peers
         self._cipher = cipher
         self._audit = audit
         self._live = live
+        self._search = search
+        self._search_lock = asyncio.Lock()
+        self._search_mark: datetime | None = None
+        self._indexed: dict[str, int] = {}  # talent id -> version in the index
 
     # --- productions (event-carried state) -----------------------------------------------
 
@@ -635,6 +672,92 @@ class Casting:
         return principal.is_talent(talent.id) or principal.has_any(
             *PERMISSIONS["Talent.representation.contact"]
         )
+
+    # --- search ------------------------------------------------------------------------------
+
+    async def search_talent(
+        self,
+        principal: Principal,
+        *,
+        text: str | None = None,
+        union_status: str | None = None,
+        age_min: int | None = None,
+        age_max: int | None = None,
+        age_on: str | None = None,
+        skills: Sequence[str] = (),
+        languages: Sequence[str] = (),
+        home_base: str | None = None,
+        available_on: Sequence[str] = (),
+        first: int,
+        offset: int = 0,
+    ) -> TalentPage:
+        """Talent by relevance to the words over name, skills and bio, filtered by union status,
+        age range on a date, skills, languages, home base and (scheduling's answer, for the
+        AVAILABILITY_CANDIDATES best matches) availability on dates; a page from `offset`."""
+        authz.require(principal, PERMISSIONS["searchTalent"], "searchTalent")
+        with domain_rules():
+            query = model_search.validate_query(
+                text=text,
+                union_status=union_status,
+                age_min=age_min,
+                age_max=age_max,
+                age_on=age_on,
+                skills=skills,
+                languages=languages,
+                home_base=home_base,
+                available_on=available_on,
+                today=datetime.now(UTC).date(),
+            )
+        index = await self._refreshed_index()
+        if not query.available_on:
+            ids, total = index.search(query, limit=first, offset=offset)
+        else:
+            candidates, _ = index.search(query, limit=AVAILABILITY_CANDIDATES, offset=0)
+            free = await self._available(principal, candidates, query.available_on)
+            total, ids = len(free), free[offset : offset + first]
+        found = await self._store.talents(ids)
+        talent = [found[i] for i in ids if i in found]
+        more = offset + len(ids) < total
+        return TalentPage(
+            talent=talent, total=total, next_offset=offset + len(ids) if more else None
+        )
+
+    async def _available(
+        self, principal: Principal, talent_ids: Sequence[str], dates: Sequence[date]
+    ) -> list[str]:
+        """The talent scheduling sees free (no blocking conflict) on every one of `dates`."""
+        gate = asyncio.Semaphore(AVAILABILITY_QUESTIONS)
+
+        async def free(talent_id: str) -> bool:
+            async with gate:
+                conflicts = await self._peers.availability(principal.org, talent_id, dates)
+            return not any(c.blocking for c in conflicts)
+
+        answers = await asyncio.gather(*(free(t) for t in talent_ids))
+        return [t for t, ok in zip(talent_ids, answers, strict=True) if ok]
+
+    async def _refreshed_index(self) -> TalentSearch:
+        """The index, caught up with every talent written since it last looked (the first time:
+        all of them). Each replica keeps its own; the store is the feed every replica shares."""
+        if self._search is None:
+            raise UserError("search is not available", code="UNAVAILABLE")
+        index = self._search
+        async with self._search_lock:
+            mark = self._search_mark
+            since = None if mark is None else mark - SEARCH_OVERLAP
+            while True:
+                batch = await self._store.talent_changed_since(since, SEARCH_BATCH)
+                fresh = [t for t, _ in batch if self._indexed.get(t.id) != t.version]
+                index.put([IndexedTalent.of(t, self._date_of_birth(t)) for t in fresh])
+                self._indexed.update((t.id, t.version) for t in fresh)
+                if batch:
+                    last = batch[-1][1]
+                    mark = last if mark is None else max(mark, last)
+                if len(batch) < SEARCH_BATCH or not fresh:
+                    break
+                since = last
+            self._search_mark = mark
+        return index
 
     def _date_of_birth(self, talent: Talent) -> date:
         return date.fromisoformat(self._cipher.decrypt(talent.sealed_date_of_birth, aad=talent.id))

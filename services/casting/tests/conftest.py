@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from casting import events
 from casting.domain.model import Booking, Production, Rate, Role, Talent
+from casting.search import TalentIndex
 from casting.store import CastingStore
 from casting.usecases import Casting, ComplianceIssue, Conflict
 from slate.audit import AuditLog
@@ -34,6 +35,7 @@ class ScriptedPeers:
             )
         }
         self.conflicts_found: list[Conflict] = []
+        self.busy: dict[str, list[Conflict]] = {}  # talent id -> conflicts on any date asked
         self.issues: list[ComplianceIssue] = []
         self.rate_refusal: str | None = None
         self.down: set[str] = set()
@@ -63,6 +65,12 @@ class ScriptedPeers:
         if self.compliance_gate is not None:
             await asyncio.wait_for(self.compliance_gate.wait(), 5)
         return self.issues
+
+    async def availability(
+        self, org_id: str, talent_id: str, dates: Sequence[date]
+    ) -> list[Conflict]:
+        self._ask("scheduling", "availability")
+        return self.busy.get(talent_id, [])
 
     async def check_rate(self, org_id: str, rate: Rate, work_dates: Sequence[date]) -> None:
         self._ask("payroll", "check_rate")
@@ -172,7 +180,12 @@ async def casting(database: MemoryDatabase, peers: ScriptedPeers, feed: LiveFeed
     store = CastingStore(database, events.to_outbox)
     await store.ensure_indexes()
     return Casting(
-        store, peers, cipher(), AuditLog(database), live=events.live_bookings(feed.listen)
+        store,
+        peers,
+        cipher(),
+        AuditLog(database),
+        live=events.live_bookings(feed.listen),
+        search=TalentIndex(),
     )
 
 

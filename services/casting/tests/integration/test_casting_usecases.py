@@ -275,3 +275,34 @@ async def test_ranked_holds_expire_and_promote_on_the_real_database(db: Any) -> 
         "250.00",
         "USD",
     )
+
+
+async def test_the_search_index_catches_up_from_the_real_talent_collection(db: Any) -> None:
+    """The index's feed (talent written since its mark, by `updated_at`) on MongoDB: a first
+    search indexes everything, a later one the profile just edited."""
+    from casting.domain.model import ProfileChanges
+    from casting.search import TalentIndex
+
+    database = MongoDatabase(db)
+    store = CastingStore(database, events.to_outbox)
+    await store.ensure_indexes()
+    casting = Casting(
+        store, ScriptedPeers([], []), CIPHER, AuditLog(database), search=TalentIndex()
+    )
+    ids = [
+        (
+            await casting.register_talent(
+                PRODUCER, name=n, email=f"{n}@example.com", date_of_birth=dob, union="NONE"
+            )
+        ).id
+        for n, dob in (("ana", "1990-01-01"), ("bea", "2012-01-01"), ("cy", "1985-01-01"))
+    ]
+    everyone = await casting.search_talent(PRODUCER, first=10)
+    assert (everyone.total, sorted(t.id for t in everyone.talent)) == (3, sorted(ids))
+    adults = await casting.search_talent(PRODUCER, age_min=18, first=10)
+    assert sorted(t.id for t in adults.talent) == sorted([ids[0], ids[2]])
+    await casting.update_talent_profile(
+        PRODUCER, talent_id=ids[2], changes=ProfileChanges(skills=["Juggling"])
+    )
+    jugglers = await casting.search_talent(PRODUCER, text="juggling", first=10)
+    assert [t.id for t in jugglers.talent] == [ids[2]]
