@@ -15,14 +15,16 @@ One run, in a fresh organisation:
   baseline   no fault; two poison records go to the booking topic (one without CloudEvents
              headers, one booking.confirmed whose payload is not protobuf) and the run waits
              until every reader group has dead-lettered them
-  faults     SIGKILL of payroll or legal (taking turns) and `stack.sh start` to restart it; then
-             `infra.sh restart kafka`; then `infra.sh restart ferretdb`; each followed by a few
-             seconds of steady stream ("after ...")
+  faults     SIGKILL of legal or payroll (taking turns) and `stack.sh start` to restart it; then
+             `infra.sh restart kafka`; then `infra.sh restart ferretdb`; a fault's window is from
+             the injection until the component answers again; each is followed by a steady
+             phase ("after ...", at least --after s) that lasts until requests succeed again
   quiescence every outbox empty and every consumer group at the end of its topics
   invariants every BOOKED booking has exactly one engagement and one contract; a booking never
              confirmed has none (and is not BOOKED); no engagement or contract of another
              booking, none twice; every confirmation the client saw succeed is BOOKED; the
-             dead-letter topics gained exactly the poison records, once per reader group
+             dead-letter topics gained exactly the poison records, once per reader group; no
+             outbox event was parked
 Exit status: 0 when every run holds, 1 on any violation, 2 when the harness could not run.
 """
 
@@ -54,6 +56,7 @@ from slate.auth import issue_dev_token
 from slate.config import Settings
 from slate.events.catalogue import BOOKING_CONFIRMED, BOOKING_TOPIC
 from slate.events.model import CONTENT_TYPE, PENDING_FIELD, SPECVERSION, rfc3339
+from slate.events.relay import PARKED_COLLECTION
 from slate.events.topics import DLQ_SUFFIX
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -529,6 +532,14 @@ async def with_kafka(bootstrap: str, work: Callable[[Kafka], Awaitable[T]]) -> T
 # --------------------------------------------------------------------------- databases
 
 
+async def parked_events(mongo: AsyncMongoClient[dict[str, Any]]) -> dict[str, int]:
+    """Outbox events a relay gave up on (moved to `outbox_parked`), per service database."""
+    return {
+        service: await mongo[f"slate_{service}"][PARKED_COLLECTION].count_documents({})
+        for service in SERVICES
+    }
+
+
 async def pending_outboxes(mongo: AsyncMongoClient[dict[str, Any]]) -> dict[str, int]:
     """Documents whose events the relays have not published yet, per service database."""
     pending: dict[str, int] = {}
@@ -618,8 +629,16 @@ async def one_run(target: Target, args: argparse.Namespace, run: int, killed: st
         ]
 
         async def steady(name: str, seconds: float) -> None:
+            """At least `seconds`, and on until the requests of the last 3 s all succeeded (at
+            most --settle s): the next fault starts on a recovered stack, so each fault's share
+            is its own and not the tail of the one before."""
             start = now()
             await asyncio.sleep(seconds)
+            while now() - start < args.settle:
+                recent = [a for a in gw.attempts if a.start >= now() - 3.0]
+                if len(recent) >= 3 and all(a.code == "OK" for a in recent):
+                    break
+                await asyncio.sleep(0.5)
             phases.append(Phase(name, start, now(), fault=False))
 
         async def fault(name: str, inject: Awaitable[None]) -> None:
@@ -684,6 +703,9 @@ async def one_run(target: Target, args: argparse.Namespace, run: int, killed: st
         readers = await with_kafka(target.kafka, lambda k: k.readers_of(BOOKING_TOPIC.name))
         violations += check_dead_letters(letters, poisons, readers)
         violations += await check_bookings(mongo, org, ledger, facts)
+        parked = {s: n for s, n in (await parked_events(mongo)).items() if n}
+        if parked:
+            violations.append(f"outbox events parked (never published): {parked}")
     finally:
         await gw.close()
         await mongo.close()
@@ -862,6 +884,9 @@ async def main(argv: list[str]) -> int:
     parser.add_argument("--pace", type=float, default=0.15, help="pause after each request, s")
     parser.add_argument("--baseline", type=float, default=6.0, help="seconds before the faults")
     parser.add_argument("--after", type=float, default=5.0, help="steady seconds after a fault")
+    parser.add_argument(
+        "--settle", type=float, default=30.0, help="max seconds for requests to succeed again"
+    )
     parser.add_argument("--quiesce", type=float, default=90.0, help="max wait for quiescence, s")
     parser.add_argument(
         "--kill", default="legal,payroll", help="services to SIGKILL, one per run, in turn"
