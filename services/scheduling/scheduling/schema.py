@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import strawberry
@@ -23,7 +24,7 @@ from strawberry.types import Info
 
 from scheduling.domain import productions as model
 from scheduling.domain import shoot
-from scheduling.usecases import PERMISSIONS, Scheduling
+from scheduling.usecases import PERMISSIONS, Proposal, Scheduling
 
 Ctx = Info[GraphQLContext[Scheduling], None]
 
@@ -74,7 +75,7 @@ class Production:
         found = await info.context.services.locations(org, str(self.id))
         return [Location.from_model(x) for x in found]
 
-    @strawberry.field(description="The production's scenes, in the order they were created.")
+    @strawberry.field(description="The production's scenes, in script order of their numbers.")
     async def scenes(self, info: Ctx) -> list[Scene]:
         org = authorize(info, *PERMISSIONS["production"]).org
         found = await info.context.services.scenes(org, str(self.id))
@@ -200,6 +201,50 @@ class CreateScenePayload:
     user_errors: list[UserError]
 
 
+@strawberry.type(description="An order of a production's scenes from the stripboard optimiser.")
+class StripboardProposal:
+    scene_ids: list[strawberry.ID]
+    cost: int = strawberry.field(
+        description="Talent cost of the order (paid days x day rate), in minor units of currency."
+    )
+    optimal: bool = strawberry.field(description="Whether the order is proved optimal.")
+    lower_bound: int
+    currency: str
+    start_date: str | None
+    instance: str = strawberry.field(
+        description="The instance solved, as the JSON `slate schedule stripboard` reads."
+    )
+
+    @classmethod
+    def from_model(cls, p: Proposal) -> StripboardProposal:
+        return cls(
+            scene_ids=[strawberry.ID(x) for x in p.scene_ids],
+            cost=p.cost,
+            optimal=p.optimal,
+            lower_bound=p.lower_bound,
+            currency=p.currency,
+            start_date=p.start_date,
+            instance=json.dumps(p.instance, separators=(",", ":")),
+        )
+
+
+@strawberry.input
+class ProposeStripboardInput:
+    production_id: strawberry.ID
+    start_date: str | None = strawberry.field(
+        default=None,
+        description="First shoot date: needed for fixed dates and talent availability.",
+    )
+    non_shooting_dates: list[str] = strawberry.field(default_factory=list)
+    skip_weekends: bool = False
+
+
+@strawberry.type
+class ProposeStripboardPayload:
+    proposal: StripboardProposal | None
+    user_errors: list[UserError]
+
+
 @strawberry.type
 class Query:
     @strawberry.field
@@ -281,6 +326,24 @@ class Mutation:
         )
         return CreateScenePayload(
             scene=Scene.from_model(created) if created is not None else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation
+    async def propose_stripboard(
+        self, info: Ctx, input: ProposeStripboardInput
+    ) -> ProposeStripboardPayload:
+        proposal, errors = await attempt(
+            info.context.services.propose_stripboard(
+                authorize(info),
+                production_id=str(input.production_id),
+                start_date=input.start_date,
+                non_shooting_dates=input.non_shooting_dates,
+                skip_weekends=input.skip_weekends,
+            )
+        )
+        return ProposeStripboardPayload(
+            proposal=StripboardProposal.from_model(proposal) if proposal is not None else None,
             user_errors=errors,
         )
 

@@ -99,8 +99,9 @@ class SchedulingStore:
         return await self._scenes.get_many(org_id, ids)
 
     async def scenes_of(self, org_id: str, production_id: str) -> list[Scene]:
-        """The production's scenes in the order they were created (ids are time-ordered)."""
-        return await self._scenes.find(org_id, {"production_id": production_id}, sort=[("_id", 1)])
+        """The production's scenes in script order of their numbers (2 < 10 < 10A < 11)."""
+        found = await self._scenes.find(org_id, {"production_id": production_id})
+        return sorted(found, key=lambda s: _number_key(s.number))
 
     # ----------------------------------------------------------------- roles and cast
 
@@ -320,3 +321,8 @@ def _role(doc: Mapping[str, Any]) -> RoleInfo:
             unit=doc["rate"]["unit"],
         ),
     )
+
+
+def _number_key(number: str) -> tuple[int, str]:
+    digits = len(number) - len(number.lstrip("0123456789"))
+    return (int(number[:digits]) if digits else 1 << 30, number[digits:])

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
 from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
-from slate.errors import UserError, field_errors
+from slate.errors import UserError, ValidationErrors, field_errors
 from slate.events.snapshots import BookingSnapshot
 from slate.ids import new_id
+from slate_domain import Invalid, Problem
 
+from scheduling.domain.board import ShootingCalendar, build_board
 from scheduling.domain.calendar import CalendarEntry, Conflict, find_conflicts
 from scheduling.domain.productions import Production
-from scheduling.domain.shoot import Location, RoleInfo, Scene
+from scheduling.domain.shoot import Location, RoleInfo, Scene, parse_date
+from scheduling.domain.stripboard import InfeasibleError, parse_instance, solve
 from scheduling.store import SchedulingStore
 
 # Reading productions asks only for membership of the organisation (any role).
@@ -32,7 +38,23 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "CheckConflicts": ("producer", "casting"),
     "createLocation": ("producer",),
     "createScene": ("producer",),
+    "proposeStripboard": ("producer",),
 }
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The optimiser's order of a production's scenes: its talent cost (minor units of
+    `currency`), whether it is proved optimal, the lower bound, and the instance it solved
+    (the JSON `slate schedule stripboard` reads, to check the cost against)."""
+
+    scene_ids: tuple[str, ...]
+    cost: int
+    optimal: bool
+    lower_bound: int
+    currency: str
+    instance: dict[str, object]
+    start_date: str | None
 
 
 class Scheduling:
@@ -132,6 +154,72 @@ class Scheduling:
         await self._audit.record(principal, "createScene", saved.id)
         return saved
 
+    async def propose_stripboard(
+        self,
+        principal: Principal,
+        *,
+        production_id: str,
+        start_date: str | None = None,
+        non_shooting_dates: Sequence[str] = (),
+        skip_weekends: bool = False,
+    ) -> Proposal:
+        """The cheapest order of the production's scenes for the talent day rates (a role not
+        yet booked at its announced rate), meeting fixed dates, keep-together locations and the
+        booked talent's commitments elsewhere (from the start date, when given)."""
+        authz.require(principal, PERMISSIONS["proposeStripboard"], "proposeStripboard")
+        await self._own_production(principal.org, production_id)
+        calendar = _calendar(start_date, non_shooting_dates, skip_weekends)
+        scenes = await self._store.scenes_of(principal.org, production_id)
+        locations = {x.id: x for x in await self._store.locations_of(principal.org, production_id)}
+        roles = await self._store.roles_of(principal.org, production_id)
+        cast = await self._store.cast_of(principal.org, production_id)
+        busy: dict[str, list[date]] = {}
+        if calendar is not None and scenes:
+            horizon = calendar.dates(sum(s.duration for s in scenes))
+            busy = await self._busy_elsewhere(production_id, {m.talent_id for m in cast}, horizon)
+        with field_errors():
+            board = build_board(
+                scenes=scenes,
+                locations=locations,
+                roles=roles,
+                cast=cast,
+                calendar=calendar,
+                unavailable=busy,
+            )
+        instance, limit = parse_instance(board.instance)
+        try:
+            result = await asyncio.to_thread(solve, instance, limit)
+        except InfeasibleError as exc:
+            message = f"no order meets the fixed dates, locations and availability ({exc})"
+            raise ValidationErrors([UserError(message, field="fixedDate")]) from None
+        currencies = {r.rate.currency for r in roles.values()} | {m.rate.currency for m in cast}
+        await self._audit.record(principal, "proposeStripboard", production_id)
+        return Proposal(
+            scene_ids=tuple(board.scene_ids[i] for i in result.order),
+            cost=result.cost,
+            optimal=result.optimal,
+            lower_bound=result.lower_bound,
+            currency=min(currencies) if currencies else "USD",
+            instance=board.instance,
+            start_date=calendar.start.isoformat() if calendar is not None else None,
+        )
+
+    async def _busy_elsewhere(
+        self, production_id: str, talent_ids: set[str], dates: Sequence[date]
+    ) -> dict[str, list[date]]:
+        """Each talent's dates among `dates` committed (booked) to another production, in any
+        organisation."""
+        wanted = [d.isoformat() for d in dates]
+        busy: dict[str, list[date]] = {}
+        for talent in sorted(talent_ids):
+            for entry in await self._store.calendar_for(talent, wanted):
+                if entry.production_id == production_id or entry.status != "BOOKED":
+                    continue
+                busy.setdefault(talent, []).extend(
+                    date.fromisoformat(d) for d in entry.dates if d in wanted
+                )
+        return busy
+
     async def _own_production(self, org_id: str, production_id: str) -> Production:
         found = await self._store.production(org_id, production_id)
         if found is None:
@@ -202,3 +290,22 @@ class Scheduling:
             dates=dates,
             calendar=await self._store.calendar_for(talent_id, dates),
         )
+
+
+def _calendar(
+    start_date: str | None, non_shooting_dates: Sequence[str], skip_weekends: bool
+) -> ShootingCalendar | None:
+    """The shooting calendar the input describes (None without a start date)."""
+    problems: list[Problem] = []
+    start = parse_date("startDate", start_date, problems) if start_date is not None else None
+    skipped = [
+        parse_date(f"nonShootingDates[{i}]", d, problems) for i, d in enumerate(non_shooting_dates)
+    ]
+    if problems:
+        with field_errors():
+            raise Invalid(problems)
+    if start is None:
+        return None
+    return ShootingCalendar(
+        start, frozenset(d for d in skipped if d is not None), skip_weekends=skip_weekends
+    )
