@@ -16,8 +16,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
-from payroll.domain.money import allocate
-
 RateUnit = Literal["hour", "day"]
 PerformerCategory = Literal["principal"]
 
@@ -148,11 +146,23 @@ def settle_day(on: date, minutes: int, drafts: Sequence[Draft], denominator: int
             _new(Line, (b[0], b[1], b[2], fb, b[4], b[5])),
         )
         return _new(DayResult, (on, minutes, lines, fa + fb))
-    amounts = allocate([d[3] for d in drafts], denominator)
+    floors: list[int] = []
+    remainders: list[int] = []
+    units = 0
+    for d in drafts:
+        floor, rest = divmod(100 * d[3], denominator)
+        floors.append(floor)
+        remainders.append(rest)
+        units += d[3]
+    cents = (200 * units + denominator) // (2 * denominator)
+    extra = cents - sum(floors)
+    if extra:  # one more cent each, largest remainder first (earlier first on ties)
+        for i in sorted(range(n), key=remainders.__getitem__, reverse=True)[:extra]:
+            floors[i] += 1
     lines = tuple(
-        _new(Line, (d[0], d[1], d[2], c, d[4], d[5])) for d, c in zip(drafts, amounts, strict=True)
+        [_new(Line, (d[0], d[1], d[2], c, d[4], d[5])) for d, c in zip(drafts, floors, strict=True)]
     )
-    return _new(DayResult, (on, minutes, lines, sum(amounts)))
+    return _new(DayResult, (on, minutes, lines, cents))
 
 
 class DayResult(NamedTuple):
@@ -174,10 +184,10 @@ class Tally:
         self.cents: dict[str, int] = {}
 
     def premiums(self, lines: Sequence[Line]) -> None:
-        """Add the cents of a day's lines that are not worked time (premiums, guarantees...)."""
+        """Add the cents of lines that are not worked time (premiums, guarantees...)."""
+        cents = self.cents
         for line in lines:
-            if line[0] not in WORKED_KINDS:
-                self.cents[line[0]] = self.cents.get(line[0], 0) + line[3]
+            cents[line[0]] = cents.get(line[0], 0) + line[3]
 
 
 class Notice(NamedTuple):

@@ -42,6 +42,8 @@ class _Terms(NamedTuple):
     overtime_after_minutes: int
     overtime_unconfirmed: str
     """The constant part of the per-day warning."""
+    meal_rules: tuple[str, ...]
+    """What `rules_applied` says about the contract's meal periods."""
 
 
 def _terms(ctx: Context, on: date) -> _Terms | None:
@@ -74,28 +76,28 @@ def _load_terms(book: RuleBook, scope: str, on: date) -> _Terms | None:
     threshold = book.get(scope, "daily_overtime_after_hours", on)
     assert min_meal.value is not None
     assert threshold.value is not None
+    exemption = exemption if exemption is not None and exemption.value == 1 else None
+    due_minutes = int(due.value * MINUTES_PER_HOUR)
+    meal_rules = (
+        ()
+        if exemption is None
+        else (
+            f"{exemption.citation} (not applied while {penalty.citation} is unconfirmed: the Wage "
+            "Order 12 / LC §226.7 meal premium is paid as the floor)",
+            f"{AGREEMENT} SAG-AFTRA Commercials meal periods: due within "
+            f"{due_minutes // MINUTES_PER_HOUR} h of call or of the end of the last meal",
+        )
+    )
     return _Terms(
-        exemption=exemption if exemption is not None and exemption.value == 1 else None,
-        due_minutes=int(due.value * MINUTES_PER_HOUR),
+        exemption=exemption,
+        due_minutes=due_minutes,
         min_meal_minutes=int(min_meal.value),
         penalty=penalty,
         overtime=overtime,
         overtime_after_minutes=int(threshold.value * MINUTES_PER_HOUR),
         overtime_unconfirmed=f"{overtime.citation} is not confirmed and was not applied. "
         f"{overtime.note}",
-    )
-
-
-def _note_meal_rules(ctx: Context, terms: _Terms) -> None:
-    if terms.exemption is None:
-        return
-    ctx.notices.applied(
-        f"{terms.exemption.citation} (not applied while {terms.penalty.citation} is "
-        "unconfirmed: the Wage Order 12 / LC §226.7 meal premium is paid as the floor)"
-    )
-    ctx.notices.applied(
-        f"{AGREEMENT} SAG-AFTRA Commercials meal periods: due within "
-        f"{terms.due_minutes // MINUTES_PER_HOUR} h of call or of the end of the last meal"
+        meal_rules=meal_rules,
     )
 
 
@@ -157,7 +159,8 @@ class SagAftraCommercials:
                 continue
             if id(terms) not in noted:
                 noted.add(id(terms))
-                _note_meal_rules(ctx, terms)
+                for rule in terms.meal_rules:
+                    ctx.notices.applied(rule)
             if day.minutes_worked > terms.overtime_after_minutes:
                 ctx.notices.warn(
                     "union_overtime_unconfirmed",

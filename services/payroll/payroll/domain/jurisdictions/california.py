@@ -221,14 +221,16 @@ ONE = Fraction(1)
 # Per-shift and per-workday records are plain tuples: built for every timecard-day, and a tuple
 # subclass (NamedTuple) costs several times as much to build. Fields, in order:
 _Late = tuple[tuple[int, int, int], ...]
-_Shift = tuple[TimecardDay, int, _Late, int, int, int, bool]
+_Shift = tuple[TimecardDay, int, _Late, int, int, int, bool, bool]
 """day; minutes worked (call to wrap less off-duty breaks of a meal period or more, WO12
 §11(A)); (ordinal, due, end) of each work period longer than the meal period (WO12 §11);
 unpaid breaks longer than a bona fide meal period (a split shift, WO12 §4(C)); rest periods
-owed; rest periods missed; whether there is anything besides the §510 split to pay."""
+owed; rest periods missed; whether there is anything besides the §510 split to pay; whether a
+break's length or the day's length deserves a warning (`_review_shift`)."""
 _DAY: Final = 0
 _WORKED: Final = 1
 _EXTRA: Final = 6
+_REVIEW: Final = 7
 
 _Workday = tuple[date, int, int, tuple[_Shift, ...], "Params", bool]
 """One workday (LC §500(a)): its date; minutes paid by an earlier pay run; minutes to pay now;
@@ -248,6 +250,7 @@ def _scan(day: TimecardDay, p: Params) -> _Shift:
     off = gaps = 0
     late: list[tuple[int, int, int]] | None = None
     meals = day[3]
+    review = wrap - call > p.daily_max
     if meals:
         period = p.meal_period
         meal_min = p.meal_min
@@ -255,10 +258,13 @@ def _scan(day: TimecardDay, p: Params) -> _Shift:
         for meal_start, meal_end in meals:
             length = meal_end - meal_start
             if length < meal_min:
+                review = True
                 continue  # not a meal period: time worked, and the work period runs on
             off += length
-            if length > p.split_gap:
-                gaps += 1
+            if length > p.meal_max:
+                review = True
+                if length > p.split_gap:
+                    gaps += 1
             if meal_start - start > period:
                 late = late or []
                 late.append((ordinal, start + period, meal_start))
@@ -273,15 +279,15 @@ def _scan(day: TimecardDay, p: Params) -> _Shift:
     rests = day[7]
     if rests is None:
         if late is None and not gaps and day[4] is None:
-            return (day, worked, (), 0, 0, 0, False)
-        return (day, worked, tuple(late) if late else (), gaps, 0, 0, True)
+            return (day, worked, (), 0, 0, 0, False, review)
+        return (day, worked, tuple(late) if late else (), gaps, 0, 0, True, review)
     owed = missed = 0
     if worked >= p.rest_min_daily:
         # WO12 §12(A): per 4 hours or major fraction (more than half) thereof.
         owed = worked // p.rest_period + (worked % p.rest_period > p.rest_period // 2)
         taken = sum(1 for r in rests if r.end - r.start >= p.rest_minutes)
         missed = max(owed - taken, 0)
-    return (day, worked, tuple(late) if late else (), gaps, owed, missed, True)
+    return (day, worked, tuple(late) if late else (), gaps, owed, missed, True, review)
 
 
 class _Bonus(NamedTuple):
@@ -601,7 +607,7 @@ class California:
                     p = None
                     continue
             shift = _scan(day, p)
-            if shift[_EXTRA]:
+            if shift[_REVIEW]:
                 self._review_shift(ctx, shift, p)
             if plain:
                 extra = shift[6] or (day_rate and shift[1] < p.day_rate_minutes)
@@ -885,6 +891,7 @@ class California:
                         penalties = penalties or {}
                         penalties[id(shift)] = found
             if extra or bonus is not None or penalties:
+                worked_lines = len(lines)
                 result = self._extras(
                     ctx,
                     workdays,
@@ -897,7 +904,7 @@ class California:
                 )
                 results.append(result)
                 gross += result[3]
-                ctx.tally.premiums(result[2])
+                ctx.tally.premiums(result[2][worked_lines:])  # what follows the worked lines
             else:
                 result = settle_day(on, new, lines, denominator)
                 results.append(result)
@@ -936,7 +943,7 @@ class California:
         missed = owed = gaps = 0
         day_rate = ctx.request.rate.unit == "day"
         for shift in wd[_SHIFTS]:
-            day, worked, shift_late, shift_gaps, rests_owed, rests_missed, _ = shift
+            day, worked, shift_late, shift_gaps, rests_owed, rests_missed, _, _ = shift
             if day_rate and worked < p.day_rate_minutes:
                 entry = e["day_rate_hours"]
                 guaranteed = p.day_rate_minutes - worked
