@@ -14,12 +14,14 @@ from slate.events.snapshots import on_booking
 from slate_proto.slate.events.v1 import legal_pb2
 
 from legal.domain.compliance import ContractDrafted, ContractStatus, DomainEvent
+from legal.domain.permits import PermitEvent
 from legal.usecases import Legal
 
 
-def to_outbox(event: DomainEvent) -> OutboxEvent | None:
-    """The outbox entry announcing a domain event; voids and permits stay internal (the
-    catalogue has no public type for them)."""
+def to_outbox(event: DomainEvent | PermitEvent) -> OutboxEvent | None:
+    """The outbox entry announcing a domain event; the others (voids, sending and signing,
+    work and film permits, insurance) stay internal: the catalogue has no public type for them
+    yet."""
     if not isinstance(event, ContractDrafted):
         return None
     return CONTRACT_DRAFTED.outbox(

@@ -19,7 +19,7 @@ from slate.graphql import (
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from legal.domain import compliance
+from legal.domain import compliance, permits
 from legal.usecases import PERMISSIONS, READERS, Legal
 
 Ctx = Info[GraphQLContext[Legal], None]
@@ -176,6 +176,88 @@ class RecordWorkPermitPayload:
     user_errors: list[UserError]
 
 
+@strawberry.type(description="A film permit applied for one location and its dates.")
+class FilmPermit:
+    id: strawberry.ID
+    production_id: strawberry.ID
+    location_name: str
+    dates: list[str]
+    high_impact: bool
+    ready_by: str = strawberry.field(
+        description="The earliest filming date it can be ready for (FilmLA: 3 business days; "
+        "7 for high-impact work; applications after 10 a.m. count from the next business day)."
+    )
+    ready_in_time: bool = strawberry.field(description="Ready by the first of its dates.")
+
+    @classmethod
+    def from_model(cls, p: permits.FilmPermit) -> FilmPermit:
+        return cls(
+            id=strawberry.ID(p.id),
+            production_id=strawberry.ID(p.production_id),
+            location_name=p.location_name,
+            dates=[d.isoformat() for d in p.dates],
+            high_impact=p.high_impact,
+            ready_by=p.ready_by.isoformat(),
+            ready_in_time=p.ready_in_time,
+        )
+
+
+@strawberry.type(description="A certificate of insurance for a production.")
+class InsuranceCertificate:
+    id: strawberry.ID
+    production_id: strawberry.ID
+    insurer: str
+    policy_number: str
+    general_liability_limit: str
+    additional_insureds: list[str]
+    effective_on: str
+    expires_on: str
+
+    @classmethod
+    def from_model(cls, c: permits.InsuranceCertificate) -> InsuranceCertificate:
+        return cls(
+            id=strawberry.ID(c.id),
+            production_id=strawberry.ID(c.production_id),
+            insurer=c.insurer,
+            policy_number=c.policy_number,
+            general_liability_limit=str(c.general_liability_limit),
+            additional_insureds=list(c.additional_insureds),
+            effective_on=c.effective_on.isoformat(),
+            expires_on=c.expires_on.isoformat(),
+        )
+
+
+@strawberry.input
+class RequestFilmPermitInput:
+    production_id: strawberry.ID
+    location_name: str
+    dates: list[str]
+    high_impact: bool = False
+
+
+@strawberry.type
+class RequestFilmPermitPayload:
+    permit: FilmPermit | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class RecordInsuranceCertificateInput:
+    production_id: strawberry.ID
+    insurer: str
+    policy_number: str
+    general_liability_limit: str
+    effective_on: str
+    expires_on: str
+    additional_insureds: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RecordInsuranceCertificatePayload:
+    certificate: InsuranceCertificate | None
+    user_errors: list[UserError]
+
+
 @strawberry.input
 class SendContractInput:
     contract_id: strawberry.ID
@@ -294,6 +376,44 @@ class Mutation:
                     authorize(info), str(input.contract_id), input.signer_name
                 )
             )
+        )
+
+    @strawberry.mutation
+    async def request_film_permit(
+        self, info: Ctx, input: RequestFilmPermitInput
+    ) -> RequestFilmPermitPayload:
+        permit, errors = await attempt(
+            info.context.services.request_film_permit(
+                authorize(info),
+                production_id=str(input.production_id),
+                location_name=input.location_name,
+                dates=input.dates,
+                high_impact=input.high_impact,
+            )
+        )
+        return RequestFilmPermitPayload(
+            permit=FilmPermit.from_model(permit) if permit else None, user_errors=errors
+        )
+
+    @strawberry.mutation
+    async def record_insurance_certificate(
+        self, info: Ctx, input: RecordInsuranceCertificateInput
+    ) -> RecordInsuranceCertificatePayload:
+        certificate, errors = await attempt(
+            info.context.services.record_insurance_certificate(
+                authorize(info),
+                production_id=str(input.production_id),
+                insurer=input.insurer,
+                policy_number=input.policy_number,
+                general_liability_limit=input.general_liability_limit,
+                additional_insureds=input.additional_insureds,
+                effective_on=input.effective_on,
+                expires_on=input.expires_on,
+            )
+        )
+        return RecordInsuranceCertificatePayload(
+            certificate=InsuranceCertificate.from_model(certificate) if certificate else None,
+            user_errors=errors,
         )
 
 

@@ -22,10 +22,11 @@ from legal.domain.compliance import (
     SigningLink,
     WorkPermit,
 )
+from legal.domain.permits import FilmPermit, InsuranceCertificate, PermitEvent
 
 # Maps a domain event to the outbox entry that publishes it; None: an internal event.
-Outbox = Callable[[DomainEvent], OutboxEvent | None]
-A = TypeVar("A", Contract, WorkPermit)
+Outbox = Callable[[DomainEvent | PermitEvent], OutboxEvent | None]
+A = TypeVar("A", Contract, WorkPermit, FilmPermit, InsuranceCertificate)
 
 
 # Contract fields stored as they are, named once for both directions.
@@ -138,6 +139,62 @@ def _permit(doc: Mapping[str, Any]) -> WorkPermit:
     )
 
 
+def _film_permit_doc(p: FilmPermit) -> dict[str, Any]:
+    return {
+        "_id": p.id,
+        "org_id": p.org_id,
+        "production_id": p.production_id,
+        "location_name": p.location_name,
+        "dates": [d.isoformat() for d in p.dates],
+        "high_impact": p.high_impact,
+        "requested_at": p.requested_at.isoformat(),
+        "ready_by": p.ready_by.isoformat(),
+    }
+
+
+def _film_permit(doc: Mapping[str, Any]) -> FilmPermit:
+    return FilmPermit(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        version=int(doc["version"]),
+        production_id=doc["production_id"],
+        location_name=doc["location_name"],
+        dates=tuple(date.fromisoformat(d) for d in doc["dates"]),
+        high_impact=bool(doc["high_impact"]),
+        requested_at=datetime.fromisoformat(doc["requested_at"]),
+        ready_by=date.fromisoformat(doc["ready_by"]),
+    )
+
+
+def _certificate_doc(c: InsuranceCertificate) -> dict[str, Any]:
+    return {
+        "_id": c.id,
+        "org_id": c.org_id,
+        "production_id": c.production_id,
+        "insurer": c.insurer,
+        "policy_number": c.policy_number,
+        "general_liability_limit": str(c.general_liability_limit),
+        "additional_insureds": list(c.additional_insureds),
+        "effective_on": c.effective_on.isoformat(),
+        "expires_on": c.expires_on.isoformat(),
+    }
+
+
+def _certificate(doc: Mapping[str, Any]) -> InsuranceCertificate:
+    return InsuranceCertificate(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        version=int(doc["version"]),
+        production_id=doc["production_id"],
+        insurer=doc["insurer"],
+        policy_number=doc["policy_number"],
+        general_liability_limit=Decimal(doc["general_liability_limit"]),
+        additional_insureds=tuple(doc["additional_insureds"]),
+        effective_on=date.fromisoformat(doc["effective_on"]),
+        expires_on=date.fromisoformat(doc["expires_on"]),
+    )
+
+
 @dataclass(frozen=True)
 class StoredDocument:
     sha256: str
@@ -152,7 +209,9 @@ class LegalStore:
     PERMITS = "work_permits"
     # Rendered PDFs, content-addressed: the id is the SHA-256 of the bytes.
     DOCUMENTS = "documents"
-    outbox_collections = (CONTRACTS, PERMITS)
+    FILM_PERMITS = "film_permits"
+    CERTIFICATES = "insurance_certificates"
+    outbox_collections = (CONTRACTS, PERMITS, FILM_PERMITS, CERTIFICATES)
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
@@ -161,6 +220,12 @@ class LegalStore:
         )
         self._permits = Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
         self._documents = database.repository(self.DOCUMENTS)
+        self._film_permits = Aggregates(
+            database.repository(self.FILM_PERMITS), outbox, _film_permit_doc, _film_permit
+        )
+        self._certificates = Aggregates(
+            database.repository(self.CERTIFICATES), outbox, _certificate_doc, _certificate
+        )
 
     async def ensure_indexes(self) -> None:
         await self._database.ensure_indexes(
@@ -172,6 +237,14 @@ class LegalStore:
                     IndexSpec([("org_id", 1), ("link.token_sha256", 1)]),
                 ],
                 self.DOCUMENTS: [*self._documents.indexes()],
+                self.FILM_PERMITS: [
+                    *self._film_permits.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("production_id", 1)]),
+                ],
+                self.CERTIFICATES: [
+                    *self._certificates.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("production_id", 1)]),
+                ],
                 self.PERMITS: [
                     *self._permits.repo.indexes(),
                     IndexSpec([("org_id", 1), ("talent_id", 1)]),
@@ -179,8 +252,16 @@ class LegalStore:
             }
         )
 
-    def _of(self, aggregate: Contract | WorkPermit) -> Aggregates[Any]:
-        return self._contracts if isinstance(aggregate, Contract) else self._permits
+    def _of(
+        self, aggregate: Contract | WorkPermit | FilmPermit | InsuranceCertificate
+    ) -> Aggregates[Any]:
+        if isinstance(aggregate, Contract):
+            return self._contracts
+        if isinstance(aggregate, WorkPermit):
+            return self._permits
+        if isinstance(aggregate, FilmPermit):
+            return self._film_permits
+        return self._certificates
 
     async def add(self, aggregate: A) -> A:
         """Insert a new aggregate at version 1 with its pending events, which it then clears
@@ -232,3 +313,9 @@ class LegalStore:
         if doc is None:
             return None
         return StoredDocument(sha256, doc["contract_id"], base64.b64decode(doc["pdf"]))
+
+    async def film_permits(self, org_id: str, production_id: str) -> list[FilmPermit]:
+        return await self._film_permits.find(org_id, {"production_id": production_id})
+
+    async def certificates(self, org_id: str, production_id: str) -> list[InsuranceCertificate]:
+        return await self._certificates.find(org_id, {"production_id": production_id})

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from slate import authz
 from slate.audit import AuditLog
@@ -26,6 +27,7 @@ from legal.domain.compliance import (
     WorkPermit,
     check_booking,
 )
+from legal.domain.permits import FilmPermit, InsuranceCertificate
 from legal.store import LegalStore, StoredDocument
 
 READERS = ("producer", "legal", "casting", "accounting")
@@ -39,12 +41,15 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "signContract": ("talent",),
     "countersignContract": ("producer",),
     "verifyDocument": ("legal", "producer", "talent"),
+    "requestFilmPermit": ("legal", "producer"),
+    "recordInsuranceCertificate": ("legal", "producer"),
     # CheckBooking serves confirmBooking: the roles that may confirm, and legal itself.
     "CheckBooking": ("producer", "casting", "legal"),
     # A talent reads only their own contracts (checked per contract).
     "contract": (*READERS, "talent"),
     "contracts": READERS,
 }
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 # The service as a producer (ce_source) and as the actor when it reacts to an event.
 SERVICE = "slate-legal"
 
@@ -283,6 +288,67 @@ class Legal:
         await self._store.put_document(contract.org_id, sha, contract.id, executed)
         saved = await self._store.save(contract)
         await self._audit.record(principal, "countersignContract", saved.id, {"sha256": sha})
+        return saved
+
+    async def request_film_permit(
+        self,
+        principal: Principal,
+        *,
+        production_id: str,
+        location_name: str,
+        dates: Sequence[str],
+        high_impact: bool,
+    ) -> FilmPermit:
+        """Apply for a film permit: when it can be ready follows FilmLA's lead times, counted in
+        Los Angeles time (an application after 10 a.m. counts from the next business day)."""
+        authz.require(principal, PERMISSIONS["requestFilmPermit"], "requestFilmPermit")
+        with field_errors():
+            permit = FilmPermit.request(
+                id=new_id("fpm"),
+                org_id=principal.org,
+                production_id=production_id,
+                location_name=location_name,
+                dates=dates,
+                high_impact=high_impact,
+                now=self._now().astimezone(LOS_ANGELES),
+            )
+        saved = await self._store.add(permit)
+        await self._audit.record(
+            principal, "requestFilmPermit", saved.id, {"readyBy": saved.ready_by.isoformat()}
+        )
+        return saved
+
+    async def record_insurance_certificate(
+        self,
+        principal: Principal,
+        *,
+        production_id: str,
+        insurer: str,
+        policy_number: str,
+        general_liability_limit: str,
+        additional_insureds: Sequence[str],
+        effective_on: str,
+        expires_on: str,
+    ) -> InsuranceCertificate:
+        """Keep a production's certificate of insurance (its adequacy is reported, not
+        refused)."""
+        authz.require(
+            principal, PERMISSIONS["recordInsuranceCertificate"], "recordInsuranceCertificate"
+        )
+        with field_errors():
+            certificate = InsuranceCertificate.record_certificate(
+                id=new_id("coi"),
+                org_id=principal.org,
+                production_id=production_id,
+                insurer=insurer,
+                policy_number=policy_number,
+                general_liability_limit=general_liability_limit,
+                additional_insureds=additional_insureds,
+                effective_on=effective_on,
+                expires_on=expires_on,
+            )
+        saved = await self._store.add(certificate)
+        await self._audit.record(principal, "recordInsuranceCertificate", saved.id)
         return saved
 
     async def draft_contract(self, booking: BookingSnapshot) -> None:
