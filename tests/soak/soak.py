@@ -554,6 +554,22 @@ async def pending_outboxes(mongo: AsyncMongoClient[dict[str, Any]]) -> dict[str,
     return pending
 
 
+async def consumed_counts(gw: Gateway, port: int) -> dict[str, float]:
+    """What a service's consumers did since it started, by outcome (its /metrics): after a
+    SIGKILL, `duplicate` counts the records redelivered that its inbox had already applied."""
+    counts: dict[str, float] = {}
+    try:
+        text = (await gw.http.get(f"http://127.0.0.1:{port}/metrics", timeout=5)).text
+    except httpx.HTTPError:
+        return counts
+    for line in text.splitlines():
+        if line.startswith("slate_events_consumed_total{"):
+            labels, value = line.rsplit(" ", 1)
+            outcome = labels.split('outcome="', 1)[1].split('"', 1)[0]
+            counts[outcome] = counts.get(outcome, 0.0) + float(value)
+    return counts
+
+
 # --------------------------------------------------------------------------- one run
 
 
@@ -697,6 +713,10 @@ async def one_run(target: Target, args: argparse.Namespace, run: int, killed: st
                 f"not quiescent {args.quiesce:.0f}s after the stream: unpublished documents "
                 f"{pending}, consumer lag {lags} (a relay or consumer that never recovered)"
             )
+
+        facts["killed_consumer_after_restart"] = await consumed_counts(
+            gw, target.service_ports[killed]
+        )
 
         # ---- invariants
         letters = await with_kafka(target.kafka, lambda k: k.dead_letters(dlq_marks))
@@ -863,7 +883,9 @@ def report(result: RunResult) -> list[dict[str, Any]]:
         f"{f.get('other_statuses') or ''}; engagements {f.get('engagements')}, contracts "
         f"{f.get('contracts')}; client saw {f.get('client_holds')} holds, "
         f"{f.get('client_confirms')} confirmations; poison dead-lettered in "
-        f"{f.get('poison_dead_lettered_s')}s; quiescent after {f.get('quiescent_after_s')}s",
+        f"{f.get('poison_dead_lettered_s')}s; quiescent after {f.get('quiescent_after_s')}s; "
+        f"{result.killed}'s consumers since their restart: "
+        f"{f.get('killed_consumer_after_restart') or '-'}",
         flush=True,
     )
     if result.violations:
