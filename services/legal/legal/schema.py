@@ -7,6 +7,8 @@ import base64
 from datetime import datetime
 
 import strawberry
+from graphql import GraphQLError
+from slate.errors import UserError as DomainUserError
 from slate.graphql import (
     ExtendedEntity,
     GraphQLContext,
@@ -258,6 +260,21 @@ class RecordInsuranceCertificatePayload:
     user_errors: list[UserError]
 
 
+@strawberry.type(description="One rule's finding for a production or shoot day.")
+class ComplianceItem:
+    code: str
+    severity: str = strawberry.field(description="BLOCKING or WARNING.")
+    message: str
+    source: str
+    date: str | None
+
+
+@strawberry.type
+class ComplianceReport:
+    production_id: strawberry.ID
+    items: list[ComplianceItem]
+
+
 @strawberry.input
 class SendContractInput:
     contract_id: strawberry.ID
@@ -308,6 +325,31 @@ class Query:
         principal = authorize(info, *PERMISSIONS["contract"])
         found = await info.context.services.contract_for(principal, str(id))
         return Contract.from_model(found) if found else None
+
+    @strawberry.field(description="Each rule's findings for the production or one shoot day.")
+    async def compliance_report(
+        self, info: Ctx, production_id: strawberry.ID, date: str | None = None
+    ) -> ComplianceReport:
+        principal = authorize(info, *PERMISSIONS["complianceReport"])
+        try:
+            items = await info.context.services.compliance_report(
+                principal, str(production_id), date
+            )
+        except DomainUserError as exc:
+            raise GraphQLError(exc.message, extensions={"code": exc.code}) from None
+        return ComplianceReport(
+            production_id=production_id,
+            items=[
+                ComplianceItem(
+                    code=i.code,
+                    severity=i.severity,
+                    message=i.message,
+                    source=i.source,
+                    date=i.date.isoformat() if i.date else None,
+                )
+                for i in items
+            ],
+        )
 
     @strawberry.field(
         description="Whether a PDF whose SHA-256 (hex) is given is exactly what was signed."

@@ -28,6 +28,7 @@ from legal.domain.compliance import (
     check_booking,
 )
 from legal.domain.permits import FilmPermit, InsuranceCertificate
+from legal.domain.report import Item, report
 from legal.store import LegalStore, StoredDocument
 
 READERS = ("producer", "legal", "casting", "accounting")
@@ -43,6 +44,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "verifyDocument": ("legal", "producer", "talent"),
     "requestFilmPermit": ("legal", "producer"),
     "recordInsuranceCertificate": ("legal", "producer"),
+    "complianceReport": ("legal", "producer"),
     # CheckBooking serves confirmBooking: the roles that may confirm, and legal itself.
     "CheckBooking": ("producer", "casting", "legal"),
     # A talent reads only their own contracts (checked per contract).
@@ -169,6 +171,22 @@ class Legal:
         ):
             return Verification(False)
         return Verification(True, contract.id, contract.signed_at())
+
+    async def compliance_report(
+        self, principal: Principal, production_id: str, day: str | None = None
+    ) -> list[Item]:
+        """The production's compliance items for one shoot day, or all of them."""
+        authz.require(principal, PERMISSIONS["complianceReport"], "complianceReport")
+        on: date | None = None
+        if day is not None:
+            try:
+                on = date.fromisoformat(day)
+            except ValueError:
+                raise UserError(f"not an ISO date: {day!r}", field="date") from None
+        contracts = await self._store.contracts_by_production(principal.org, [production_id])
+        permits = await self._store.film_permits(principal.org, production_id)
+        certificates = await self._store.certificates(principal.org, production_id)
+        return report(contracts, permits, certificates, on)
 
     async def contract_by_booking(
         self, org_id: str, booking_ids: Sequence[str]

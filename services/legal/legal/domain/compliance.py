@@ -201,6 +201,15 @@ class Contract(Aggregate[DomainEvent]):
         return contract
 
     @property
+    def voided(self) -> bool:
+        return self.status is ContractStatus.VOID
+
+    @property
+    def is_minor(self) -> bool:
+        """Drafted with the minor's addendum (casting's is_minor on the work dates)."""
+        return "minor-addendum" in self.template_version
+
+    @property
     def signed(self) -> bool:
         """True once the performer has signed (the document is then confidential and every
         read of it is audited)."""

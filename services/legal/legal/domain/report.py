@@ -1,0 +1,122 @@
+"""The compliance report of a production, per shoot day: each rule an item with a code, a
+severity, a message and its source, evaluated from legal's own data (contracts drafted from
+casting's bookings, film permits, certificates of insurance)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from legal.domain.compliance import Contract
+from legal.domain.permits import MIN_GENERAL_LIABILITY, FilmPermit, InsuranceCertificate
+
+BLOCKING = "BLOCKING"
+WARNING = "WARNING"
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    severity: str
+    message: str
+    source: str
+    date: date | None = None
+
+
+def shoot_days(contracts: Sequence[Contract], permits: Sequence[FilmPermit]) -> list[date]:
+    """Every day someone is booked to work or a location is permitted."""
+    days = {date.fromisoformat(d) for c in contracts if not c.voided for d in c.work_dates}
+    days |= {d for p in permits for d in p.dates}
+    return sorted(days)
+
+
+def film_permit_rule(day: date, permits: Sequence[FilmPermit]) -> list[Item]:
+    """Filming on location needs a permit ready for the day: LA Admin. Code §22.350 (FilmLA,
+    https://info.filmla.com/area-requirements/area-requirements-city-of-los-angeles)."""
+    if any(p.covers(None, day) for p in permits):
+        return []
+    return [
+        Item(
+            "FILM_PERMIT_MISSING",
+            BLOCKING,
+            "no film permit is ready for this shoot day",
+            "LA Admin. Code §22.350; FilmLA area requirements",
+            day,
+        )
+    ]
+
+
+def insurance_rule(day: date, certificates: Sequence[InsuranceCertificate]) -> list[Item]:
+    """A certificate of insurance valid on the day, $1,000,000 general liability for motion
+    pictures, naming FilmL.A. Inc. as additional insured (FilmLA insurance requirements,
+    research A.4)."""
+    source = "FilmLA certificate of insurance requirements"
+    valid = [c for c in certificates if c.valid_on(day)]
+    if not valid:
+        return [Item("COI_NOT_VALID", BLOCKING, "no certificate of insurance valid", source, day)]
+    items: list[Item] = []
+    if all(c.general_liability_limit < MIN_GENERAL_LIABILITY for c in valid):
+        message = "general liability below $1,000,000 (motion picture minimum)"
+        items.append(Item("COI_LIMIT_LOW", WARNING, message, source, day))
+    if not any(c.names_filmla for c in valid):
+        message = "FilmL.A., Inc. is not named as an additional insured"
+        items.append(Item("COI_ADDITIONAL_INSURED_MISSING", WARNING, message, source, day))
+    return items
+
+
+def contracts_signed_rule(day: date, contracts: Sequence[Contract]) -> list[Item]:
+    """Every performer working on the day has signed their contract before the first shoot
+    day (SB 988-style written contracts; UETA Civ. Code §1633.7 makes the e-signature count)."""
+    return [
+        Item(
+            "CONTRACT_NOT_SIGNED",
+            BLOCKING,
+            f"the contract of booking {c.booking_id} ({c.role_name}) is {c.status.value}",
+            "Cal. Civ. Code §1633.7; production policy: signed before the first shoot day",
+            day,
+        )
+        for c in contracts
+        if not c.voided and day.isoformat() in c.work_dates and not c.signed
+    ]
+
+
+def studio_teacher_rule(day: date, contracts: Sequence[Contract], teachers: int) -> list[Item]:
+    """Minors on call need a studio teacher: one per 10 minors, one per 20 on non-school days
+    (8 CCR §11755.2, https://www.dir.ca.gov/dlse/Studio_teachers.htm). Studio teachers are not
+    recorded yet, so `teachers` is what is known (0)."""
+    minors = sum(
+        1 for c in contracts if not c.voided and c.is_minor and day.isoformat() in c.work_dates
+    )
+    if not minors:
+        return []
+    per_teacher = 20 if day.weekday() >= 5 else 10
+    needed = -(-minors // per_teacher)
+    if teachers >= needed:
+        return []
+    return [
+        Item(
+            "STUDIO_TEACHER_NOT_SCHEDULED",
+            BLOCKING,
+            f"{minors} minor(s) on call need {needed} studio teacher(s); {teachers} scheduled",
+            "8 CCR §11755.2",
+            day,
+        )
+    ]
+
+
+def report(
+    contracts: Sequence[Contract],
+    permits: Sequence[FilmPermit],
+    certificates: Sequence[InsuranceCertificate],
+    day: date | None = None,
+) -> list[Item]:
+    """Every rule for one shoot day, or for every shoot day of the production."""
+    days = [day] if day is not None else shoot_days(contracts, permits)
+    items: list[Item] = []
+    for d in days:
+        items += film_permit_rule(d, permits)
+        items += insurance_rule(d, certificates)
+        items += contracts_signed_rule(d, contracts)
+        items += studio_teacher_rule(d, contracts, teachers=0)
+    return items
