@@ -10,6 +10,10 @@ from typing import Any, assert_never
 
 from slate.events import Envelope, OutboxEvent, PoisonMessage
 from slate.events.catalogue import (
+    AUDITION_ACCEPTED,
+    AUDITION_DECLINED,
+    AUDITION_INVITED,
+    AUDITION_SESSION_CREATED,
     BOOKING_CONFIRMED,
     BOOKING_HELD,
     BOOKING_PROMOTED,
@@ -17,6 +21,8 @@ from slate.events.catalogue import (
     PRODUCTION_CREATED,
     ROLE_CLOSED,
     ROLE_PUBLISHED,
+    SELF_TAPE_DELIVERED,
+    SELF_TAPE_REQUESTED,
     SUBMISSION_DECLINED,
     SUBMISSION_SELECTED,
     SUBMISSION_SHORTLISTED,
@@ -33,6 +39,17 @@ from slate.events.snapshots import BookingSnapshot
 from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.events.v1 import casting_pb2, scheduling_pb2
 
+from casting.domain.auditions import (
+    AuditionEvent,
+    AuditionInvitation,
+    AuditionSession,
+    InvitationChanged,
+    InvitationStatus,
+    SelfTapeChanged,
+    SelfTapeRequest,
+    SelfTapeStatus,
+    SessionCreated,
+)
 from casting.domain.model import (
     AnyEvent,
     Booking,
@@ -164,7 +181,67 @@ def _instant(at: datetime | None) -> str:
     return at.astimezone(UTC).isoformat().replace("+00:00", "Z") if at is not None else ""
 
 
-def to_outbox(event: AnyEvent) -> OutboxEvent:
+def session_snapshot(s: AuditionSession) -> casting_pb2.AuditionSessionSnapshot:
+    return casting_pb2.AuditionSessionSnapshot(
+        session_id=s.id,
+        org_id=s.org_id,
+        production_id=s.production_id,
+        kind=s.kind.value,
+        date=s.day.isoformat(),
+        timezone=s.timezone,
+        start=s.start.strftime("%H:%M"),
+        end=s.end.strftime("%H:%M"),
+        slot_minutes=s.slot_minutes,
+        rooms=list(s.rooms),
+        version=s.version,
+    )
+
+
+def invitation_snapshot(i: AuditionInvitation) -> casting_pb2.AuditionInvitationSnapshot:
+    return casting_pb2.AuditionInvitationSnapshot(
+        invitation_id=i.id,
+        org_id=i.org_id,
+        session_id=i.session_id,
+        production_id=i.production_id,
+        role_id=i.role_id,
+        submission_id=i.submission_id,
+        talent_id=i.talent_id,
+        kind=i.kind.value,
+        room=i.room,
+        starts_at=_instant(i.starts_at),
+        ends_at=_instant(i.ends_at),
+        status=i.status.value,
+        version=i.version,
+    )
+
+
+def self_tape_snapshot(r: SelfTapeRequest) -> casting_pb2.SelfTapeSnapshot:
+    """The request as announced (the tape's link stays in casting)."""
+    return casting_pb2.SelfTapeSnapshot(
+        request_id=r.id,
+        org_id=r.org_id,
+        submission_id=r.submission_id,
+        role_id=r.role_id,
+        talent_id=r.talent_id,
+        due_at=_instant(r.due_at),
+        status=r.status.value,
+        late=r.late,
+        version=r.version,
+    )
+
+
+INVITATION_EVENTS: Mapping[InvitationStatus, EventType[Any]] = {
+    InvitationStatus.INVITED: AUDITION_INVITED,
+    InvitationStatus.ACCEPTED: AUDITION_ACCEPTED,
+    InvitationStatus.DECLINED: AUDITION_DECLINED,
+}
+SELF_TAPE_EVENTS: Mapping[SelfTapeStatus, EventType[Any]] = {
+    SelfTapeStatus.REQUESTED: SELF_TAPE_REQUESTED,
+    SelfTapeStatus.DELIVERED: SELF_TAPE_DELIVERED,
+}
+
+
+def to_outbox(event: AnyEvent | AuditionEvent) -> OutboxEvent:
     """The outbox entry (catalogue type, protobuf message, keyed by aggregate) of a domain event."""
     match event:
         case BookingHeld(booking=b):
@@ -202,6 +279,17 @@ def to_outbox(event: AnyEvent) -> OutboxEvent:
             return event_type.outbox(
                 sub.id, event_type.message(submission=submission_snapshot(sub), by=by)
             )
+        case SessionCreated(session=session):
+            return AUDITION_SESSION_CREATED.outbox(
+                session.id,
+                casting_pb2.AuditionSessionCreated(session=session_snapshot(session)),
+            )
+        case InvitationChanged(invitation=inv, by=by):
+            kind = INVITATION_EVENTS[inv.status]
+            return kind.outbox(inv.id, kind.message(invitation=invitation_snapshot(inv), by=by))
+        case SelfTapeChanged(request=req, by=by):
+            kind = SELF_TAPE_EVENTS[req.status]
+            return kind.outbox(req.id, kind.message(request=self_tape_snapshot(req), by=by))
         case _:
             assert_never(event)
 

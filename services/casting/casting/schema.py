@@ -33,7 +33,7 @@ from slate.graphql import (
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from casting.domain import model
+from casting.domain import auditions, model
 from casting.usecases import PERMISSIONS, BookingEventKind, BreakdownInput, Casting, HoldTerms
 
 Ctx = Info[GraphQLContext[Casting], None]
@@ -46,6 +46,9 @@ strawberry.enum(model.RoleStatus, name="RoleStatus")
 strawberry.enum(model.SubmissionStatus, name="SubmissionStatus")
 strawberry.enum(model.UnionStatus, name="UnionStatus")
 strawberry.enum(model.MediaKind, name="MediaKind")
+strawberry.enum(auditions.SessionKind, name="AuditionKind")
+strawberry.enum(auditions.InvitationStatus, name="InvitationStatus")
+strawberry.enum(auditions.SelfTapeStatus, name="SelfTapeStatus")
 strawberry.enum(BookingEventKind, name="BookingEventKind")
 
 
@@ -131,6 +134,50 @@ def submission_loader(info: Ctx) -> DataLoader[str, model.Submission | None]:
     casting, principal = _caller(info)
     return info.context.loader(
         "submission", lambda: batch_loader(lambda ids: casting.submissions(principal, ids))
+    )
+
+
+def session_loader(info: Ctx) -> DataLoader[str, auditions.AuditionSession | None]:
+    casting, principal = _caller(info)
+    return info.context.loader(
+        "audition_session",
+        lambda: batch_loader(lambda ids: casting.audition_sessions(principal, ids)),
+    )
+
+
+def invitations_by_session_loader(
+    info: Ctx,
+) -> DataLoader[str, list[auditions.AuditionInvitation]]:
+    casting, principal = _caller(info)
+    return info.context.loader(
+        "invitations_by_session",
+        lambda: group_loader(
+            lambda ids: casting.invitations_of_sessions(principal, ids), lambda i: i.session_id
+        ),
+    )
+
+
+def invitations_by_submission_loader(
+    info: Ctx,
+) -> DataLoader[str, list[auditions.AuditionInvitation]]:
+    casting, principal = _caller(info)
+    return info.context.loader(
+        "invitations_by_submission",
+        lambda: group_loader(
+            lambda ids: casting.invitations_of_submissions(principal, ids),
+            lambda i: i.submission_id,
+        ),
+    )
+
+
+def tapes_by_submission_loader(info: Ctx) -> DataLoader[str, list[auditions.SelfTapeRequest]]:
+    casting, principal = _caller(info)
+    return info.context.loader(
+        "tapes_by_submission",
+        lambda: group_loader(
+            lambda ids: casting.self_tapes_of_submissions(principal, ids),
+            lambda r: r.submission_id,
+        ),
     )
 
 
@@ -422,6 +469,106 @@ class Submission:
         role = await role_loader(info).load(self.role_id)
         return Role.from_model(role) if role else None
 
+    @strawberry.field(description="Audition and callback invitations of this submission.")
+    async def auditions(self, info: Ctx) -> list[AuditionInvitation]:
+        found = await invitations_by_submission_loader(info).load(str(self.id))
+        return [AuditionInvitation.from_model(i) for i in found]
+
+    @strawberry.field
+    async def self_tapes(self, info: Ctx) -> list[SelfTape]:
+        found = await tapes_by_submission_loader(info).load(str(self.id))
+        return [SelfTape.from_model(r) for r in found]
+
+
+@strawberry.type(description="A dated audition or callback block, cut into slots per room.")
+class AuditionSession:
+    id: strawberry.ID
+    kind: auditions.SessionKind
+    date: str
+    timezone: str
+    start: str
+    end: str
+    slot_minutes: int
+    rooms: list[str]
+    production_id: strawberry.ID
+
+    @classmethod
+    def from_model(cls, s: auditions.AuditionSession) -> AuditionSession:
+        return cls(
+            id=strawberry.ID(s.id),
+            kind=s.kind,
+            date=s.day.isoformat(),
+            timezone=s.timezone,
+            start=s.start.strftime("%H:%M"),
+            end=s.end.strftime("%H:%M"),
+            slot_minutes=s.slot_minutes,
+            rooms=list(s.rooms),
+            production_id=strawberry.ID(s.production_id),
+        )
+
+    @strawberry.field
+    async def invitations(self, info: Ctx) -> list[AuditionInvitation]:
+        found = await invitations_by_session_loader(info).load(str(self.id))
+        return [AuditionInvitation.from_model(i) for i in sorted(found, key=_slot_order)]
+
+
+def _slot_order(i: auditions.AuditionInvitation) -> tuple[datetime, str]:
+    return i.starts_at, i.room
+
+
+@strawberry.type(description="A talent invited to one slot of a session.")
+class AuditionInvitation:
+    id: strawberry.ID
+    kind: auditions.SessionKind
+    room: str
+    starts_at: str
+    ends_at: str
+    status: auditions.InvitationStatus
+    session_id: strawberry.ID
+    submission_id: strawberry.ID
+    talent_id: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, i: auditions.AuditionInvitation) -> AuditionInvitation:
+        return cls(
+            id=strawberry.ID(i.id),
+            kind=i.kind,
+            room=i.room,
+            starts_at=_instant(i.starts_at) or "",
+            ends_at=_instant(i.ends_at) or "",
+            status=i.status,
+            session_id=strawberry.ID(i.session_id),
+            submission_id=strawberry.ID(i.submission_id),
+            talent_id=i.talent_id,
+        )
+
+    @strawberry.field
+    async def talent(self, info: Ctx) -> Talent | None:
+        return await Talent.load(info, self.talent_id)
+
+
+@strawberry.type(description="A self-tape casting asked for, and the tape once delivered.")
+class SelfTape:
+    id: strawberry.ID
+    instructions: str
+    due_at: str
+    status: auditions.SelfTapeStatus
+    media_url: str | None
+    delivered_at: str | None
+    late: bool
+
+    @classmethod
+    def from_model(cls, r: auditions.SelfTapeRequest) -> SelfTape:
+        return cls(
+            id=strawberry.ID(r.id),
+            instructions=r.instructions,
+            due_at=_instant(r.due_at) or "",
+            status=r.status,
+            media_url=r.media_url or None,
+            delivered_at=_instant(r.delivered_at),
+            late=r.late,
+        )
+
 
 @strawberry.federation.type(keys=["id"], description="A talent on hold or booked for a role.")
 class Booking:
@@ -645,6 +792,79 @@ class TalentConnection:
     total_count: int
     edges: list[Edge[Talent]]
     page_info: PageInfo
+
+
+@strawberry.input
+class CreateAuditionSessionInput:
+    production_id: strawberry.ID
+    date: str = strawberry.field(description="YYYY-MM-DD in `timezone`.")
+    timezone: str = strawberry.field(description="IANA, e.g. America/Los_Angeles.")
+    start: str = strawberry.field(description="HH:MM, local.")
+    end: str
+    slot_minutes: int
+    rooms: list[str]
+    kind: auditions.SessionKind = auditions.SessionKind.AUDITION
+
+
+@strawberry.type
+class AuditionSessionPayload:
+    session: AuditionSession | None
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class InviteToAuditionInput:
+    session_id: strawberry.ID
+    submission_id: strawberry.ID
+    room: str | None = None
+    start: str | None = strawberry.field(
+        default=None,
+        description="A slot's start (ISO 8601 with offset); the first free slot by default.",
+    )
+
+
+@strawberry.input
+class RespondToAuditionInput:
+    invitation_id: strawberry.ID
+    accept: bool
+
+
+@strawberry.type
+class AuditionInvitationPayload:
+    invitation: AuditionInvitation | None
+    user_errors: list[UserError]
+
+    @classmethod
+    async def of(cls, work: Awaitable[auditions.AuditionInvitation]) -> AuditionInvitationPayload:
+        found, errors = await attempt(work)
+        return cls(
+            invitation=AuditionInvitation.from_model(found) if found else None,
+            user_errors=errors,
+        )
+
+
+@strawberry.input
+class RequestSelfTapeInput:
+    submission_id: strawberry.ID
+    due_at: str = strawberry.field(description="ISO 8601 with offset.")
+    instructions: str = ""
+
+
+@strawberry.input
+class DeliverSelfTapeInput:
+    request_id: strawberry.ID
+    url: str
+
+
+@strawberry.type
+class SelfTapePayload:
+    self_tape: SelfTape | None
+    user_errors: list[UserError]
+
+    @classmethod
+    async def of(cls, work: Awaitable[auditions.SelfTapeRequest]) -> SelfTapePayload:
+        found, errors = await attempt(work)
+        return cls(self_tape=SelfTape.from_model(found) if found else None, user_errors=errors)
 
 
 @strawberry.type
@@ -875,6 +1095,12 @@ class Query:
         )
 
     @strawberry.field
+    async def audition_session(self, info: Ctx, id: strawberry.ID) -> AuditionSession | None:
+        authorize(info, *PERMISSIONS["auditionSession"])
+        found = await session_loader(info).load(str(id))
+        return AuditionSession.from_model(found) if found else None
+
+    @strawberry.field
     async def submission(self, info: Ctx, id: strawberry.ID) -> Submission | None:
         authorize(info, *PERMISSIONS["submission"])
         found = await submission_loader(info).load(str(id))
@@ -969,6 +1195,73 @@ class Mutation:
         casting, principal = _caller(info)
         return await SubmissionPayload.of(
             casting.withdraw_submission(principal, submission_id=str(input.submission_id))
+        )
+
+    @strawberry.mutation
+    async def create_audition_session(
+        self, info: Ctx, input: CreateAuditionSessionInput
+    ) -> AuditionSessionPayload:
+        casting, principal = _caller(info)
+        session, errors = await attempt(
+            casting.create_audition_session(
+                principal,
+                production_id=str(input.production_id),
+                date=input.date,
+                timezone=input.timezone,
+                start=input.start,
+                end=input.end,
+                slot_minutes=input.slot_minutes,
+                rooms=input.rooms,
+                kind=input.kind.value,
+            )
+        )
+        return AuditionSessionPayload(
+            session=AuditionSession.from_model(session) if session else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Invite a submitted talent to a slot of a session.")
+    async def invite_to_audition(
+        self, info: Ctx, input: InviteToAuditionInput
+    ) -> AuditionInvitationPayload:
+        casting, principal = _caller(info)
+        return await AuditionInvitationPayload.of(
+            casting.invite_to_audition(
+                principal,
+                session_id=str(input.session_id),
+                submission_id=str(input.submission_id),
+                room=input.room,
+                start=input.start,
+            )
+        )
+
+    @strawberry.mutation(description="The talent accepts or declines an invitation.")
+    async def respond_to_audition(
+        self, info: Ctx, input: RespondToAuditionInput
+    ) -> AuditionInvitationPayload:
+        casting, principal = _caller(info)
+        return await AuditionInvitationPayload.of(
+            casting.respond_to_audition(
+                principal, invitation_id=str(input.invitation_id), accept=input.accept
+            )
+        )
+
+    @strawberry.mutation
+    async def request_self_tape(self, info: Ctx, input: RequestSelfTapeInput) -> SelfTapePayload:
+        casting, principal = _caller(info)
+        return await SelfTapePayload.of(
+            casting.request_self_tape(
+                principal,
+                submission_id=str(input.submission_id),
+                due_at=input.due_at,
+                instructions=input.instructions,
+            )
+        )
+
+    @strawberry.mutation
+    async def deliver_self_tape(self, info: Ctx, input: DeliverSelfTapeInput) -> SelfTapePayload:
+        casting, principal = _caller(info)
+        return await SelfTapePayload.of(
+            casting.deliver_self_tape(principal, request_id=str(input.request_id), url=input.url)
         )
 
     @strawberry.mutation

@@ -7,7 +7,7 @@ aggregates existed reads back unchanged.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, TypeVar, overload
 
@@ -15,6 +15,16 @@ from slate.events import OutboxEvent
 from slate.mongo import IndexSpec
 from slate.repository import Aggregates, Database
 
+from casting.domain.auditions import (
+    ACTIVE_INVITATIONS,
+    AuditionEvent,
+    AuditionInvitation,
+    AuditionSession,
+    InvitationStatus,
+    SelfTapeRequest,
+    SelfTapeStatus,
+    SessionKind,
+)
 from casting.domain.model import (
     ACTIVE_STATUSES,
     AnyEvent,
@@ -43,10 +53,20 @@ from casting.domain.model import (
     Usage,
 )
 
-A = TypeVar("A", Role, Talent, Booking, Submission, TalentNote)
+A = TypeVar(
+    "A",
+    Role,
+    Talent,
+    Booking,
+    Submission,
+    TalentNote,
+    AuditionSession,
+    AuditionInvitation,
+    SelfTapeRequest,
+)
 # At most this many bookings are read to answer one batch of relationship questions.
 RELATIONSHIPS_SCANNED = 10_000
-Outbox = Callable[[AnyEvent], OutboxEvent]
+Outbox = Callable[[AnyEvent | AuditionEvent], OutboxEvent]
 
 
 class CastingStore:
@@ -72,13 +92,34 @@ class CastingStore:
             _submission,
         )
         self._notes = Aggregates(database.repository("talent_notes"), outbox, _note_doc, _note)
+        self._sessions = Aggregates(
+            database.repository("audition_sessions"), outbox, _session_doc, _session
+        )
+        # Invitations and tape requests are seen by the talent and their agency too.
+        self._invitations = Aggregates(
+            database.repository("audition_invitations", org_scoped=False),
+            outbox,
+            _invitation_doc,
+            _invitation,
+        )
+        self._tapes = Aggregates(
+            database.repository("self_tapes", org_scoped=False), outbox, _tape_doc, _tape
+        )
         # The sweep reads every organisation's lapsed holds (it then saves each in its own org).
         self._all_bookings = database.repository("bookings", org_scoped=False)
 
     @property
     def outbox_collections(self) -> list[str]:
         """The collections whose documents carry events for the relay."""
-        return ["roles", "talent", "bookings", "submissions"]
+        return [
+            "roles",
+            "talent",
+            "bookings",
+            "submissions",
+            "audition_sessions",
+            "audition_invitations",
+            "self_tapes",
+        ]
 
     async def ensure_indexes(self) -> None:
         roles, talent, bookings = self._roles.repo, self._talent.repo, self._bookings.repo
@@ -96,6 +137,14 @@ class CastingStore:
                     IndexSpec([("updated_at", 1)]),
                 ],
                 "talent_notes": self._notes.repo.indexes(),
+                "audition_sessions": self._sessions.repo.indexes(),
+                "audition_invitations": [
+                    *self._invitations.repo.indexes(),
+                    IndexSpec([("session_id", 1)]),
+                    IndexSpec([("submission_id", 1)]),
+                    IndexSpec([("talent_id", 1), ("starts_at", 1)]),
+                ],
+                "self_tapes": [*self._tapes.repo.indexes(), IndexSpec([("submission_id", 1)])],
                 "submissions": [
                     *self._submissions.repo.indexes(),
                     IndexSpec([("org_id", 1), ("role_id", 1)]),
@@ -134,8 +183,20 @@ class CastingStore:
     def _of(self, aggregate: Submission) -> Aggregates[Submission]: ...
     @overload
     def _of(self, aggregate: TalentNote) -> Aggregates[TalentNote]: ...
+    @overload
+    def _of(self, aggregate: AuditionSession) -> Aggregates[AuditionSession]: ...
+    @overload
+    def _of(self, aggregate: AuditionInvitation) -> Aggregates[AuditionInvitation]: ...
+    @overload
+    def _of(self, aggregate: SelfTapeRequest) -> Aggregates[SelfTapeRequest]: ...
 
-    def _of(self, aggregate: Role | Talent | Booking | Submission | TalentNote) -> Aggregates[Any]:
+    def _of(self, aggregate: Any) -> Aggregates[Any]:
+        if isinstance(aggregate, AuditionSession):
+            return self._sessions
+        if isinstance(aggregate, AuditionInvitation):
+            return self._invitations
+        if isinstance(aggregate, SelfTapeRequest):
+            return self._tapes
         if isinstance(aggregate, Submission):
             return self._submissions
         if isinstance(aggregate, TalentNote):
@@ -239,6 +300,41 @@ class CastingStore:
             assert written is not None
             out.append((_talent(d), written))
         return out
+
+    async def audition_sessions(
+        self, org_id: str, ids: Sequence[str]
+    ) -> dict[str, AuditionSession]:
+        return await self._sessions.get_many(org_id, ids)
+
+    async def invitations(self, ids: Sequence[str]) -> dict[str, AuditionInvitation]:
+        return await self._invitations.get_many("", ids)
+
+    async def invitations_by(self, field: str, values: Sequence[str]) -> list[AuditionInvitation]:
+        """Invitations whose `field` (session_id, submission_id) is one of `values`."""
+        return await self._invitations.find("", {field: {"$in": list(values)}}, limit=20_000)
+
+    async def talent_expected(
+        self, talent_id: str, starts_at: datetime, ends_at: datetime
+    ) -> list[AuditionInvitation]:
+        """The talent's live invitations (any organisation's) overlapping a time range."""
+        return await self._invitations.find(
+            "",
+            {
+                "talent_id": talent_id,
+                "status": {"$in": sorted(s.value for s in ACTIVE_INVITATIONS)},
+                "starts_at": {"$lt": ends_at},
+                "ends_at": {"$gt": starts_at},
+            },
+            limit=1000,
+        )
+
+    async def self_tapes(self, ids: Sequence[str]) -> dict[str, SelfTapeRequest]:
+        return await self._tapes.get_many("", ids)
+
+    async def self_tapes_of(self, submission_ids: Sequence[str]) -> list[SelfTapeRequest]:
+        return await self._tapes.find(
+            "", {"submission_id": {"$in": list(submission_ids)}}, limit=20_000
+        )
 
     async def booking(self, org_id: str, booking_id: str) -> Booking | None:
         return await self._bookings.get(org_id, booking_id)
@@ -605,5 +701,111 @@ def _submission(doc: Mapping[str, Any]) -> Submission:
         status=SubmissionStatus(doc["status"]),
         shortlist_rank=doc.get("shortlist_rank"),
         submitted_at=submitted_at,
+        version=int(doc["version"]),
+    )
+
+
+def _session_doc(s: AuditionSession) -> dict[str, Any]:
+    return {
+        "_id": s.id,
+        "org_id": s.org_id,
+        "production_id": s.production_id,
+        "kind": s.kind.value,
+        "day": s.day.isoformat(),
+        "timezone": s.timezone,
+        "start": s.start.strftime("%H:%M"),
+        "end": s.end.strftime("%H:%M"),
+        "slot_minutes": s.slot_minutes,
+        "rooms": list(s.rooms),
+    }
+
+
+def _session(doc: Mapping[str, Any]) -> AuditionSession:
+    return AuditionSession(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        production_id=doc["production_id"],
+        kind=SessionKind(doc["kind"]),
+        day=date.fromisoformat(doc["day"]),
+        timezone=doc["timezone"],
+        start=time.fromisoformat(doc["start"]),
+        end=time.fromisoformat(doc["end"]),
+        slot_minutes=int(doc["slot_minutes"]),
+        rooms=tuple(doc["rooms"]),
+        version=int(doc["version"]),
+    )
+
+
+def _invitation_doc(i: AuditionInvitation) -> dict[str, Any]:
+    return {
+        "_id": i.id,
+        "org_id": i.org_id,
+        "session_id": i.session_id,
+        "production_id": i.production_id,
+        "role_id": i.role_id,
+        "submission_id": i.submission_id,
+        "talent_id": i.talent_id,
+        "submitted_by_org": i.submitted_by_org,
+        "kind": i.kind.value,
+        "room": i.room,
+        "starts_at": i.starts_at,
+        "ends_at": i.ends_at,
+        "status": i.status.value,
+    }
+
+
+def _invitation(doc: Mapping[str, Any]) -> AuditionInvitation:
+    starts, ends = _utc(doc["starts_at"]), _utc(doc["ends_at"])
+    assert starts is not None
+    assert ends is not None
+    return AuditionInvitation(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        session_id=doc["session_id"],
+        production_id=doc["production_id"],
+        role_id=doc["role_id"],
+        submission_id=doc["submission_id"],
+        talent_id=doc["talent_id"],
+        submitted_by_org=doc["submitted_by_org"],
+        kind=SessionKind(doc["kind"]),
+        room=doc["room"],
+        starts_at=starts,
+        ends_at=ends,
+        status=InvitationStatus(doc["status"]),
+        version=int(doc["version"]),
+    )
+
+
+def _tape_doc(r: SelfTapeRequest) -> dict[str, Any]:
+    return {
+        "_id": r.id,
+        "org_id": r.org_id,
+        "submission_id": r.submission_id,
+        "role_id": r.role_id,
+        "talent_id": r.talent_id,
+        "submitted_by_org": r.submitted_by_org,
+        "instructions": r.instructions,
+        "due_at": r.due_at,
+        "status": r.status.value,
+        "media_url": r.media_url,
+        "delivered_at": r.delivered_at,
+    }
+
+
+def _tape(doc: Mapping[str, Any]) -> SelfTapeRequest:
+    due = _utc(doc["due_at"])
+    assert due is not None
+    return SelfTapeRequest(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        submission_id=doc["submission_id"],
+        role_id=doc["role_id"],
+        talent_id=doc["talent_id"],
+        submitted_by_org=doc["submitted_by_org"],
+        instructions=doc.get("instructions", ""),
+        due_at=due,
+        status=SelfTapeStatus(doc["status"]),
+        media_url=doc.get("media_url", ""),
+        delivered_at=_utc(doc.get("delivered_at")),
         version=int(doc["version"]),
     )

@@ -29,8 +29,16 @@ from slate.events.snapshots import BookingSnapshot
 from slate.ids import new_id
 from slate.mongo import ConcurrencyConflict, DuplicateKey
 
+from casting.domain import auditions as model_auditions
 from casting.domain import model
 from casting.domain import search as model_search
+from casting.domain.auditions import (
+    AuditionInvitation,
+    AuditionSession,
+    InvitationStatus,
+    SelfTapeRequest,
+    SessionKind,
+)
 from casting.domain.model import (
     Booking,
     Production,
@@ -64,6 +72,12 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "updateTalentProfile": ("talent", *WRITERS),
     "setTalentNote": WRITERS,
     "searchTalent": WRITERS,
+    "createAuditionSession": WRITERS,
+    "inviteToAudition": WRITERS,
+    # The talent answers (or their agency's staff for them); casting asks for tapes.
+    "respondToAudition": (*WRITERS, "talent"),
+    "requestSelfTape": WRITERS,
+    "deliverSelfTape": (*WRITERS, "talent"),
     "holdTalent": WRITERS,
     "confirmBooking": WRITERS,
     "releaseBooking": WRITERS,
@@ -77,6 +91,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "breakdowns": (),
     "booking": (),
     "submission": (),
+    "auditionSession": (),
     "_entities": (),
     "_service": (),
     # Personal fields: the talent themselves, and these roles only in an organisation tied to
@@ -261,6 +276,19 @@ def _note_id(org_id: str, talent_id: str) -> str:
     """One private note per organisation and talent."""
     digest = hashlib.sha256(f"{org_id}\n{talent_id}".encode()).hexdigest()
     return f"tnt_{digest[:24]}"
+
+
+def _slot_id(session_id: str, room: str, starts_at: datetime) -> str:
+    """One invitation record per slot of a room: a second invitation to it is a duplicate."""
+    key = f"{session_id}\n{room}\n{starts_at.isoformat()}"
+    return f"inv_{hashlib.sha256(key.encode()).hexdigest()[:24]}"
+
+
+def _answers_for(principal: Principal, asked: AuditionInvitation | SelfTapeRequest) -> bool:
+    """The talent asked, or staff of the agency that submitted them."""
+    return principal.is_talent(asked.talent_id) or (
+        principal.org == asked.submitted_by_org and principal.has_any(*WRITERS)
+    )
 
 
 def _sees(principal: Principal, submission: Submission) -> bool:
@@ -563,6 +591,201 @@ class Casting:
         owned = await self._store.submissions_of_roles(principal.org, wanted, as_owner=True)
         made = await self._store.submissions_of_roles(principal.org, wanted, as_owner=False)
         return list({s.id: s for s in (*owned, *made)}.values())
+
+    # --- auditions -------------------------------------------------------------------------
+
+    async def create_audition_session(
+        self,
+        principal: Principal,
+        *,
+        production_id: str,
+        date: str,
+        timezone: str,
+        start: str,
+        end: str,
+        slot_minutes: int,
+        rooms: Sequence[str],
+        kind: str = SessionKind.AUDITION.value,
+    ) -> AuditionSession:
+        """A dated audition (or callback) session of one of the caller's productions."""
+        authz.require(principal, PERMISSIONS["createAuditionSession"], "createAuditionSession")
+        with domain_rules():
+            model.check_ids({"productionId": production_id})
+            draft = model_auditions.validate_session(
+                day=date,
+                timezone=timezone,
+                start=start,
+                end=end,
+                slot_minutes=slot_minutes,
+                rooms=rooms,
+                kind=kind,
+                today=datetime.now(UTC).date(),
+            )
+        production = await self._production_known(principal.org, production_id)
+        session = await self._store.add(
+            AuditionSession.create(
+                id=new_id("aud"), org_id=principal.org, production_id=production.id, draft=draft
+            )
+        )
+        await self._audit.record(principal, "createAuditionSession", session.id)
+        return session
+
+    async def invite_to_audition(
+        self,
+        principal: Principal,
+        *,
+        session_id: str,
+        submission_id: str,
+        room: str | None = None,
+        start: str | None = None,
+    ) -> AuditionInvitation:
+        """Invite a submitted talent to a slot of a session (the one asked for, or the first
+        free one): never two in one slot of a room, never the talent in two places at once
+        (any organisation's invitations count); a callback only after an accepted audition."""
+        authz.require(principal, PERMISSIONS["inviteToAudition"], "inviteToAudition")
+        problems: list[model.Problem] = []
+        with domain_rules():
+            model.check_ids({"sessionId": session_id, "submissionId": submission_id})
+            starts_at = model.parse_instant(start, "start", problems) if start else None
+            if problems:
+                raise model.Invalid(problems)
+        session = (await self._store.audition_sessions(principal.org, [session_id])).get(session_id)
+        if session is None:
+            raise UserError("unknown audition session", field="sessionId", code="NOT_FOUND")
+        submission = await self._submission(principal, submission_id)
+        if submission.org_id != principal.org:
+            raise UserError("unknown submission", field="submissionId", code="NOT_FOUND")
+        slots = session.slots()
+        first, last = slots[0].starts_at, max(s.ends_at for s in slots)
+        booked = await self._store.invitations_by("session_id", [session.id])
+        taken = [
+            (i.room, i.starts_at) for i in booked if i.status in model_auditions.ACTIVE_INVITATIONS
+        ]
+        elsewhere = await self._store.talent_expected(submission.talent_id, first, last)
+        earlier = await self._store.invitations_by("submission_id", [submission.id])
+        auditioned = any(
+            i.kind == SessionKind.AUDITION and i.status == InvitationStatus.ACCEPTED
+            for i in earlier
+        )
+        with domain_rules():
+            slot = session.choose_slot(
+                taken=taken,
+                talent_busy=[(i.starts_at, i.ends_at) for i in elsewhere],
+                room=room,
+                starts_at=starts_at,
+            )
+            invitation = AuditionInvitation.invite(
+                id=_slot_id(session.id, slot.room, slot.starts_at),
+                session=session,
+                submission=submission,
+                slot=slot,
+                auditioned=auditioned,
+                by=principal.sub,
+            )
+        previous = (await self._store.invitations([invitation.id])).get(invitation.id)
+        try:
+            if previous is not None:
+                with domain_rules():
+                    previous.reinvite(invitation)
+                saved = await self._store.save(previous)
+            else:
+                saved = await self._store.add(invitation)
+        except (DuplicateKey, ConcurrencyConflict):
+            raise UserError(
+                "the slot was taken meanwhile; retry", field="sessionId", code="CONFLICT"
+            ) from None
+        await self._audit.record(principal, "inviteToAudition", saved.id)
+        return saved
+
+    async def respond_to_audition(
+        self, principal: Principal, *, invitation_id: str, accept: bool
+    ) -> AuditionInvitation:
+        """The talent (or their agency's staff) accepts or declines an invitation, once."""
+        authz.require(principal, PERMISSIONS["respondToAudition"], "respondToAudition")
+        with domain_rules():
+            model.check_ids({"invitationId": invitation_id})
+        invitation = (await self._store.invitations([invitation_id])).get(invitation_id)
+        if invitation is None or not _answers_for(principal, invitation):
+            raise UserError("unknown invitation", field="invitationId", code="NOT_FOUND")
+        with domain_rules():
+            invitation.respond(accept, principal.sub)
+        try:
+            saved = await self._store.save(invitation)
+        except ConcurrencyConflict:
+            raise UserError(
+                "the invitation changed meanwhile", field="invitationId", code="CONFLICT"
+            ) from None
+        await self._audit.record(principal, "respondToAudition", saved.id)
+        return saved
+
+    async def request_self_tape(
+        self, principal: Principal, *, submission_id: str, due_at: str, instructions: str = ""
+    ) -> SelfTapeRequest:
+        """Ask a talent submitted to one of the caller's roles for a self-tape by a due time."""
+        authz.require(principal, PERMISSIONS["requestSelfTape"], "requestSelfTape")
+        with domain_rules():
+            model.check_ids({"submissionId": submission_id})
+            due = model_auditions.parse_due(due_at)
+        submission = await self._submission(principal, submission_id)
+        if submission.org_id != principal.org:
+            raise UserError("unknown submission", field="submissionId", code="NOT_FOUND")
+        with domain_rules():
+            request = SelfTapeRequest.request(
+                id=new_id("tap"),
+                submission=submission,
+                instructions=instructions,
+                due_at=due,
+                now=datetime.now(UTC),
+                by=principal.sub,
+            )
+        saved = await self._store.add(request)
+        await self._audit.record(principal, "requestSelfTape", saved.id)
+        return saved
+
+    async def deliver_self_tape(
+        self, principal: Principal, *, request_id: str, url: str
+    ) -> SelfTapeRequest:
+        """The talent (or their agency's staff) hands in the tape's link; a late one is taken
+        and marked late."""
+        authz.require(principal, PERMISSIONS["deliverSelfTape"], "deliverSelfTape")
+        with domain_rules():
+            model.check_ids({"requestId": request_id})
+        request = (await self._store.self_tapes([request_id])).get(request_id)
+        if request is None or not _answers_for(principal, request):
+            raise UserError("unknown self-tape request", field="requestId", code="NOT_FOUND")
+        with domain_rules():
+            request.deliver(url, at=datetime.now(UTC), by=principal.sub)
+        try:
+            saved = await self._store.save(request)
+        except ConcurrencyConflict:
+            raise UserError(
+                "the request changed meanwhile", field="requestId", code="CONFLICT"
+            ) from None
+        await self._audit.record(principal, "deliverSelfTape", saved.id)
+        return saved
+
+    async def audition_sessions(
+        self, principal: Principal, ids: Sequence[str]
+    ) -> dict[str, AuditionSession]:
+        return await self._store.audition_sessions(principal.org, _possible(ids))
+
+    async def invitations_of_sessions(
+        self, principal: Principal, session_ids: Sequence[str]
+    ) -> list[AuditionInvitation]:
+        found = await self._store.invitations_by("session_id", _possible(session_ids))
+        return [i for i in found if i.org_id == principal.org]
+
+    async def invitations_of_submissions(
+        self, principal: Principal, submission_ids: Sequence[str]
+    ) -> list[AuditionInvitation]:
+        found = await self._store.invitations_by("submission_id", _possible(submission_ids))
+        return [i for i in found if i.org_id == principal.org or _answers_for(principal, i)]
+
+    async def self_tapes_of_submissions(
+        self, principal: Principal, submission_ids: Sequence[str]
+    ) -> list[SelfTapeRequest]:
+        found = await self._store.self_tapes_of(_possible(submission_ids))
+        return [r for r in found if r.org_id == principal.org or _answers_for(principal, r)]
 
     # --- talent --------------------------------------------------------------------------
 

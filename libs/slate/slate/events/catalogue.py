@@ -58,7 +58,9 @@ BOOKING_TOPIC = Topic("slate.casting.booking.v1", producer="slate-casting")
 ROLE_TOPIC = Topic("slate.casting.role.v1", producer="slate-casting")
 SUBMISSION_TOPIC = Topic("slate.casting.submission.v1", producer="slate-casting")
 TALENT_TOPIC = Topic("slate.casting.talent.v1", producer="slate-casting")
+AUDITION_TOPIC = Topic("slate.casting.audition.v1", producer="slate-casting")
 PRODUCTION_TOPIC = Topic("slate.scheduling.production.v1", producer="slate-scheduling")
+SHOOT_DAY_TOPIC = Topic("slate.scheduling.shoot_day.v1", producer="slate-scheduling")
 ENGAGEMENT_TOPIC = Topic("slate.payroll.engagement.v1", producer="slate-payroll")
 CONTRACT_TOPIC = Topic("slate.legal.contract.v1", producer="slate-legal")
 
@@ -98,8 +100,41 @@ TALENT_REGISTERED = EventType(
 TALENT_PROFILE_UPDATED = EventType(
     "slate.casting.talent.profile_updated.v1", TALENT_TOPIC, casting_pb2.TalentProfileUpdated
 )
+AUDITION_SESSION_CREATED = EventType(
+    "slate.casting.audition.session_created.v1", AUDITION_TOPIC, casting_pb2.AuditionSessionCreated
+)
+AUDITION_INVITED = EventType(
+    "slate.casting.audition.invited.v1", AUDITION_TOPIC, casting_pb2.AuditionInvited
+)
+AUDITION_ACCEPTED = EventType(
+    "slate.casting.audition.accepted.v1", AUDITION_TOPIC, casting_pb2.AuditionAccepted
+)
+AUDITION_DECLINED = EventType(
+    "slate.casting.audition.declined.v1", AUDITION_TOPIC, casting_pb2.AuditionDeclined
+)
+SELF_TAPE_REQUESTED = EventType(
+    "slate.casting.audition.self_tape_requested.v1", AUDITION_TOPIC, casting_pb2.SelfTapeRequested
+)
+SELF_TAPE_DELIVERED = EventType(
+    "slate.casting.audition.self_tape_delivered.v1", AUDITION_TOPIC, casting_pb2.SelfTapeDelivered
+)
 PRODUCTION_CREATED = EventType(
     "slate.scheduling.production.created.v1", PRODUCTION_TOPIC, scheduling_pb2.ProductionCreated
+)
+SHOOT_DAY_SCHEDULED = EventType(
+    "slate.scheduling.shoot_day.scheduled.v1", SHOOT_DAY_TOPIC, scheduling_pb2.ShootDayScheduled
+)
+SHOOT_DAY_MOVED = EventType(
+    "slate.scheduling.shoot_day.moved.v1", SHOOT_DAY_TOPIC, scheduling_pb2.ShootDayMoved
+)
+SHOOT_DAY_CANCELLED = EventType(
+    "slate.scheduling.shoot_day.cancelled.v1", SHOOT_DAY_TOPIC, scheduling_pb2.ShootDayCancelled
+)
+CALL_SHEET_PUBLISHED = EventType(
+    "slate.scheduling.call_sheet.published.v1", SHOOT_DAY_TOPIC, scheduling_pb2.CallSheetPublished
+)
+CALL_SHEET_CONFIRMED = EventType(
+    "slate.scheduling.call_sheet.confirmed.v1", SHOOT_DAY_TOPIC, scheduling_pb2.CallSheetConfirmed
 )
 ENGAGEMENT_CREATED = EventType(
     "slate.payroll.engagement.created.v1", ENGAGEMENT_TOPIC, payroll_pb2.EngagementCreated
@@ -113,7 +148,9 @@ TOPICS: tuple[Topic, ...] = (
     ROLE_TOPIC,
     SUBMISSION_TOPIC,
     TALENT_TOPIC,
+    AUDITION_TOPIC,
     PRODUCTION_TOPIC,
+    SHOOT_DAY_TOPIC,
     ENGAGEMENT_TOPIC,
     CONTRACT_TOPIC,
 )
@@ -132,7 +169,18 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     SUBMISSION_WITHDRAWN,
     TALENT_REGISTERED,
     TALENT_PROFILE_UPDATED,
+    AUDITION_SESSION_CREATED,
+    AUDITION_INVITED,
+    AUDITION_ACCEPTED,
+    AUDITION_DECLINED,
+    SELF_TAPE_REQUESTED,
+    SELF_TAPE_DELIVERED,
     PRODUCTION_CREATED,
+    SHOOT_DAY_SCHEDULED,
+    SHOOT_DAY_MOVED,
+    SHOOT_DAY_CANCELLED,
+    CALL_SHEET_PUBLISHED,
+    CALL_SHEET_CONFIRMED,
     ENGAGEMENT_CREATED,
     CONTRACT_DRAFTED,
 )

@@ -9,6 +9,7 @@ import pytest
 from casting.app import wire
 from slate.config import Settings
 from slate.events.catalogue import (
+    AUDITION_TOPIC,
     BOOKING_TOPIC,
     PRODUCTION_TOPIC,
     ROLE_TOPIC,
@@ -33,12 +34,21 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
         ROLE_TOPIC.name: ROLE_TOPIC.partitions,
         SUBMISSION_TOPIC.name: SUBMISSION_TOPIC.partitions,
         TALENT_TOPIC.name: TALENT_TOPIC.partitions,
+        AUDITION_TOPIC.name: AUDITION_TOPIC.partitions,
     }
     assert [(c.group_id, list(c.topics)) for c in wiring.consumers] == [
         ("slate-casting.productions", [PRODUCTION_TOPIC.name])
     ]
     assert list(wiring.live_topics) == [BOOKING_TOPIC.name]
-    assert list(wiring.outbox_collections) == ["roles", "talent", "bookings", "submissions"]
+    assert list(wiring.outbox_collections) == [
+        "roles",
+        "talent",
+        "bookings",
+        "submissions",
+        "audition_sessions",
+        "audition_invitations",
+        "self_tapes",
+    ]
     assert wiring.grpc_register is not None  # the runtime serves gRPC health for casting
     bookings = set(await db["bookings"].index_information())
     assert {

@@ -648,3 +648,317 @@ class TalentProfileUpdated(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___TalentProfileUpdated: _TypeAlias = TalentProfileUpdated  # noqa: Y015
+
+@_typing.final
+class AuditionSessionSnapshot(_message.Message):
+    """An audition or callback session: a dated block of a production in a time zone, its rooms
+    and slot length.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SESSION_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    DATE_FIELD_NUMBER: _builtins.int
+    TIMEZONE_FIELD_NUMBER: _builtins.int
+    START_FIELD_NUMBER: _builtins.int
+    END_FIELD_NUMBER: _builtins.int
+    SLOT_MINUTES_FIELD_NUMBER: _builtins.int
+    ROOMS_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    session_id: _builtins.str
+    org_id: _builtins.str
+    production_id: _builtins.str
+    kind: _builtins.str
+    """AUDITION, CALLBACK"""
+    date: _builtins.str
+    """YYYY-MM-DD in the session's time zone."""
+    timezone: _builtins.str
+    start: _builtins.str
+    """HH:MM, local."""
+    end: _builtins.str
+    slot_minutes: _builtins.int
+    version: _builtins.int
+    @_builtins.property
+    def rooms(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        session_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        date: _builtins.str = ...,
+        timezone: _builtins.str = ...,
+        start: _builtins.str = ...,
+        end: _builtins.str = ...,
+        slot_minutes: _builtins.int = ...,
+        rooms: _abc.Iterable[_builtins.str] | None = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["date", b"date", "end", b"end", "kind", b"kind", "org_id", b"org_id", "production_id", b"production_id", "rooms", b"rooms", "session_id", b"session_id", "slot_minutes", b"slot_minutes", "start", b"start", "timezone", b"timezone", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AuditionSessionSnapshot: _TypeAlias = AuditionSessionSnapshot  # noqa: Y015
+
+@_typing.final
+class AuditionInvitationSnapshot(_message.Message):
+    """A talent invited to one slot of a session."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVITATION_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    SESSION_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    ROLE_ID_FIELD_NUMBER: _builtins.int
+    SUBMISSION_ID_FIELD_NUMBER: _builtins.int
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    ROOM_FIELD_NUMBER: _builtins.int
+    STARTS_AT_FIELD_NUMBER: _builtins.int
+    ENDS_AT_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    invitation_id: _builtins.str
+    org_id: _builtins.str
+    session_id: _builtins.str
+    production_id: _builtins.str
+    role_id: _builtins.str
+    submission_id: _builtins.str
+    talent_id: _builtins.str
+    kind: _builtins.str
+    """AUDITION, CALLBACK"""
+    room: _builtins.str
+    starts_at: _builtins.str
+    """RFC 3339, UTC."""
+    ends_at: _builtins.str
+    status: _builtins.str
+    """INVITED, ACCEPTED, DECLINED"""
+    version: _builtins.int
+    def __init__(
+        self,
+        *,
+        invitation_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        session_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        role_id: _builtins.str = ...,
+        submission_id: _builtins.str = ...,
+        talent_id: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        room: _builtins.str = ...,
+        starts_at: _builtins.str = ...,
+        ends_at: _builtins.str = ...,
+        status: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["ends_at", b"ends_at", "invitation_id", b"invitation_id", "kind", b"kind", "org_id", b"org_id", "production_id", b"production_id", "role_id", b"role_id", "room", b"room", "session_id", b"session_id", "starts_at", b"starts_at", "status", b"status", "submission_id", b"submission_id", "talent_id", b"talent_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AuditionInvitationSnapshot: _TypeAlias = AuditionInvitationSnapshot  # noqa: Y015
+
+@_typing.final
+class SelfTapeSnapshot(_message.Message):
+    """A self-tape casting asked for (the tape's link stays in casting)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    SUBMISSION_ID_FIELD_NUMBER: _builtins.int
+    ROLE_ID_FIELD_NUMBER: _builtins.int
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    DUE_AT_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    LATE_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    request_id: _builtins.str
+    org_id: _builtins.str
+    submission_id: _builtins.str
+    role_id: _builtins.str
+    talent_id: _builtins.str
+    due_at: _builtins.str
+    """RFC 3339, UTC."""
+    status: _builtins.str
+    """REQUESTED, DELIVERED"""
+    late: _builtins.bool
+    version: _builtins.int
+    def __init__(
+        self,
+        *,
+        request_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        submission_id: _builtins.str = ...,
+        role_id: _builtins.str = ...,
+        talent_id: _builtins.str = ...,
+        due_at: _builtins.str = ...,
+        status: _builtins.str = ...,
+        late: _builtins.bool = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["due_at", b"due_at", "late", b"late", "org_id", b"org_id", "request_id", b"request_id", "role_id", b"role_id", "status", b"status", "submission_id", b"submission_id", "talent_id", b"talent_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SelfTapeSnapshot: _TypeAlias = SelfTapeSnapshot  # noqa: Y015
+
+@_typing.final
+class AuditionSessionCreated(_message.Message):
+    """Topic slate.casting.audition.v1, key = session, invitation or request id.
+    ce_type slate.casting.audition.session_created.v1
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SESSION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def session(self) -> Global___AuditionSessionSnapshot: ...
+    def __init__(
+        self,
+        *,
+        session: Global___AuditionSessionSnapshot | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["session", b"session"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["session", b"session"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AuditionSessionCreated: _TypeAlias = AuditionSessionCreated  # noqa: Y015
+
+@_typing.final
+class AuditionInvited(_message.Message):
+    """ce_type slate.casting.audition.invited.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVITATION_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    """Subject (user id) of who made the change."""
+    @_builtins.property
+    def invitation(self) -> Global___AuditionInvitationSnapshot: ...
+    def __init__(
+        self,
+        *,
+        invitation: Global___AuditionInvitationSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["invitation", b"invitation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "invitation", b"invitation"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AuditionInvited: _TypeAlias = AuditionInvited  # noqa: Y015
+
+@_typing.final
+class AuditionAccepted(_message.Message):
+    """ce_type slate.casting.audition.accepted.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVITATION_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    @_builtins.property
+    def invitation(self) -> Global___AuditionInvitationSnapshot: ...
+    def __init__(
+        self,
+        *,
+        invitation: Global___AuditionInvitationSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["invitation", b"invitation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "invitation", b"invitation"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AuditionAccepted: _TypeAlias = AuditionAccepted  # noqa: Y015
+
+@_typing.final
+class AuditionDeclined(_message.Message):
+    """ce_type slate.casting.audition.declined.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVITATION_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    @_builtins.property
+    def invitation(self) -> Global___AuditionInvitationSnapshot: ...
+    def __init__(
+        self,
+        *,
+        invitation: Global___AuditionInvitationSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["invitation", b"invitation"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "invitation", b"invitation"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AuditionDeclined: _TypeAlias = AuditionDeclined  # noqa: Y015
+
+@_typing.final
+class SelfTapeRequested(_message.Message):
+    """ce_type slate.casting.audition.self_tape_requested.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    @_builtins.property
+    def request(self) -> Global___SelfTapeSnapshot: ...
+    def __init__(
+        self,
+        *,
+        request: Global___SelfTapeSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["request", b"request"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "request", b"request"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SelfTapeRequested: _TypeAlias = SelfTapeRequested  # noqa: Y015
+
+@_typing.final
+class SelfTapeDelivered(_message.Message):
+    """ce_type slate.casting.audition.self_tape_delivered.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    REQUEST_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    by: _builtins.str
+    @_builtins.property
+    def request(self) -> Global___SelfTapeSnapshot: ...
+    def __init__(
+        self,
+        *,
+        request: Global___SelfTapeSnapshot | None = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["request", b"request"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "request", b"request"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SelfTapeDelivered: _TypeAlias = SelfTapeDelivered  # noqa: Y015
