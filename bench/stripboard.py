@@ -16,6 +16,7 @@ shared machine slows both alike. Reports the medians of each side and their rati
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import statistics
@@ -24,6 +25,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -129,21 +131,28 @@ def ask(proc: subprocess.Popen[str], data: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def against(args: argparse.Namespace) -> None:
+@contextlib.contextmanager
+def worker_at(rev: str) -> Iterator[subprocess.Popen[str]]:
+    """A worker process timing the optimiser of commit `rev` (extracted with git archive)."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(
-            ["git", "archive", args.against, PACKAGE],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
+            ["git", "archive", rev, PACKAGE], cwd=ROOT, check=True, capture_output=True
         ).stdout
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
         (Path(tmp) / "services/scheduling/scheduling/__init__.py").write_text("")
-        sides = {
-            "base": spawn(Path(tmp) / "services/scheduling"),
-            "new": spawn(ROOT / "services/scheduling"),
-        }
+        proc = spawn(Path(tmp) / "services/scheduling")
+        try:
+            yield proc
+        finally:
+            assert proc.stdin is not None
+            proc.stdin.close()
+            proc.wait()
+
+
+def against(args: argparse.Namespace) -> None:
+    with worker_at(args.against) as base_worker:
+        sides = {"base": base_worker, "new": spawn(ROOT / "services/scheduling")}
         if args.markdown:
             print(
                 f"| instance | scenes × actors | cost | optimal ({args.against} / new) "
@@ -184,10 +193,10 @@ def against(args: argparse.Namespace) -> None:
                     sources = {"base_source": base[-1]["source"], "new_source": new[-1]["source"]}
                     print(json.dumps({**row, "ratio_cpu": ratio, **sources}), flush=True)
         finally:
-            for proc in sides.values():
-                assert proc.stdin is not None
-                proc.stdin.close()
-                proc.wait()
+            worker = sides["new"]
+            assert worker.stdin is not None
+            worker.stdin.close()
+            worker.wait()
 
 
 def main() -> None:

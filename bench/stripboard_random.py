@@ -1,29 +1,43 @@
 """Time the stripboard optimiser on seeded random instances, against the plain subset DP.
 
 Usage: .venv/bin/python bench/stripboard_random.py [--sizes 18 19 20 21] [--seeds 10]
-           [--runs 1] [--dp-up-to 21] [--markdown] [--json]
+           [--runs 1] [--dp-up-to 21] [--against REV] [--markdown] [--json]
 
 Instances are `random_instance(seed, n)` (scheduling/domain/stripboard/generate.py): 1-4 day
 scenes needing 1 to half of 8-14 actors at 1-100 a day. For each one, in the same process and
 one after the other, `solve` (the path of `slate schedule stripboard`, default time limit) and
 `subset_dp` (exact, every subset: the oracle) are timed; their costs must agree and the
 optimiser must prove its order optimal. CPU time of the process is reported beside wall time,
-since the machine is shared; each optimiser figure is the median of --runs runs.
+since the machine is shared; each optimiser figure is the median of --runs runs. With
+--against REV, the optimiser of that commit is also timed on each instance, once, in a worker
+process (see bench/stripboard.py), with the default 30 s limit.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib.util
 import json
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from scheduling.domain.stripboard import solve, talent_cost
 from scheduling.domain.stripboard.dp import subset_dp
 from scheduling.domain.stripboard.generate import random_instance
+
+# bench/stripboard.py, for its worker processes that time another commit's optimiser
+_spec = importlib.util.spec_from_file_location(
+    "stripboard_bench", Path(__file__).resolve().with_name("stripboard.py")
+)
+assert _spec is not None
+assert _spec.loader is not None
+film_bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(film_bench)
 
 T = TypeVar("T")
 
@@ -41,6 +55,9 @@ class Row:
     dp_cost: int | None
     dp_wall: float | None
     dp_cpu: float | None
+    base_optimal: bool | None = None
+    base_wall: float | None = None
+    base_cpu: float | None = None
 
 
 def timed(fn: Callable[..., T], *args: object) -> tuple[T, float, float]:
@@ -49,7 +66,7 @@ def timed(fn: Callable[..., T], *args: object) -> tuple[T, float, float]:
     return out, time.perf_counter() - w, time.process_time() - c
 
 
-def run(n: int, seed: int, runs: int, with_dp: bool) -> Row:
+def run(n: int, seed: int, runs: int, with_dp: bool, base: Any) -> Row:
     instance = random_instance(seed, n)
     walls, cpus = [], []
     result = None
@@ -64,7 +81,7 @@ def run(n: int, seed: int, runs: int, with_dp: bool) -> Row:
         (order, dp_cost), dp_wall, dp_cpu = timed(subset_dp, instance)
         assert talent_cost(instance, order) == dp_cost
         assert dp_cost == result.cost, (n, seed, dp_cost, result.cost)
-    return Row(
+    row = Row(
         n,
         seed,
         len(instance.actor_costs),
@@ -77,6 +94,16 @@ def run(n: int, seed: int, runs: int, with_dp: bool) -> Row:
         dp_wall,
         dp_cpu,
     )
+    if base is not None:
+        data = {
+            "scenes": [{"duration": s.duration, "actors": list(s.actors)} for s in instance.scenes],
+            "actor_costs": list(instance.actor_costs),
+        }
+        old = film_bench.ask(base, data)
+        assert old["cost"] >= result.cost
+        assert not old["optimal"] or old["cost"] == result.cost
+        row.base_optimal, row.base_wall, row.base_cpu = old["optimal"], old["wall"], old["cpu"]
+    return row
 
 
 def fmt(values: list[float]) -> str:
@@ -89,23 +116,29 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--dp-up-to", type=int, default=21, help="largest size also run by the DP")
+    parser.add_argument("--against", metavar="REV", help="also time this commit's optimiser")
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--json", action="store_true", help="one JSON line per instance")
     args = parser.parse_args()
     rows: list[Row] = []
-    for n in args.sizes:
-        for seed in range(args.seeds):
-            row = run(n, seed, args.runs, n <= args.dp_up_to)
-            rows.append(row)
-            if args.json:
-                print(json.dumps(row.__dict__), flush=True)
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(film_bench.worker_at(args.against)) if args.against else None
+        for n in args.sizes:
+            for seed in range(args.seeds):
+                row = run(n, seed, args.runs, n <= args.dp_up_to, base)
+                rows.append(row)
+                if args.json:
+                    print(json.dumps(row.__dict__), flush=True)
+    head = (
+        "| scenes | instances | proved optimal | optimiser CPU s (median / max) "
+        "| optimiser wall s | plain DP CPU s (median / max) | plain DP wall s "
+        "| DP ÷ optimiser (CPU, median / min) |"
+    )
+    if args.against:
+        head += f" {args.against} proved in 30 s | {args.against} CPU s (median / max) |"
     if args.markdown:
-        print(
-            "| scenes | instances | proved optimal | optimiser CPU s (median / max) "
-            "| optimiser wall s | plain DP CPU s (median / max) | plain DP wall s "
-            "| DP ÷ optimiser (CPU, median / min) |"
-        )
-        print("|---|---|---|---|---|---|---|---|")
+        print(head)
+        print("|---" * head.count(" | ") + "|---|")
     for n in args.sizes:
         part = [r for r in rows if r.n == n]
         proved = sum(r.optimal for r in part)
@@ -127,6 +160,9 @@ def main() -> None:
             dp_wall,
             ratio,
         ]
+        if args.against:
+            cells.append(f"{sum(bool(r.base_optimal) for r in part)}/{len(part)}")
+            cells.append(fmt([r.base_cpu for r in part if r.base_cpu is not None]))
         if args.markdown:
             print("| " + " | ".join(cells) + " |")
         elif not args.json:

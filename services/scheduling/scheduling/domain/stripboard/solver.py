@@ -54,12 +54,15 @@ def solve(
     incumbent: list[int] | None = greedy(problem, children)
     incumbent_idle = None if incumbent is None else idle_of(incumbent)
     if incumbent is not None:
-        # a short local search: the exact search expands every state whose bound is below the
-        # optimum anyway, but a tight incumbent keeps it from storing the states above it
+        # a short local search, bounded by its number of kicks (a time cap only guards against
+        # a pathological instance: cut by the clock on a busy machine, it would leave a worse
+        # incumbent). A* expands every state whose bound is below the optimum anyway, but a
+        # tight incumbent keeps it from storing the states above it; the subset DP keeps every
+        # state below the incumbent, so there it decides the work
         incumbent, incumbent_idle = local_search(
             problem,
             incumbent,
-            min(time.monotonic() + min(0.1, 0.02 * time_limit_s), deadline),
+            min(time.monotonic() + min(1.0, 0.05 * time_limit_s), deadline),
             feasible,
             kicks=3 * len(incumbent),
         )
