@@ -23,6 +23,7 @@ from payroll.domain import payruns as pr
 from payroll.domain import timecards as tc
 from payroll.domain.estimates import Estimate
 from payroll.domain.taxes import TaxLine as DomainTaxLine
+from payroll.stubpdf import data_url
 from payroll.usecases import PERMISSIONS, Payroll
 
 Ctx = Info[GraphQLContext[Payroll], None]
@@ -209,7 +210,7 @@ class Query:
     async def my_pay(self, info: Ctx) -> MyPay:
         authorize(info, *PERMISSIONS["myPay"])
         found = await info.context.services.my_pay(info.context.principal)
-        return MyPay(stubs=[PayStub.from_model(s) for s in found])
+        return MyPay(stubs=[PayStub.from_model(s, org) for org, s in found])
 
     @strawberry.field(description="A pay run of the caller's organisation.")
     async def pay_run(self, info: Ctx, id: strawberry.ID) -> PayRun | None:
@@ -268,10 +269,19 @@ class PayStub:
     employer_costs: list[TaxLine]
     year_to_date_gross: Money
     warnings: list[str]
-    pdf_url: str | None
+    model: strawberry.Private[pr.Stub]
+    org_id: strawberry.Private[str]
+
+    @strawberry.field(
+        description="The stub as a PDF (a data: URL), given only to its payee and to the paying "
+        "organisation's accounting; null for anyone else."
+    )
+    def pdf_url(self, info: Ctx) -> str | None:
+        document = info.context.services.stub_pdf(info.context.principal, self.org_id, self.model)
+        return data_url(document) if document is not None else None
 
     @classmethod
-    def from_model(cls, s: pr.Stub, pdf_url: str | None = None) -> PayStub:
+    def from_model(cls, s: pr.Stub, org_id: str) -> PayStub:
         c = s.currency
         return cls(
             id=strawberry.ID(s.id),
@@ -291,7 +301,8 @@ class PayStub:
             employer_costs=[TaxLine.from_model(t, c) for t in s.employer_costs],
             year_to_date_gross=money(s.ytd_gross_cents + s.gross_cents, c),
             warnings=list(s.warnings),
-            pdf_url=pdf_url,
+            model=s,
+            org_id=org_id,
         )
 
 
@@ -316,7 +327,7 @@ class PayRun:
             period_end=run.period_end,
             pay_date=run.pay_date,
             status=run.status,
-            stubs=[PayStub.from_model(s) for s in run.stubs],
+            stubs=[PayStub.from_model(s, run.org_id) for s in run.stubs],
             warnings=list(run.warnings),
             ach_file_url=None,
         )

@@ -22,6 +22,7 @@ from payroll.domain.models import InvalidRequest
 from payroll.domain.payruns import Employer, Payee, PayRun, Stub, build_stub, check_period
 from payroll.domain.timecards import MealBreak, PayPreview, Timecard
 from payroll.store import PayrollStore
+from payroll.stubpdf import render_stub
 
 # Who may read engagements and costs: those who create roles and bookings, and accounting.
 READERS = ("producer", "accounting", "casting")
@@ -39,6 +40,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "issuePayRun": ("accounting",),
     "payRun": ("producer", "accounting"),
     "myPay": ("talent",),
+    # A stub's PDF: its payee (talent token) and the paying organisation's accounting only.
+    "stubPdf": ("accounting", "talent"),
 }
 # The service as a producer (`ce_source`) and as the actor when it reacts to an event.
 SERVICE = "slate-payroll"
@@ -303,13 +306,23 @@ class Payroll:
         caller = authz.require(principal, PERMISSIONS["payRun"], "payRun")
         return await self._store.pay_run(caller.org, pay_run_id)
 
-    async def my_pay(self, principal: Principal | None) -> list[Stub]:
+    def stub_pdf(self, principal: Principal | None, org_id: str, stub: Stub) -> bytes | None:
+        """The stub as a PDF for its payee or the paying organisation's accounting; None for
+        anyone else (a producer reviewing the run sees the figures, not the document)."""
+        if principal is None or not principal.has_any(*PERMISSIONS["stubPdf"]):
+            return None
+        payee = principal.is_talent(stub.talent_id)
+        if not payee and not ("accounting" in principal.roles and principal.org == org_id):
+            return None
+        return render_stub(stub)
+
+    async def my_pay(self, principal: Principal | None) -> list[tuple[str, Stub]]:
         """The calling talent's issued stubs, from every organisation that paid them, newest
         first; nothing of anyone else's (the talent id comes from the token only)."""
         caller = authz.require(principal, PERMISSIONS["myPay"], "myPay")
         if caller.talent_id is None:
             return []
-        return [stub for _, stub in await self._store.stubs_of_talent(caller.talent_id)]
+        return await self._store.stubs_of_talent(caller.talent_id)
 
     # ------------------------------------------------------------------ queries
 

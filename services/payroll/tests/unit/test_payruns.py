@@ -253,3 +253,57 @@ async def test_my_pay_shows_a_talent_their_issued_stubs_and_nobody_elses(
     denied = await schema.execute(MY_PAY, context_value=graphql_context(payroll, ACCOUNTING))
     assert denied.errors
     assert denied.errors[0].extensions["code"] == "FORBIDDEN"
+
+
+PDF = """query($id: ID!) { payRun(id: $id) { stubs { id pdfUrl } } }"""
+MY_PDF = "{ myPay { stubs { id pdfUrl } } }"
+
+
+async def test_the_stub_pdf_opens_for_accounting_and_the_payee_only(
+    payroll: Payroll, booking: Booking
+) -> None:
+    import base64
+
+    await worked(payroll, booking)
+    run = await payroll.create_pay_run(ACCOUNTING, pay_date="2027-03-12", **PERIOD)
+    [stub] = (await run_q(payroll, ACCOUNTING, PDF, {"id": run.id}))["payRun"]["stubs"]
+    prefix = "data:application/pdf;base64,"
+    assert stub["pdfUrl"].startswith(prefix)
+    document = base64.b64decode(stub["pdfUrl"].removeprefix(prefix))
+    assert document.startswith(b"%PDF-")
+    [seen] = (await run_q(payroll, PRODUCER, PDF, {"id": run.id}))["payRun"]["stubs"]
+    assert seen["pdfUrl"] is None
+    await payroll.approve_pay_run(ACCOUNTING, run.id)
+    await payroll.issue_pay_run(ACCOUNTING, run.id)
+    rosa = principal("org_talent", "talent", sub="rosa", talent_id="tal_1")
+    [mine] = (await run_q(payroll, rosa, MY_PDF, {}))["myPay"]["stubs"]
+    assert mine["pdfUrl"].startswith(prefix)
+
+
+def test_the_pdf_has_the_226_items_and_no_full_tax_id() -> None:
+    from payroll.domain.payruns import Employer, Stub
+    from payroll.stubpdf import render_stub
+
+    stub = Stub(
+        id="stub_1",
+        talent_id="tal_1",
+        payee_name="Rosa Díaz",
+        tax_id_last4="6789",
+        employer=Employer("Acme Productions LLC", "1 Main St, Los Angeles CA"),
+        period_start="2027-03-01",
+        period_end="2027-03-07",
+        pay_date="2027-03-12",
+        engagement_ids=("eng_1",),
+        timecard_ids=("tcd_1",),
+        earnings=(),
+        hours_worked="8.00",
+        gross_cents=120_000,
+        deductions=(),
+        set_asides=(),
+        employer_costs=(),
+        net_cents=120_000,
+        ytd_gross_cents=0,
+        warnings=(),
+    )
+    document = render_stub(stub)
+    assert document.startswith(b"%PDF-")
