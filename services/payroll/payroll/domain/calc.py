@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from payroll.domain.agreements import NoAgreement, agreement_rules, check_agreements
@@ -55,7 +54,6 @@ def calculate(request: CalcRequest, book: RuleBook | None = None) -> CalcResult:
         state.review_minor(ctx)
     agreement.review_days(ctx, results)
     notices = ctx.notices
-    notices.applied(_workweek_rule(request.workweek_start))
 
     tally = ctx.tally
     cents = tally.cents
@@ -92,11 +90,6 @@ def calculate(request: CalcRequest, book: RuleBook | None = None) -> CalcResult:
 
 
 _new = tuple.__new__
-
-
-@lru_cache(maxsize=1024)
-def _workweek_rule(start: date) -> str:
-    return f"LC §500(b) fixed workweeks starting {start.isoformat()}"
 
 
 def calculate_json(raw: Any, book: RuleBook | None = None) -> dict[str, Any]:

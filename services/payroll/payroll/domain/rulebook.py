@@ -90,6 +90,14 @@ class MinorBand:
     def covers(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
+    @property
+    def label(self) -> str:
+        """The band as ISO-8601 ages, e.g. "P9Y/P16Y": what may leave payroll in an event
+        (legal's compliance check needs the band, never the birth date)."""
+        return (
+            f"P{self.from_age.amount}{self.from_age.unit}/P{self.to_age.amount}{self.to_age.unit}"
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class RuleSource:
@@ -176,6 +184,18 @@ class RuleBook:
             if src.minor_bands:
                 return tuple(b for b in src.minor_bands if b.covers(on))
         return ()
+
+    def age_band(self, scope: str, birth: date, on: date) -> MinorBand | None:
+        """The 8 CCR §11760 band someone born on `birth` is in on `on`; None for an adult or a
+        child younger than the first band (too young to be employed)."""
+        return next(
+            (
+                b
+                for b in self.minor_bands(scope, on)
+                if b.from_age.reached(birth, on) and not b.to_age.reached(birth, on)
+            ),
+            None,
+        )
 
 
 # ---------------------------------------------------------------------------------------------

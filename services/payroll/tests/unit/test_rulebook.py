@@ -146,3 +146,21 @@ def test_agreement_meal_period_is_not_shorter_than_the_wage_order_s() -> None:
         assert entry.value is not None
         assert state.value is not None
         assert entry.value >= state.value
+
+
+@pytest.mark.parametrize(
+    ("birth", "on", "band"),
+    [
+        (date(2016, 1, 15), date(2026, 3, 2), "P9Y/P16Y"),
+        (date(2010, 3, 2), date(2026, 3, 2), "P16Y/P18Y"),  # 16 on the day
+        (date(2008, 3, 2), date(2026, 3, 2), None),  # 18: an adult
+        (date(2026, 2, 25), date(2026, 3, 2), None),  # 5 days old: under every band
+    ],
+)
+def test_8ccr_11760_age_band_is_what_an_event_may_carry_instead_of_the_birth_date(
+    birth: date, on: date, band: str | None
+) -> None:
+    """8 CCR §11760: legal's compliance check needs the minor's age band (issue 10), never the
+    birth date; `RuleBook.age_band` gives it with an ISO label."""
+    found = load_rulebook().age_band("US-CA-LOS-ANGELES-CITY", birth, on)
+    assert (found.label if found is not None else None) == band

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from math import lcm
 from typing import Final, NamedTuple
 
@@ -191,6 +192,7 @@ def params(book: RuleBook, scope: str, on: date) -> Params:
             "meals": f"{e['meal_max_work_period_hours'].citation}; "
             f"{e['meal_premium_hours'].citation}",
             "rests": f"{e['rest_minutes'].citation}; {e['rest_premium_hours'].citation}",
+            "workweek": e["workweek_days"].citation,
         },
         texts=(
             f"{e['daily_overtime_after_hours'].scope} LC §510(a) straight time",
@@ -784,6 +786,7 @@ class California:
                 ) = p.texts
                 notices.applied(p.labels["overtime"])
                 notices.applied(p.labels["meals"])
+                notices.applied(_workweek_rule(p.labels["workweek"], anchor))
             days = (on - anchor).days
             week_days = p.workweek_days
             if days // week_days != week:
@@ -1157,14 +1160,7 @@ class California:
         for day in ctx.request.days:
             on = day.date
             bands = book.minor_bands(scope, on)
-            band = next(
-                (
-                    b
-                    for b in bands
-                    if b.from_age.reached(birth, on) and not b.to_age.reached(birth, on)
-                ),
-                None,
-            )
+            band = book.age_band(scope, birth, on)
             if not bands or (band is None and bands[0].from_age.reached(birth, on)):
                 previous = None
                 continue  # an adult on this date
@@ -1253,6 +1249,11 @@ class California:
                     weekly.source,
                 )
             previous = day
+
+
+@lru_cache(maxsize=4096)
+def _workweek_rule(citation: str, start: date) -> str:
+    return f"{citation} starting {start.isoformat()}"
 
 
 _WAGES = WORKED_KINDS | {GUARANTEE, REPORTING_TIME}
