@@ -11,9 +11,14 @@ from slate.events.catalogue import (
     BOOKING_CONFIRMED,
     BOOKING_HELD,
     BOOKING_RELEASED,
+    CALL_SHEET_CONFIRMED,
+    CALL_SHEET_PUBLISHED,
     PRODUCTION_CREATED,
     ROLE_CLOSED,
     ROLE_PUBLISHED,
+    SHOOT_DAY_CANCELLED,
+    SHOOT_DAY_MOVED,
+    SHOOT_DAY_SCHEDULED,
     Dispatch,
     dispatch,
 )
@@ -22,11 +27,35 @@ from slate.events.snapshots import on_booking
 from slate_domain import Rate
 from slate_proto.slate.events.v1 import casting_pb2, scheduling_pb2
 
+from scheduling.domain.days import (
+    CallSheetConfirmed,
+    CallSheetPublished,
+    DayEvent,
+    ShootDay,
+    ShootDayCancelled,
+    ShootDayMoved,
+    ShootDayScheduled,
+)
 from scheduling.domain.productions import ProductionCreated
 from scheduling.domain.shoot import LocationCreated, RoleInfo, SceneCreated
 from scheduling.usecases import Scheduling
 
-DomainEvent = ProductionCreated | LocationCreated | SceneCreated
+DomainEvent = ProductionCreated | LocationCreated | SceneCreated | DayEvent
+
+
+def _day(d: ShootDay) -> scheduling_pb2.ShootDaySnapshot:
+    return scheduling_pb2.ShootDaySnapshot(
+        shoot_day_id=d.id,
+        org_id=d.org_id,
+        production_id=d.production_id,
+        date=d.date,
+        location_id=d.location_id,
+        scene_ids=list(d.scene_ids),
+        talent_ids=list(d.talent_ids),
+        cancelled=d.cancelled,
+        call_sheet_published=d.call_sheet_published,
+        version=d.version + 1,
+    )
 
 
 def to_outbox(event: DomainEvent) -> OutboxEvent | None:
@@ -35,6 +64,28 @@ def to_outbox(event: DomainEvent) -> OutboxEvent | None:
     match event:
         case LocationCreated() | SceneCreated():
             return None
+        case ShootDayScheduled(day=d):
+            return SHOOT_DAY_SCHEDULED.outbox(d.id, scheduling_pb2.ShootDayScheduled(day=_day(d)))
+        case ShootDayMoved(day=d, from_date=before):
+            return SHOOT_DAY_MOVED.outbox(
+                d.id, scheduling_pb2.ShootDayMoved(day=_day(d), from_date=before)
+            )
+        case ShootDayCancelled(day=d):
+            return SHOOT_DAY_CANCELLED.outbox(d.id, scheduling_pb2.ShootDayCancelled(day=_day(d)))
+        case CallSheetPublished(day=d, by=by):
+            return CALL_SHEET_PUBLISHED.outbox(
+                d.id,
+                scheduling_pb2.CallSheetPublished(
+                    day=_day(d), call_sheet_id=d.call_sheet_id, by=by
+                ),
+            )
+        case CallSheetConfirmed(day=d, talent_id=talent):
+            return CALL_SHEET_CONFIRMED.outbox(
+                d.id,
+                scheduling_pb2.CallSheetConfirmed(
+                    day=_day(d), call_sheet_id=d.call_sheet_id, talent_id=talent
+                ),
+            )
         case ProductionCreated(production=p):
             return PRODUCTION_CREATED.outbox(
                 p.id,

@@ -37,6 +37,7 @@ class AvailabilityServicer(availability_pb2_grpc.AvailabilityServicer):
             talent_id=request.talent_id,
             booking_id=request.booking_id,
             dates=list(request.dates),
+            production_id=request.production_id,
         )
         return availability_pb2.CheckConflictsResponse(
             conflicts=[

@@ -8,6 +8,7 @@ from datetime import datetime
 import strawberry
 from slate.graphql import (
     Edge,
+    ExtendedEntity,
     GraphQLContext,
     PageInfo,
     SubgraphSchema,
@@ -22,6 +23,7 @@ from slate.graphql import (
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from scheduling.domain import days as day_model
 from scheduling.domain import productions as model
 from scheduling.domain import shoot
 from scheduling.usecases import PERMISSIONS, Proposal, Scheduling
@@ -74,6 +76,12 @@ class Production:
         org = authorize(info, *PERMISSIONS["production"]).org
         found = await info.context.services.locations(org, str(self.id))
         return [Location.from_model(x) for x in found]
+
+    @strawberry.field(description="The production's shoot days in date order.")
+    async def shoot_days(self, info: Ctx) -> list[ShootDay]:
+        org = authorize(info, *PERMISSIONS["shootDay"]).org
+        found = await info.context.services.shoot_days(org, str(self.id))
+        return [ShootDay.from_model(x) for x in found]
 
     @strawberry.field(description="The production's scenes, in script order of their numbers.")
     async def scenes(self, info: Ctx) -> list[Scene]:
@@ -201,6 +209,91 @@ class CreateScenePayload:
     user_errors: list[UserError]
 
 
+def scene_loader(info: Ctx) -> DataLoader[str, shoot.Scene | None]:
+    return org_loader(info, PERMISSIONS["shootDay"], lambda scheduling: scheduling.scenes_by_id)
+
+
+@strawberry.federation.type(keys=["id"])
+class Talent(ExtendedEntity):
+    id: strawberry.ID
+
+
+@strawberry.type(description="A talent's call on a shoot day.")
+class CastCall:
+    talent: Talent
+    role_ids: list[strawberry.ID]
+    call_time: str
+    confirmed_at: str | None
+
+
+@strawberry.type(description="A date of the production's schedule.")
+class ShootDay:
+    id: strawberry.ID
+    production_id: strawberry.ID
+    date: str
+    location_id: strawberry.ID
+    general_call: str
+    scene_ids: list[strawberry.ID]
+    cast: list[CastCall]
+
+    @classmethod
+    def from_model(cls, d: day_model.ShootDay) -> ShootDay:
+        return cls(
+            id=strawberry.ID(d.id),
+            production_id=strawberry.ID(d.production_id),
+            date=d.date,
+            location_id=strawberry.ID(d.location_id),
+            general_call=d.general_call,
+            scene_ids=[strawberry.ID(x) for x in d.scene_ids],
+            cast=[
+                CastCall(
+                    talent=Talent(id=strawberry.ID(c.talent_id)),
+                    role_ids=[strawberry.ID(r) for r in c.role_ids],
+                    call_time=c.call_time,
+                    confirmed_at=c.confirmed_at,
+                )
+                for c in d.cast
+            ],
+        )
+
+    @strawberry.field(description="The day's scenes in shooting order.")
+    async def scenes(self, info: Ctx) -> list[Scene]:
+        found = await scene_loader(info).load_many([str(x) for x in self.scene_ids])
+        return [Scene.from_model(x) for x in found if x is not None]
+
+    @strawberry.field
+    async def location(self, info: Ctx) -> Location | None:
+        found = await location_loader(info).load(str(self.location_id))
+        return Location.from_model(found) if found is not None else None
+
+
+@strawberry.input
+class ApplyStripboardInput:
+    production_id: strawberry.ID
+    scene_ids: list[strawberry.ID]
+    start_date: str
+    non_shooting_dates: list[str] = strawberry.field(default_factory=list)
+    skip_weekends: bool = False
+
+
+@strawberry.type
+class ApplyStripboardPayload:
+    shoot_days: list[ShootDay]
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class MoveShootDayInput:
+    shoot_day_id: strawberry.ID
+    date: str
+
+
+@strawberry.type
+class MoveShootDayPayload:
+    shoot_day: ShootDay | None
+    user_errors: list[UserError]
+
+
 @strawberry.type(description="An order of a production's scenes from the stripboard optimiser.")
 class StripboardProposal:
     scene_ids: list[strawberry.ID]
@@ -251,6 +344,12 @@ class Query:
     async def production(self, info: Ctx, id: strawberry.ID) -> Production | None:
         found = await production_loader(info).load(str(id))
         return Production.from_model(found) if found is not None else None
+
+    @strawberry.field
+    async def shoot_day(self, info: Ctx, id: strawberry.ID) -> ShootDay | None:
+        org = authorize(info, *PERMISSIONS["shootDay"]).org
+        found = await info.context.services.shoot_day(org, str(id))
+        return ShootDay.from_model(found) if found is not None else None
 
     @strawberry.field
     async def productions(
@@ -347,5 +446,35 @@ class Mutation:
             user_errors=errors,
         )
 
+    @strawberry.mutation
+    async def apply_stripboard(
+        self, info: Ctx, input: ApplyStripboardInput
+    ) -> ApplyStripboardPayload:
+        made, errors = await attempt(
+            info.context.services.apply_stripboard(
+                authorize(info),
+                production_id=str(input.production_id),
+                scene_ids=[str(x) for x in input.scene_ids],
+                start_date=input.start_date,
+                non_shooting_dates=input.non_shooting_dates,
+                skip_weekends=input.skip_weekends,
+            )
+        )
+        return ApplyStripboardPayload(
+            shoot_days=[ShootDay.from_model(d) for d in made or []], user_errors=errors
+        )
 
-schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Production])
+    @strawberry.mutation
+    async def move_shoot_day(self, info: Ctx, input: MoveShootDayInput) -> MoveShootDayPayload:
+        moved, errors = await attempt(
+            info.context.services.move_shoot_day(
+                authorize(info), shoot_day_id=str(input.shoot_day_id), to=input.date
+            )
+        )
+        return MoveShootDayPayload(
+            shoot_day=ShootDay.from_model(moved) if moved is not None else None,
+            user_errors=errors,
+        )
+
+
+schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Production, Talent])

@@ -13,6 +13,7 @@ from slate.repository import Aggregates, Database
 from slate_domain import Rate
 
 from scheduling.domain.calendar import BOOKED, CalendarEntry
+from scheduling.domain.days import CastCall, ShootDay
 from scheduling.domain.productions import Production, ProductionKind, Stage
 from scheduling.domain.shoot import CastMember, Location, RoleInfo, Scene
 
@@ -23,6 +24,7 @@ PRODUCTIONS = "productions"
 CALENDAR = "talent_calendar"
 LOCATIONS = "locations"
 SCENES = "scenes"
+SHOOT_DAYS = "shoot_days"
 ROLES = "roles"
 CALENDAR_PAGE = 500
 
@@ -30,7 +32,7 @@ CALENDAR_PAGE = 500
 class SchedulingStore:
     """Productions scoped by organisation; the calendar across organisations (see below)."""
 
-    outbox_collections = (PRODUCTIONS, LOCATIONS, SCENES)
+    outbox_collections = (PRODUCTIONS, LOCATIONS, SCENES, SHOOT_DAYS)
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
@@ -44,6 +46,7 @@ class SchedulingStore:
             database.repository(LOCATIONS), outbox, _location_doc, _location
         )
         self._scenes = Aggregates(database.repository(SCENES), outbox, _scene_doc, _scene)
+        self._days = Aggregates(database.repository(SHOOT_DAYS), outbox, _day_doc, _day)
         # Roles as casting announced them (role snapshots, by role version).
         self._roles = database.repository(ROLES)
 
@@ -55,6 +58,10 @@ class SchedulingStore:
                 LOCATIONS: [IndexSpec([("org_id", 1), ("production_id", 1)])],
                 SCENES: [IndexSpec([("org_id", 1), ("production_id", 1)])],
                 ROLES: [IndexSpec([("org_id", 1), ("production_id", 1)])],
+                SHOOT_DAYS: [
+                    IndexSpec([("org_id", 1), ("production_id", 1)]),
+                    IndexSpec([("org_id", 1), ("talent_ids", 1)]),
+                ],
             }
         )
 
@@ -102,6 +109,30 @@ class SchedulingStore:
         """The production's scenes in script order of their numbers (2 < 10 < 10A < 11)."""
         found = await self._scenes.find(org_id, {"production_id": production_id})
         return sorted(found, key=lambda s: _number_key(s.number))
+
+    # ----------------------------------------------------------------- shoot days
+
+    async def add_day(self, day: ShootDay) -> ShootDay:
+        return await self._days.add(day)
+
+    async def save_day(self, day: ShootDay) -> ShootDay:
+        return await self._days.save(day)
+
+    async def day(self, org_id: str, day_id: str) -> ShootDay | None:
+        return await self._days.get(org_id, day_id)
+
+    async def days_by_id(self, org_id: str, ids: Sequence[str]) -> dict[str, ShootDay]:
+        return await self._days.get_many(org_id, ids)
+
+    async def days_of(self, org_id: str, production_id: str) -> list[ShootDay]:
+        """The production's shoot days in date order (replaced ones left out)."""
+        found = await self._days.find(org_id, {"production_id": production_id, "cancelled": False})
+        return sorted(found, key=lambda d: d.date)
+
+    async def days_of_talent(self, org_id: str, talent_id: str) -> list[ShootDay]:
+        """The organisation's shoot days (not replaced) that call this talent, by date."""
+        found = await self._days.find(org_id, {"talent_ids": talent_id, "cancelled": False})
+        return sorted(found, key=lambda d: d.date)
 
     # ----------------------------------------------------------------- roles and cast
 
@@ -326,3 +357,61 @@ def _role(doc: Mapping[str, Any]) -> RoleInfo:
 def _number_key(number: str) -> tuple[int, str]:
     digits = len(number) - len(number.lstrip("0123456789"))
     return (int(number[:digits]) if digits else 1 << 30, number[digits:])
+
+
+def _day_doc(d: ShootDay) -> dict[str, Any]:
+    return {
+        "_id": d.id,
+        "org_id": d.org_id,
+        "production_id": d.production_id,
+        "date": d.date,
+        "location_id": d.location_id,
+        "scene_ids": list(d.scene_ids),
+        "cast": [
+            {
+                "talent_id": c.talent_id,
+                "role_ids": list(c.role_ids),
+                "call_time": c.call_time,
+                "confirmed_at": c.confirmed_at,
+            }
+            for c in d.cast
+        ],
+        "talent_ids": list(d.talent_ids),
+        "general_call": d.general_call,
+        "cancelled": d.cancelled,
+        "call_sheet_published": d.call_sheet_published,
+        "call_sheet_published_at": d.call_sheet_published_at,
+        "notes": d.notes,
+        "weather": d.weather,
+        "sunrise": d.sunrise,
+        "sunset": d.sunset,
+    }
+
+
+def _day(doc: Mapping[str, Any]) -> ShootDay:
+    return ShootDay(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        production_id=doc["production_id"],
+        date=doc["date"],
+        location_id=doc["location_id"],
+        scene_ids=tuple(doc["scene_ids"]),
+        cast=tuple(
+            CastCall(
+                talent_id=c["talent_id"],
+                role_ids=tuple(c["role_ids"]),
+                call_time=c["call_time"],
+                confirmed_at=c.get("confirmed_at"),
+            )
+            for c in doc["cast"]
+        ),
+        general_call=doc["general_call"],
+        cancelled=doc["cancelled"],
+        call_sheet_published=doc["call_sheet_published"],
+        call_sheet_published_at=doc.get("call_sheet_published_at"),
+        notes=doc.get("notes", ""),
+        weather=doc.get("weather", ""),
+        sunrise=doc.get("sunrise", ""),
+        sunset=doc.get("sunset", ""),
+        version=doc["version"],
+    )

@@ -15,8 +15,9 @@ from slate.events.snapshots import BookingSnapshot
 from slate.ids import new_id
 from slate_domain import Invalid, Problem
 
-from scheduling.domain.board import ShootingCalendar, build_board
+from scheduling.domain.board import ShootingCalendar, build_board, schedule_days
 from scheduling.domain.calendar import CalendarEntry, Conflict, find_conflicts
+from scheduling.domain.days import CastCall, ShootDay
 from scheduling.domain.productions import Production
 from scheduling.domain.shoot import Location, RoleInfo, Scene, parse_date
 from scheduling.domain.stripboard import InfeasibleError, parse_instance, solve
@@ -39,6 +40,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "createLocation": ("producer",),
     "createScene": ("producer",),
     "proposeStripboard": ("producer",),
+    "applyStripboard": ("producer",),
+    "moveShootDay": ("producer",),
+    "shootDay": ANY_MEMBER,
 }
 
 
@@ -204,6 +208,136 @@ class Scheduling:
             start_date=calendar.start.isoformat() if calendar is not None else None,
         )
 
+    async def apply_stripboard(
+        self,
+        principal: Principal,
+        *,
+        production_id: str,
+        scene_ids: Sequence[str],
+        start_date: str,
+        non_shooting_dates: Sequence[str] = (),
+        skip_weekends: bool = False,
+    ) -> list[ShootDay]:
+        """Shoot days for the scenes in this order from the start date (skipping non-shooting
+        dates); they replace the production's earlier days. Every scene once; fixed dates kept;
+        a booked talent committed elsewhere on a day is a CONFLICT. Nothing written on refusal."""
+        authz.require(principal, PERMISSIONS["applyStripboard"], "applyStripboard")
+        await self._own_production(principal.org, production_id)
+        calendar = _calendar(start_date, non_shooting_dates, skip_weekends)
+        assert calendar is not None
+        scenes = {s.id: s for s in await self._store.scenes_of(principal.org, production_id)}
+        problems: list[Problem] = []
+        for i, sid in enumerate(scene_ids):
+            if sid not in scenes:
+                problems.append(Problem(f"sceneIds[{i}]", f"no scene {sid!r} in the production"))
+            elif list(scene_ids).index(sid) != i:
+                problems.append(Problem(f"sceneIds[{i}]", f"scene {sid!r} listed twice"))
+        missing = [scenes[s].number for s in scenes if s not in scene_ids]
+        if missing:
+            problems.append(Problem("sceneIds", f"scenes {', '.join(missing)} are missing"))
+        if problems:
+            with field_errors():
+                raise Invalid(problems)
+        with field_errors():
+            plan = schedule_days([scenes[s] for s in scene_ids], calendar)
+        cast = await self._store.cast_of(principal.org, production_id)
+        by_role: dict[str, list[str]] = {}
+        for member in cast:
+            by_role.setdefault(member.role_id, []).append(member.talent_id)
+        busy = await self._busy_elsewhere(
+            production_id, {m.talent_id for m in cast}, [d for d, _ in plan]
+        )
+        busy_days = await self._shoot_days_elsewhere(
+            principal.org, production_id, {m.talent_id for m in cast}
+        )
+        days: list[ShootDay] = []
+        for when, day_scenes in plan:
+            calls: dict[str, list[str]] = {}
+            for scene in day_scenes:
+                for role in scene.role_ids:
+                    for talent in by_role.get(role, []):
+                        calls.setdefault(talent, []).append(role)
+            for talent in calls:
+                if when in busy.get(talent, []) or when.isoformat() in busy_days.get(talent, set()):
+                    problems.append(
+                        Problem(
+                            "sceneIds",
+                            f"talent {talent} is committed elsewhere on {when}",
+                            "CONFLICT",
+                        )
+                    )
+            days.append(
+                ShootDay.schedule(
+                    id=new_id("day"),
+                    org_id=principal.org,
+                    production_id=production_id,
+                    day=when,
+                    location_id=day_scenes[0].location_id,
+                    scene_ids=[s.id for s in day_scenes],
+                    cast=[CastCall(t, tuple(r), "07:00") for t, r in sorted(calls.items())],
+                )
+            )
+        if problems:
+            with field_errors():
+                raise Invalid(problems)
+        for old in await self._store.days_of(principal.org, production_id):
+            old.cancel()
+            await self._store.save_day(old)
+        saved = [await self._store.add_day(d) for d in days]
+        await self._audit.record(principal, "applyStripboard", production_id)
+        return saved
+
+    async def move_shoot_day(self, principal: Principal, *, shoot_day_id: str, to: str) -> ShootDay:
+        """Move a shoot day to another date, re-checking its talent's commitments there."""
+        authz.require(principal, PERMISSIONS["moveShootDay"], "moveShootDay")
+        day = await self._store.day(principal.org, shoot_day_id)
+        if day is None:
+            raise UserError(f"no shoot day {shoot_day_id!r}", field="shootDayId", code="NOT_FOUND")
+        problems: list[Problem] = []
+        target = parse_date("date", to, problems)
+        if target is None:
+            with field_errors():
+                raise Invalid(problems)
+        assert target is not None
+        taken = {d.date for d in await self._store.days_of(principal.org, day.production_id)}
+        talents = set(day.talent_ids)
+        busy: dict[str, str] = {}
+        for talent, dates in (
+            await self._busy_elsewhere(day.production_id, talents, [target])
+        ).items():
+            if dates:
+                busy[talent] = "booked elsewhere"
+        for talent, day_dates in (
+            await self._shoot_days_elsewhere(principal.org, day.production_id, talents)
+        ).items():
+            if target.isoformat() in day_dates:
+                busy[talent] = "on a shoot day of another production"
+        with field_errors():
+            day.move(target, taken=frozenset(taken - {day.date}), busy=busy)
+        saved = await self._store.save_day(day)
+        await self._audit.record(principal, "moveShootDay", saved.id)
+        return saved
+
+    async def _shoot_days_elsewhere(
+        self, org_id: str, production_id: str, talent_ids: set[str]
+    ) -> dict[str, set[str]]:
+        """Each talent's shoot-day dates in the organisation's other productions."""
+        out: dict[str, set[str]] = {}
+        for talent in sorted(talent_ids):
+            for d in await self._store.days_of_talent(org_id, talent):
+                if d.production_id != production_id:
+                    out.setdefault(talent, set()).add(d.date)
+        return out
+
+    async def shoot_day(self, org_id: str, day_id: str) -> ShootDay | None:
+        return await self._store.day(org_id, day_id)
+
+    async def shoot_days_by_id(self, org_id: str, ids: Sequence[str]) -> dict[str, ShootDay]:
+        return await self._store.days_by_id(org_id, ids)
+
+    async def shoot_days(self, org_id: str, production_id: str) -> list[ShootDay]:
+        return await self._store.days_of(org_id, production_id)
+
     async def _busy_elsewhere(
         self, production_id: str, talent_ids: set[str], dates: Sequence[date]
     ) -> dict[str, list[date]]:
@@ -281,15 +415,35 @@ class Scheduling:
         return await self._store.scenes_by_id(org_id, ids)
 
     async def check_conflicts(
-        self, *, org_id: str, talent_id: str, booking_id: str, dates: Sequence[str]
+        self,
+        *,
+        org_id: str,
+        talent_id: str,
+        booking_id: str,
+        dates: Sequence[str],
+        production_id: str = "",
     ) -> list[Conflict]:
-        """Conflicts of a talent on dates, from every organisation's commitments."""
-        return find_conflicts(
+        """Conflicts of a talent on dates, from every organisation's commitments, and the
+        talent's shoot days in the organisation's other productions (blocking)."""
+        found = find_conflicts(
             org_id=org_id,
             booking_id=booking_id,
             dates=dates,
             calendar=await self._store.calendar_for(talent_id, dates),
         )
+        wanted = set(dates)
+        for day in await self._store.days_of_talent(org_id, talent_id):
+            if day.production_id != production_id and day.date in wanted:
+                found.append(
+                    Conflict(
+                        date=day.date,
+                        reason="on a shoot day of another production",
+                        booking_id="",
+                        production_id=day.production_id,
+                        blocking=True,
+                    )
+                )
+        return sorted(found, key=lambda c: (c.date, not c.blocking))
 
 
 def _calendar(

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n slate/events/v1/scheduling.proto\x12\x0fslate.events.v1\"\x88\x01\n\x11ProductionCreated\x12\x15\n\rproduction_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0e\n\x06\x63lient\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\r\n\x05stage\x18\x07 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n slate/events/v1/scheduling.proto\x12\x0fslate.events.v1\"\x88\x01\n\x11ProductionCreated\x12\x15\n\rproduction_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0e\n\x06\x63lient\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\r\n\x05stage\x18\x07 \x01(\t\"\xdb\x01\n\x10ShootDaySnapshot\x12\x14\n\x0cshoot_day_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x04 \x01(\t\x12\x13\n\x0blocation_id\x18\x05 \x01(\t\x12\x11\n\tscene_ids\x18\x06 \x03(\t\x12\x12\n\ntalent_ids\x18\x07 \x03(\t\x12\x11\n\tcancelled\x18\x08 \x01(\x08\x12\x1c\n\x14\x63\x61ll_sheet_published\x18\t \x01(\x08\x12\x0f\n\x07version\x18\n \x01(\x03\"C\n\x11ShootDayScheduled\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\"R\n\rShootDayMoved\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\x12\x11\n\tfrom_date\x18\x02 \x01(\t\"C\n\x11ShootDayCancelled\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\"g\n\x12\x43\x61llSheetPublished\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\x12\x15\n\rcall_sheet_id\x18\x02 \x01(\t\x12\n\n\x02\x62y\x18\x03 \x01(\t\"n\n\x12\x43\x61llSheetConfirmed\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\x12\x15\n\rcall_sheet_id\x18\x02 \x01(\t\x12\x11\n\ttalent_id\x18\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,4 +33,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PRODUCTIONCREATED']._serialized_start=54
   _globals['_PRODUCTIONCREATED']._serialized_end=190
+  _globals['_SHOOTDAYSNAPSHOT']._serialized_start=193
+  _globals['_SHOOTDAYSNAPSHOT']._serialized_end=412
+  _globals['_SHOOTDAYSCHEDULED']._serialized_start=414
+  _globals['_SHOOTDAYSCHEDULED']._serialized_end=481
+  _globals['_SHOOTDAYMOVED']._serialized_start=483
+  _globals['_SHOOTDAYMOVED']._serialized_end=565
+  _globals['_SHOOTDAYCANCELLED']._serialized_start=567
+  _globals['_SHOOTDAYCANCELLED']._serialized_end=634
+  _globals['_CALLSHEETPUBLISHED']._serialized_start=636
+  _globals['_CALLSHEETPUBLISHED']._serialized_end=739
+  _globals['_CALLSHEETCONFIRMED']._serialized_start=741
+  _globals['_CALLSHEETCONFIRMED']._serialized_end=851
 # @@protoc_insertion_point(module_scope)

@@ -3,8 +3,10 @@
 isort:skip_file
 """
 
+from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf.internal import containers as _containers
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -58,3 +60,184 @@ class ProductionCreated(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ProductionCreated: _TypeAlias = ProductionCreated  # noqa: Y015
+
+@_typing.final
+class ShootDaySnapshot(_message.Message):
+    """A shoot day as scheduling announces it: when and where the production shoots, which scenes
+    and which booked talent are called. Call times and notes stay in scheduling.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SHOOT_DAY_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    DATE_FIELD_NUMBER: _builtins.int
+    LOCATION_ID_FIELD_NUMBER: _builtins.int
+    SCENE_IDS_FIELD_NUMBER: _builtins.int
+    TALENT_IDS_FIELD_NUMBER: _builtins.int
+    CANCELLED_FIELD_NUMBER: _builtins.int
+    CALL_SHEET_PUBLISHED_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    shoot_day_id: _builtins.str
+    org_id: _builtins.str
+    production_id: _builtins.str
+    date: _builtins.str
+    """ISO date (YYYY-MM-DD) in the production's time zone."""
+    location_id: _builtins.str
+    cancelled: _builtins.bool
+    call_sheet_published: _builtins.bool
+    version: _builtins.int
+    @_builtins.property
+    def scene_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    @_builtins.property
+    def talent_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
+    def __init__(
+        self,
+        *,
+        shoot_day_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        date: _builtins.str = ...,
+        location_id: _builtins.str = ...,
+        scene_ids: _abc.Iterable[_builtins.str] | None = ...,
+        talent_ids: _abc.Iterable[_builtins.str] | None = ...,
+        cancelled: _builtins.bool = ...,
+        call_sheet_published: _builtins.bool = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["call_sheet_published", b"call_sheet_published", "cancelled", b"cancelled", "date", b"date", "location_id", b"location_id", "org_id", b"org_id", "production_id", b"production_id", "scene_ids", b"scene_ids", "shoot_day_id", b"shoot_day_id", "talent_ids", b"talent_ids", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ShootDaySnapshot: _TypeAlias = ShootDaySnapshot  # noqa: Y015
+
+@_typing.final
+class ShootDayScheduled(_message.Message):
+    """Topic slate.scheduling.shoot_day.v1, key = shoot day id.
+    ce_type slate.scheduling.shoot_day.scheduled.v1
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DAY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def day(self) -> Global___ShootDaySnapshot: ...
+    def __init__(
+        self,
+        *,
+        day: Global___ShootDaySnapshot | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["day", b"day"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["day", b"day"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ShootDayScheduled: _TypeAlias = ShootDayScheduled  # noqa: Y015
+
+@_typing.final
+class ShootDayMoved(_message.Message):
+    """ce_type slate.scheduling.shoot_day.moved.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DAY_FIELD_NUMBER: _builtins.int
+    FROM_DATE_FIELD_NUMBER: _builtins.int
+    from_date: _builtins.str
+    @_builtins.property
+    def day(self) -> Global___ShootDaySnapshot: ...
+    def __init__(
+        self,
+        *,
+        day: Global___ShootDaySnapshot | None = ...,
+        from_date: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["day", b"day"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["day", b"day", "from_date", b"from_date"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ShootDayMoved: _TypeAlias = ShootDayMoved  # noqa: Y015
+
+@_typing.final
+class ShootDayCancelled(_message.Message):
+    """ce_type slate.scheduling.shoot_day.cancelled.v1 (replaced by a new stripboard, or dropped)"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DAY_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def day(self) -> Global___ShootDaySnapshot: ...
+    def __init__(
+        self,
+        *,
+        day: Global___ShootDaySnapshot | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["day", b"day"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["day", b"day"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ShootDayCancelled: _TypeAlias = ShootDayCancelled  # noqa: Y015
+
+@_typing.final
+class CallSheetPublished(_message.Message):
+    """ce_type slate.scheduling.call_sheet.published.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DAY_FIELD_NUMBER: _builtins.int
+    CALL_SHEET_ID_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    call_sheet_id: _builtins.str
+    by: _builtins.str
+    """Subject (user id) of who published it."""
+    @_builtins.property
+    def day(self) -> Global___ShootDaySnapshot: ...
+    def __init__(
+        self,
+        *,
+        day: Global___ShootDaySnapshot | None = ...,
+        call_sheet_id: _builtins.str = ...,
+        by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["day", b"day"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "call_sheet_id", b"call_sheet_id", "day", b"day"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CallSheetPublished: _TypeAlias = CallSheetPublished  # noqa: Y015
+
+@_typing.final
+class CallSheetConfirmed(_message.Message):
+    """ce_type slate.scheduling.call_sheet.confirmed.v1"""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DAY_FIELD_NUMBER: _builtins.int
+    CALL_SHEET_ID_FIELD_NUMBER: _builtins.int
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    call_sheet_id: _builtins.str
+    talent_id: _builtins.str
+    @_builtins.property
+    def day(self) -> Global___ShootDaySnapshot: ...
+    def __init__(
+        self,
+        *,
+        day: Global___ShootDaySnapshot | None = ...,
+        call_sheet_id: _builtins.str = ...,
+        talent_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["day", b"day"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["call_sheet_id", b"call_sheet_id", "day", b"day", "talent_id", b"talent_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CallSheetConfirmed: _TypeAlias = CallSheetConfirmed  # noqa: Y015

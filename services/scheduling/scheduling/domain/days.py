@@ -1,0 +1,184 @@
+"""Shoot days: a date of the production's schedule with its scenes in order, its general call,
+each booked talent's call, and the day's call sheet (published, then confirmed per person)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from slate_domain import Aggregate, Invalid, Problem
+
+DEFAULT_CALL = "07:00"
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True)
+class CastCall:
+    """A talent called on the day, for these roles, at `call_time` (HH:MM, production time)."""
+
+    talent_id: str
+    role_ids: tuple[str, ...]
+    call_time: str
+    confirmed_at: str | None = None  # RFC 3339 UTC, when they confirmed the call sheet
+
+
+@dataclass(frozen=True)
+class ShootDayScheduled:
+    day: ShootDay
+
+
+@dataclass(frozen=True)
+class ShootDayMoved:
+    day: ShootDay
+    from_date: str
+
+
+@dataclass(frozen=True)
+class ShootDayCancelled:
+    day: ShootDay
+
+
+@dataclass(frozen=True)
+class CallSheetPublished:
+    day: ShootDay
+    by: str
+
+
+@dataclass(frozen=True)
+class CallSheetConfirmed:
+    day: ShootDay
+    talent_id: str
+
+
+DayEvent = (
+    ShootDayScheduled | ShootDayMoved | ShootDayCancelled | CallSheetPublished | CallSheetConfirmed
+)
+
+
+@dataclass(kw_only=True)
+class ShootDay(Aggregate[DayEvent]):
+    production_id: str
+    date: str
+    location_id: str
+    scene_ids: tuple[str, ...]
+    cast: tuple[CastCall, ...]
+    general_call: str = DEFAULT_CALL
+    cancelled: bool = False
+    call_sheet_published: bool = False
+    call_sheet_published_at: str | None = None
+    notes: str = ""
+    weather: str = ""
+    sunrise: str = ""
+    sunset: str = ""
+
+    @property
+    def talent_ids(self) -> tuple[str, ...]:
+        return tuple(c.talent_id for c in self.cast)
+
+    @property
+    def call_sheet_id(self) -> str:
+        return "cs_" + self.id.removeprefix("day_")
+
+    @classmethod
+    def schedule(
+        cls,
+        *,
+        id: str,
+        org_id: str,
+        production_id: str,
+        day: dt.date,
+        location_id: str,
+        scene_ids: list[str],
+        cast: list[CastCall],
+    ) -> ShootDay:
+        shoot_day = cls(
+            id=id,
+            org_id=org_id,
+            production_id=production_id,
+            date=day.isoformat(),
+            location_id=location_id,
+            scene_ids=tuple(scene_ids),
+            cast=tuple(cast),
+        )
+        shoot_day.record(ShootDayScheduled(shoot_day))
+        return shoot_day
+
+    def _active(self, field_name: str) -> None:
+        if self.cancelled:
+            raise Invalid([Problem(field_name, "the shoot day was replaced", "CONFLICT")])
+
+    def move(self, to: dt.date, *, taken: frozenset[str], busy: dict[str, str]) -> None:
+        """Move the day to another date: not one the production already shoots on, nor one a
+        talent of the day is committed elsewhere (`busy`: talent -> why)."""
+        self._active("shootDayId")
+        problems = []
+        if to.isoformat() in taken:
+            problems.append(Problem("date", f"the production already shoots on {to}", "CONFLICT"))
+        for talent, why in sorted(busy.items()):
+            problems.append(Problem("date", f"talent {talent} is {why} on {to}", "CONFLICT"))
+        if problems:
+            raise Invalid(problems)
+        before = self.date
+        self.date = to.isoformat()
+        self.call_sheet_published = False
+        self.cast = tuple(replace(c, confirmed_at=None) for c in self.cast)
+        self.record(ShootDayMoved(self, before))
+
+    def set_scenes(self, scene_ids: list[str], cast: list[CastCall], location_id: str) -> None:
+        self._active("shootDayId")
+        self.scene_ids = tuple(scene_ids)
+        self.cast = tuple(cast)
+        self.location_id = location_id
+
+    def cancel(self) -> None:
+        if not self.cancelled:
+            self.cancelled = True
+            self.record(ShootDayCancelled(self))
+
+    def set_call(
+        self, general_call: str | None, calls: dict[str, str], notes: str | None = None
+    ) -> None:
+        problems = []
+        if general_call is not None and not _TIME.match(general_call):
+            problems.append(Problem("generalCall", "HH:MM (24-hour)"))
+        known = set(self.talent_ids)
+        for talent, time in calls.items():
+            if talent not in known:
+                problems.append(Problem("calls", f"talent {talent} is not called on this day"))
+            elif not _TIME.match(time):
+                problems.append(Problem("calls", f"{time!r}: HH:MM (24-hour)"))
+        if problems:
+            raise Invalid(problems)
+        if general_call is not None:
+            self.general_call = general_call
+        self.cast = tuple(
+            replace(c, call_time=calls.get(c.talent_id, c.call_time)) for c in self.cast
+        )
+        if notes is not None:
+            self.notes = notes.strip()
+
+    def publish_call_sheet(self, by: str, now: str) -> None:
+        """Publish the day's call sheet: a day with no scenes has nothing to call anyone to."""
+        self._active("shootDayId")
+        if not self.scene_ids:
+            raise Invalid([Problem("shootDayId", "the shoot day has no scenes")])
+        self.call_sheet_published = True
+        self.call_sheet_published_at = now
+        self.record(CallSheetPublished(self, by))
+
+    def confirm_call_sheet(self, talent_id: str, now: str) -> bool:
+        """The talent confirms the published call sheet (once; a repeat changes nothing)."""
+        self._active("callSheetId")
+        if not self.call_sheet_published:
+            raise Invalid([Problem("callSheetId", "the call sheet is not published", "CONFLICT")])
+        calls = {c.talent_id: c for c in self.cast}
+        if talent_id not in calls:
+            raise Invalid([Problem("callSheetId", "you are not called on this day", "FORBIDDEN")])
+        if calls[talent_id].confirmed_at is not None:
+            return False
+        self.cast = tuple(
+            replace(c, confirmed_at=now) if c.talent_id == talent_id else c for c in self.cast
+        )
+        self.record(CallSheetConfirmed(self, talent_id))
+        return True

@@ -1,0 +1,111 @@
+"""applyStripboard, shoot days, moving a day, and shoot days as conflicts."""
+
+from __future__ import annotations
+
+import pytest
+from scheduling.usecases import Scheduling
+from slate.errors import ValidationErrors
+from slate.events import OutboxEvent
+from slate.events.catalogue import SHOOT_DAY_SCHEDULED
+from slate.repository import MemoryDatabase
+
+from .test_scheduling_shoot import PRODUCER, book
+from .test_scheduling_stripboard_usecases import film
+
+
+async def test_applying_an_order_makes_shoot_days_skipping_non_shooting_dates(
+    scheduling: Scheduling, database: MemoryDatabase
+) -> None:
+    f = await film(scheduling)
+    order = list(reversed(f.scenes))  # scene 8 first ... scene 1 last; 10 shoot days
+    days = await scheduling.apply_stripboard(
+        PRODUCER,
+        production_id=f.production_id,
+        scene_ids=order,
+        start_date="2027-03-05",  # a Friday
+        non_shooting_dates=["2027-03-08"],
+        skip_weekends=True,
+    )
+    assert [d.date for d in days][:3] == ["2027-03-05", "2027-03-09", "2027-03-10"]
+    assert len(days) == 10
+    assert days[0].scene_ids == (f.scenes[7],)
+    assert [c.talent_id for c in days[0].cast] == ["tal_d"]
+    assert days[-1].scene_ids == (f.scenes[0],)
+    raw = await database.repository("shoot_days").raw(days[0].id)
+    assert raw is not None
+    [event] = [OutboxEvent.from_doc(e) for e in raw["_outbox"]]
+    assert event.type == SHOOT_DAY_SCHEDULED.name
+    again = await scheduling.apply_stripboard(
+        PRODUCER, production_id=f.production_id, scene_ids=f.scenes, start_date="2027-04-01"
+    )
+    assert [d.id for d in await scheduling.shoot_days("org_a", f.production_id)] == [
+        d.id for d in again
+    ]
+
+
+async def test_bad_orders_name_the_field_and_write_nothing(
+    scheduling: Scheduling, database: MemoryDatabase
+) -> None:
+    f = await film(scheduling, fixed={2: "2027-03-01"})
+    with pytest.raises(ValidationErrors) as caught:
+        await scheduling.apply_stripboard(
+            PRODUCER,
+            production_id=f.production_id,
+            scene_ids=[f.scenes[0], f.scenes[0], "scn_nope"],
+            start_date="2027-03-01",
+        )
+    assert {e.field for e in caught.value.errors} == {"sceneIds[1]", "sceneIds[2]", "sceneIds"}
+    with pytest.raises(ValidationErrors) as caught:
+        await scheduling.apply_stripboard(
+            PRODUCER, production_id=f.production_id, scene_ids=f.scenes, start_date="2027-03-01"
+        )
+    assert [e.field for e in caught.value.errors] == ["sceneIds"]  # scene 2 not on 1 March
+    assert not database.collections.get("shoot_days")
+
+
+async def test_a_talent_on_a_shoot_day_conflicts_with_another_production(
+    scheduling: Scheduling,
+) -> None:
+    f = await film(scheduling)
+    days = await scheduling.apply_stripboard(
+        PRODUCER, production_id=f.production_id, scene_ids=f.scenes, start_date="2027-03-01"
+    )
+    first = days[0]
+    assert "tal_a" in first.talent_ids
+    conflicts = await scheduling.check_conflicts(
+        org_id="org_a",
+        talent_id="tal_a",
+        booking_id="bkg_new",
+        dates=[first.date],
+        production_id="prd_other",
+    )
+    assert (first.date, True, "on a shoot day of another production") in [
+        (c.date, c.blocking, c.reason) for c in conflicts
+    ]
+    own = await scheduling.check_conflicts(
+        org_id="org_a",
+        talent_id="tal_a",
+        booking_id="bkg_new",
+        dates=[first.date],
+        production_id=f.production_id,
+    )
+    assert all(c.reason != "on a shoot day of another production" for c in own)
+
+
+async def test_moving_a_day_rechecks_conflicts(scheduling: Scheduling) -> None:
+    f = await film(scheduling)
+    days = await scheduling.apply_stripboard(
+        PRODUCER, production_id=f.production_id, scene_ids=f.scenes, start_date="2027-03-01"
+    )
+    first = days[0]
+    talent = first.talent_ids[0]
+    await book(scheduling, "prd_other", "rol_o", talent, dates=("2027-05-03",))
+    with pytest.raises(ValidationErrors) as caught:
+        await scheduling.move_shoot_day(PRODUCER, shoot_day_id=first.id, to="2027-05-03")
+    assert [(e.field, e.code) for e in caught.value.errors] == [("date", "CONFLICT")]
+    with pytest.raises(ValidationErrors) as caught:
+        await scheduling.move_shoot_day(PRODUCER, shoot_day_id=first.id, to=days[1].date)
+    assert [(e.field, e.code) for e in caught.value.errors] == [("date", "CONFLICT")]
+    moved = await scheduling.move_shoot_day(PRODUCER, shoot_day_id=first.id, to="2027-05-04")
+    assert moved.date == "2027-05-04"
+    assert moved.version == first.version + 1
