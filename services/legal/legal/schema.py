@@ -21,7 +21,7 @@ from slate.graphql import (
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from legal.domain import compliance, permits
+from legal.domain import classification, compliance, permits
 from legal.usecases import PERMISSIONS, READERS, Legal
 
 Ctx = Info[GraphQLContext[Legal], None]
@@ -275,6 +275,37 @@ class ComplianceReport:
     items: list[ComplianceItem]
 
 
+strawberry.enum(classification.Determination, name="ClassificationDetermination")
+
+
+@strawberry.input
+class ClassificationAnswers:
+    free_from_control: bool = strawberry.field(
+        description="A: free from control and direction, in contract and in fact."
+    )
+    outside_usual_course: bool = strawberry.field(
+        description="B: the work is outside the usual course of the hiring entity's business."
+    )
+    independently_established: bool = strawberry.field(
+        description="C: customarily engaged in an independently established trade."
+    )
+    occupation: str = ""
+    film_or_tv_unit_crew: bool = False
+
+
+@strawberry.input
+class AssessClassificationInput:
+    engagement_id: strawberry.ID
+    answers: ClassificationAnswers
+
+
+@strawberry.type
+class AssessClassificationPayload:
+    determination: classification.Determination | None
+    reasons: list[str]
+    user_errors: list[UserError]
+
+
 @strawberry.input
 class SendContractInput:
     contract_id: strawberry.ID
@@ -455,6 +486,30 @@ class Mutation:
         )
         return RecordInsuranceCertificatePayload(
             certificate=InsuranceCertificate.from_model(certificate) if certificate else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(description="ABC test (Labor Code §2775) with §2780 exemptions.")
+    async def assess_classification(
+        self, info: Ctx, input: AssessClassificationInput
+    ) -> AssessClassificationPayload:
+        a = input.answers
+        found, errors = await attempt(
+            info.context.services.assess_classification(
+                authorize(info),
+                str(input.engagement_id),
+                classification.Answers(
+                    free_from_control=a.free_from_control,
+                    outside_usual_course=a.outside_usual_course,
+                    independently_established=a.independently_established,
+                    occupation=a.occupation,
+                    film_or_tv_unit_crew=a.film_or_tv_unit_crew,
+                ),
+            )
+        )
+        return AssessClassificationPayload(
+            determination=found.determination if found else None,
+            reasons=list(found.reasons) if found else [],
             user_errors=errors,
         )
 

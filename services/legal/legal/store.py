@@ -14,6 +14,12 @@ from slate.mongo import DuplicateKey, IndexSpec
 from slate.repository import Aggregates, Database
 from slate_domain import Rate
 
+from legal.domain.classification import (
+    Answers,
+    ClassificationAssessed,
+    ClassificationAssessment,
+    Determination,
+)
 from legal.domain.compliance import (
     Contract,
     ContractStatus,
@@ -25,8 +31,8 @@ from legal.domain.compliance import (
 from legal.domain.permits import FilmPermit, InsuranceCertificate, PermitEvent
 
 # Maps a domain event to the outbox entry that publishes it; None: an internal event.
-Outbox = Callable[[DomainEvent | PermitEvent], OutboxEvent | None]
-A = TypeVar("A", Contract, WorkPermit, FilmPermit, InsuranceCertificate)
+Outbox = Callable[[DomainEvent | PermitEvent | ClassificationAssessed], OutboxEvent | None]
+A = TypeVar("A", Contract, WorkPermit, FilmPermit, InsuranceCertificate, ClassificationAssessment)
 
 
 # Contract fields stored as they are, named once for both directions.
@@ -195,6 +201,31 @@ def _certificate(doc: Mapping[str, Any]) -> InsuranceCertificate:
     )
 
 
+def _assessment_doc(a: ClassificationAssessment) -> dict[str, Any]:
+    return {
+        "_id": a.id,
+        "org_id": a.org_id,
+        "engagement_id": a.engagement_id,
+        "answers": vars(a.answers),
+        "determination": a.determination.value,
+        "reasons": list(a.reasons),
+        "assessed_by": a.assessed_by,
+    }
+
+
+def _assessment(doc: Mapping[str, Any]) -> ClassificationAssessment:
+    return ClassificationAssessment(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        version=int(doc["version"]),
+        engagement_id=doc["engagement_id"],
+        answers=Answers(**doc["answers"]),
+        determination=Determination(doc["determination"]),
+        reasons=tuple(doc["reasons"]),
+        assessed_by=doc["assessed_by"],
+    )
+
+
 @dataclass(frozen=True)
 class StoredDocument:
     sha256: str
@@ -211,7 +242,8 @@ class LegalStore:
     DOCUMENTS = "documents"
     FILM_PERMITS = "film_permits"
     CERTIFICATES = "insurance_certificates"
-    outbox_collections = (CONTRACTS, PERMITS, FILM_PERMITS, CERTIFICATES)
+    ASSESSMENTS = "classification_assessments"
+    outbox_collections = (CONTRACTS, PERMITS, FILM_PERMITS, CERTIFICATES, ASSESSMENTS)
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
@@ -225,6 +257,9 @@ class LegalStore:
         )
         self._certificates = Aggregates(
             database.repository(self.CERTIFICATES), outbox, _certificate_doc, _certificate
+        )
+        self._assessments = Aggregates(
+            database.repository(self.ASSESSMENTS), outbox, _assessment_doc, _assessment
         )
 
     async def ensure_indexes(self) -> None:
@@ -241,6 +276,10 @@ class LegalStore:
                     *self._film_permits.repo.indexes(),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
                 ],
+                self.ASSESSMENTS: [
+                    *self._assessments.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("engagement_id", 1)]),
+                ],
                 self.CERTIFICATES: [
                     *self._certificates.repo.indexes(),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
@@ -253,8 +292,15 @@ class LegalStore:
         )
 
     def _of(
-        self, aggregate: Contract | WorkPermit | FilmPermit | InsuranceCertificate
+        self,
+        aggregate: Contract
+        | WorkPermit
+        | FilmPermit
+        | InsuranceCertificate
+        | ClassificationAssessment,
     ) -> Aggregates[Any]:
+        if isinstance(aggregate, ClassificationAssessment):
+            return self._assessments
         if isinstance(aggregate, Contract):
             return self._contracts
         if isinstance(aggregate, WorkPermit):

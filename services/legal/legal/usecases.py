@@ -18,6 +18,7 @@ from slate.ids import derived_id, new_id
 from slate.mongo import DuplicateKey
 
 from legal import documents
+from legal.domain.classification import Answers, ClassificationAssessment
 from legal.domain.compliance import (
     LINK_REFUSED,
     BookingFacts,
@@ -45,6 +46,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "requestFilmPermit": ("legal", "producer"),
     "recordInsuranceCertificate": ("legal", "producer"),
     "complianceReport": ("legal", "producer"),
+    "assessClassification": ("legal", "producer", "accounting"),
     # CheckBooking serves confirmBooking: the roles that may confirm, and legal itself.
     "CheckBooking": ("producer", "casting", "legal"),
     # A talent reads only their own contracts (checked per contract).
@@ -367,6 +369,29 @@ class Legal:
             )
         saved = await self._store.add(certificate)
         await self._audit.record(principal, "recordInsuranceCertificate", saved.id)
+        return saved
+
+    async def assess_classification(
+        self, principal: Principal, engagement_id: str, answers: Answers
+    ) -> ClassificationAssessment:
+        """An engagement's ABC-test assessment (Labor Code §2775, §2780 exemptions), kept and
+        audited; each assessment is a new record."""
+        authz.require(principal, PERMISSIONS["assessClassification"], "assessClassification")
+        with field_errors():
+            assessment = ClassificationAssessment.assess(
+                id=new_id("cls"),
+                org_id=principal.org,
+                engagement_id=engagement_id,
+                answers=answers,
+                assessed_by=principal.sub,
+            )
+        saved = await self._store.add(assessment)
+        await self._audit.record(
+            principal,
+            "assessClassification",
+            saved.id,
+            {"engagementId": saved.engagement_id, "determination": saved.determination.value},
+        )
         return saved
 
     async def draft_contract(self, booking: BookingSnapshot) -> None:
