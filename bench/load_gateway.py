@@ -60,6 +60,7 @@ from load_stack import (
     token,
 )
 from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
 
 T = TypeVar("T")
 WRITERS = ("producer", "casting")
@@ -748,7 +749,17 @@ async def main_async(args: argparse.Namespace) -> int:
         setup = Setup(org, bearer, dashboard_production)
         results = []
         for n in range(1, args.runs + 1):
-            results.append(await one_run(n, args, kit, client, backlogs, mongo, setup))
+            try:
+                results.append(await one_run(n, args, kit, client, backlogs, mongo, setup))
+            except (httpx.HTTPError, Failed, ConnectionError, PyMongoError) as exc:
+                down = await load_stack.stack_ready(client)
+                say(
+                    f"run {n} stopped: {type(exc).__name__}: {exc}; not answering now: "
+                    f"{', '.join(down) or 'nothing'} (the stack restarted? wait and re-run)"
+                )
+                break
+        if not results:
+            return 3
         await asyncio.sleep(2.0)  # the services export spans in batches
         traces = read_traces([w for r in results for w in r.windows])
         if traces is not None:
@@ -775,7 +786,7 @@ async def main_async(args: argparse.Namespace) -> int:
         if args.traces and traces is not None:
             print()
             print(traces.report())
-        return 0
+        return 0 if len(results) == args.runs else 3
     finally:
         await backlogs.close()
         await kit.close()
