@@ -27,6 +27,7 @@ MAX_ROOMS = 20
 MIN_SLOT, MAX_SLOT = 5, 240
 MAX_SLOTS = 2000  # per session, all rooms together
 MAX_TAPE_DAYS = 90
+MAX_SESSION_DAYS = 730  # sessions are planned at most two years ahead
 # A submission casting still considers (one declined or withdrawn is not invited).
 INVITABLE = frozenset(
     {
@@ -102,6 +103,8 @@ def validate_session(
     on = parse_date(day, "date", problems)
     if on is not None and on < today:
         problems.append(Problem("date", "must not be in the past"))
+    elif on is not None and on > today + timedelta(days=MAX_SESSION_DAYS):
+        problems.append(Problem("date", f"at most {MAX_SESSION_DAYS} days ahead"))
     try:
         if not timezone or len(timezone) > MAX_SHORT:
             raise ValueError(timezone)

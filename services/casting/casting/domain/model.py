@@ -251,7 +251,9 @@ def parse_instant(raw: str, field: str, problems: list[Problem]) -> datetime | N
         if len(raw) > MAX_INSTANT_TEXT:
             raise ValueError(raw)
         parsed = datetime.fromisoformat(raw)
-    except (ValueError, TypeError):
+        if parsed.tzinfo is not None:
+            parsed.astimezone(UTC)  # years 1 and 9999 can fall off the calendar in UTC
+    except (ValueError, TypeError, OverflowError):
         problems.append(Problem(field, f"not an ISO date and time with offset: {shown(raw)}"))
         return None
     if parsed.tzinfo is None:
@@ -742,9 +744,11 @@ class Role(Aggregate[DomainEvent]):
     def work_starts(self) -> datetime:
         """The start of the first work date in the production's time zone, in UTC."""
         first = min(self.work_dates)
-        return datetime.combine(first, time(0), tzinfo=_zone(self.production_timezone)).astimezone(
-            UTC
-        )
+        local = datetime.combine(first, time(0), tzinfo=_zone(self.production_timezone))
+        try:
+            return local.astimezone(UTC)
+        except OverflowError:  # the first or last day of the calendar
+            return datetime.combine(first, time(0), tzinfo=UTC)
 
 
 @dataclass(kw_only=True)

@@ -76,6 +76,8 @@ class TalentQuery:
 def years_before(day: date, years: int) -> date:
     """The latest birth date of someone `years` old on `day` (29 February falls back to the
     28th, as `age_on` counts a leap-day birthday on 1 March in common years)."""
+    if day.year - years < date.min.year:
+        return date.min
     try:
         return day.replace(year=day.year - years)
     except ValueError:
@@ -116,7 +118,8 @@ def validate_query(
         if len(text) > MAX_TEXT:
             problems.append(Problem("text", f"at most {MAX_TEXT} characters"))
         else:
-            words = " ".join(_WORD.sub(" ", text).split())
+            # lower case: AND, OR, NOT and IN are no operators either
+            words = " ".join(_WORD.sub(" ", text).lower().split())
     status = None
     if union_status is not None:
         if union_status in UnionStatus.__members__:

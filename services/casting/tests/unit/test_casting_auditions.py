@@ -427,3 +427,9 @@ async def test_sessions_and_invitations_through_the_subgraph(casting: Casting) -
 def test_time_of_a_session_keeps_local_wall_clock() -> None:
     s = session(timezone="Europe/London", start="09:30", end="10:00", slot_minutes=30, rooms=("A",))
     assert (s.start, s.slots()[0].starts_at) == (time(9, 30), at(9, 30))
+
+
+def test_a_session_is_planned_at_most_two_years_ahead() -> None:
+    with pytest.raises(model.Invalid) as exc:
+        session(day="9999-12-31", timezone="Etc/GMT+12", start="23:00", end="23:45")
+    assert [p.field for p in exc.value.problems] == ["date"]

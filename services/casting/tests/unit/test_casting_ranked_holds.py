@@ -478,3 +478,17 @@ async def test_expire_holds_through_the_subgraph(casting: Casting) -> None:
     }
     refused = data(await run(casting, sweep, principal("org_a", "viewer")))["expireHolds"]
     assert [e["code"] for e in refused["userErrors"]] == ["FORBIDDEN"]
+
+
+@pytest.mark.parametrize("raw", ["9999-12-31T23:00:00-12:00", "0001-01-01T00:00:00+14:00"])
+def test_an_instant_off_the_calendar_in_utc_is_refused_by_field(raw: str) -> None:
+    problems: list[model.Problem] = []
+    assert model.parse_instant(raw, "expiresAt", problems) is None
+    assert [p.field for p in problems] == ["expiresAt"]
+
+
+def test_a_work_start_off_the_calendar_in_utc_stays_on_it() -> None:
+    kiritimati = Production(id="prd_k", org_id="org_a", timezone="Etc/GMT-14")  # UTC+14
+    draft = model.validate_role("Lead", "1200", "USD", "DAY", ["0001-01-01"])
+    early = Role.create(id="rol_k", production=kiritimati, draft=draft)
+    assert early.work_starts() == datetime(1, 1, 1, tzinfo=UTC)

@@ -51,7 +51,7 @@ def test_an_age_range_on_a_date_is_a_range_of_birth_dates() -> None:
 
 
 def test_free_text_loses_its_query_syntax() -> None:
-    assert query(text='name:"x" born:[0 TO 9] +sing*').words == "name x born 0 TO 9 sing"
+    assert query(text='name:"x" born:[0 TO 9] +sing* AND').words == "name x born 0 to 9 sing and"
 
 
 @pytest.mark.parametrize(
@@ -236,3 +236,15 @@ async def test_bad_search_input_is_an_error_naming_the_field(casting: Casting) -
     assert bad_cursor.errors[0].extensions["code"] == "INVALID"
     forbidden = await run(casting, principal("org_a", "viewer"), first=2)
     assert forbidden.errors[0].extensions["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize("text", ["AND", "OR", "NOT", "IN", "a AND", "NOT NOT", "TO", "*", ""])
+def test_operator_words_are_plain_words(index: TalentIndex, text: str) -> None:
+    ids, total = index.search(query(text=text), limit=10, offset=0)
+    assert total == len(ids)
+
+
+def test_ages_on_the_first_day_of_the_calendar_do_not_fail(index: TalentIndex) -> None:
+    q = query(age_min=0, age_max=120, age_on="0001-01-01")
+    assert q.born_after == date.min
+    assert index.search(q, limit=10, offset=0) == ([], 0)
