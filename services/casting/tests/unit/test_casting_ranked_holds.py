@@ -492,3 +492,33 @@ def test_a_work_start_off_the_calendar_in_utc_stays_on_it() -> None:
     draft = model.validate_role("Lead", "1200", "USD", "DAY", ["0001-01-01"])
     early = Role.create(id="rol_k", production=kiritimati, draft=draft)
     assert early.work_starts() == datetime(1, 1, 1, tzinfo=UTC)
+
+
+# --- the scheduled sweep -------------------------------------------------------------------------
+
+
+async def test_the_sweep_process_expires_lapsed_holds_each_pass_and_survives_a_failure(
+    casting: Casting, database: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from casting import sweep
+
+    r, (a, b) = await cast_of(casting, 2)
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    for t in (a, b):
+        await casting.hold_talent(
+            PRODUCER, role_id=r.id, talent_id=t.id, expires_at=soon.isoformat()
+        )
+    stop = asyncio.Event()
+    expired = await sweep.sweep_forever(
+        casting, interval_s=0, stop=stop, clock=lambda: soon, passes=2
+    )
+    assert expired == 2  # the first pass expires both, the second finds nothing
+    assert await casting.expire_holds(sweep.SWEEPER, at=soon) == []
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(casting, "expire_holds", broken)
+    assert await sweep.sweep_forever(casting, interval_s=0, stop=stop, passes=2) == 0
+    stop.set()
+    assert await sweep.sweep_forever(casting, interval_s=3600, stop=stop) == 0  # stopped
