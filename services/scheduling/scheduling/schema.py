@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime
 
@@ -267,6 +268,20 @@ class ShootDay:
         return Location.from_model(found) if found is not None else None
 
 
+@strawberry.type
+class DayOutOfDaysRow:
+    talent: Talent
+    codes: list[str]
+
+
+@strawberry.type(description="Each talent against the shoot days: SW, W, WF, SWF, H, D, PW.")
+class DayOutOfDays:
+    dates: list[str]
+    rows: list[DayOutOfDaysRow]
+    csv: str
+    csv_url: str = strawberry.field(description="The CSV as a data: URL.")
+
+
 @strawberry.input
 class ApplyStripboardInput:
     production_id: strawberry.ID
@@ -350,6 +365,21 @@ class Query:
         org = authorize(info, *PERMISSIONS["shootDay"]).org
         found = await info.context.services.shoot_day(org, str(id))
         return ShootDay.from_model(found) if found is not None else None
+
+    @strawberry.field
+    async def day_out_of_days(self, info: Ctx, production_id: strawberry.ID) -> DayOutOfDays:
+        caller = authorize(info, *PERMISSIONS["dayOutOfDays"])
+        report = await info.context.services.day_out_of_days(caller, str(production_id))
+        encoded = base64.b64encode(report.csv.encode()).decode()
+        return DayOutOfDays(
+            dates=list(report.dates),
+            rows=[
+                DayOutOfDaysRow(talent=Talent(id=strawberry.ID(t)), codes=list(c))
+                for t, c in report.rows
+            ],
+            csv=report.csv,
+            csv_url=f"data:text/csv;base64,{encoded}",
+        )
 
     @strawberry.field
     async def productions(

@@ -18,6 +18,7 @@ from slate_domain import Invalid, Problem
 from scheduling.domain.board import ShootingCalendar, build_board, schedule_days
 from scheduling.domain.calendar import CalendarEntry, Conflict, find_conflicts
 from scheduling.domain.days import CastCall, ShootDay
+from scheduling.domain.dood import day_out_of_days, to_csv
 from scheduling.domain.productions import Production
 from scheduling.domain.shoot import Location, RoleInfo, Scene, parse_date
 from scheduling.domain.stripboard import InfeasibleError, parse_instance, solve
@@ -43,7 +44,15 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "applyStripboard": ("producer",),
     "moveShootDay": ("producer",),
     "shootDay": ANY_MEMBER,
+    "dayOutOfDays": ("producer", "casting", "accounting"),
 }
+
+
+@dataclass(frozen=True)
+class DayOutOfDays:
+    dates: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    csv: str
 
 
 @dataclass(frozen=True)
@@ -328,6 +337,22 @@ class Scheduling:
                 if d.production_id != production_id:
                     out.setdefault(talent, set()).add(d.date)
         return out
+
+    async def day_out_of_days(self, principal: Principal, production_id: str) -> DayOutOfDays:
+        """Each talent called on the production's shoot days, coded per day (SW, W, H, …)."""
+        authz.require(principal, PERMISSIONS["dayOutOfDays"], "dayOutOfDays")
+        days = await self._store.days_of(principal.org, production_id)
+        dates = sorted({date.fromisoformat(d.date) for d in days})
+        work: dict[str, set[date]] = {}
+        for d in days:
+            for talent in d.talent_ids:
+                work.setdefault(talent, set()).add(date.fromisoformat(d.date))
+        rows = day_out_of_days(dates, work)
+        return DayOutOfDays(
+            dates=tuple(x.isoformat() for x in dates),
+            rows=tuple((t, tuple(c)) for t, c in rows),
+            csv=to_csv(dates, rows),
+        )
 
     async def shoot_day(self, org_id: str, day_id: str) -> ShootDay | None:
         return await self._store.day(org_id, day_id)

@@ -109,3 +109,20 @@ async def test_moving_a_day_rechecks_conflicts(scheduling: Scheduling) -> None:
     moved = await scheduling.move_shoot_day(PRODUCER, shoot_day_id=first.id, to="2027-05-04")
     assert moved.date == "2027-05-04"
     assert moved.version == first.version + 1
+
+
+async def test_day_out_of_days_of_an_applied_board(scheduling: Scheduling) -> None:
+    f = await film(scheduling)
+    await scheduling.apply_stripboard(
+        PRODUCER, production_id=f.production_id, scene_ids=f.scenes, start_date="2027-03-01"
+    )
+    report = await scheduling.day_out_of_days(PRODUCER, f.production_id)
+    # scenes 1..8 in order over 10 days: 1 (a,b) | 2 2 (a,c) | 3 (b,d) | 4 (c,d) | 5 (a,d)
+    # | 6 6 (b,c) | 7 (a) | 8 (d)
+    assert dict(report.rows) == {
+        "tal_a": ("SW", "W", "W", "H", "H", "W", "H", "H", "WF", ""),
+        "tal_b": ("SW", "H", "H", "W", "H", "H", "W", "WF", "", ""),
+        "tal_c": ("", "SW", "W", "H", "W", "H", "W", "WF", "", ""),
+        "tal_d": ("", "", "", "SW", "W", "W", "H", "H", "H", "WF"),
+    }
+    assert report.csv.startswith("talent,2027-03-01,")
