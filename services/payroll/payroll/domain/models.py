@@ -146,6 +146,34 @@ def settle_day(on: date, minutes: int, drafts: Sequence[Draft], denominator: int
             _new(Line, (b[0], b[1], b[2], fb, b[4], b[5])),
         )
         return _new(DayResult, (on, minutes, lines, fa + fb))
+    if n == 3:  # e.g. straight time, overtime and a premium (same result as `allocate`)
+        a, b, c = drafts
+        fa, ra = divmod(100 * a[3], denominator)
+        fb, rb = divmod(100 * b[3], denominator)
+        fc, rc = divmod(100 * c[3], denominator)
+        extra = (2 * (ra + rb + rc) + denominator) // (2 * denominator)
+        if extra == 1:  # to the largest remainder, the earliest on ties
+            if ra >= rb and ra >= rc:
+                fa += 1
+            elif rb >= rc:
+                fb += 1
+            else:
+                fc += 1
+        elif extra == 2:  # to all but the smallest remainder, the latest on ties
+            if rc <= ra and rc <= rb:
+                fa, fb = fa + 1, fb + 1
+            elif rb <= ra:
+                fa, fc = fa + 1, fc + 1
+            else:
+                fb, fc = fb + 1, fc + 1
+        elif extra == 3:
+            fa, fb, fc = fa + 1, fb + 1, fc + 1
+        lines = (
+            _new(Line, (a[0], a[1], a[2], fa, a[4], a[5])),
+            _new(Line, (b[0], b[1], b[2], fb, b[4], b[5])),
+            _new(Line, (c[0], c[1], c[2], fc, c[4], c[5])),
+        )
+        return _new(DayResult, (on, minutes, lines, fa + fb + fc))
     floors: list[int] = []
     remainders: list[int] = []
     units = 0

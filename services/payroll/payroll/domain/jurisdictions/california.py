@@ -976,7 +976,11 @@ class California:
         premiums: list[tuple[str, int, str, str]] = []
         if late:  # WO12 §11, LC §226.7: one premium hour a workday, however many meals
             entry = e["meal_premium_hours"]
-            due = ", ".join(f"meal {n} due {_clock(at)}" for n, at, _ in late)
+            due = (
+                f"meal {late[0][0]} due {_CLOCK[late[0][1] % MINUTES_PER_DAY]}"
+                if len(late) == 1
+                else ", ".join(f"meal {n} due {_clock(at)}" for n, at, _ in late)
+            )
             premiums.append(
                 (
                     MEAL_PREMIUM,
