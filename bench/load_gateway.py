@@ -726,6 +726,14 @@ async def main_async(args: argparse.Namespace) -> int:
         if down:
             say(f"not ready: {', '.join(down)} (start the stack with `make run`)")
             return 2
+        ours = load_stack.started_at()
+        missing = [p for p in ("gateway", "casting", "ferretdb") if p not in ours]
+        if missing and not args.any_stack:
+            say(
+                f"the stack answering on loopback is not this checkout's ({', '.join(missing)} "
+                "not running per .local/run/*.pid); --any-stack measures it anyway"
+            )
+            return 2
         await backlogs.start()
         await seed(args, kit, client, backlogs, mongo)
         if args.seed_only:
@@ -811,6 +819,9 @@ def main() -> None:
     parser.add_argument("--seed-timeout", type=float, default=1800.0)
     parser.add_argument("--seed-concurrency", type=int, default=8)
     parser.add_argument("--seed-only", action="store_true")
+    parser.add_argument(
+        "--any-stack", action="store_true", help="measure a stack started by another checkout"
+    )
     parser.add_argument("--traces", action="store_true", help="where the time goes, per phase")
     parser.add_argument("--json", help="write every figure to this file")
     args = parser.parse_args()
