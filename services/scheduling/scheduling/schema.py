@@ -227,6 +227,23 @@ class CastCall:
     confirmed_at: str | None
 
 
+@strawberry.type(description="A shoot day's call sheet: who is called when, and who confirmed.")
+class CallSheet:
+    id: strawberry.ID
+    published: bool
+    cast: list[CastCall]
+
+
+@strawberry.input
+class PublishCallSheetInput:
+    shoot_day_id: strawberry.ID
+
+
+@strawberry.input
+class ConfirmCallSheetInput:
+    call_sheet_id: strawberry.ID
+
+
 @strawberry.type(description="A date of the production's schedule.")
 class ShootDay:
     id: strawberry.ID
@@ -236,6 +253,7 @@ class ShootDay:
     general_call: str
     scene_ids: list[strawberry.ID]
     cast: list[CastCall]
+    published: strawberry.Private[bool]
 
     @classmethod
     def from_model(cls, d: day_model.ShootDay) -> ShootDay:
@@ -246,6 +264,7 @@ class ShootDay:
             location_id=strawberry.ID(d.location_id),
             general_call=d.general_call,
             scene_ids=[strawberry.ID(x) for x in d.scene_ids],
+            published=d.call_sheet_published,
             cast=[
                 CastCall(
                     talent=Talent(id=strawberry.ID(c.talent_id)),
@@ -255,6 +274,14 @@ class ShootDay:
                 )
                 for c in d.cast
             ],
+        )
+
+    @strawberry.field(description="The day's call sheet.")
+    def call_sheet(self) -> CallSheet:
+        return CallSheet(
+            id=strawberry.ID("cs_" + str(self.id).removeprefix("day_")),
+            published=self.published,
+            cast=self.cast,
         )
 
     @strawberry.field(description="The day's scenes in shooting order.")
@@ -504,6 +531,32 @@ class Mutation:
         return MoveShootDayPayload(
             shoot_day=ShootDay.from_model(moved) if moved is not None else None,
             user_errors=errors,
+        )
+
+    @strawberry.mutation
+    async def publish_call_sheet(
+        self, info: Ctx, input: PublishCallSheetInput
+    ) -> MoveShootDayPayload:
+        day, errors = await attempt(
+            info.context.services.publish_call_sheet(
+                authorize(info), shoot_day_id=str(input.shoot_day_id)
+            )
+        )
+        return MoveShootDayPayload(
+            shoot_day=ShootDay.from_model(day) if day is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation
+    async def confirm_call_sheet(
+        self, info: Ctx, input: ConfirmCallSheetInput
+    ) -> MoveShootDayPayload:
+        day, errors = await attempt(
+            info.context.services.confirm_call_sheet(
+                authorize(info), call_sheet_id=str(input.call_sheet_id)
+            )
+        )
+        return MoveShootDayPayload(
+            shoot_day=ShootDay.from_model(day) if day is not None else None, user_errors=errors
         )
 
 

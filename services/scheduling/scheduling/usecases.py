@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from slate import authz
 from slate.audit import AuditLog
@@ -45,6 +45,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "moveShootDay": ("producer",),
     "shootDay": ANY_MEMBER,
     "dayOutOfDays": ("producer", "casting", "accounting"),
+    "publishCallSheet": ("producer",),
+    "confirmCallSheet": ("talent",),
 }
 
 
@@ -354,6 +356,34 @@ class Scheduling:
             csv=to_csv(dates, rows),
         )
 
+    async def publish_call_sheet(self, principal: Principal, *, shoot_day_id: str) -> ShootDay:
+        """Publish the day's call sheet to the talent called (a day with no scenes is refused)."""
+        authz.require(principal, PERMISSIONS["publishCallSheet"], "publishCallSheet")
+        day = await self._store.day(principal.org, shoot_day_id)
+        if day is None:
+            raise UserError(f"no shoot day {shoot_day_id!r}", field="shootDayId", code="NOT_FOUND")
+        with field_errors():
+            day.publish_call_sheet(principal.sub, _now())
+        saved = await self._store.save_day(day)
+        await self._audit.record(principal, "publishCallSheet", saved.id)
+        return saved
+
+    async def confirm_call_sheet(self, principal: Principal, *, call_sheet_id: str) -> ShootDay:
+        """The talent called confirms the published call sheet with their own token."""
+        authz.require(principal, PERMISSIONS["confirmCallSheet"], "confirmCallSheet")
+        day = await self._store.day(principal.org, "day_" + call_sheet_id.removeprefix("cs_"))
+        if day is None or principal.talent_id is None:
+            raise UserError(
+                f"no call sheet {call_sheet_id!r}", field="callSheetId", code="NOT_FOUND"
+            )
+        with field_errors():
+            changed = day.confirm_call_sheet(principal.talent_id, _now())
+        if not changed:
+            return day
+        saved = await self._store.save_day(day)
+        await self._audit.record(principal, "confirmCallSheet", saved.id)
+        return saved
+
     async def shoot_day(self, org_id: str, day_id: str) -> ShootDay | None:
         return await self._store.day(org_id, day_id)
 
@@ -469,6 +499,10 @@ class Scheduling:
                     )
                 )
         return sorted(found, key=lambda c: (c.date, not c.blocking))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _calendar(

@@ -126,3 +126,38 @@ async def test_day_out_of_days_of_an_applied_board(scheduling: Scheduling) -> No
         "tal_d": ("", "", "", "SW", "W", "W", "H", "H", "H", "WF"),
     }
     assert report.csv.startswith("talent,2027-03-01,")
+
+
+async def test_a_call_sheet_is_published_and_confirmed_by_the_talent_called(
+    scheduling: Scheduling, database: MemoryDatabase
+) -> None:
+    from slate.errors import Forbidden
+    from slate.events.catalogue import CALL_SHEET_PUBLISHED
+    from slate.testing import principal
+
+    f = await film(scheduling)
+    days = await scheduling.apply_stripboard(
+        PRODUCER, production_id=f.production_id, scene_ids=f.scenes, start_date="2027-03-01"
+    )
+    day = days[0]
+    cs = day.call_sheet_id
+    talent = principal("org_a", "talent", sub="u_a", talent_id="tal_a")
+    with pytest.raises(ValidationErrors) as caught:
+        await scheduling.confirm_call_sheet(talent, call_sheet_id=cs)
+    assert [(e.field, e.code) for e in caught.value.errors] == [("callSheetId", "CONFLICT")]
+    published = await scheduling.publish_call_sheet(PRODUCER, shoot_day_id=day.id)
+    assert published.call_sheet_published
+    raw = await database.repository("shoot_days").raw(day.id)
+    assert raw is not None
+    assert CALL_SHEET_PUBLISHED.name in [OutboxEvent.from_doc(e).type for e in raw["_outbox"]]
+    confirmed = await scheduling.confirm_call_sheet(talent, call_sheet_id=cs)
+    [call] = [c for c in confirmed.cast if c.talent_id == "tal_a"]
+    assert call.confirmed_at is not None
+    again = await scheduling.confirm_call_sheet(talent, call_sheet_id=cs)
+    assert again.version == confirmed.version
+    stranger = principal("org_a", "talent", sub="u_d", talent_id="tal_d")
+    with pytest.raises(ValidationErrors) as caught:
+        await scheduling.confirm_call_sheet(stranger, call_sheet_id=cs)
+    assert [e.field for e in caught.value.errors] == ["callSheetId"]
+    with pytest.raises(Forbidden):
+        await scheduling.confirm_call_sheet(PRODUCER, call_sheet_id=cs)
