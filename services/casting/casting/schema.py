@@ -1055,7 +1055,8 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> TalentConnection:
-        casting, principal = _caller(info)
+        casting = info.context.services
+        principal = authorize(info, *PERMISSIONS["searchTalent"])  # before reading the input
         size = clamp_first(first, default=20, maximum=100)
         offset = _offset(decode_cursor(after))
         f = filter or TalentFilter()
