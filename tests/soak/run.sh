@@ -70,8 +70,8 @@ if [[ "${1:-}" == --stop-only ]]; then stop_all; exit 0; fi
 stop_all
 for port in "${PORTS[@]}"; do
   user="$(port_user "$port")"
-  [[ -z "$user" ]] || die "port $port is in use ($user); the soak needs $BASE..$((BASE + 13117)) \
-free on 127.0.0.1 (another SOAK_PORT_BASE picks another block)"
+  [[ -z "$user" ]] || die "port $port is in use ($user); the soak needs ${PORTS[*]} free on \
+127.0.0.1 (another SOAK_PORT_BASE picks another block)"
 done
 rm -rf "$STATE"
 mkdir -p "$STATE/logs"
