@@ -27,6 +27,15 @@ die() { printf '[soak] ERROR: %s\n' "$*" >&2; exit 2; }
 [[ "$BASE" =~ ^[0-9]+$ && "$BASE" -ge 1024 && "$BASE" -le 52000 ]] \
   || die "SOAK_PORT_BASE must be a number between 1024 and 52000 (got '$BASE')"
 [[ -x "$PY" ]] || die "$PY is missing: run 'make setup' (make soak does)"
+mkdir -p "$STATE"
+[[ "$(cd "$STATE" && pwd -P)" != "$(mkdir -p "$ROOT/.local" && cd "$ROOT/.local" && pwd -P)" ]] \
+  || die "SOAK_STATE_DIR must not be .local itself: that is the shared stack's state"
+# The state directory is emptied at start: only the default one, one the soak made (marked), or
+# an empty one.
+if [[ "$STATE" != "$ROOT/.local/soak" && ! -f "$STATE/.slate-soak" && -n "$(ls -A "$STATE")" ]]; then
+  die "$STATE is not empty and was not made by the soak; choose another SOAK_STATE_DIR"
+fi
+touch "$STATE/.slate-soak"
 
 # ---------------------------------------------------------------- the isolated copy's settings
 export INFRA_STATE_DIR="$STATE" STACK_STATE_DIR="$STATE"
@@ -73,8 +82,9 @@ for port in "${PORTS[@]}"; do
   [[ -z "$user" ]] || die "port $port is in use ($user); the soak needs ${PORTS[*]} free on \
 127.0.0.1 (another SOAK_PORT_BASE picks another block)"
 done
-rm -rf "$STATE"
+find "$STATE" -mindepth 1 -delete
 mkdir -p "$STATE/logs"
+touch "$STATE/.slate-soak"
 
 harness=""
 cleanup() {
