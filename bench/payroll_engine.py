@@ -9,6 +9,12 @@ hourly rates, both locations, both agreements), then times:
   end-to-end: parse + calculate + render to a dict -- what `slate payroll calc` does minus JSON I/O
 and reports the median of several runs, in timecard-days per CPU-second of the process.
 
+`--repeat N` runs the engine over the workload N times more after the warm-up and exits, for a
+load-independent instruction count (valgrind; subtract N=0 from N=2, divide by 2 × days):
+
+    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+        .venv/bin/python bench/payroll_engine.py --requests 500 --repeat 2
+
 `--against REF` measures side by side: the engine as committed at REF (`git archive` of
 services/payroll/payroll into a temporary directory) and the working tree, each in its own
 worker process pinned to the same core, the same workload, runs interleaved (REF, tree, REF,
@@ -213,10 +219,19 @@ def main() -> None:
         "--profile", action="store_true", help="print the top functions by own time"
     )
     parser.add_argument("--against", metavar="REF", help="also measure the engine at git REF")
+    parser.add_argument(
+        "--repeat", type=int, metavar="N", help="run the engine N more times and exit (valgrind)"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args.requests, args.seed)
+        return
+    if args.repeat is not None:
+        n_days, fns = _workload(args.requests, args.seed)
+        for _ in range(args.repeat):
+            fns["engine"]()
+        print(f"{n_days} timecard-days, engine run {args.repeat} times after the warm-up")
         return
     if args.against:
         against(args)
