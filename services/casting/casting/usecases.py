@@ -54,6 +54,13 @@ from casting.store import CastingStore
 WRITERS = ("producer", "casting")
 READERS = ("producer", "casting", "accounting", "legal", "viewer")
 
+
+def _may_see(principal: Principal, booking: Booking) -> bool:
+    """Staff who read bookings see their organisation's; anyone else (a talent, crew) only the
+    holds and bookings of the talent they are: whom else a production holds is not theirs."""
+    return principal.has_any(*READERS) or principal.is_talent(booking.talent_id)
+
+
 # Who may do what: each command (GraphQL field or RPC name) and each guarded field.
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "createRole": WRITERS,
@@ -1174,8 +1181,10 @@ class Casting:
         return await self._store.published_roles(None, first, after)
 
     async def bookings(self, principal: Principal, ids: Sequence[str]) -> dict[str, Booking]:
-        """The caller's organisation's bookings by id (others' are absent)."""
-        return await self._store.bookings(principal.org, _possible(ids))
+        """The caller's organisation's bookings by id (others' are absent); a talent sees only
+        their own."""
+        found = await self._store.bookings(principal.org, _possible(ids))
+        return {k: b for k, b in found.items() if _may_see(principal, b)}
 
     async def roles_of_productions(
         self, principal: Principal, production_ids: Sequence[str]
@@ -1186,14 +1195,17 @@ class Casting:
     async def bookings_of_roles(
         self, principal: Principal, role_ids: Sequence[str]
     ) -> list[Booking]:
-        """The holds and bookings of these roles of the caller's organisation."""
-        return await self._store.bookings_of_roles(principal.org, _possible(role_ids))
+        """The holds and bookings of these roles of the caller's organisation (a talent's own)."""
+        found = await self._store.bookings_of_roles(principal.org, _possible(role_ids))
+        return [b for b in found if _may_see(principal, b)]
 
     async def bookings_of_productions(
         self, principal: Principal, production_ids: Sequence[str]
     ) -> list[Booking]:
-        """Every hold and booking of these productions of the caller's organisation."""
-        return await self._store.bookings_of_productions(principal.org, _possible(production_ids))
+        """Every hold and booking of these productions of the caller's organisation (a talent's
+        own)."""
+        found = await self._store.bookings_of_productions(principal.org, _possible(production_ids))
+        return [b for b in found if _may_see(principal, b)]
 
     async def relationships(
         self, principal: Principal, talent_ids: Sequence[str]

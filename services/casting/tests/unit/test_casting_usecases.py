@@ -508,3 +508,21 @@ async def test_booking_events_of_another_orgs_production_are_not_found(
     with pytest.raises(UserError) as exc:
         await anext(casting.booking_events(INTRUDER, production_id="prd_1"))
     assert (exc.value.field, exc.value.code) == ("productionId", "NOT_FOUND")
+
+
+async def test_a_talent_token_reads_only_its_own_holds_and_bookings(
+    casting: Casting, cast: Any
+) -> None:
+    mine = await cast.hold()
+    role = await cast.role()
+    other_talent = await cast.talent(name="Someone Else")
+    theirs = await casting.hold_talent(PRODUCER, role_id=role.id, talent_id=other_talent.id)
+    me = principal("org_a", "talent", talent_id=mine.talent_id)
+    crew = principal("org_a", "crew")
+    productions = [mine.production_id]
+    assert set(await casting.bookings(me, [mine.id, theirs.id])) == {mine.id}
+    assert [b.id for b in await casting.bookings_of_productions(me, productions)] == [mine.id]
+    assert [b.id for b in await casting.bookings_of_roles(me, [role.id, mine.role_id])] == [mine.id]
+    assert await casting.bookings_of_productions(crew, productions) == []
+    staff = await casting.bookings_of_productions(PRODUCER, productions)
+    assert {b.id for b in staff} == {mine.id, theirs.id}
