@@ -200,6 +200,7 @@ class Attempt:
     start: float
     end: float
     code: str  # "OK" or why it failed
+    message: str = ""
 
 
 @dataclass
@@ -207,6 +208,7 @@ class Answer:
     ok: bool
     code: str
     payload: dict[str, Any]
+    message: str = ""
 
 
 class Gateway:
@@ -227,7 +229,9 @@ class Gateway:
     ) -> Answer:
         start = time.monotonic()
         answer = await self._call(query, variables, token, mutation)
-        self.attempts.append(Attempt(op, start - self.t0, time.monotonic() - self.t0, answer.code))
+        self.attempts.append(
+            Attempt(op, start - self.t0, time.monotonic() - self.t0, answer.code, answer.message)
+        )
         return answer
 
     async def _call(
@@ -242,19 +246,22 @@ class Gateway:
         except httpx.TimeoutException:
             return Answer(False, "TIMEOUT", {})
         except httpx.TransportError as exc:
-            return Answer(False, f"TRANSPORT_{type(exc).__name__}", {})
+            return Answer(False, f"TRANSPORT_{type(exc).__name__}", {}, str(exc)[:200])
         try:
             body = response.json()
         except ValueError:
-            return Answer(False, f"HTTP_{response.status_code}", {})
+            return Answer(False, f"HTTP_{response.status_code}", {}, response.text[:200])
         if body.get("errors"):
             first = body["errors"][0]
-            return Answer(False, str((first.get("extensions") or {}).get("code") or "ERROR"), {})
+            code = str((first.get("extensions") or {}).get("code") or "ERROR")
+            return Answer(False, code, {}, str(first.get("message"))[:200])
         payload = (body.get("data") or {}).get(mutation)
         if not payload:
             return Answer(False, f"HTTP_{response.status_code}_NO_DATA", {})
         if payload.get("userErrors"):
-            return Answer(False, str(payload["userErrors"][0].get("code") or "USER_ERROR"), payload)
+            first = payload["userErrors"][0]
+            code = str(first.get("code") or "USER_ERROR")
+            return Answer(False, code, payload, str(first.get("message"))[:200])
         return Answer(True, "OK", payload)
 
     async def must(
@@ -888,6 +895,13 @@ def report(result: RunResult) -> list[dict[str, Any]]:
         f"{f.get('killed_consumer_after_restart') or '-'}",
         flush=True,
     )
+    samples: dict[str, str] = {}
+    for a in result.attempts:
+        if a.code != "OK":
+            samples.setdefault(f"{a.op} {a.code}", a.message)
+    for what, message in samples.items():
+        print(f"  e.g. {what}: {message or '-'}", flush=True)
+    result.facts["error_samples"] = samples
     if result.violations:
         print(f"  VIOLATIONS ({len(result.violations)}):", flush=True)
         for v in result.violations[:40]:
