@@ -658,7 +658,7 @@ async def one_run(target: Target, args: argparse.Namespace, run: int, killed: st
             start = now()
             await asyncio.sleep(seconds)
             while now() - start < args.settle:
-                recent = [a for a in gw.attempts if a.start >= now() - 3.0]
+                recent = [a for a in gw.attempts if a.end >= now() - 3.0]
                 if len(recent) >= 3 and all(a.code == "OK" for a in recent):
                     break
                 await asyncio.sleep(0.5)
@@ -843,8 +843,10 @@ def report(result: RunResult) -> list[dict[str, Any]]:
         f"{'p50':>7}{'max':>7}  errors",
         flush=True,
     )
+    # A request belongs to the phase in which it ended: one sent just before an injection and
+    # answered after it met the fault.
     for i, phase in enumerate(result.phases):
-        inside = [a for a in result.attempts if phase.start <= a.start < phase.end]
+        inside = [a for a in result.attempts if phase.start <= a.end < phase.end]
         failed = [a for a in inside if a.code != "OK"]
         share = len(failed) / len(inside) if inside else 0.0
         latencies = [a.end - a.start for a in inside]
@@ -856,13 +858,10 @@ def report(result: RunResult) -> list[dict[str, Any]]:
         if phase.fault:
             # How long requests kept failing: the fault and the steady phase after it.
             until = result.phases[i + 1].end if i + 1 < len(result.phases) else phase.end
-            late = [a.start for a in result.attempts if phase.start <= a.start < until]
             failing = [
-                a.start
-                for a in result.attempts
-                if phase.start <= a.start < until and a.code != "OK"
+                a.end for a in result.attempts if phase.start <= a.end < until and a.code != "OK"
             ]
-            if failing and late:
+            if failing:
                 last_failure = max(failing) - phase.start
                 shown += f"; last failure +{last_failure:.1f}s"
         mark = "*" if phase.fault else " "
