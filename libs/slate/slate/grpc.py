@@ -318,12 +318,23 @@ class _ClientInterceptor(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[
             return rpc
 
 
+# gRPC's default reconnect backoff grows to 120 s: a peer that restarted stayed "unavailable"
+# for 5-17 s after it was back (measured by the soak run). Retry the connection quickly instead.
+CHANNEL_OPTIONS = (
+    ("grpc.initial_reconnect_backoff_ms", 200),
+    ("grpc.min_reconnect_backoff_ms", 200),
+    ("grpc.max_reconnect_backoff_ms", 2000),
+)
+
+
 def create_channel(
     target: str, *, tracer_provider: trace.TracerProvider | None = None
 ) -> grpc.aio.Channel:
     """An insecure grpc.aio channel to `target` whose unary calls are traced (CLIENT spans)."""
     tracer = trace.get_tracer(_INSTRUMENTATION, tracer_provider=tracer_provider)
-    return grpc.aio.insecure_channel(target, interceptors=[_ClientInterceptor(target, tracer)])
+    return grpc.aio.insecure_channel(
+        target, options=CHANNEL_OPTIONS, interceptors=[_ClientInterceptor(target, tracer)]
+    )
 
 
 class PeerUnavailable(UserError):
