@@ -175,3 +175,21 @@ def test_meet_in_middle_beyond_its_memory_gives_up_with_a_valid_lower_bound(
     result = meet_in_middle(problem, time.monotonic() + 60, None)
     assert not result.optimal
     assert 0 <= result.lower_bound <= best - fixed_cost(instance)
+
+
+def test_meet_in_middle_asks_for_a_better_incumbent_once_its_layers_grow() -> None:
+    instance = random_instance(5, 16)
+    problem = reduce_instance(instance)
+    _, best = subset_dp(instance)
+    best_idle = best - fixed_cost(instance)
+    calls: list[int] = []
+
+    def improve() -> int:
+        calls.append(1)
+        return best_idle  # as if the local search had found the optimum
+
+    result = meet_in_middle(problem, time.monotonic() + 60, best_idle + 500, improve)
+    assert calls == [1]
+    assert result.optimal
+    assert result.order is None  # nothing below the improved incumbent
+    assert result.lower_bound == best_idle

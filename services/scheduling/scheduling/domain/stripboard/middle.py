@@ -40,7 +40,7 @@ import operator
 import random
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import combinations
 from math import comb
 from typing import Protocol
@@ -54,6 +54,7 @@ MAX_ACTORS = 32  # the cost of a set of actors is read from a table of 2^m entri
 ONE_TABLE = 18  # of 2^(m/2) beyond this
 MAX_STATES = 3_000_000  # stored states (a few hundred MB) beyond which the search gives up
 SPLITS = 4  # random splits tried for the bound at the start
+IMPROVE_AT = 250  # states in a layer beyond which the caller is asked for a better incumbent
 # once the states still to come are projected beyond GROW_AT, the split is chosen again among
 # RESPLITS more (scored on a sample of the last layer) and CONTEXTS tables with actors started by
 # the other half are added; twice as many of each beyond GROW_MORE × GROW_AT
@@ -477,8 +478,18 @@ def _projected(layers: list[dict[int, int]], n: int, half: int) -> float:
     return total
 
 
-def meet_in_middle(problem: Reduced, deadline: float, incumbent: int | None) -> SearchResult:
-    """Least idle cost below `incumbent`, proved optimal if it finishes by the deadline."""
+def meet_in_middle(
+    problem: Reduced,
+    deadline: float,
+    incumbent: int | None,
+    improve: Callable[[], int] | None = None,
+) -> SearchResult:
+    """Least idle cost below `incumbent`, proved optimal if it finishes by the deadline.
+
+    `improve`, if given, is called once, when a layer first exceeds IMPROVE_AT states, for a
+    better incumbent (the caller's local search): every state kept is below the incumbent, so
+    a cheap one is enough for a small search and a good one is worth its time for a large one.
+    """
     n = len(problem.masks)
     if n == 0:
         return SearchResult((), 0, 0, True, 0)
@@ -493,6 +504,13 @@ def meet_in_middle(problem: Reduced, deadline: float, incumbent: int | None) -> 
     expanded = 0
     stored = 0
     for _ in range(half):
+        if improve is not None and len(layers[-1]) > IMPROVE_AT:
+            limit = min(limit, improve())
+            improve = None
+            search.limit = limit
+            bound = search.bound
+            layers[-1] = {x: g for x, g in layers[-1].items() if g + bound(x) < limit}
+            floor = min(floor, limit)
         projected = 0.0 if search.grown else _projected(layers, n, half)
         if projected > GROW_AT:
             # a large search: choose the split again, on how much of this layer it prunes,

@@ -53,26 +53,43 @@ def solve(
     idle_of = IdleCost(problem)
     incumbent: list[int] | None = greedy(problem, children)
     incumbent_idle = None if incumbent is None else idle_of(incumbent)
-    if incumbent is not None:
-        # a short local search, bounded by its number of kicks (a time cap only guards against
-        # a pathological instance: cut by the clock on a busy machine, it would leave a worse
-        # incumbent). A* expands every state whose bound is below the optimum anyway, but a
-        # tight incumbent keeps it from storing the states above it; the subset DP keeps every
-        # state below the incumbent, so there it decides the work
-        incumbent, incumbent_idle = local_search(
-            problem,
-            incumbent,
-            min(time.monotonic() + min(1.0, 0.05 * time_limit_s), deadline),
-            feasible,
-            kicks=3 * len(incumbent),
-        )
     search_deadline = started + 0.9 * time_limit_s
-    if constrained:
-        result = astar(problem, search_deadline, incumbent_idle, children, use_dominance=False)
-    elif MIDDLE_FROM <= len(problem.masks) <= MAX_SCENES and len(problem.costs) <= MAX_ACTORS:
-        result = meet_in_middle(problem, search_deadline, incumbent_idle)
+    middle = (
+        not constrained
+        and MIDDLE_FROM <= len(problem.masks) <= MAX_SCENES
+        and len(problem.costs) <= MAX_ACTORS
+    )
+    if middle and incumbent is not None:
+        # one descent, then the subset DP; it asks for the longer local search below only once
+        # its layers grow, since it keeps every state below the incumbent (for a film instance
+        # the kicks take 0.05-0.1 s, several times the search)
+        best = local_search(problem, incumbent, deadline, kicks=0)
+
+        def improve() -> int:
+            nonlocal best
+            cap = min(time.monotonic() + min(1.0, 0.05 * time_limit_s), deadline)
+            found = local_search(problem, best[0], cap, kicks=3 * len(best[0]))
+            if found[1] < best[1]:
+                best = found
+            return best[1]
+
+        result = meet_in_middle(problem, search_deadline, best[1], improve)
+        incumbent, incumbent_idle = best
     else:
-        result = astar_both_ends(problem, search_deadline, incumbent_idle)
+        if incumbent is not None:
+            # a short local search: the exact search expands every state whose bound is below
+            # the optimum anyway, but a tight incumbent keeps it from storing the states above it
+            incumbent, incumbent_idle = local_search(
+                problem,
+                incumbent,
+                min(time.monotonic() + min(0.1, 0.02 * time_limit_s), deadline),
+                feasible,
+                kicks=3 * len(incumbent),
+            )
+        if constrained:
+            result = astar(problem, search_deadline, incumbent_idle, children, use_dominance=False)
+        else:
+            result = astar_both_ends(problem, search_deadline, incumbent_idle)
     if result.order is not None:
         incumbent, incumbent_idle = list(result.order), result.idle
     elif not result.optimal:
