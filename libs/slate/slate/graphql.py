@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from pymongo.errors import ConnectionFailure
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext, Info
@@ -169,13 +170,19 @@ def user_errors(errors: Sequence[DomainUserError]) -> list[UserError]:
 
 
 async def attempt(work: Awaitable[R]) -> tuple[R | None, list[UserError]]:
-    """Run a use case; its user errors become the payload's `userErrors`, anything else raises."""
+    """Run a use case; its user errors become the payload's `userErrors`, a lost connection to
+    the database a retriable UNAVAILABLE one, anything else raises."""
     try:
         return await work, []
     except ValidationErrors as exc:
         return None, user_errors(exc.errors)
     except DomainUserError as exc:
         return None, user_errors([exc])
+    except ConnectionFailure:
+        # The database restarting (measured by the soak run): say so and that a retry is safe,
+        # instead of an internal error. A write that did land is found by the retry's own rules.
+        message = "the database is unavailable (restarting?); retry shortly"
+        return None, [UserError(field=None, message=message, code="UNAVAILABLE")]
 
 
 def batch_loader(

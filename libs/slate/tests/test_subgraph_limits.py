@@ -196,3 +196,16 @@ async def test_a_subscription_ends_when_its_token_expires() -> None:
     with pytest.raises(GraphQLError):
         await consume(expired)
     assert received == []
+
+
+async def test_a_lost_database_connection_is_a_retriable_user_error() -> None:
+    from pymongo.errors import AutoReconnect
+    from slate.graphql import attempt
+
+    async def write() -> str:
+        raise AutoReconnect("connection reset")
+
+    result, errors = await attempt(write())
+    assert result is None
+    assert [(e.code, e.field) for e in errors] == [("UNAVAILABLE", None)]
+    assert "retry" in errors[0].message
