@@ -4,8 +4,8 @@ With the scenes D already shot, shooting s next keeps on location its own cast a
 has started (a(D)) and still has a scene to come (a(rest \\ s)), so it costs
 d(s) × c(a(s) ∪ (a(D) ∩ a(rest \\ s))) whatever order D was shot in. The least cost of every set
 of scenes shot first therefore follows from its subsets, one scene at a time. No reduction, bound
-or pruning: every subset is visited, so it is only practical up to about 20 scenes (a minute or so
-in CPython at 21), and it is what the optimiser is checked against.
+or pruning: every subset is visited, so it is only practical up to about 20 scenes (10-20 s of
+CPython at 21), and it is what the optimiser is checked against.
 """
 
 from __future__ import annotations
