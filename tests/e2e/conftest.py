@@ -17,7 +17,7 @@ from slate.events import topic_partitions
 
 ROOT = Path(__file__).resolve().parents[2]
 GATEWAY = os.environ.get("SLATE_GATEWAY_URL", "http://127.0.0.1:4000/graphql")
-KAFKA = "127.0.0.1:9092"
+KAFKA = os.environ.get("SLATE_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
 TRACES = ROOT / ".local" / "traces.jsonl"
 
 pytestmark = pytest.mark.e2e
