@@ -62,6 +62,7 @@ AUDITION_TOPIC = Topic("slate.casting.audition.v1", producer="slate-casting")
 PRODUCTION_TOPIC = Topic("slate.scheduling.production.v1", producer="slate-scheduling")
 SHOOT_DAY_TOPIC = Topic("slate.scheduling.shoot_day.v1", producer="slate-scheduling")
 ENGAGEMENT_TOPIC = Topic("slate.payroll.engagement.v1", producer="slate-payroll")
+PAY_RUN_TOPIC = Topic("slate.payroll.pay_run.v1", producer="slate-payroll")
 CONTRACT_TOPIC = Topic("slate.legal.contract.v1", producer="slate-legal")
 
 BOOKING_HELD = EventType("slate.casting.booking.held.v1", BOOKING_TOPIC, casting_pb2.BookingHeld)
@@ -139,6 +140,12 @@ CALL_SHEET_CONFIRMED = EventType(
 ENGAGEMENT_CREATED = EventType(
     "slate.payroll.engagement.created.v1", ENGAGEMENT_TOPIC, payroll_pb2.EngagementCreated
 )
+ENGAGEMENT_ESTIMATED = EventType(
+    "slate.payroll.engagement.estimated.v1", ENGAGEMENT_TOPIC, payroll_pb2.EngagementEstimated
+)
+PAY_RUN_ISSUED = EventType(
+    "slate.payroll.pay_run.issued.v1", PAY_RUN_TOPIC, payroll_pb2.PayRunIssued
+)
 CONTRACT_DRAFTED = EventType(
     "slate.legal.contract.drafted.v1", CONTRACT_TOPIC, legal_pb2.ContractDrafted
 )
@@ -152,6 +159,7 @@ TOPICS: tuple[Topic, ...] = (
     PRODUCTION_TOPIC,
     SHOOT_DAY_TOPIC,
     ENGAGEMENT_TOPIC,
+    PAY_RUN_TOPIC,
     CONTRACT_TOPIC,
 )
 EVENT_TYPES: tuple[EventType[Any], ...] = (
@@ -182,6 +190,8 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     CALL_SHEET_PUBLISHED,
     CALL_SHEET_CONFIRMED,
     ENGAGEMENT_CREATED,
+    ENGAGEMENT_ESTIMATED,
+    PAY_RUN_ISSUED,
     CONTRACT_DRAFTED,
 )
 BY_NAME: Mapping[str, EventType[Any]] = {t.name: t for t in EVENT_TYPES}

@@ -22,15 +22,20 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from slate_proto.slate.common.v1 import money_pb2 as slate_dot_common_dot_v1_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dslate/events/v1/payroll.proto\x12\x0fslate.events.v1\"\x88\x01\n\x11\x45ngagementCreated\x12\x15\n\rengagement_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x12\n\nbooking_id\x18\x03 \x01(\t\x12\x15\n\rproduction_id\x18\x04 \x01(\t\x12\x11\n\ttalent_id\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dslate/events/v1/payroll.proto\x12\x0fslate.events.v1\x1a\x1bslate/common/v1/money.proto\"\x88\x01\n\x11\x45ngagementCreated\x12\x15\n\rengagement_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x12\n\nbooking_id\x18\x03 \x01(\t\x12\x15\n\rproduction_id\x18\x04 \x01(\t\x12\x11\n\ttalent_id\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\"\xba\x01\n\x13\x45ngagementEstimated\x12\x15\n\rengagement_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x12\n\nbooking_id\x18\x04 \x01(\t\x12.\n\x0e\x65stimated_cost\x18\x05 \x01(\x0b\x32\x16.slate.common.v1.Money\x12\x0f\n\x07version\x18\x06 \x01(\x03\x12\x10\n\x08\x63\x61tegory\x18\x07 \x01(\t\"\xae\x02\n\x0cPayRunIssued\x12\x12\n\npay_run_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x14\n\x0cperiod_start\x18\x04 \x01(\t\x12\x12\n\nperiod_end\x18\x05 \x01(\t\x12\x10\n\x08pay_date\x18\x06 \x01(\t\x12%\n\x05gross\x18\x07 \x01(\x0b\x32\x16.slate.common.v1.Money\x12-\n\remployer_cost\x18\x08 \x01(\x0b\x32\x16.slate.common.v1.Money\x12*\n\ntotal_cost\x18\t \x01(\x0b\x32\x16.slate.common.v1.Money\x12\x12\n\nstub_count\x18\n \x01(\x05\x12\x11\n\tissued_at\x18\x0b \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'slate.events.v1.payroll_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ENGAGEMENTCREATED']._serialized_start=51
-  _globals['_ENGAGEMENTCREATED']._serialized_end=187
+  _globals['_ENGAGEMENTCREATED']._serialized_start=80
+  _globals['_ENGAGEMENTCREATED']._serialized_end=216
+  _globals['_ENGAGEMENTESTIMATED']._serialized_start=219
+  _globals['_ENGAGEMENTESTIMATED']._serialized_end=405
+  _globals['_PAYRUNISSUED']._serialized_start=408
+  _globals['_PAYRUNISSUED']._serialized_end=710
 # @@protoc_insertion_point(module_scope)

@@ -5,6 +5,7 @@ isort:skip_file
 
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from slate_proto.slate.common.v1 import money_pb2 as _money_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -53,3 +54,116 @@ class EngagementCreated(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___EngagementCreated: _TypeAlias = EngagementCreated  # noqa: Y015
+
+@_typing.final
+class EngagementEstimated(_message.Message):
+    """Topic slate.payroll.engagement.v1, key = engagement id.
+    ce_type slate.payroll.engagement.estimated.v1
+    The engagement's estimated cost (the wage engine's price of the booking's work dates, with the
+    employer's fringes where known): what the production has committed to spend on it. Published
+    when the engagement opens and whenever the estimate changes; a cancelled engagement publishes
+    zero. Consumers keep the newest per engagement (by `version`).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ENGAGEMENT_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    BOOKING_ID_FIELD_NUMBER: _builtins.int
+    ESTIMATED_COST_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    engagement_id: _builtins.str
+    org_id: _builtins.str
+    production_id: _builtins.str
+    booking_id: _builtins.str
+    version: _builtins.int
+    category: _builtins.str
+    """"TALENT" or "CREW": the budget category the cost falls in."""
+    @_builtins.property
+    def estimated_cost(self) -> _money_pb2.Money: ...
+    def __init__(
+        self,
+        *,
+        engagement_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        booking_id: _builtins.str = ...,
+        estimated_cost: _money_pb2.Money | None = ...,
+        version: _builtins.int = ...,
+        category: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["estimated_cost", b"estimated_cost"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["booking_id", b"booking_id", "category", b"category", "engagement_id", b"engagement_id", "estimated_cost", b"estimated_cost", "org_id", b"org_id", "production_id", b"production_id", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___EngagementEstimated: _TypeAlias = EngagementEstimated  # noqa: Y015
+
+@_typing.final
+class PayRunIssued(_message.Message):
+    """Topic slate.payroll.pay_run.v1, key = pay run id.
+    ce_type slate.payroll.pay_run.issued.v1
+    A pay run was issued (its timecards are paid and locked): what the production actually spent.
+    Amounts are totals over the run's stubs; no payee's personal data is carried.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAY_RUN_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    PERIOD_START_FIELD_NUMBER: _builtins.int
+    PERIOD_END_FIELD_NUMBER: _builtins.int
+    PAY_DATE_FIELD_NUMBER: _builtins.int
+    GROSS_FIELD_NUMBER: _builtins.int
+    EMPLOYER_COST_FIELD_NUMBER: _builtins.int
+    TOTAL_COST_FIELD_NUMBER: _builtins.int
+    STUB_COUNT_FIELD_NUMBER: _builtins.int
+    ISSUED_AT_FIELD_NUMBER: _builtins.int
+    pay_run_id: _builtins.str
+    org_id: _builtins.str
+    production_id: _builtins.str
+    period_start: _builtins.str
+    """ISO dates (YYYY-MM-DD)."""
+    period_end: _builtins.str
+    pay_date: _builtins.str
+    stub_count: _builtins.int
+    issued_at: _builtins.str
+    """RFC 3339 with offset."""
+    @_builtins.property
+    def gross(self) -> _money_pb2.Money:
+        """Gross wages of every stub."""
+
+    @_builtins.property
+    def employer_cost(self) -> _money_pb2.Money:
+        """Employer taxes, fringes (P&H) and fees the production pays on top of gross."""
+
+    @_builtins.property
+    def total_cost(self) -> _money_pb2.Money:
+        """gross + employer_cost."""
+
+    def __init__(
+        self,
+        *,
+        pay_run_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        period_start: _builtins.str = ...,
+        period_end: _builtins.str = ...,
+        pay_date: _builtins.str = ...,
+        gross: _money_pb2.Money | None = ...,
+        employer_cost: _money_pb2.Money | None = ...,
+        total_cost: _money_pb2.Money | None = ...,
+        stub_count: _builtins.int = ...,
+        issued_at: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["employer_cost", b"employer_cost", "gross", b"gross", "total_cost", b"total_cost"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["employer_cost", b"employer_cost", "gross", b"gross", "issued_at", b"issued_at", "org_id", b"org_id", "pay_date", b"pay_date", "pay_run_id", b"pay_run_id", "period_end", b"period_end", "period_start", b"period_start", "production_id", b"production_id", "stub_count", b"stub_count", "total_cost", b"total_cost"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PayRunIssued: _TypeAlias = PayRunIssued  # noqa: Y015

@@ -98,3 +98,81 @@ class Compliance:
             timeout,
             metadata,
             _registered_method=True)
+
+
+class ProductionComplianceStub:
+    """Scheduling asks before a production moves to its production stage whether legal still has
+    anything that blocks it (unsigned contracts, missing permits or insurance, minors' papers).
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.ProductionBlockers = channel.unary_unary(
+                '/slate.legal.v1.ProductionCompliance/ProductionBlockers',
+                request_serializer=slate_dot_legal_dot_v1_dot_compliance__pb2.ProductionBlockersRequest.SerializeToString,
+                response_deserializer=slate_dot_legal_dot_v1_dot_compliance__pb2.ProductionBlockersResponse.FromString,
+                _registered_method=True)
+
+
+class ProductionComplianceServicer:
+    """Scheduling asks before a production moves to its production stage whether legal still has
+    anything that blocks it (unsigned contracts, missing permits or insurance, minors' papers).
+    """
+
+    def ProductionBlockers(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_ProductionComplianceServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'ProductionBlockers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ProductionBlockers,
+                    request_deserializer=slate_dot_legal_dot_v1_dot_compliance__pb2.ProductionBlockersRequest.FromString,
+                    response_serializer=slate_dot_legal_dot_v1_dot_compliance__pb2.ProductionBlockersResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'slate.legal.v1.ProductionCompliance', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('slate.legal.v1.ProductionCompliance', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class ProductionCompliance:
+    """Scheduling asks before a production moves to its production stage whether legal still has
+    anything that blocks it (unsigned contracts, missing permits or insurance, minors' papers).
+    """
+
+    @staticmethod
+    def ProductionBlockers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/slate.legal.v1.ProductionCompliance/ProductionBlockers',
+            slate_dot_legal_dot_v1_dot_compliance__pb2.ProductionBlockersRequest.SerializeToString,
+            slate_dot_legal_dot_v1_dot_compliance__pb2.ProductionBlockersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

@@ -53,3 +53,37 @@ class ComplianceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_compliance_pb2.CheckBookingResponse, _abc.Awaitable[_compliance_pb2.CheckBookingResponse]]: ...
 
 def add_ComplianceServicer_to_server(servicer: ComplianceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
+
+class ProductionComplianceStub:
+    """Scheduling asks before a production moves to its production stage whether legal still has
+    anything that blocks it (unsigned contracts, missing permits or insurance, minors' papers).
+    """
+
+    @_typing.overload
+    def __new__(cls, channel: _grpc.Channel) -> _Self: ...
+    @_typing.overload
+    def __new__(cls, channel: _aio.Channel) -> ProductionComplianceAsyncStub: ...
+    ProductionBlockers: _grpc.UnaryUnaryMultiCallable[_compliance_pb2.ProductionBlockersRequest, _compliance_pb2.ProductionBlockersResponse]
+
+@_typing.type_check_only
+class ProductionComplianceAsyncStub(ProductionComplianceStub):
+    """Scheduling asks before a production moves to its production stage whether legal still has
+    anything that blocks it (unsigned contracts, missing permits or insurance, minors' papers).
+    """
+
+    def __init__(self, channel: _aio.Channel) -> None: ...
+    ProductionBlockers: _aio.UnaryUnaryMultiCallable[_compliance_pb2.ProductionBlockersRequest, _compliance_pb2.ProductionBlockersResponse]  # type: ignore[assignment]
+
+class ProductionComplianceServicer(metaclass=_abc_1.ABCMeta):
+    """Scheduling asks before a production moves to its production stage whether legal still has
+    anything that blocks it (unsigned contracts, missing permits or insurance, minors' papers).
+    """
+
+    @_abc_1.abstractmethod
+    def ProductionBlockers(
+        self,
+        request: _compliance_pb2.ProductionBlockersRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_compliance_pb2.ProductionBlockersResponse, _abc.Awaitable[_compliance_pb2.ProductionBlockersResponse]]: ...
+
+def add_ProductionComplianceServicer_to_server(servicer: ProductionComplianceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...
