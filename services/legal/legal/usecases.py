@@ -29,7 +29,7 @@ from legal.domain.compliance import (
     check_booking,
 )
 from legal.domain.permits import FilmPermit, InsuranceCertificate
-from legal.domain.report import Item, report
+from legal.domain.report import BLOCKING, Item, report
 from legal.store import LegalStore, StoredDocument
 
 READERS = ("producer", "legal", "casting", "accounting")
@@ -49,6 +49,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "assessClassification": ("legal", "producer", "accounting"),
     # CheckBooking serves confirmBooking: the roles that may confirm, and legal itself.
     "CheckBooking": ("producer", "casting", "legal"),
+    # ProductionBlockers serves scheduling's stage gate: whoever may read the report.
+    "ProductionBlockers": ("producer", "legal"),
     # A talent reads only their own contracts (checked per contract).
     "contract": (*READERS, "talent"),
     "contracts": READERS,
@@ -185,9 +187,18 @@ class Legal:
                 on = date.fromisoformat(day)
             except ValueError:
                 raise UserError(f"not an ISO date: {day!r}", field="date") from None
-        contracts = await self._store.contracts_by_production(principal.org, [production_id])
-        permits = await self._store.film_permits(principal.org, production_id)
-        certificates = await self._store.certificates(principal.org, production_id)
+        return await self._report(principal.org, production_id, on)
+
+    async def production_blockers(self, org_id: str, production_id: str) -> list[Item]:
+        """Only the blocking items of the production's report over all its shoot days (the
+        caller was authorized by the RPC layer for `org_id`)."""
+        items = await self._report(org_id, production_id, None)
+        return [i for i in items if i.severity == BLOCKING]
+
+    async def _report(self, org_id: str, production_id: str, on: date | None) -> list[Item]:
+        contracts = await self._store.contracts_by_production(org_id, [production_id])
+        permits = await self._store.film_permits(org_id, production_id)
+        certificates = await self._store.certificates(org_id, production_id)
         return report(contracts, permits, certificates, on)
 
     async def contract_by_booking(

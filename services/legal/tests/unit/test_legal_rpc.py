@@ -1,13 +1,17 @@
-"""Compliance/CheckBooking as casting calls it: the caller's org and role, then the gate."""
+"""Compliance/CheckBooking as casting calls it, ProductionCompliance/ProductionBlockers as
+scheduling's stage gate calls it: the caller's org and role, then the answer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
-from legal.rpc import ComplianceServicer
+from legal.rpc import ComplianceServicer, ProductionComplianceServicer
 from legal.usecases import Legal
 from slate.auth import Principal
 from slate.caller import acting_as
 from slate.errors import Forbidden
+from slate.events.snapshots import BookingSnapshot
 from slate.testing import principal
 from slate_proto.slate.legal.v1 import compliance_pb2
 
@@ -48,3 +52,73 @@ async def test_another_org_or_a_role_that_cannot_confirm_is_refused(
 ) -> None:
     with pytest.raises(Forbidden):
         await check(legal, caller)
+
+
+# ---------------------------------------------------- ProductionCompliance/ProductionBlockers
+
+
+def blockers_request(org: str = "org_a") -> compliance_pb2.ProductionBlockersRequest:
+    return compliance_pb2.ProductionBlockersRequest(org_id=org, production_id="prd_1")
+
+
+async def blockers(
+    legal: Legal, caller: Principal, org: str = "org_a"
+) -> compliance_pb2.ProductionBlockersResponse:
+    with acting_as(caller, "Bearer test"):
+        return await ProductionComplianceServicer(legal).ProductionBlockers(
+            blockers_request(org), None
+        )
+
+
+async def test_blockers_are_the_reports_blocking_items_only(
+    legal: Legal, booking: Callable[..., BookingSnapshot]
+) -> None:
+    await legal.draft_contract(booking(is_minor=True, work_dates=("2027-03-02",)))
+    # A certificate below the FilmLA minimum and not naming FilmLA: two warnings, no blocker.
+    await legal.record_insurance_certificate(
+        principal("org_a", "legal"),
+        production_id="prd_1",
+        insurer="Acme",
+        policy_number="CGL-1",
+        general_liability_limit="500000",
+        additional_insureds=[],
+        effective_on="2027-01-01",
+        expires_on="2027-12-31",
+    )
+    report = await legal.compliance_report(principal("org_a", "legal"), "prd_1")
+    assert {i.severity for i in report} == {"BLOCKING", "WARNING"}
+    response = await blockers(legal, principal("org_a", "producer"))
+    assert sorted(b.code for b in response.blockers) == [
+        "CONTRACT_NOT_SIGNED",
+        "FILM_PERMIT_MISSING",
+        "STUDIO_TEACHER_NOT_SCHEDULED",
+    ]
+    assert all(b.blocking and b.message.startswith("2027-03-02: ") for b in response.blockers)
+
+
+async def test_a_production_with_nothing_blocking_has_no_blockers(legal: Legal) -> None:
+    response = await blockers(legal, principal("org_a", "legal"))
+    assert list(response.blockers) == []
+
+
+async def test_another_orgs_blockers_are_not_seen(
+    legal: Legal, booking: Callable[..., BookingSnapshot]
+) -> None:
+    await legal.draft_contract(booking(work_dates=("2027-03-02",)))
+    assert list((await blockers(legal, principal("org_b", "producer"), "org_b")).blockers) == []
+
+
+@pytest.mark.parametrize(
+    "caller",
+    [
+        principal("org_b", "producer"),
+        principal("org_a", "casting"),
+        principal("org_a", "accounting"),
+        principal("org_a", "talent"),
+    ],
+)
+async def test_blockers_refused_to_another_org_or_a_role_that_cannot_read_the_report(
+    legal: Legal, caller: Principal
+) -> None:
+    with pytest.raises(Forbidden):
+        await blockers(legal, caller)
