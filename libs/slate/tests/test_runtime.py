@@ -113,3 +113,29 @@ async def test_a_running_service_answers_health_readiness_and_metrics(
             assert ready.json() == {"status": "ready", "mongo": "ok", "kafka": "ok"}
         metrics = await client.get("/metrics")
         assert "slate_http_request_seconds" in metrics.text
+
+
+async def test_an_extra_route_is_served_with_the_wired_services_once_started(
+    db, mongo_url, kafka_bootstrap
+):
+    from slate.runtime.app import ExtraRoute
+    from starlette.requests import Request
+    from starlette.responses import PlainTextResponse, Response
+
+    async def echo(request: Request, services: Any) -> Response:
+        return PlainTextResponse(f"{services}:{request.path_params['token']}")
+
+    async def wire(runtime: Runtime) -> Wiring[str]:
+        return Wiring(schema=SCHEMA, services="the-services")
+
+    app = create_app(
+        settings(kafka_bootstrap, mongo_url, db.name), wire, [ExtraRoute("/feed/{token}", echo)]
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://svc") as client:
+        assert (await client.get("/feed/abc")).status_code == 503  # not started yet
+        async with app.router.lifespan_context(app):
+            found = await client.get("/feed/abc")
+            assert found.status_code == 200
+            assert found.text == "the-services:abc"
+            assert (await client.post("/feed/abc")).status_code == 405

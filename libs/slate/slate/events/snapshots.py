@@ -41,6 +41,9 @@ class BookingSnapshot:
     union: str
     version: int
     production_timezone: str
+    # As casting announced it (a call sheet names who is called); not personal data of the kind
+    # kept off Kafka (no tax id, birth date or bank details).
+    talent_name: str = ""
 
     @classmethod
     def from_proto(cls, b: casting_pb2.BookingSnapshot) -> BookingSnapshot:
@@ -65,6 +68,7 @@ class BookingSnapshot:
             union=b.union or "NONE",
             version=int(b.version),
             production_timezone=b.production_timezone,
+            talent_name=b.talent_name,
         )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
@@ -20,7 +21,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_P
 
 from slate.audit import current_trace_id
 from slate.auth import AuthError, TokenVerifier
-from slate.caller import set_caller
+from slate.caller import CLIENT_HEADER, set_caller, verify_client
 from slate.config import Settings
 from slate.graphql import GraphQLContext
 from slate.limits import BodyLimit
@@ -56,10 +57,14 @@ class SubgraphApp(GraphQL[GraphQLContext[Any], None]):
             services=self._services,
             trace_id=current_trace_id(),
         )
-        self._authenticate(context, request.headers.get("authorization"))
+        self._authenticate(
+            context, request.headers.get("authorization"), request.headers.get(CLIENT_HEADER)
+        )
         return context
 
-    def _authenticate(self, context: GraphQLContext[Any], header: str | None) -> None:
+    def _authenticate(
+        self, context: GraphQLContext[Any], header: str | None, client: str | None = None
+    ) -> None:
         if not header:
             return
         try:
@@ -69,8 +74,10 @@ class SubgraphApp(GraphQL[GraphQLContext[Any], None]):
         except AuthError as exc:
             context.auth_error = str(exc)
             return
+        # Trusted only when the gateway signed it for this very authorization header.
+        context.client = verify_client(self._verifier.client_secret, client, header)
         # The request's caller, for peer calls made while resolving it (slate.caller).
-        set_caller(context.principal, context.authorization)
+        set_caller(context.principal, context.authorization, context.client)
 
     async def on_ws_connect(self, context: GraphQLContext[Any]) -> Any:
         """graphql-ws clients may send the token in connection_init's payload, not a header."""
@@ -81,8 +88,25 @@ class SubgraphApp(GraphQL[GraphQLContext[Any], None]):
         return None
 
 
-def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring[Any]]]) -> Starlette:
-    """The service's ASGI app; all I/O happens in its lifespan."""
+@dataclass(frozen=True)
+class ExtraRoute:
+    """A plain HTTP route a service serves beside its subgraph, for clients that cannot speak
+    GraphQL or send a bearer token (a calendar app fetching a feed URL). `handler(request,
+    services)` gets the wired use cases (what the GraphQL context carries); it authorises the
+    request itself. Path parameters use Starlette's syntax (`/calendar/{token}`)."""
+
+    path: str
+    handler: Callable[[Request, Any], Awaitable[Response]]
+    methods: tuple[str, ...] = ("GET",)
+
+
+def create_app(
+    settings: Settings,
+    wire: Callable[[Runtime], Awaitable[Wiring[Any]]],
+    extra_routes: Sequence[ExtraRoute] = (),
+) -> Starlette:
+    """The service's ASGI app; all I/O happens in its lifespan. `extra_routes` answer 503 until
+    the service has started, like /graphql."""
     state: dict[str, Any] = {}
 
     def started() -> Started | None:
@@ -120,6 +144,15 @@ def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring[An
         now = started()
         return now.runtime.metrics if now else None
 
+    def extra(route: ExtraRoute) -> Route:
+        async def endpoint(request: Request) -> Response:
+            now = started()
+            if now is None:
+                return JSONResponse({"errors": [{"message": "starting"}]}, 503)
+            return await route.handler(request, now.wiring.services)
+
+        return Route(route.path, endpoint, methods=list(route.methods))
+
     return Starlette(
         middleware=[Middleware(RequestTimer, metrics=current_metrics), Middleware(BodyLimit)],
         routes=[
@@ -128,6 +161,7 @@ def create_app(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring[An
             Route("/metrics", metrics),
             Route("/graphql", _DeferredGraphQL(state), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", _DeferredGraphQL(state)),
+            *(extra(r) for r in extra_routes),
         ],
         lifespan=lifespan,
     )
@@ -149,10 +183,14 @@ class _DeferredGraphQL:
             await JSONResponse({"errors": [{"message": "starting"}]}, 503)(scope, receive, send)
 
 
-def serve(settings: Settings, wire: Callable[[Runtime], Awaitable[Wiring[Any]]]) -> None:
+def serve(
+    settings: Settings,
+    wire: Callable[[Runtime], Awaitable[Wiring[Any]]],
+    extra_routes: Sequence[ExtraRoute] = (),
+) -> None:
     """Run the service until SIGTERM/SIGINT; exit non-zero with a clear log line if it cannot
     start."""
-    app = instrument_asgi(create_app(settings, wire), f"slate-{settings.service}")
+    app = instrument_asgi(create_app(settings, wire, extra_routes), f"slate-{settings.service}")
     uvicorn.run(
         app,
         host=settings.http_host,

@@ -24,7 +24,7 @@ from slate.events import catalogue
 from slate.events.catalogue import Dispatch
 from slate.events.model import OutboxEvent
 from slate.repository import Database
-from slate.runtime.app import serve
+from slate.runtime.app import ExtraRoute, serve
 from slate.runtime.wiring import ConsumerSpec, Runtime, Wiring
 
 S = TypeVar("S")
@@ -91,6 +91,8 @@ class Service(Generic[St, S]):
     consumer_group: str | None = None
     build: Callable[[St, Runtime], S] | None = None
     live_topics: Sequence[str] = ()
+    # Plain HTTP routes beside /graphql (see ExtraRoute), e.g. a calendar feed.
+    extra_routes: Sequence[ExtraRoute] = ()
 
     def __post_init__(self) -> None:
         if (self.use_cases is None) == (self.build is None):
@@ -133,4 +135,8 @@ class Service(Generic[St, S]):
     def main(self, *, http_port: int, grpc_port: int) -> None:
         """Run the service until SIGTERM/SIGINT (`python -m <service>`); the ports are its
         defaults, which `SLATE_<NAME>_HTTP_PORT` / `_GRPC_PORT` override."""
-        serve(Settings.from_env(self.name, http_port=http_port, grpc_port=grpc_port), self.wire)
+        serve(
+            Settings.from_env(self.name, http_port=http_port, grpc_port=grpc_port),
+            self.wire,
+            self.extra_routes,
+        )
