@@ -122,6 +122,16 @@ SELF_TAPE_DELIVERED = EventType(
 PRODUCTION_CREATED = EventType(
     "slate.scheduling.production.created.v1", PRODUCTION_TOPIC, scheduling_pb2.ProductionCreated
 )
+PRODUCTION_STAGE_CHANGED = EventType(
+    "slate.scheduling.production.stage_changed.v1",
+    PRODUCTION_TOPIC,
+    scheduling_pb2.ProductionStageChanged,
+)
+BUDGET_LINE_EXCEEDED = EventType(
+    "slate.scheduling.production.budget_line_exceeded.v1",
+    PRODUCTION_TOPIC,
+    scheduling_pb2.BudgetLineExceeded,
+)
 SHOOT_DAY_SCHEDULED = EventType(
     "slate.scheduling.shoot_day.scheduled.v1", SHOOT_DAY_TOPIC, scheduling_pb2.ShootDayScheduled
 )
@@ -184,6 +194,8 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     SELF_TAPE_REQUESTED,
     SELF_TAPE_DELIVERED,
     PRODUCTION_CREATED,
+    PRODUCTION_STAGE_CHANGED,
+    BUDGET_LINE_EXCEEDED,
     SHOOT_DAY_SCHEDULED,
     SHOOT_DAY_MOVED,
     SHOOT_DAY_CANCELLED,

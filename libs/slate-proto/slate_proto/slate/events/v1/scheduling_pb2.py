@@ -22,27 +22,32 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from slate_proto.slate.common.v1 import money_pb2 as slate_dot_common_dot_v1_dot_money__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n slate/events/v1/scheduling.proto\x12\x0fslate.events.v1\"\x88\x01\n\x11ProductionCreated\x12\x15\n\rproduction_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0e\n\x06\x63lient\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\r\n\x05stage\x18\x07 \x01(\t\"\xdb\x01\n\x10ShootDaySnapshot\x12\x14\n\x0cshoot_day_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x04 \x01(\t\x12\x13\n\x0blocation_id\x18\x05 \x01(\t\x12\x11\n\tscene_ids\x18\x06 \x03(\t\x12\x12\n\ntalent_ids\x18\x07 \x03(\t\x12\x11\n\tcancelled\x18\x08 \x01(\x08\x12\x1c\n\x14\x63\x61ll_sheet_published\x18\t \x01(\x08\x12\x0f\n\x07version\x18\n \x01(\x03\"C\n\x11ShootDayScheduled\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\"R\n\rShootDayMoved\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\x12\x11\n\tfrom_date\x18\x02 \x01(\t\"C\n\x11ShootDayCancelled\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\"g\n\x12\x43\x61llSheetPublished\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\x12\x15\n\rcall_sheet_id\x18\x02 \x01(\t\x12\n\n\x02\x62y\x18\x03 \x01(\t\"n\n\x12\x43\x61llSheetConfirmed\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\x12\x15\n\rcall_sheet_id\x18\x02 \x01(\t\x12\x11\n\ttalent_id\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n slate/events/v1/scheduling.proto\x12\x0fslate.events.v1\x1a\x1bslate/common/v1/money.proto\"\x88\x01\n\x11ProductionCreated\x12\x15\n\rproduction_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0e\n\x06\x63lient\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x10\n\x08timezone\x18\x06 \x01(\t\x12\r\n\x05stage\x18\x07 \x01(\t\"\x85\x01\n\x16ProductionStageChanged\x12\x15\n\rproduction_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x12\n\nfrom_stage\x18\x03 \x01(\t\x12\x10\n\x08to_stage\x18\x04 \x01(\t\x12\n\n\x02\x62y\x18\x05 \x01(\t\x12\x12\n\nchanged_at\x18\x06 \x01(\t\"\xca\x01\n\x12\x42udgetLineExceeded\x12\x15\n\rproduction_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x03 \x01(\t\x12(\n\x08\x62udgeted\x18\x04 \x01(\x0b\x32\x16.slate.common.v1.Money\x12)\n\tcommitted\x18\x05 \x01(\x0b\x32\x16.slate.common.v1.Money\x12&\n\x06\x61\x63tual\x18\x06 \x01(\x0b\x32\x16.slate.common.v1.Money\"\xdb\x01\n\x10ShootDaySnapshot\x12\x14\n\x0cshoot_day_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x0c\n\x04\x64\x61te\x18\x04 \x01(\t\x12\x13\n\x0blocation_id\x18\x05 \x01(\t\x12\x11\n\tscene_ids\x18\x06 \x03(\t\x12\x12\n\ntalent_ids\x18\x07 \x03(\t\x12\x11\n\tcancelled\x18\x08 \x01(\x08\x12\x1c\n\x14\x63\x61ll_sheet_published\x18\t \x01(\x08\x12\x0f\n\x07version\x18\n \x01(\x03\"C\n\x11ShootDayScheduled\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\"R\n\rShootDayMoved\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\x12\x11\n\tfrom_date\x18\x02 \x01(\t\"C\n\x11ShootDayCancelled\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\"g\n\x12\x43\x61llSheetPublished\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\x12\x15\n\rcall_sheet_id\x18\x02 \x01(\t\x12\n\n\x02\x62y\x18\x03 \x01(\t\"n\n\x12\x43\x61llSheetConfirmed\x12.\n\x03\x64\x61y\x18\x01 \x01(\x0b\x32!.slate.events.v1.ShootDaySnapshot\x12\x15\n\rcall_sheet_id\x18\x02 \x01(\t\x12\x11\n\ttalent_id\x18\x03 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'slate.events.v1.scheduling_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_PRODUCTIONCREATED']._serialized_start=54
-  _globals['_PRODUCTIONCREATED']._serialized_end=190
-  _globals['_SHOOTDAYSNAPSHOT']._serialized_start=193
-  _globals['_SHOOTDAYSNAPSHOT']._serialized_end=412
-  _globals['_SHOOTDAYSCHEDULED']._serialized_start=414
-  _globals['_SHOOTDAYSCHEDULED']._serialized_end=481
-  _globals['_SHOOTDAYMOVED']._serialized_start=483
-  _globals['_SHOOTDAYMOVED']._serialized_end=565
-  _globals['_SHOOTDAYCANCELLED']._serialized_start=567
-  _globals['_SHOOTDAYCANCELLED']._serialized_end=634
-  _globals['_CALLSHEETPUBLISHED']._serialized_start=636
-  _globals['_CALLSHEETPUBLISHED']._serialized_end=739
-  _globals['_CALLSHEETCONFIRMED']._serialized_start=741
-  _globals['_CALLSHEETCONFIRMED']._serialized_end=851
+  _globals['_PRODUCTIONCREATED']._serialized_start=83
+  _globals['_PRODUCTIONCREATED']._serialized_end=219
+  _globals['_PRODUCTIONSTAGECHANGED']._serialized_start=222
+  _globals['_PRODUCTIONSTAGECHANGED']._serialized_end=355
+  _globals['_BUDGETLINEEXCEEDED']._serialized_start=358
+  _globals['_BUDGETLINEEXCEEDED']._serialized_end=560
+  _globals['_SHOOTDAYSNAPSHOT']._serialized_start=563
+  _globals['_SHOOTDAYSNAPSHOT']._serialized_end=782
+  _globals['_SHOOTDAYSCHEDULED']._serialized_start=784
+  _globals['_SHOOTDAYSCHEDULED']._serialized_end=851
+  _globals['_SHOOTDAYMOVED']._serialized_start=853
+  _globals['_SHOOTDAYMOVED']._serialized_end=935
+  _globals['_SHOOTDAYCANCELLED']._serialized_start=937
+  _globals['_SHOOTDAYCANCELLED']._serialized_end=1004
+  _globals['_CALLSHEETPUBLISHED']._serialized_start=1006
+  _globals['_CALLSHEETPUBLISHED']._serialized_end=1109
+  _globals['_CALLSHEETCONFIRMED']._serialized_start=1111
+  _globals['_CALLSHEETCONFIRMED']._serialized_end=1221
 # @@protoc_insertion_point(module_scope)

@@ -7,6 +7,7 @@ from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
+from slate_proto.slate.common.v1 import money_pb2 as _money_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -60,6 +61,89 @@ class ProductionCreated(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ProductionCreated: _TypeAlias = ProductionCreated  # noqa: Y015
+
+@_typing.final
+class ProductionStageChanged(_message.Message):
+    """ce_type slate.scheduling.production.stage_changed.v1 (same topic, key = production id)
+    A production moved from one stage of its lifecycle to another (planning, pre-production,
+    production, post-production, delivery, wrapped); forward moves passed the stage's gate.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    FROM_STAGE_FIELD_NUMBER: _builtins.int
+    TO_STAGE_FIELD_NUMBER: _builtins.int
+    BY_FIELD_NUMBER: _builtins.int
+    CHANGED_AT_FIELD_NUMBER: _builtins.int
+    production_id: _builtins.str
+    org_id: _builtins.str
+    from_stage: _builtins.str
+    to_stage: _builtins.str
+    by: _builtins.str
+    """Subject (user id) of who moved it."""
+    changed_at: _builtins.str
+    """RFC 3339 with offset."""
+    def __init__(
+        self,
+        *,
+        production_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        from_stage: _builtins.str = ...,
+        to_stage: _builtins.str = ...,
+        by: _builtins.str = ...,
+        changed_at: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["by", b"by", "changed_at", b"changed_at", "from_stage", b"from_stage", "org_id", b"org_id", "production_id", b"production_id", "to_stage", b"to_stage"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ProductionStageChanged: _TypeAlias = ProductionStageChanged  # noqa: Y015
+
+@_typing.final
+class BudgetLineExceeded(_message.Message):
+    """ce_type slate.scheduling.production.budget_line_exceeded.v1 (same topic, key = production id)
+    A budget line's committed or actual cost passed its budgeted amount (sent once per crossing).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    BUDGETED_FIELD_NUMBER: _builtins.int
+    COMMITTED_FIELD_NUMBER: _builtins.int
+    ACTUAL_FIELD_NUMBER: _builtins.int
+    production_id: _builtins.str
+    org_id: _builtins.str
+    category: _builtins.str
+    """TALENT, CREW, LOCATIONS, EQUIPMENT, POST, INSURANCE, FEES, CONTINGENCY"""
+    @_builtins.property
+    def budgeted(self) -> _money_pb2.Money: ...
+    @_builtins.property
+    def committed(self) -> _money_pb2.Money: ...
+    @_builtins.property
+    def actual(self) -> _money_pb2.Money: ...
+    def __init__(
+        self,
+        *,
+        production_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        category: _builtins.str = ...,
+        budgeted: _money_pb2.Money | None = ...,
+        committed: _money_pb2.Money | None = ...,
+        actual: _money_pb2.Money | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["actual", b"actual", "budgeted", b"budgeted", "committed", b"committed"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actual", b"actual", "budgeted", b"budgeted", "category", b"category", "committed", b"committed", "org_id", b"org_id", "production_id", b"production_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BudgetLineExceeded: _TypeAlias = BudgetLineExceeded  # noqa: Y015
 
 @_typing.final
 class ShootDaySnapshot(_message.Message):
