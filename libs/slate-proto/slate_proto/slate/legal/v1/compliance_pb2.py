@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fslate/legal/v1/compliance.proto\x12\x0eslate.legal.v1\"\x98\x01\n\x13\x43heckBookingRequest\x12\x0e\n\x06org_id\x18\x01 \x01(\t\x12\x12\n\nbooking_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x11\n\ttalent_id\x18\x04 \x01(\t\x12\x10\n\x08is_minor\x18\x05 \x01(\x08\x12\x12\n\nwork_dates\x18\x06 \x03(\t\x12\r\n\x05union\x18\x07 \x01(\t\"B\n\x0f\x43omplianceIssue\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x10\n\x08\x62locking\x18\x03 \x01(\x08\"X\n\x14\x43heckBookingResponse\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12/\n\x06issues\x18\x02 \x03(\x0b\x32\x1f.slate.legal.v1.ComplianceIssue\"B\n\x19ProductionBlockersRequest\x12\x0e\n\x06org_id\x18\x01 \x01(\t\x12\x15\n\rproduction_id\x18\x02 \x01(\t\"O\n\x1aProductionBlockersResponse\x12\x31\n\x08\x62lockers\x18\x01 \x03(\x0b\x32\x1f.slate.legal.v1.ComplianceIssue2g\n\nCompliance\x12Y\n\x0c\x43heckBooking\x12#.slate.legal.v1.CheckBookingRequest\x1a$.slate.legal.v1.CheckBookingResponse2\x83\x01\n\x14ProductionCompliance\x12k\n\x12ProductionBlockers\x12).slate.legal.v1.ProductionBlockersRequest\x1a*.slate.legal.v1.ProductionBlockersResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fslate/legal/v1/compliance.proto\x12\x0eslate.legal.v1\"\xaa\x01\n\x13\x43heckBookingRequest\x12\x0e\n\x06org_id\x18\x01 \x01(\t\x12\x12\n\nbooking_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x11\n\ttalent_id\x18\x04 \x01(\t\x12\x10\n\x08is_minor\x18\x05 \x01(\x08\x12\x12\n\nwork_dates\x18\x06 \x03(\t\x12\r\n\x05union\x18\x07 \x01(\t\x12\x10\n\x08\x61ge_band\x18\x08 \x01(\t\"B\n\x0f\x43omplianceIssue\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x0f\n\x07message\x18\x02 \x01(\t\x12\x10\n\x08\x62locking\x18\x03 \x01(\x08\"X\n\x14\x43heckBookingResponse\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12/\n\x06issues\x18\x02 \x03(\x0b\x32\x1f.slate.legal.v1.ComplianceIssue\"B\n\x19ProductionBlockersRequest\x12\x0e\n\x06org_id\x18\x01 \x01(\t\x12\x15\n\rproduction_id\x18\x02 \x01(\t\"O\n\x1aProductionBlockersResponse\x12\x31\n\x08\x62lockers\x18\x01 \x03(\x0b\x32\x1f.slate.legal.v1.ComplianceIssue2g\n\nCompliance\x12Y\n\x0c\x43heckBooking\x12#.slate.legal.v1.CheckBookingRequest\x1a$.slate.legal.v1.CheckBookingResponse2\x83\x01\n\x14ProductionCompliance\x12k\n\x12ProductionBlockers\x12).slate.legal.v1.ProductionBlockersRequest\x1a*.slate.legal.v1.ProductionBlockersResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,17 +32,17 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'slate.legal.v1.compliance_p
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_CHECKBOOKINGREQUEST']._serialized_start=52
-  _globals['_CHECKBOOKINGREQUEST']._serialized_end=204
-  _globals['_COMPLIANCEISSUE']._serialized_start=206
-  _globals['_COMPLIANCEISSUE']._serialized_end=272
-  _globals['_CHECKBOOKINGRESPONSE']._serialized_start=274
-  _globals['_CHECKBOOKINGRESPONSE']._serialized_end=362
-  _globals['_PRODUCTIONBLOCKERSREQUEST']._serialized_start=364
-  _globals['_PRODUCTIONBLOCKERSREQUEST']._serialized_end=430
-  _globals['_PRODUCTIONBLOCKERSRESPONSE']._serialized_start=432
-  _globals['_PRODUCTIONBLOCKERSRESPONSE']._serialized_end=511
-  _globals['_COMPLIANCE']._serialized_start=513
-  _globals['_COMPLIANCE']._serialized_end=616
-  _globals['_PRODUCTIONCOMPLIANCE']._serialized_start=619
-  _globals['_PRODUCTIONCOMPLIANCE']._serialized_end=750
+  _globals['_CHECKBOOKINGREQUEST']._serialized_end=222
+  _globals['_COMPLIANCEISSUE']._serialized_start=224
+  _globals['_COMPLIANCEISSUE']._serialized_end=290
+  _globals['_CHECKBOOKINGRESPONSE']._serialized_start=292
+  _globals['_CHECKBOOKINGRESPONSE']._serialized_end=380
+  _globals['_PRODUCTIONBLOCKERSREQUEST']._serialized_start=382
+  _globals['_PRODUCTIONBLOCKERSREQUEST']._serialized_end=448
+  _globals['_PRODUCTIONBLOCKERSRESPONSE']._serialized_start=450
+  _globals['_PRODUCTIONBLOCKERSRESPONSE']._serialized_end=529
+  _globals['_COMPLIANCE']._serialized_start=531
+  _globals['_COMPLIANCE']._serialized_end=634
+  _globals['_PRODUCTIONCOMPLIANCE']._serialized_start=637
+  _globals['_PRODUCTIONCOMPLIANCE']._serialized_end=768
 # @@protoc_insertion_point(module_scope)

@@ -29,12 +29,19 @@ class CheckBookingRequest(_message.Message):
     IS_MINOR_FIELD_NUMBER: _builtins.int
     WORK_DATES_FIELD_NUMBER: _builtins.int
     UNION_FIELD_NUMBER: _builtins.int
+    AGE_BAND_FIELD_NUMBER: _builtins.int
     org_id: _builtins.str
     booking_id: _builtins.str
     production_id: _builtins.str
     talent_id: _builtins.str
     is_minor: _builtins.bool
     union: _builtins.str
+    age_band: _builtins.str
+    """The minor's age band on the first work date, as two ISO-8601 ages "from/to" (e.g.
+    "P9Y/P16Y"; "P0D/P15D": too young to be employed); empty for an adult or when unknown.
+    Casting derives it from the sealed birth date, which never leaves casting
+    (slate_domain.age_bands lists the bands).
+    """
     @_builtins.property
     def work_dates(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]: ...
     def __init__(
@@ -47,10 +54,11 @@ class CheckBookingRequest(_message.Message):
         is_minor: _builtins.bool = ...,
         work_dates: _abc.Iterable[_builtins.str] | None = ...,
         union: _builtins.str = ...,
+        age_band: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["booking_id", b"booking_id", "is_minor", b"is_minor", "org_id", b"org_id", "production_id", b"production_id", "talent_id", b"talent_id", "union", b"union", "work_dates", b"work_dates"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["age_band", b"age_band", "booking_id", b"booking_id", "is_minor", b"is_minor", "org_id", b"org_id", "production_id", b"production_id", "talent_id", b"talent_id", "union", b"union", "work_dates", b"work_dates"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
