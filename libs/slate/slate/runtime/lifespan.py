@@ -21,7 +21,7 @@ from slate.config import Settings
 from slate.events import Consumer, OutboxRelay, ensure_topics
 from slate.events.live import LiveTopics
 from slate.runtime.health import KafkaProbe
-from slate.runtime.wiring import Runtime, Wiring
+from slate.runtime.wiring import Periodic, Runtime, Wiring
 from slate.telemetry import configure_logging, setup_telemetry, shutdown_telemetry
 
 log = logging.getLogger(__name__)
@@ -140,8 +140,29 @@ async def running(
             )
             stack.push_async_callback(server.stop, 2)
 
+        for job in wiring.periodic:
+            task = asyncio.create_task(every(job), name=f"slate-periodic-{job.name}")
+            stack.push_async_callback(_cancel, task)
+
         log.info("service started", extra={"http_port": settings.http_port})
         yield Started(runtime, wiring, kafka, consumers, server)
+
+
+async def every(job: Periodic) -> None:
+    """Run `job` now and then every `job.interval_s` seconds, until cancelled; a failed pass is
+    logged (not raised: one bad pass must not end the job, nor the service)."""
+    while True:
+        try:
+            await job.run()
+        except Exception:
+            log.exception("periodic job failed; the next pass tries again", extra={"job": job.name})
+        await asyncio.sleep(job.interval_s)
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def start_logging(settings: Settings) -> None:

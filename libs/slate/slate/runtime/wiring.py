@@ -40,6 +40,17 @@ class ConsumerSpec:
         return cls(group_id=group_id, topics=dispatch.topics, handler=dispatch)
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """A job the service runs in the background while it runs: right after start, then every
+    `interval_s` seconds after the previous pass ended. A failed pass is logged and the next one
+    tries again, so `run` should be idempotent (several replicas run it too)."""
+
+    name: str
+    interval_s: float
+    run: Callable[[], Awaitable[object]]
+
+
 @dataclass
 class Wiring(Generic[S]):
     """What a service plugs into the runtime; `services` is what its GraphQL context carries."""
@@ -52,6 +63,7 @@ class Wiring(Generic[S]):
     grpc_register: Callable[[grpc.aio.Server], None] | None = None
     grpc_service_names: Sequence[str] = ()
     live_topics: Sequence[str] = ()
+    periodic: Sequence[Periodic] = ()
 
 
 class Runtime:
