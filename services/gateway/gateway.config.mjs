@@ -11,6 +11,7 @@
 //   SLATE_GATEWAY_MAX_BODY_BYTES / _MAX_DOCUMENT_BYTES / _MAX_NESTING /
 //   SLATE_GATEWAY_UPSTREAM_TIMEOUT_MS   limits, see below
 //   SLATE_GATEWAY_GRAPHIQL  0 to turn GraphiQL off (default on)
+//   SLATE_GATEWAY_SECRET / SLATE_GATEWAY_TRUSTED_PROXIES   client address and user agent, see client-info.mjs
 //   OTEL_EXPORTER_OTLP_ENDPOINT  when set, traces go to ${endpoint}/v1/traces over OTLP HTTP
 //   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT  full traces URL (takes precedence)
 //   OTEL_SERVICE_NAME      default slate-gateway
@@ -29,6 +30,7 @@ import {
   maxAliasesRule,
   requestScope,
 } from './hardening.mjs';
+import { CLIENT_HEADER, clientHeader, secretSource } from './client-info.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(process.env.SLATE_REPO_ROOT ?? join(HERE, '..', '..'));
@@ -177,6 +179,15 @@ function maskError(error) {
   return maskUnexpected(error);
 }
 
+// The secret `x-slate-client` is signed with, and the proxies whose X-Forwarded-For is believed.
+const gatewaySecret = secretSource({ env, keyDir: KEY_DIR });
+const TRUSTED_PROXIES = new Set(
+  (env.SLATE_GATEWAY_TRUSTED_PROXIES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
 // ---------------------------------------------------------------- OpenTelemetry
 let openTelemetry;
 const otlpBase = env.OTEL_EXPORTER_OTLP_ENDPOINT;
@@ -260,12 +271,22 @@ export const gatewayConfig = defineConfig({
     extendContext: 'jwt',
   },
 
-  // Forward the caller's Authorization header to every subgraph (they verify it again).
+  // Forward the caller's Authorization header to every subgraph (they verify it again), and the
+  // client's address and user agent, signed for that header (client-info.mjs). Nothing else the
+  // client sent is forwarded, so a client's own `x-slate-client` never reaches a subgraph.
   propagateHeaders: {
     fromClientToSubgraphs({ context, request }) {
+      const authorization =
+        context?.headers?.authorization || context?.headers?.Authorization || request?.headers?.get('authorization');
       return {
-        authorization:
-          context?.headers?.authorization || context?.headers?.Authorization || request?.headers?.get('authorization'),
+        authorization,
+        [CLIENT_HEADER]: clientHeader({
+          context,
+          request,
+          authorization,
+          secret: gatewaySecret(),
+          trustedProxies: TRUSTED_PROXIES,
+        }),
       };
     },
   },

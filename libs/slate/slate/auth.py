@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+import secrets
 import tempfile
 import time
 import uuid
@@ -193,6 +194,22 @@ def ensure_dev_keys(key_dir: Path | None = None) -> DevKeys:
     return DevKeys(key_dir, jwk["kid"], private_pem, public_pem, jwks)
 
 
+GATEWAY_SECRET_FILE = "gateway.secret"
+
+
+def gateway_secret(settings: Settings) -> bytes | None:
+    """The secret the gateway signs `x-slate-client` with: SLATE_GATEWAY_SECRET, or in dev a
+    random one in `<dev_key_dir>/gateway.secret`, created once (the gateway reads the same file).
+    None outside dev without the variable: client information is then never trusted."""
+    configured = settings.gateway_secret.reveal()
+    if configured:
+        return configured.encode()
+    if not settings.is_dev:
+        return None
+    path = settings.dev_key_dir / GATEWAY_SECRET_FILE
+    return create_file_once(path, secrets.token_hex(32).encode()).strip() or None
+
+
 def issue_dev_token(
     settings: Settings,
     *,
@@ -265,6 +282,7 @@ class TokenVerifier:
         keys: Mapping[str, rsa.RSAPublicKey] | None = None,
         jwks_client: jwt.PyJWKClient | None = None,
         leeway_s: float = 30.0,
+        client_secret: bytes | None = None,
     ) -> None:
         if (keys is None) == (jwks_client is None):
             raise ValueError("TokenVerifier needs exactly one of keys= or jwks_client=")
@@ -273,6 +291,12 @@ class TokenVerifier:
         self._keys = dict(keys or {})
         self._jwks = jwks_client
         self._leeway = leeway_s
+        self._client_secret = client_secret
+        # Verified tokens -> their principal: a client sends the same token with every request,
+        # and every subgraph and peer verifies it again (RS256 + claims: ~0.1-0.2 ms each). An
+        # entry is used until the token's exp (with the same leeway) and at most CACHE_TTL_S
+        # (a key withdrawn from the JWKS stops being honoured within that).
+        self._verified: dict[str, tuple[Principal, float]] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TokenVerifier:
@@ -280,7 +304,10 @@ class TokenVerifier:
         if settings.jwt_jwks_url:
             client = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True, lifespan=300)
             return cls(
-                issuer=settings.jwt_issuer, audience=settings.jwt_audience, jwks_client=client
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                jwks_client=client,
+                client_secret=gateway_secret(settings),
             )
         if not settings.is_dev:
             raise SettingsError("SLATE_JWT_JWKS_URL: required outside dev")
@@ -289,7 +316,16 @@ class TokenVerifier:
             issuer=settings.jwt_issuer,
             audience=settings.jwt_audience,
             keys={dev.kid: dev.public_key()},
+            client_secret=gateway_secret(settings),
         )
+
+    CACHE_SIZE = 4096
+    CACHE_TTL_S = 60.0
+
+    @property
+    def client_secret(self) -> bytes | None:
+        """The secret the gateway signs client information with (slate.caller.verify_client)."""
+        return self._client_secret
 
     @property
     def fetches_keys(self) -> bool:
@@ -317,6 +353,23 @@ class TokenVerifier:
 
     def verify(self, token: str) -> Principal:
         """Return the Principal of a valid token; raise AuthError(UNAUTHENTICATED) otherwise."""
+        now = time.time()
+        cached = self._verified.get(token)
+        if cached is not None:
+            principal, until = cached
+            if now < until:
+                return principal
+            del self._verified[token]
+        principal = self._verify(token)
+        until = now + self.CACHE_TTL_S
+        if principal.expires_at is not None:
+            until = min(until, principal.expires_at.timestamp() + self._leeway)
+        if len(self._verified) >= self.CACHE_SIZE:
+            self._verified.pop(next(iter(self._verified)))  # the oldest entry
+        self._verified[token] = (principal, until)
+        return principal
+
+    def _verify(self, token: str) -> Principal:
         key = self._signing_key(token)
         try:
             claims = jwt.decode(

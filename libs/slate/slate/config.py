@@ -69,6 +69,9 @@ class Settings:
     dev_key_dir: Path = field(default_factory=lambda: project_root() / ".local" / "dev")
     pii_keys: Secret = field(default_factory=lambda: Secret(""))
     pii_active_kid: str = "dev-1"
+    # Shared with the gateway, which signs the client's address and user agent with it
+    # (slate.caller); empty in dev: a file in dev_key_dir, created once.
+    gateway_secret: Secret = field(default_factory=lambda: Secret(""))
     grpc_targets: Mapping[str, str] = field(default_factory=dict)
     relay_poll_interval_s: float = 1.0
     consumer_max_attempts: int = 5
@@ -133,5 +136,6 @@ class Settings:
             dev_key_dir=Path(key_dir) if key_dir else project_root() / ".local" / "dev",
             pii_keys=Secret(pii),
             pii_active_kid=env.get("SLATE_PII_ACTIVE_KID", cls.pii_active_kid),
+            gateway_secret=Secret(env.get("SLATE_GATEWAY_SECRET", "")),
             grpc_targets=targets,
         )

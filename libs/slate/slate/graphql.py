@@ -29,7 +29,7 @@ from strawberry.types import ExecutionContext, Info
 
 from slate import authz, limits
 from slate.auth import Principal
-from slate.caller import reset_caller, set_caller
+from slate.caller import SignedClient, reset_caller, set_caller
 from slate.errors import UserError as DomainUserError
 from slate.errors import ValidationErrors
 
@@ -78,6 +78,8 @@ class GraphQLContext(Generic[S]):
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
     # Set by strawberry from a WebSocket's connection_init payload (graphql-transport-ws).
     connection_params: dict[str, Any] | None = None
+    # The end user's address and user agent, from the gateway's signed header (slate.caller).
+    client: SignedClient | None = None
 
     def loader(self, name: str, factory: Callable[[], DataLoader[K, V]]) -> DataLoader[K, V]:
         """One DataLoader per name per request, created on first use."""
@@ -134,7 +136,7 @@ class AuthenticationRequired(SchemaExtension):
             raise graphql_error(
                 context.auth_error or "a bearer token is required", "UNAUTHENTICATED"
             )
-        tokens = set_caller(context.principal, context.authorization)
+        tokens = set_caller(context.principal, context.authorization, context.client)
         try:
             yield
         finally:

@@ -28,7 +28,16 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from slate import authz
 from slate.auth import AuthError, Principal, TokenVerifier, bearer_token
-from slate.caller import Tokens, current_authorization, current_principal, reset_caller, set_caller
+from slate.caller import (
+    CLIENT_HEADER,
+    Tokens,
+    current_authorization,
+    current_client_header,
+    current_principal,
+    reset_caller,
+    set_caller,
+    verify_client,
+)
 from slate.errors import UserError, ValidationErrors
 from slate.telemetry_names import (
     RPC_GRPC_STATUS_CODE,
@@ -138,6 +147,13 @@ class _ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
             await context.abort(grpc.StatusCode.UNAUTHENTICATED, e.message)
             raise  # unreachable: abort raises
 
+    def _set_caller(self, principal: Principal | None, context: grpc.aio.ServicerContext) -> Tokens:
+        metadata = dict(context.invocation_metadata() or ())
+        authorization = metadata.get("authorization")
+        secret = self._verifier.client_secret if self._verifier is not None else None
+        client = verify_client(secret, metadata.get(CLIENT_HEADER), authorization)
+        return set_caller(principal, authorization, client)
+
     def _start_span(self, method: str, context: grpc.aio.ServicerContext) -> trace.Span:
         metadata = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
         service, name = _split_method(method)
@@ -180,7 +196,7 @@ class _ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
                 try:
                     with trace.use_span(span, end_on_exit=False):
                         principal = await interceptor._enter(method, context)
-                        tokens = _set_caller(principal, context)
+                        tokens = interceptor._set_caller(principal, context)
                         result = behavior(request, context)
                         if inspect.isawaitable(result):
                             result = await result
@@ -203,7 +219,7 @@ class _ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
             try:
                 with trace.use_span(span, end_on_exit=False):
                     principal = await interceptor._enter(method, context)
-                    tokens = _set_caller(principal, context)
+                    tokens = interceptor._set_caller(principal, context)
                     result = behavior(request, context)
                     if inspect.isasyncgen(result) or hasattr(result, "__aiter__"):
                         async for item in result:
@@ -219,11 +235,6 @@ class _ServerInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
             await finish(span, context, None)
 
         return stream_response
-
-
-def _set_caller(principal: Principal | None, context: grpc.aio.ServicerContext) -> Tokens:
-    metadata = dict(context.invocation_metadata() or ())
-    return set_caller(principal, metadata.get("authorization"))
 
 
 async def start_server(
@@ -419,6 +430,10 @@ async def call(
     if authorization:
         value = authorization if " " in authorization.strip() else f"Bearer {authorization}"
         metadata = (("authorization", value),)
+        # The end user's client, still signed for this authorization (slate.caller).
+        client = current_client_header()
+        if client and value == current_authorization():
+            metadata += ((CLIENT_HEADER, client),)
     name = _method_name(method)
     service = _split_method(name)[0] or name
     who = peer or service or "peer"
