@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 import strawberry
+from slate.audit import AuditLog
 from slate.config import Settings
+from slate.events import OutboxEvent
+from slate.events.catalogue import Dispatch, dispatch
+from slate.graphql import SubgraphSchema
+from slate.repository import Database, MemoryDatabase
+from slate.runtime import Periodic, Runtime, Service, Wiring
 from slate.runtime.lifespan import every, running
-from slate.runtime.wiring import Periodic, Runtime, Wiring
 
 
 async def test_a_job_runs_at_once_then_at_its_interval_and_survives_a_failed_pass() -> None:
@@ -98,3 +105,60 @@ async def test_a_running_service_runs_its_jobs_and_cancels_them_when_it_stops(
     after = passes
     await asyncio.sleep(0.05)
     assert passes == after  # nothing runs once the service stopped
+
+
+@dataclass
+class Store:
+    database: Database
+    outbox: Any
+    outbox_collections: Sequence[str] = ()
+
+    async def ensure_indexes(self) -> None:
+        return None
+
+
+@dataclass
+class Things:
+    store: Store
+    audit: AuditLog
+
+
+class ThingEvents:
+    """Stands for a service's `events` module."""
+
+    @staticmethod
+    def to_outbox(event: Any, /) -> OutboxEvent | None:
+        return None
+
+    @staticmethod
+    def handlers(things: Things, /) -> Dispatch:
+        return dispatch({})
+
+
+@dataclass
+class FakeRuntime:
+    database: MemoryDatabase = field(default_factory=MemoryDatabase)
+
+    @property
+    def audit(self) -> AuditLog:
+        return AuditLog(self.database)
+
+
+async def test_a_declared_service_hands_its_jobs_the_wired_use_cases() -> None:
+    schema = SubgraphSchema(query=Query)
+    seen: list[Things] = []
+
+    def jobs(things: Things) -> Sequence[Periodic]:
+        async def run() -> None:
+            seen.append(things)
+
+        return [Periodic("tick", 60.0, run)]
+
+    runtime: Any = FakeRuntime()
+    declared = Service("legal", schema, Store, Things, ThingEvents(), periodic=jobs)
+    wiring = await declared.wire(runtime)
+    [job] = wiring.periodic
+    await job.run()
+    assert seen == [wiring.services]
+    bare = await Service("legal", schema, Store, Things, ThingEvents()).wire(runtime)
+    assert list(bare.periodic) == []

@@ -11,10 +11,11 @@ and `serve`).
 from slate.runtime.app import SubgraphApp, create_app, serve
 from slate.runtime.lifespan import StartupError
 from slate.runtime.service import Service
-from slate.runtime.wiring import ConsumerSpec, Runtime, Wiring
+from slate.runtime.wiring import ConsumerSpec, Periodic, Runtime, Wiring
 
 __all__ = [
     "ConsumerSpec",
+    "Periodic",
     "Runtime",
     "Service",
     "StartupError",

@@ -25,7 +25,7 @@ from slate.events.catalogue import Dispatch
 from slate.events.model import OutboxEvent
 from slate.repository import Database
 from slate.runtime.app import ExtraRoute, serve
-from slate.runtime.wiring import ConsumerSpec, Runtime, Wiring
+from slate.runtime.wiring import ConsumerSpec, Periodic, Runtime, Wiring
 
 S = TypeVar("S")
 S_contra = TypeVar("S_contra", contravariant=True)
@@ -80,6 +80,7 @@ class Service(Generic[St, S]):
     `store(database, events.to_outbox)` builds the store and `use_cases(store, audit)` the
     use cases the GraphQL context carries; a service whose use cases need more of the runtime
     (peer channels, the cipher, live topics) passes `build(store, runtime)` instead.
+    `periodic(service)` lists the background jobs the process runs on the use cases (a sweep).
     """
 
     name: str
@@ -93,6 +94,7 @@ class Service(Generic[St, S]):
     live_topics: Sequence[str] = ()
     # Plain HTTP routes beside /graphql (see ExtraRoute), e.g. a calendar feed.
     extra_routes: Sequence[ExtraRoute] = ()
+    periodic: Callable[[S], Sequence[Periodic]] | None = None
 
     def __post_init__(self) -> None:
         if (self.use_cases is None) == (self.build is None):
@@ -130,6 +132,7 @@ class Service(Generic[St, S]):
             grpc_register=self.rpc.register(service) if self.rpc is not None else None,
             grpc_service_names=self.rpc.SERVICE_NAMES if self.rpc is not None else (),
             live_topics=self.live_topics,
+            periodic=self.periodic(service) if self.periodic is not None else (),
         )
 
     def main(self, *, http_port: int, grpc_port: int) -> None:
