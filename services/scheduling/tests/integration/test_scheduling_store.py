@@ -65,7 +65,7 @@ async def test_a_production_is_stored_with_its_announcement_and_read_back(
     assert (message.kind, message.timezone, message.stage) == (
         "MUSIC_VIDEO",
         "Europe/London",
-        "PRE_PRODUCTION",
+        "PLANNING",
     )
 
 

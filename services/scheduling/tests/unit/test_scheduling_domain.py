@@ -35,9 +35,9 @@ def test_title_and_client_are_at_most_200_characters() -> None:
     ]
 
 
-def test_new_production_starts_in_pre_production_trimmed_and_unsaved() -> None:
+def test_new_production_starts_in_planning_trimmed_and_unsaved() -> None:
     production = create(title="  Spot ", client=" ACME ", kind="FILM")
-    assert production.stage is Stage.PRE_PRODUCTION
+    assert production.stage is Stage.PLANNING
     assert production.kind is ProductionKind.FILM
     assert (production.title, production.client) == ("Spot", "ACME")
     assert (production.version, production.created_at, production.created_by) == (0, None, "u1")

@@ -77,7 +77,7 @@ async def test_production_readers_get_a_production(scheduling: Scheduling, role:
         client="Acme",
         kind="COMMERCIAL",
         timezone="America/Los_Angeles",
-        stage="PRE_PRODUCTION",
+        stage="PLANNING",
     )
     assert not missing.found
 

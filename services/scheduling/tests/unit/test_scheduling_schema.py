@@ -80,7 +80,7 @@ async def test_a_producer_creates_a_production(scheduling: Scheduling) -> None:
         "title": "Spring Spot",
         "client": "Acme Soda",
         "kind": "FILM",
-        "stage": "PRE_PRODUCTION",
+        "stage": "PLANNING",
         "timezone": "America/Los_Angeles",
     }
     assert production["createdAt"]

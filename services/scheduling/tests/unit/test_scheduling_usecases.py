@@ -49,7 +49,7 @@ async def test_a_producer_creates_a_production_of_their_organisation(
         "Acme Soda",
     )
     assert production.kind is ProductionKind.COMMERCIAL
-    assert production.stage is Stage.PRE_PRODUCTION
+    assert production.stage is Stage.PLANNING
     assert (production.version, production.created_by) == (1, "u1")
     assert production.created_at is not None
     assert production.events == []
@@ -78,7 +78,7 @@ async def test_creating_a_production_announces_it_in_the_same_write(
         client="Acme Soda",
         kind="COMMERCIAL",
         timezone="America/Los_Angeles",
-        stage="PRE_PRODUCTION",
+        stage="PLANNING",
     )
 
 
