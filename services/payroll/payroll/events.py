@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import assert_never
 
 from slate.events import OutboxEvent
@@ -10,16 +11,32 @@ from slate.events.catalogue import (
     BOOKING_CONFIRMED,
     BOOKING_RELEASED,
     ENGAGEMENT_CREATED,
+    ENGAGEMENT_ESTIMATED,
+    PAY_RUN_ISSUED,
     Dispatch,
     dispatch,
 )
 from slate.events.snapshots import on_booking
+from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.events.v1 import payroll_pb2
 
-from payroll.domain.engagements import EngagementCancelled, EngagementCreated, EngagementEvent
-from payroll.domain.payruns import PayRunEvent
+from payroll.domain.engagements import (
+    EngagementCancelled,
+    EngagementCreated,
+    EngagementEstimated,
+    EngagementEvent,
+)
+from payroll.domain.payruns import PayRunApproved, PayRunCreated, PayRunEvent, PayRunIssued
 from payroll.domain.timecards import TimecardEvent
 from payroll.usecases import Payroll
+
+
+def _money(amount: Decimal, currency: str) -> money_pb2.Money:
+    return money_pb2.Money(amount=f"{amount.quantize(Decimal('0.01'))}", currency=currency)
+
+
+def _cents(cents: int, currency: str) -> money_pb2.Money:
+    return _money(Decimal(cents).scaleb(-2), currency)
 
 
 def to_outbox(event: EngagementEvent | TimecardEvent | PayRunEvent) -> OutboxEvent | None:
@@ -37,10 +54,43 @@ def to_outbox(event: EngagementEvent | TimecardEvent | PayRunEvent) -> OutboxEve
                     status=event.status.value,
                 ),
             )
-        case EngagementCancelled():
-            return None  # no engagement.cancelled type is published (yet)
-        case _ if isinstance(event, TimecardEvent | PayRunEvent):
-            return None  # timecards and runs stay inside payroll (no event type for them yet)
+        case EngagementEstimated():
+            return ENGAGEMENT_ESTIMATED.outbox(
+                event.engagement_id,
+                payroll_pb2.EngagementEstimated(
+                    engagement_id=event.engagement_id,
+                    org_id=event.org_id,
+                    production_id=event.production_id,
+                    booking_id=event.booking_id,
+                    estimated_cost=_money(event.cost, event.currency),
+                    version=event.version,
+                    category=event.category,
+                ),
+            )
+        case PayRunIssued():
+            # Totals only: a payee's name, tax id or pay never goes on Kafka.
+            return PAY_RUN_ISSUED.outbox(
+                event.pay_run_id,
+                payroll_pb2.PayRunIssued(
+                    pay_run_id=event.pay_run_id,
+                    org_id=event.org_id,
+                    production_id=event.production_id,
+                    period_start=event.period_start,
+                    period_end=event.period_end,
+                    pay_date=event.pay_date,
+                    gross=_cents(event.gross_cents, event.currency),
+                    employer_cost=_cents(event.employer_cost_cents, event.currency),
+                    total_cost=_cents(
+                        event.gross_cents + event.employer_cost_cents, event.currency
+                    ),
+                    stub_count=len(event.stub_ids),
+                    issued_at=event.issued_at,
+                ),
+            )
+        case EngagementCancelled() | PayRunCreated() | PayRunApproved():
+            return None  # the estimate (zero) and the issue are what other services need
+        case _ if isinstance(event, TimecardEvent):
+            return None  # timecards stay inside payroll (no event type for them yet)
         case _:
             assert_never(event)
 

@@ -74,6 +74,7 @@ def _pay_run_doc(run: PayRun) -> dict[str, Any]:
         "created_by": run.created_by,
         "approved_by": run.approved_by,
         "issued_by": run.issued_by,
+        "issued_at": run.issued_at,
     }
 
 
@@ -91,6 +92,7 @@ def _pay_run(doc: Mapping[str, Any]) -> PayRun:
         created_by=doc["created_by"],
         approved_by=doc["approved_by"],
         issued_by=doc["issued_by"],
+        issued_at=doc.get("issued_at", ""),
         version=int(doc["version"]),
     )
 

@@ -4,7 +4,8 @@ estimates. The only place that loads and saves."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from slate import authz
@@ -74,9 +75,16 @@ def acting_for(org_id: str) -> Principal:
 
 
 class Payroll:
-    def __init__(self, store: PayrollStore, audit: AuditLog) -> None:
+    def __init__(
+        self,
+        store: PayrollStore,
+        audit: AuditLog,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._store = store
         self._audit = audit
+        self._clock = clock
 
     # ------------------------------------------------------------------ commands (from events)
 
@@ -287,7 +295,7 @@ class Payroll:
         caller = authz.require(principal, PERMISSIONS["issuePayRun"], "issuePayRun")
         run = await self._load_run(caller.org, pay_run_id)
         with field_errors():
-            run.issue(caller.sub)
+            run.issue(caller.sub, self._clock())
         saved = await self._store.save_pay_run(run)
         # Not one write: a crash here leaves the run issued with some timecards still approved;
         # the ids are derived and re-marking skips paid ones, so re-running the tail is safe.

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
 from slate_domain import Aggregate, Invalid, Problem, Rate
 
-from payroll.domain.estimates import Estimate, estimate_booking
+from payroll.domain.estimates import Estimate, estimate_base_pay, estimate_booking
+from payroll.domain.models import InvalidRequest
 
 
 class EngagementStatus(StrEnum):
@@ -97,7 +99,25 @@ class EngagementCancelled:
     booking_id: str
 
 
-EngagementEvent = EngagementCreated | EngagementCancelled
+@dataclass(frozen=True)
+class EngagementEstimated:
+    """What the engagement is expected to cost the production (zero once cancelled), at the
+    version the engagement is saved at: budgets keep the newest per engagement."""
+
+    engagement_id: str
+    org_id: str
+    production_id: str
+    booking_id: str
+    cost: Decimal
+    currency: str
+    version: int
+    category: str
+
+
+EngagementEvent = EngagementCreated | EngagementCancelled | EngagementEstimated
+
+# Budget category of an engagement's cost: bookings are of talent (crew are not booked yet).
+TALENT = "TALENT"
 
 
 # --------------------------------------------------------------------------- the aggregate
@@ -152,6 +172,7 @@ class Engagement(Aggregate[EngagementEvent]):
                 status=engagement.status,
             )
         )
+        engagement._record_estimate(engagement.committed_cost())
         return engagement
 
     def release(self, *, work_recorded: bool) -> bool:
@@ -161,7 +182,36 @@ class Engagement(Aggregate[EngagementEvent]):
             return False
         self.status = EngagementStatus.CANCELLED
         self.record(EngagementCancelled(self.id, self.org_id, self.booking_id))
+        self._record_estimate(Decimal("0.00"))
         return True
+
+    def committed_cost(self) -> Decimal:
+        """The cost the production commits to by booking: the wage engine's estimate, or the
+        booked base pay when the engine cannot price the terms (a budget is better off with the
+        base pay than with nothing), or zero when not even that can be priced."""
+        try:
+            return self.estimated_cost().total
+        except InvalidRequest:
+            pass
+        try:
+            return estimate_base_pay(self.rate.amount, self.rate.unit, self.work_dates).total
+        except InvalidRequest:
+            return Decimal("0.00")
+
+    def _record_estimate(self, cost: Decimal) -> None:
+        # The version the pending save will store: the event orders like the engagement.
+        self.record(
+            EngagementEstimated(
+                engagement_id=self.id,
+                org_id=self.org_id,
+                production_id=self.production_id,
+                booking_id=self.booking_id,
+                cost=cost,
+                currency=self.rate.currency or "USD",
+                version=self.version + 1,
+                category=TALENT,
+            )
+        )
 
     def estimated_cost(self) -> Estimate:
         """What the booked dates will cost at the engagement's rate under its agreement."""

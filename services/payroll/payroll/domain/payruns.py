@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -91,9 +91,19 @@ class PayRunApproved:
 
 @dataclass(frozen=True)
 class PayRunIssued:
+    """The run was issued: its totals (what the production actually spent), no payee's data."""
+
     pay_run_id: str
     org_id: str
     stub_ids: tuple[str, ...]
+    production_id: str
+    period_start: str
+    period_end: str
+    pay_date: str
+    gross_cents: int
+    employer_cost_cents: int
+    currency: str
+    issued_at: str
 
 
 PayRunEvent = PayRunCreated | PayRunApproved | PayRunIssued
@@ -287,6 +297,20 @@ class PayRun(Aggregate[PayRunEvent]):
     created_by: str = ""
     approved_by: str = ""
     issued_by: str = ""
+    issued_at: str = ""
+
+    @property
+    def gross_cents(self) -> int:
+        return sum(s.gross_cents for s in self.stubs)
+
+    @property
+    def employer_cost_cents(self) -> int:
+        """Employer taxes, the agreement's P&H and agent fees: paid on top of gross."""
+        return sum(line.cents for s in self.stubs for line in s.employer_costs)
+
+    @property
+    def currency(self) -> str:
+        return self.stubs[0].currency if self.stubs else "USD"
 
     @property
     def timecard_ids(self) -> tuple[str, ...]:
@@ -343,7 +367,10 @@ class PayRun(Aggregate[PayRunEvent]):
         self.approved_by = by
         self.record(PayRunApproved(self.id, self.org_id))
 
-    def issue(self, by: str) -> None:
+    def issue(self, by: str, at: datetime) -> None:
+        """Approved -> issued at `at` (a time with its zone; Invalid on `payRunId` otherwise)."""
+        if at.tzinfo is None:
+            raise ValueError("an issue time carries its time zone")
         if self.status is not PayRunStatus.APPROVED:
             raise Invalid(
                 [
@@ -356,4 +383,19 @@ class PayRun(Aggregate[PayRunEvent]):
             )
         self.status = PayRunStatus.ISSUED
         self.issued_by = by
-        self.record(PayRunIssued(self.id, self.org_id, tuple(s.id for s in self.stubs)))
+        self.issued_at = at.isoformat()
+        self.record(
+            PayRunIssued(
+                pay_run_id=self.id,
+                org_id=self.org_id,
+                stub_ids=tuple(s.id for s in self.stubs),
+                production_id=self.production_id,
+                period_start=self.period_start,
+                period_end=self.period_end,
+                pay_date=self.pay_date,
+                gross_cents=self.gross_cents,
+                employer_cost_cents=self.employer_cost_cents,
+                currency=self.currency,
+                issued_at=self.issued_at,
+            )
+        )

@@ -10,7 +10,7 @@ import pytest
 from payroll.store import ENGAGEMENTS
 from payroll.usecases import Payroll
 from pymongo.asynchronous.database import AsyncDatabase
-from slate.events.catalogue import ENGAGEMENT_CREATED
+from slate.events.catalogue import ENGAGEMENT_CREATED, ENGAGEMENT_ESTIMATED
 from slate.events.snapshots import BookingSnapshot
 from slate.repository import MongoDatabase
 
@@ -40,7 +40,10 @@ async def test_the_same_confirmation_twice_opens_one_engagement(
     assert docs[0]["agreement"] == "sag-aftra-commercials"
     stored = await engagements.raw(docs[0]["_id"])  # with its outbox
     assert stored is not None
-    assert [e["type"] for e in stored["_outbox"]] == [ENGAGEMENT_CREATED.name]
+    assert [e["type"] for e in stored["_outbox"]] == [
+        ENGAGEMENT_CREATED.name,
+        ENGAGEMENT_ESTIMATED.name,
+    ]
 
 
 async def test_release_cancels_an_engagement_without_work(

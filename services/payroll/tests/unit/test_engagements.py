@@ -11,6 +11,7 @@ from payroll.domain.engagements import (
     Engagement,
     EngagementCancelled,
     EngagementCreated,
+    EngagementEstimated,
     EngagementStatus,
 )
 from payroll.domain.estimates import estimate_booking
@@ -82,8 +83,28 @@ def test_a_confirmed_booking_opens_a_pending_engagement_under_its_unions_agreeme
             production_id="prd_1",
             talent_id="tal_1",
             status=EngagementStatus.PENDING_ONBOARDING,
-        )
+        ),
+        # What the production commits to: the wage engine's price of the booked days, at the
+        # version the first save stores.
+        EngagementEstimated(
+            engagement_id="eng_1",
+            org_id="org_a",
+            production_id="prd_1",
+            booking_id="bkg_1",
+            cost=Decimal("2964.00"),
+            currency="USD",
+            version=1,
+            category="TALENT",
+        ),
     ]
+
+
+def test_terms_the_engine_cannot_price_commit_their_base_pay(booking: Booking) -> None:
+    # A day rate with no work dates: the engine refuses, the base pay is zero days' worth.
+    engagement = Engagement.open("eng_1", booking(work_dates=()))
+    assert engagement.committed_cost() == Decimal("0.00")
+    weekly = Engagement.open("eng_1", booking(rate=Rate(Decimal("5000.00"), "USD", "WEEK")))
+    assert weekly.committed_cost() == Decimal("5000.00")
 
 
 def test_an_engagement_cannot_open_without_the_bookings_identifiers(booking: Booking) -> None:
@@ -100,9 +121,15 @@ def test_release_cancels_a_pending_engagement_once(booking: Booking) -> None:
     engagement.events.clear()
     assert engagement.release(work_recorded=False)
     assert engagement.status is EngagementStatus.CANCELLED
-    assert engagement.events == [EngagementCancelled("eng_1", "org_a", "bkg_1")]
+    # Cancelled: the committed cost drops to zero at the next version.
+    assert engagement.events == [
+        EngagementCancelled("eng_1", "org_a", "bkg_1"),
+        EngagementEstimated(
+            "eng_1", "org_a", "prd_1", "bkg_1", Decimal("0.00"), "USD", 1, "TALENT"
+        ),
+    ]
     assert not engagement.release(work_recorded=False)
-    assert len(engagement.events) == 1
+    assert len(engagement.events) == 2
 
 
 @pytest.mark.parametrize(

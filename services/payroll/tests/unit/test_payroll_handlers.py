@@ -17,6 +17,7 @@ from slate.events.catalogue import (
     BOOKING_RELEASED,
     BOOKING_TOPIC,
     ENGAGEMENT_CREATED,
+    ENGAGEMENT_ESTIMATED,
 )
 from slate.runtime import ConsumerSpec
 from slate.testing import booking_snapshot, envelope
@@ -69,7 +70,10 @@ async def test_a_redelivered_confirmation_applies_once(payroll: Payroll, stored:
     await handle(confirmed())  # the same fact under another event id
     [doc] = stored.engagements()
     assert doc["version"] == 1
-    assert [e["type"] for e in doc["_outbox"]] == [ENGAGEMENT_CREATED.name]
+    assert [e["type"] for e in doc["_outbox"]] == [
+        ENGAGEMENT_CREATED.name,
+        ENGAGEMENT_ESTIMATED.name,
+    ]
     assert len(stored.audit()) == 1
 
 

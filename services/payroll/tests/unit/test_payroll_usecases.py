@@ -11,11 +11,12 @@ from payroll.domain.engagements import EngagementStatus
 from payroll.store import ENGAGEMENTS, PayrollStore
 from payroll.usecases import SERVICE, Payroll, engagement_id_for
 from slate.errors import ValidationErrors
-from slate.events.catalogue import ENGAGEMENT_CREATED
+from slate.events.catalogue import ENGAGEMENT_CREATED, ENGAGEMENT_ESTIMATED
 from slate.events.snapshots import BookingSnapshot
 from slate.mongo import ConcurrencyConflict
 from slate.repository import MemoryDatabase
 from slate_domain import Rate
+from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.events.v1 import payroll_pb2
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ async def test_a_confirmed_booking_opens_its_engagement_and_announces_it(
     assert engagement.agreement == "sag-aftra-commercials"
     raw = await database.repository(ENGAGEMENTS).raw(ENG_1)
     assert raw is not None
-    [event] = raw["_outbox"]
+    event, estimated = raw["_outbox"]
     assert (event["type"], event["topic"], event["key"]) == (
         ENGAGEMENT_CREATED.name,
         ENGAGEMENT_CREATED.topic.name,
@@ -55,6 +56,23 @@ async def test_a_confirmed_booking_opens_its_engagement_and_announces_it(
         talent_id="tal_1",
         status="PENDING_ONBOARDING",
     )
+    # The committed cost, for the production's budget: two SAG-AFTRA days at 1,200.00 + P&H.
+    assert (estimated["type"], estimated["topic"], estimated["key"]) == (
+        ENGAGEMENT_ESTIMATED.name,
+        ENGAGEMENT_ESTIMATED.topic.name,
+        ENG_1,
+    )
+    assert payroll_pb2.EngagementEstimated.FromString(
+        estimated["payload"]
+    ) == payroll_pb2.EngagementEstimated(
+        engagement_id=ENG_1,
+        org_id="org_a",
+        production_id="prd_1",
+        booking_id="bkg_1",
+        estimated_cost=money_pb2.Money(amount="2964.00", currency="USD"),
+        version=1,
+        category="TALENT",
+    )
 
 
 async def test_the_same_confirmation_twice_opens_one_engagement(
@@ -64,7 +82,7 @@ async def test_the_same_confirmation_twice_opens_one_engagement(
     await payroll.on_booking_confirmed(booking())
     [doc] = stored.engagements()
     assert doc["version"] == 1
-    assert len(doc["_outbox"]) == 1
+    assert len(doc["_outbox"]) == 2  # created and estimated, once
     assert [a["action"] for a in stored.audit()] == ["openEngagement"]
 
 
@@ -100,7 +118,14 @@ async def test_release_cancels_an_engagement_without_work(
     assert engagement.status is EngagementStatus.CANCELLED
     assert engagement.version == 2
     [doc] = stored.engagements()
-    assert len(doc["_outbox"]) == 1  # only the creation: cancellation is not published
+    # The cancellation itself is not published; the committed cost drops to zero at version 2.
+    assert [e["type"] for e in doc["_outbox"]] == [
+        ENGAGEMENT_CREATED.name,
+        ENGAGEMENT_ESTIMATED.name,
+        ENGAGEMENT_ESTIMATED.name,
+    ]
+    zero = payroll_pb2.EngagementEstimated.FromString(doc["_outbox"][-1]["payload"])
+    assert (zero.estimated_cost.amount, zero.version) == ("0.00", 2)
     assert [a["action"] for a in stored.audit()] == ["openEngagement", "cancelEngagement"]
 
 

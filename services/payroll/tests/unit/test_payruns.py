@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -16,9 +17,12 @@ from payroll.schema import schema
 from payroll.store import PAY_RUNS, PAY_STUBS
 from payroll.usecases import Payroll, engagement_id_for
 from slate.errors import ValidationErrors
+from slate.events.catalogue import PAY_RUN_ISSUED
 from slate.events.snapshots import BookingSnapshot
 from slate.repository import MemoryDatabase
 from slate.testing import data, graphql_context, principal
+from slate_proto.slate.common.v1 import money_pb2
+from slate_proto.slate.events.v1 import payroll_pb2
 
 Booking = Callable[..., BookingSnapshot]
 ENG_1 = engagement_id_for("bkg_1")
@@ -127,6 +131,48 @@ async def test_review_approve_issue_pays_the_timecards_and_keeps_the_stubs(
     with pytest.raises(ValidationErrors) as exc:
         await payroll.create_pay_run(ACCOUNTING, pay_date="2027-03-12", **PERIOD)
     assert fields(exc) == ["productionId"]
+
+
+async def test_an_issued_run_announces_its_totals_and_no_personal_data(
+    payroll: Payroll, booking: Booking, database: MemoryDatabase
+) -> None:
+    await worked(payroll, booking, union="SAG_AFTRA")
+    run = await payroll.create_pay_run(ACCOUNTING, pay_date="2027-03-12", **PERIOD)
+    await payroll.approve_pay_run(ACCOUNTING, run.id)
+    raw = await database.repository(PAY_RUNS).raw(run.id)
+    assert raw is not None
+    assert [e["type"] for e in raw["_outbox"]] == []  # created and approved stay inside payroll
+    await payroll.issue_pay_run(ACCOUNTING, run.id)
+    raw = await database.repository(PAY_RUNS).raw(run.id)
+    assert raw is not None
+    [event] = raw["_outbox"]
+    assert (event["type"], event["topic"], event["key"]) == (
+        PAY_RUN_ISSUED.name,
+        PAY_RUN_ISSUED.topic.name,
+        run.id,
+    )
+    message = payroll_pb2.PayRunIssued.FromString(event["payload"])
+    [stub] = run.stubs
+    employer = sum(line.cents for line in stub.employer_costs)
+    assert "pension_health" in {line.code for line in stub.employer_costs}
+    assert message == payroll_pb2.PayRunIssued(
+        pay_run_id=run.id,
+        org_id="org_a",
+        production_id="prd_1",
+        period_start="2027-03-01",
+        period_end="2027-03-07",
+        pay_date="2027-03-12",
+        gross=money_pb2.Money(amount=f"{Decimal(stub.gross_cents) / 100:.2f}", currency="USD"),
+        employer_cost=money_pb2.Money(amount=f"{Decimal(employer) / 100:.2f}", currency="USD"),
+        total_cost=money_pb2.Money(
+            amount=f"{Decimal(stub.gross_cents + employer) / 100:.2f}", currency="USD"
+        ),
+        stub_count=1,
+        issued_at=message.issued_at,
+    )
+    assert datetime.fromisoformat(message.issued_at).tzinfo is not None
+    # Nothing that identifies the payee travels: not their id, not their net pay.
+    assert b"tal_1" not in event["payload"]
 
 
 async def test_the_next_run_starts_from_year_to_date_wages(
