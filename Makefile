@@ -26,7 +26,7 @@ $(UV):
 setup: .venv/.synced  ## install the Python workspace
 
 test-unit: setup  ## pure domain tests only (no infrastructure)
-	$(UV) run --no-sync pytest -m "not infra and not e2e"
+	$(UV) run --no-sync pytest -m "not infra and not e2e" -n auto
 
 test: setup infra-up schema-check  ## run every test (starts the infrastructure and stack it needs)
 	$(NODE24) services/gateway/compose.mjs --check
@@ -143,8 +143,13 @@ web-test: $(WEB_STAMP)  ## the web app's unit tests (vitest)
 web-chromium:  ## Debian's chromium for the browser tests (installed when missing)
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-web-e2e: setup infra-up web-build web-chromium  ## browser tests in headless Chromium against the stack (screenshots: web/artifacts/screens)
-	deploy/local/stack.sh start
+# With the env of deploy/local/isolated.sh (SLATE_GATEWAY_PORT not 4000) the tests run against that
+# private stack, which isolated.sh starts and stops: Playwright serves the app for it itself
+# (web/playwright.config.ts); otherwise the shared stack is started as before.
+web-e2e: setup web-build web-chromium  ## browser tests in headless Chromium against the stack (screenshots: web/artifacts/screens)
+	@if [ -n "$${SLATE_GATEWAY_PORT:-}" ] && [ "$${SLATE_GATEWAY_PORT}" != 4000 ]; then \
+	  echo "[web-e2e] the private stack on gateway port $${SLATE_GATEWAY_PORT}"; \
+	else $(MAKE) --no-print-directory infra-up && deploy/local/stack.sh start; fi
 	$(WEB_NPM) run e2e
 
 lint: web-lint

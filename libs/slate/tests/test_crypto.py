@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 import stat
 from pathlib import Path
 
@@ -79,7 +78,7 @@ def test_keys_are_required_outside_dev(tmp_path: Path) -> None:
     [
         ("k1", "kid:base64key"),
         ("k1:!!!", "base64"),
-        (f"k1:{base64.b64encode(os.urandom(16)).decode()}", "32 bytes"),
+        (f"k1:{base64.b64encode(bytes(16)).decode()}", "32 bytes"),  # 16 bytes, not 32
     ],
 )
 def test_bad_key_spec_names_the_problem(tmp_path: Path, spec: str, fragment: str) -> None:
