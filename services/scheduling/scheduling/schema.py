@@ -24,9 +24,11 @@ from slate.graphql import (
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from scheduling.callsheet_pdf import data_url
 from scheduling.domain import days as day_model
 from scheduling.domain import productions as model
 from scheduling.domain import shoot
+from scheduling.domain import turnaround as conflict_model
 from scheduling.usecases import PERMISSIONS, Proposal, Scheduling
 
 Ctx = Info[GraphQLContext[Scheduling], None]
@@ -227,11 +229,74 @@ class CastCall:
     confirmed_at: str | None
 
 
+@strawberry.type(description="A conflict of someone called on a shoot day.")
+class ScheduleConflict:
+    kind: str = strawberry.field(description="TURNAROUND, MINOR_HOURS or DOUBLE_BOOKED.")
+    talent: Talent
+    date: str
+    message: str
+    other_shoot_day_id: strawberry.ID | None
+    other_production_id: strawberry.ID | None
+
+    @classmethod
+    def from_model(cls, c: conflict_model.ScheduleConflict) -> ScheduleConflict:
+        return cls(
+            kind=c.kind,
+            talent=Talent(id=strawberry.ID(c.talent_id)),
+            date=c.date,
+            message=c.message,
+            other_shoot_day_id=strawberry.ID(c.other_day_id) if c.other_day_id else None,
+            other_production_id=(
+                strawberry.ID(c.other_production_id) if c.other_production_id else None
+            ),
+        )
+
+
+async def _day_conflicts(info: Ctx, day_id: str) -> list[ScheduleConflict]:
+    org = authorize(info, *PERMISSIONS["shootDay"]).org
+    day = await info.context.services.shoot_day(org, day_id)
+    if day is None:
+        return []
+    found = await info.context.services.day_conflicts(org, day)
+    return [ScheduleConflict.from_model(c) for c in found]
+
+
 @strawberry.type(description="A shoot day's call sheet: who is called when, and who confirmed.")
 class CallSheet:
     id: strawberry.ID
     published: bool
     cast: list[CastCall]
+    day_id: strawberry.Private[str]
+
+    @strawberry.field(description="The call sheet as a PDF (a data: URL).")
+    async def pdf_url(self, info: Ctx) -> str | None:
+        org = authorize(info, *PERMISSIONS["shootDay"]).org
+        day = await info.context.services.shoot_day(org, self.day_id)
+        if day is None:
+            return None
+        document = await info.context.services.call_sheet_pdf(info.context.principal, day)
+        return data_url(document) if document is not None else None
+
+    @strawberry.field(description="Conflicts of the people called (checked when read).")
+    async def conflicts(self, info: Ctx) -> list[ScheduleConflict]:
+        return await _day_conflicts(info, self.day_id)
+
+
+@strawberry.input
+class CallTimeInput:
+    talent_id: strawberry.ID
+    call_time: str = strawberry.field(description="HH:MM in the production's time zone.")
+
+
+@strawberry.input
+class SetCallTimesInput:
+    shoot_day_id: strawberry.ID
+    general_call: str | None = None
+    wrap_time: str | None = strawberry.field(
+        default=None, description="Estimated wrap, HH:MM (at or before the call: after midnight)."
+    )
+    calls: list[CallTimeInput] = strawberry.field(default_factory=list)
+    notes: str | None = None
 
 
 @strawberry.input
@@ -251,6 +316,8 @@ class ShootDay:
     date: str
     location_id: strawberry.ID
     general_call: str
+    wrap_time: str
+    notes: str
     scene_ids: list[strawberry.ID]
     cast: list[CastCall]
     published: strawberry.Private[bool]
@@ -263,6 +330,8 @@ class ShootDay:
             date=d.date,
             location_id=strawberry.ID(d.location_id),
             general_call=d.general_call,
+            wrap_time=d.wrap_time,
+            notes=d.notes,
             scene_ids=[strawberry.ID(x) for x in d.scene_ids],
             published=d.call_sheet_published,
             cast=[
@@ -282,7 +351,12 @@ class ShootDay:
             id=strawberry.ID("cs_" + str(self.id).removeprefix("day_")),
             published=self.published,
             cast=self.cast,
+            day_id=str(self.id),
         )
+
+    @strawberry.field(description="Conflicts of the people called (checked when read).")
+    async def conflicts(self, info: Ctx) -> list[ScheduleConflict]:
+        return await _day_conflicts(info, str(self.id))
 
     @strawberry.field(description="The day's scenes in shooting order.")
     async def scenes(self, info: Ctx) -> list[Scene]:
@@ -540,6 +614,22 @@ class Mutation:
         day, errors = await attempt(
             info.context.services.publish_call_sheet(
                 authorize(info), shoot_day_id=str(input.shoot_day_id)
+            )
+        )
+        return MoveShootDayPayload(
+            shoot_day=ShootDay.from_model(day) if day is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation
+    async def set_call_times(self, info: Ctx, input: SetCallTimesInput) -> MoveShootDayPayload:
+        day, errors = await attempt(
+            info.context.services.set_call_times(
+                authorize(info),
+                shoot_day_id=str(input.shoot_day_id),
+                general_call=input.general_call,
+                wrap_time=input.wrap_time,
+                calls={str(c.talent_id): c.call_time for c in input.calls},
+                notes=input.notes,
             )
         )
         return MoveShootDayPayload(

@@ -13,7 +13,7 @@ from slate.repository import Aggregates, Database
 from slate_domain import Rate
 
 from scheduling.domain.calendar import BOOKED, CalendarEntry
-from scheduling.domain.days import CastCall, ShootDay
+from scheduling.domain.days import DEFAULT_WRAP, CastCall, ShootDay
 from scheduling.domain.productions import Production, ProductionKind, Stage
 from scheduling.domain.shoot import CastMember, Location, RoleInfo, Scene
 
@@ -169,6 +169,12 @@ class SchedulingStore:
             if e.status == BOOKED
         ]
 
+    async def booked_people(self, org_id: str, production_id: str) -> list[CalendarEntry]:
+        """The production's confirmed bookings (who is called, their names and minor flags)."""
+        return [
+            e for e in await self._production_bookings(org_id, production_id) if e.status == BOOKED
+        ]
+
     async def _production_bookings(self, org_id: str, production_id: str) -> list[CalendarEntry]:
         docs = await self._calendar.find(
             "", {"production_id": production_id, "org_id": org_id}, sort=[("_id", 1)], limit=10_000
@@ -236,6 +242,8 @@ def _calendar_doc(entry: CalendarEntry) -> dict[str, Any]:
         "work_dates": sorted(entry.dates),
         "role_id": entry.role_id,
         "role_name": entry.role_name,
+        "talent_name": entry.talent_name,
+        "is_minor": entry.is_minor,
         "rate": {
             "amount": entry.rate_amount,
             "currency": entry.rate_currency,
@@ -258,6 +266,8 @@ def _calendar_entry(doc: Mapping[str, Any]) -> CalendarEntry:
         rate_amount=doc.get("rate", {}).get("amount", "0"),
         rate_currency=doc.get("rate", {}).get("currency", "USD"),
         rate_unit=doc.get("rate", {}).get("unit", "DAY"),
+        talent_name=doc.get("talent_name", ""),
+        is_minor=bool(doc.get("is_minor", False)),
     )
 
 
@@ -378,6 +388,7 @@ def _day_doc(d: ShootDay) -> dict[str, Any]:
         ],
         "talent_ids": list(d.talent_ids),
         "general_call": d.general_call,
+        "wrap_time": d.wrap_time,
         "cancelled": d.cancelled,
         "call_sheet_published": d.call_sheet_published,
         "call_sheet_published_at": d.call_sheet_published_at,
@@ -406,6 +417,7 @@ def _day(doc: Mapping[str, Any]) -> ShootDay:
             for c in doc["cast"]
         ),
         general_call=doc["general_call"],
+        wrap_time=doc.get("wrap_time", DEFAULT_WRAP),
         cancelled=doc["cancelled"],
         call_sheet_published=doc["call_sheet_published"],
         call_sheet_published_at=doc.get("call_sheet_published_at"),

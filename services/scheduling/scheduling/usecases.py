@@ -22,6 +22,8 @@ from scheduling.domain.dood import day_out_of_days, to_csv
 from scheduling.domain.productions import Production
 from scheduling.domain.shoot import Location, RoleInfo, Scene, parse_date
 from scheduling.domain.stripboard import InfeasibleError, parse_instance, solve
+from scheduling.shoot_calls import PERMISSIONS as CALL_PERMISSIONS
+from scheduling.shoot_calls import ShootCalls
 from scheduling.store import SchedulingStore
 
 # Reading productions asks only for membership of the organisation (any role).
@@ -47,6 +49,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "dayOutOfDays": ("producer", "casting", "accounting"),
     "publishCallSheet": ("producer",),
     "confirmCallSheet": ("talent",),
+    **CALL_PERMISSIONS,
 }
 
 
@@ -72,7 +75,7 @@ class Proposal:
     start_date: str | None
 
 
-class Scheduling:
+class Scheduling(ShootCalls):
     """Scheduling's commands and the queries its GraphQL and gRPC entry points need."""
 
     def __init__(self, store: SchedulingStore, audit: AuditLog) -> None:
@@ -438,6 +441,8 @@ class Scheduling:
                 rate_amount=str(booking.rate.amount),
                 rate_currency=booking.rate.currency,
                 rate_unit=booking.rate.unit,
+                talent_name=booking.talent_name,
+                is_minor=booking.is_minor,
             )
         )
 

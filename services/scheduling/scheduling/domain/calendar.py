@@ -25,6 +25,8 @@ class CalendarEntry:
     rate_amount: str = "0"
     rate_currency: str = "USD"
     rate_unit: str = "DAY"
+    talent_name: str = ""
+    is_minor: bool = False  # a minor on the booking's work dates (casting's derivation)
 
 
 @dataclass(frozen=True)

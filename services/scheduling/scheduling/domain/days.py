@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from slate_domain import Aggregate, Invalid, Problem
 
 DEFAULT_CALL = "07:00"
+# A 12-hour day from the default call until the producer enters the estimated wrap.
+DEFAULT_WRAP = "19:00"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -64,6 +66,8 @@ class ShootDay(Aggregate[DayEvent]):
     scene_ids: tuple[str, ...]
     cast: tuple[CastCall, ...]
     general_call: str = DEFAULT_CALL
+    # Estimated wrap (HH:MM); one at or before the general call is after midnight.
+    wrap_time: str = DEFAULT_WRAP
     cancelled: bool = False
     call_sheet_published: bool = False
     call_sheet_published_at: str | None = None
@@ -137,11 +141,18 @@ class ShootDay(Aggregate[DayEvent]):
             self.record(ShootDayCancelled(self))
 
     def set_call(
-        self, general_call: str | None, calls: dict[str, str], notes: str | None = None
+        self,
+        general_call: str | None,
+        calls: dict[str, str],
+        notes: str | None = None,
+        wrap_time: str | None = None,
     ) -> None:
+        self._active("shootDayId")
         problems = []
         if general_call is not None and not _TIME.match(general_call):
             problems.append(Problem("generalCall", "HH:MM (24-hour)"))
+        if wrap_time is not None and not _TIME.match(wrap_time):
+            problems.append(Problem("wrapTime", "HH:MM (24-hour)"))
         known = set(self.talent_ids)
         for talent, time in calls.items():
             if talent not in known:
@@ -150,10 +161,17 @@ class ShootDay(Aggregate[DayEvent]):
                 problems.append(Problem("calls", f"{time!r}: HH:MM (24-hour)"))
         if problems:
             raise Invalid(problems)
+        # Whoever confirmed a call that has since changed must confirm the new one.
+        everyone = general_call is not None and general_call != self.general_call
         if general_call is not None:
             self.general_call = general_call
+        if wrap_time is not None:
+            self.wrap_time = wrap_time
         self.cast = tuple(
-            replace(c, call_time=calls.get(c.talent_id, c.call_time)) for c in self.cast
+            replace(c, call_time=calls.get(c.talent_id, c.call_time), confirmed_at=None)
+            if everyone or calls.get(c.talent_id, c.call_time) != c.call_time
+            else c
+            for c in self.cast
         )
         if notes is not None:
             self.notes = notes.strip()

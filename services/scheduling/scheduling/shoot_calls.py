@@ -1,0 +1,169 @@
+"""Use cases of a shoot day's calls: call times and wrap, the conflicts of everyone called
+(turnaround, a minor's hours, a double booking across the organisation's productions), and the
+call sheet as a document (the PDF).
+
+A mixin of `Scheduling` (usecases.py): the methods share its store and audit log. Conflicts are
+computed when read, never stored, so a moved day or changed call shows its conflicts at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from slate import authz
+from slate.audit import AuditLog
+from slate.auth import Principal
+from slate.errors import UserError, field_errors
+
+from scheduling.callsheet_pdf import (
+    CallSheetDocument,
+    SheetCall,
+    SheetLocation,
+    SheetScene,
+    render_call_sheet,
+)
+from scheduling.domain.days import ShootDay
+from scheduling.domain.turnaround import PersonDay, ScheduleConflict, conflicts_of_day
+from scheduling.store import SchedulingStore
+
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "setCallTimes": ("producer",),
+}
+
+
+class ShootCalls:
+    _store: SchedulingStore
+    _audit: AuditLog
+
+    async def set_call_times(
+        self,
+        principal: Principal,
+        *,
+        shoot_day_id: str,
+        general_call: str | None = None,
+        wrap_time: str | None = None,
+        calls: Mapping[str, str] | None = None,
+        notes: str | None = None,
+    ) -> ShootDay:
+        """Set the day's general call, estimated wrap, per-talent calls and notes (HH:MM in the
+        production's zone). A talent whose call changes must confirm the sheet again."""
+        authz.require(principal, PERMISSIONS["setCallTimes"], "setCallTimes")
+        day = await self._store.day(principal.org, shoot_day_id)
+        if day is None:
+            raise UserError(f"no shoot day {shoot_day_id!r}", field="shootDayId", code="NOT_FOUND")
+        with field_errors():
+            day.set_call(general_call, dict(calls or {}), notes, wrap_time)
+        saved = await self._store.save_day(day)
+        await self._audit.record(principal, "setCallTimes", saved.id)
+        return saved
+
+    async def day_conflicts(self, org_id: str, day: ShootDay) -> list[ScheduleConflict]:
+        """The conflicts of everyone the day calls, against all their shoot days in the
+        organisation (any production)."""
+        people: list[PersonDay] = []
+        seen: set[tuple[str, str]] = set()
+        for talent in day.talent_ids:
+            for other in await self._store.days_of_talent(org_id, talent):
+                if (other.id, talent) not in seen:
+                    seen.add((other.id, talent))
+                    people.extend(_person_days(other, talent))
+        zones = await self._zones(org_id, {p.production_id for p in people} | {day.production_id})
+        people = [
+            PersonDay(
+                p.talent_id,
+                p.day_id,
+                p.production_id,
+                p.date,
+                p.call_time,
+                p.wrap_time,
+                zones.get(p.production_id, "UTC"),
+            )
+            for p in people
+        ]
+        booked = await self._store.booked_people(org_id, day.production_id)
+        minors = frozenset(b.talent_id for b in booked if b.is_minor)
+        return conflicts_of_day(day.id, people, minors)
+
+    async def call_sheet_pdf(self, principal: Principal | None, day: ShootDay) -> bytes | None:
+        """The day's call sheet as a PDF for a member of its organisation (None otherwise)."""
+        if principal is None or principal.org != day.org_id:
+            return None
+        document = await self.call_sheet_document(day)
+        return render_call_sheet(document)
+
+    async def call_sheet_document(self, day: ShootDay) -> CallSheetDocument:
+        org = day.org_id
+        production = await self._store.production(org, day.production_id)
+        days = await self._store.days_of(org, day.production_id)
+        scenes = await self._store.scenes_by_id(org, day.scene_ids)
+        locations = await self._store.locations_by_id(
+            org, [day.location_id, *(s.location_id for s in scenes.values())]
+        )
+        roles = await self._store.roles_of(org, day.production_id)
+        names = {b.talent_id: b for b in await self._store.booked_people(org, day.production_id)}
+        conflicts = await self.day_conflicts(org, day)
+        location = locations.get(day.location_id)
+        ids = [d.id for d in days]
+        return CallSheetDocument(
+            production=production.title if production else day.production_id,
+            client=production.client if production else "",
+            timezone=production.timezone if production else "UTC",
+            date=day.date,
+            day_number=ids.index(day.id) + 1 if day.id in ids else 0,
+            day_count=len(days),
+            general_call=day.general_call,
+            wrap_time=day.wrap_time,
+            published=day.call_sheet_published,
+            location=SheetLocation(
+                location.name,
+                location.address,
+                location.parking,
+                location.hospital,
+                location.contact,
+            )
+            if location is not None
+            else None,
+            scenes=tuple(
+                SheetScene(
+                    s.number,
+                    s.description,
+                    locations[s.location_id].name if s.location_id in locations else "",
+                    s.duration,
+                )
+                for s in (scenes.get(x) for x in day.scene_ids)
+                if s is not None
+            ),
+            cast=tuple(
+                SheetCall(
+                    name=names[c.talent_id].talent_name if c.talent_id in names else c.talent_id,
+                    roles=", ".join(roles[r].name if r in roles else r for r in c.role_ids),
+                    call_time=c.call_time,
+                    confirmed_at=c.confirmed_at,
+                    minor=c.talent_id in names and names[c.talent_id].is_minor,
+                )
+                for c in sorted(day.cast, key=lambda c: (c.call_time, c.talent_id))
+            ),
+            notes=day.notes,
+            weather=day.weather,
+            sunrise=day.sunrise,
+            sunset=day.sunset,
+            conflicts=tuple(f"{_who(names, c.talent_id)}: {c.message}" for c in conflicts),
+        )
+
+    async def _zones(self, org_id: str, production_ids: set[str]) -> dict[str, str]:
+        found = await self._store.productions_by_id(org_id, sorted(production_ids))
+        return {pid: p.timezone for pid, p in found.items()}
+
+
+def _person_days(day: ShootDay, talent: str) -> Sequence[PersonDay]:
+    return [
+        PersonDay(talent, day.id, day.production_id, day.date, c.call_time, day.wrap_time, "UTC")
+        for c in day.cast
+        if c.talent_id == talent
+    ]
+
+
+def _who(names: Mapping[str, object], talent_id: str) -> str:
+    entry = names.get(talent_id)
+    name = getattr(entry, "talent_name", "") if entry is not None else ""
+    return str(name) or talent_id
