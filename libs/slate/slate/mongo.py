@@ -33,7 +33,8 @@ _PRIVATE = (OUTBOX, PENDING)
 
 # Called with (collection, document id) after a write that carried events, so the relay can
 # publish that document at once instead of waiting for its next scan.
-WakeRelay = Callable[[str, Any], None]
+# (collection, document id, the document as just written or None): wakes the outbox relay.
+WakeRelay = Callable[[str, Any, Doc | None], None]
 
 
 class ConcurrencyConflict(Exception):
@@ -123,9 +124,9 @@ class Repository:
             raise ValueError(f"{self.name}: org_id is required")
         return {"org_id": org_id}
 
-    def _notify(self, events: Sequence[OutboxEvent], doc_id: Any) -> None:
+    def _notify(self, events: Sequence[OutboxEvent], doc_id: Any, doc: Doc | None) -> None:
         if events and self._on_events is not None:
-            self._on_events(self.name, doc_id)
+            self._on_events(self.name, doc_id, doc)
 
     async def get(self, org_id: str, id: str) -> Doc | None:
         """The document with this id in this org, or None."""
@@ -196,7 +197,7 @@ class Repository:
             await self.collection.insert_one(stored)
         except DuplicateKeyError as exc:
             raise DuplicateKey(f"{self.name}: {doc['_id']!r} already exists") from exc
-        self._notify(events, stored["_id"])
+        self._notify(events, stored["_id"], stored)
         return as_public(stored)
 
     async def update(
@@ -242,7 +243,7 @@ class Repository:
                 f"{self.name}: {id!r} is at version {current.get('version')}, "
                 f"not {expected_version}"
             )
-        self._notify(events, id)
+        self._notify(events, id, after)
         return as_public(after)
 
 

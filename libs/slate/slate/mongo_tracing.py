@@ -2,7 +2,10 @@
 
 PyMongo's command monitoring calls the listener synchronously in the issuing task, so the current
 OpenTelemetry context is the caller's. Only names are recorded: never filters or documents, which
-may hold personal data.
+may hold personal data. A command issued outside any trace (the relay's passes, a consumer's inbox
+check before its span starts, start-up) gets no span: alone in a trace of its own it says nothing
+about any request, and exporting one per background query cost the services measurable CPU
+(bench/RESULTS.md, issue 9).
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class CommandTracer(monitoring.CommandListener):
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         if event.command_name in _SKIPPED:
+            return
+        if not trace.get_current_span().get_span_context().is_valid:
             return
         collection = event.command.get(event.command_name)
         target = collection if isinstance(collection, str) else ""

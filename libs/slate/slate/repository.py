@@ -402,7 +402,7 @@ class MemoryRepository:
 
     def _notify(self, events: Sequence[OutboxEvent], doc_id: Any) -> None:
         if events and self.database.on_events is not None:
-            self.database.on_events(self.name, doc_id)
+            self.database.on_events(self.name, doc_id, None)
 
 
 def _public_copy(doc: Doc | None) -> Doc:

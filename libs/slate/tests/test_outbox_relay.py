@@ -180,3 +180,48 @@ async def test_kill_after_publish_before_clear_republishes_and_consumer_applies_
         await consumer.stop()
     assert applied == ["apply-me", "sentinel"]
     assert await db["inbox"].count_documents({"ce_id": first.id}) == 1
+
+
+async def test_a_written_document_is_published_unread_and_a_stale_copy_adds_nothing(
+    db, topic, kafka_bootstrap, kit
+):
+    woken: list[dict] = []
+    repo = Repository(db, "things", on_events=lambda _c, _i, doc: woken.append(doc))
+    first, second = event(topic, "thg_1", "first"), event(topic, "thg_1", "second")
+    await repo.insert({"_id": "thg_1", "org_id": "org_a"}, [first])
+    await repo.update("org_a", "thg_1", 1, {"n": 1}, [second])
+    assert [doc["version"] for doc in woken] == [1, 2]
+    reads: list[object] = []
+
+    class CountingReads:  # the relay's database, counting the documents it reads by id
+        name = db.name
+
+        def __getitem__(self, name):
+            collection = db[name]
+
+            class Counted:
+                def __getattr__(self, attr):
+                    return getattr(collection, attr)
+
+                async def find_one(self, *args, **kwargs):
+                    reads.append(args)
+                    return await collection.find_one(*args, **kwargs)
+
+            return Counted()
+
+    relay = OutboxRelay(CountingReads(), ["things"], kafka_bootstrap)
+    try:
+        # Both writes' copies handed over: the newer one (both events) is published, unread.
+        relay.wake("things", "thg_1", woken[0])
+        relay.wake("things", "thg_1", woken[1])
+        assert await relay.drain_hinted() == 2
+        assert reads == []
+        # A stale copy handed over again (a slow writer's wake): nothing is sent twice, and the
+        # clear leaves the outbox empty, not restored from the copy.
+        relay.wake("things", "thg_1", woken[0])
+        assert await relay.drain_hinted() == 0
+    finally:
+        await relay.stop()
+    records = await kit.read_topic(kafka_bootstrap, topic, at_least=2)
+    assert [Envelope.from_record(r).id for r in records] == [first.id, second.id]
+    assert await pending(db, "thg_1") == []

@@ -140,11 +140,17 @@ class Consumer:
         while True:
             batches = await consumer.getmany(timeout_ms=500, max_records=100)
             for tp, records in batches.items():
+                done = None
                 for record in records:
                     if tp not in consumer.assignment():
                         break  # revoked in a rebalance: the new owner gets these records
                     await self._process_until_done(record)
-                    await consumer.commit({tp: record.offset + 1})
+                    done = record
+                # One commit per partition per batch, not per record (a broker round trip and
+                # write each): a crash before it redelivers records the inbox already holds,
+                # which are skipped as duplicates.
+                if done is not None and tp in consumer.assignment():
+                    await consumer.commit({tp: done.offset + 1})
                 highwater = consumer.highwater(tp)
                 if self._metrics is not None and highwater is not None and records:
                     lag = max(0, highwater - (records[-1].offset + 1))

@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -145,13 +146,23 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
-        self._hints: list[tuple[str, Any]] = []
+        self._hints: list[tuple[str, Any, Doc | None]] = []
         self._full_pass = True
+        # Ids of events this process published (Kafka acknowledged), newest last: a document
+        # read (or handed over by its writer) before its clear landed still lists them, and
+        # they are cleared, not sent again.
+        self._recent: OrderedDict[str, None] = OrderedDict()
 
-    def wake(self, collection: str | None = None, doc_id: Any = None) -> None:
-        """Ask the relay to publish now: that document if named, else a full pass."""
+    RECENT_IDS = 20_000
+
+    def wake(
+        self, collection: str | None = None, doc_id: Any = None, doc: Doc | None = None
+    ) -> None:
+        """Ask the relay to publish now: that document if named, else a full pass. `doc` is the
+        document as its writer just stored it (with `_outbox` and `version`), which spares the
+        relay reading it back; a stale one is safe (the clear is a compare-and-set on version)."""
         if collection in self.collections and doc_id is not None:
-            self._hints.append((collection, doc_id))
+            self._hints.append((collection, doc_id, doc))
         else:
             self._full_pass = True
         self._wake.set()
@@ -212,13 +223,27 @@ class OutboxRelay:
             producer = await self._ensure_producer()
             self._failed = 0
 
-            async def one(collection: str, doc_id: Any) -> int:
-                doc = await self.db[collection].find_one({"_id": doc_id})
+            # One job per document: the newest copy handed over, or None (read it) if any
+            # wake named the document without one.
+            latest: dict[tuple[str, Any], Doc | None] = {}
+            for collection, doc_id, doc in hints:
+                key = (collection, doc_id)
+                if key in latest:
+                    known = latest[key]
+                    if doc is None or known is None:
+                        doc = None
+                    elif known.get("version", 0) > doc.get("version", 0):
+                        doc = known
+                latest[key] = doc
+
+            async def one(collection: str, doc_id: Any, doc: Doc | None) -> int:
+                if doc is None:
+                    doc = await self.db[collection].find_one({"_id": doc_id})
                 if doc is None or not doc.get(PENDING_FIELD):
                     return 0
                 return await self._publish_doc(producer, collection, doc)
 
-            total = await self._concurrently(one(c, i) for c, i in dict.fromkeys(hints))
+            total = await self._concurrently(one(c, i, d) for (c, i), d in latest.items())
             if self._failed:
                 self._full_pass = True  # retry them on the next pass (after the poll interval)
             return total
@@ -276,7 +301,11 @@ class OutboxRelay:
         entries: list[Any] = list(doc.get(OUTBOX_FIELD) or [])
         events: list[OutboxEvent] = []
         parked: list[Any] = []
+        sent_before: set[str] = set()
         for entry in entries:
+            if _entry_id(entry) in self._recent:
+                sent_before.add(_entry_id(entry))
+                continue
             try:
                 events.append(_event_of(entry))
             except Unpublishable as exc:
@@ -289,7 +318,8 @@ class OutboxRelay:
             parked += [e.to_doc() for e in events if e.id not in done]
             if events:
                 self._after_publish(collection, doc["_id"], published)
-            await self._clear(collection, doc, done | {_entry_id(p) for p in parked})
+            self._remember(done)
+            await self._clear(collection, doc, done | sent_before | {_entry_id(p) for p in parked})
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -309,6 +339,12 @@ class OutboxRelay:
         if self._failing.pop((collection, doc["_id"]), None) is not None:
             log.info("outbox relay: %s/%s published after failing before", collection, doc["_id"])
         return len(published)
+
+    def _remember(self, published: Iterable[str]) -> None:
+        for event_id in published:
+            self._recent[event_id] = None
+        while len(self._recent) > self.RECENT_IDS:
+            self._recent.popitem(last=False)
 
     @contextlib.asynccontextmanager
     async def _keys_locked(self, keys: Iterable[str]) -> AsyncIterator[None]:

@@ -87,10 +87,11 @@ class Runtime:
         self.live: LiveTopics | None = None
         self._channels: dict[str, grpc.aio.Channel] = {}
 
-    def wake_relay(self, collection: str, doc_id: Any) -> None:
-        """Wake the outbox relay right after a write that carried events."""
+    def wake_relay(self, collection: str, doc_id: Any, doc: dict[str, Any] | None = None) -> None:
+        """Wake the outbox relay right after a write that carried events (with the document as
+        written, which spares the relay reading it back)."""
         if self.relay is not None:
-            self.relay.wake(collection, doc_id)
+            self.relay.wake(collection, doc_id, doc)
 
     def channel(self, peer: str) -> grpc.aio.Channel:
         """One long-lived channel per peer service."""
