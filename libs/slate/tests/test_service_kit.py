@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import grpc
@@ -20,13 +21,14 @@ from slate.events.catalogue import (
     Dispatch,
     dispatch,
 )
-from slate.events.snapshots import BookingSnapshot, on_booking
+from slate.events.snapshots import BookingSnapshot, Fee, on_booking
 from slate.graphql import ExtendedEntity, GraphQLContext, SubgraphSchema, org_loader
 from slate.mongo import IndexSpec
 from slate.repository import Database, MemoryDatabase
 from slate.runtime import Service
 from slate.testing import booking_snapshot, data, envelope, graphql_context, principal
 from slate_domain import Rate
+from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.events.v1 import casting_pb2
 from strawberry.types import Info
 
@@ -45,6 +47,27 @@ async def test_a_booking_event_reaches_the_use_case_decoded() -> None:
     [booking] = seen
     assert (booking.booking_id, booking.status) == ("bkg_1", "BOOKED")
     assert booking.rate == Rate(amount=booking.rate.amount, currency="USD", unit="DAY")
+
+
+def test_a_snapshot_carries_the_holds_rank_expiry_and_cancellation_fee() -> None:
+    released = booking_snapshot(
+        status="RELEASED",
+        rank=2,
+        expires_at="2027-03-01T17:00:00Z",
+        cancellation_fee=money_pb2.Money(amount="600.00", currency="USD"),
+    )
+    booking = BookingSnapshot.from_proto(released)
+    assert (booking.rank, booking.expires_at) == (2, "2027-03-01T17:00:00Z")
+    assert booking.cancellation_fee == Fee(Decimal("600.00"), "USD")
+    # Unset (a hold released before confirmation owes nothing) is None, not a zero fee.
+    plain = BookingSnapshot.from_proto(booking_snapshot())
+    assert (plain.rank, plain.expires_at, plain.cancellation_fee) == (0, "", None)
+
+
+def test_a_cancellation_fee_that_is_not_a_number_is_poison() -> None:
+    bad = booking_snapshot(cancellation_fee=money_pb2.Money(amount="six", currency="USD"))
+    with pytest.raises(PoisonMessage, match="bad cancellation fee"):
+        BookingSnapshot.from_proto(bad)
 
 
 async def test_a_booking_the_use_case_refuses_as_invalid_is_poison() -> None:

@@ -25,6 +25,14 @@ BookingMessage: TypeAlias = (
 
 
 @dataclass(frozen=True)
+class Fee:
+    """An amount owed, as casting states it (exact decimal, ISO 4217 currency)."""
+
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
 class BookingSnapshot:
     """The booking as casting announced it, at `version`."""
 
@@ -44,6 +52,12 @@ class BookingSnapshot:
     # As casting announced it (a call sheet names who is called); not personal data of the kind
     # kept off Kafka (no tax id, birth date or bank details).
     talent_name: str = ""
+    # The hold's rank on its role (1 = first hold); 0 when casting did not say.
+    rank: int = 0
+    # When the hold lapses (RFC 3339, UTC); empty when it has none.
+    expires_at: str = ""
+    # Owed when a booking is released after its confirmation (the role's terms); None otherwise.
+    cancellation_fee: Fee | None = None
 
     @classmethod
     def from_proto(cls, b: casting_pb2.BookingSnapshot) -> BookingSnapshot:
@@ -54,6 +68,17 @@ class BookingSnapshot:
             raise PoisonMessage(
                 f"booking {b.booking_id}: bad rate {b.rate.money.amount!r}"
             ) from None
+        fee: Fee | None = None
+        if b.HasField("cancellation_fee"):
+            try:
+                fee_amount = Decimal(b.cancellation_fee.amount or "0")
+            except InvalidOperation:
+                raise PoisonMessage(
+                    f"booking {b.booking_id}: bad cancellation fee {b.cancellation_fee.amount!r}"
+                ) from None
+            if not fee_amount.is_finite():
+                raise PoisonMessage(f"booking {b.booking_id}: bad cancellation fee {fee_amount}")
+            fee = Fee(fee_amount, b.cancellation_fee.currency or b.rate.money.currency)
         return cls(
             booking_id=b.booking_id,
             org_id=b.org_id,
@@ -69,6 +94,9 @@ class BookingSnapshot:
             version=int(b.version),
             production_timezone=b.production_timezone,
             talent_name=b.talent_name,
+            rank=int(b.rank),
+            expires_at=b.expires_at,
+            cancellation_fee=fee,
         )
 
 
