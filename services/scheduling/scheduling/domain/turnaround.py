@@ -39,14 +39,19 @@ class PersonDay:
     wrap_time: str
     timezone: str
 
+    # In UTC: Python subtracts two datetimes of one zone on the wall clock, which would make
+    # the night the clocks spring forward an hour longer than it is.
     @property
     def start(self) -> dt.datetime:
-        return _at(self.date, self.call_time, self.timezone)
+        return _at(self.date, self.call_time, self.timezone).astimezone(dt.UTC)
 
     @property
     def end(self) -> dt.datetime:
+        call = _at(self.date, self.call_time, self.timezone)
         end = _at(self.date, self.wrap_time, self.timezone)
-        return end if end > self.start else end + dt.timedelta(days=1)
+        if end <= call:
+            end += dt.timedelta(days=1)
+        return end.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -134,9 +139,9 @@ def minor_hours_conflicts(
         latest = dt.datetime.combine(following, MINOR_LATEST_BEFORE_NON_SCHOOL_DAY, tzinfo=tz)
         limit = "12:30 a.m. (before a non-school day)"
     problems = []
-    if day.start < earliest:
+    if day.start < earliest.astimezone(dt.UTC):
         problems.append(f"a minor called at {day.call_time}, before 5:00 a.m.")
-    if day.end > latest:
+    if day.end > latest.astimezone(dt.UTC):
         problems.append(f"a minor wrapping at {day.wrap_time}, after {limit}")
     return [
         ScheduleConflict(MINOR_HOURS, day.talent_id, day.day_id, day.date, message)
