@@ -29,6 +29,8 @@ class ComplianceServicer(compliance_pb2_grpc.ComplianceServicer):
             is_minor=request.is_minor,
             union=request.union,
             work_dates=list(request.work_dates),
+            age_band=request.age_band,
+            booking_id=request.booking_id,
         )
         return compliance_pb2.CheckBookingResponse(
             allowed=not any(i.blocking for i in issues),

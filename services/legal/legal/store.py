@@ -243,6 +243,9 @@ class LegalStore:
     FILM_PERMITS = "film_permits"
     CERTIFICATES = "insurance_certificates"
     ASSESSMENTS = "classification_assessments"
+    # The age band casting gave at the booking gate, by booking id: a read-model copy (not an
+    # aggregate) the shoot-day report counts minors by. Never a birth date.
+    BOOKING_BANDS = "booking_bands"
     outbox_collections = (CONTRACTS, PERMITS, FILM_PERMITS, CERTIFICATES, ASSESSMENTS)
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
@@ -252,6 +255,7 @@ class LegalStore:
         )
         self._permits = Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
         self._documents = database.repository(self.DOCUMENTS)
+        self._bands = database.repository(self.BOOKING_BANDS)
         self._film_permits = Aggregates(
             database.repository(self.FILM_PERMITS), outbox, _film_permit_doc, _film_permit
         )
@@ -272,6 +276,7 @@ class LegalStore:
                     IndexSpec([("org_id", 1), ("link.token_sha256", 1)]),
                 ],
                 self.DOCUMENTS: [*self._documents.indexes()],
+                self.BOOKING_BANDS: [*self._bands.indexes()],
                 self.FILM_PERMITS: [
                     *self._film_permits.repo.indexes(),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
@@ -365,3 +370,12 @@ class LegalStore:
 
     async def certificates(self, org_id: str, production_id: str) -> list[InsuranceCertificate]:
         return await self._certificates.find(org_id, {"production_id": production_id})
+
+    async def remember_band(self, org_id: str, booking_id: str, band: str) -> None:
+        """Keep the age band casting gave for a booking (the latest answer wins)."""
+        await self._bands.upsert(org_id, booking_id, {"band": band})
+
+    async def bands(self, org_id: str, booking_ids: Sequence[str]) -> dict[str, str]:
+        """The remembered band of each booking that has one, by booking id."""
+        found = await self._bands.get_many(org_id, list(booking_ids))
+        return {booking_id: str(doc["band"]) for booking_id, doc in found.items()}

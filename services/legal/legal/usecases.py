@@ -18,6 +18,7 @@ from slate.ids import derived_id, new_id
 from slate.mongo import DuplicateKey
 
 from legal import documents
+from legal.domain import minors
 from legal.domain.classification import Answers, ClassificationAssessment
 from legal.domain.compliance import (
     LINK_REFUSED,
@@ -113,16 +114,26 @@ class Legal:
         is_minor: bool,
         union: str,
         work_dates: Sequence[str],
+        age_band: str = "",
+        booking_id: str = "",
     ) -> list[Issue]:
         """What stands between this booking and confirmation (blocking) and what to watch;
-        only the booking organisation's permits count."""
+        only the booking organisation's permits count. A minor is judged by the age band
+        casting derived (never a birth date); legal keeps the band by booking for the
+        shoot-day report."""
+        if not minors.is_band(age_band):
+            raise UserError(f"not an age band: {age_band[:20]!r}", field="ageBand")
         facts = BookingFacts(
             talent_id=talent_id,
             is_minor=is_minor,
             union=union,
             work_dates=tuple(date.fromisoformat(d) for d in work_dates),
+            age_band=age_band,
         )
-        return check_booking(facts, await self._store.permits_for(org_id, talent_id))
+        issues = check_booking(facts, await self._store.permits_for(org_id, talent_id))
+        if booking_id and age_band:
+            await self._store.remember_band(org_id, booking_id, age_band)
+        return issues
 
     async def contract(self, org_id: str, contract_id: str) -> Contract | None:
         """The organisation's contract with this id, or None."""
@@ -199,7 +210,8 @@ class Legal:
         contracts = await self._store.contracts_by_production(org_id, [production_id])
         permits = await self._store.film_permits(org_id, production_id)
         certificates = await self._store.certificates(org_id, production_id)
-        return report(contracts, permits, certificates, on)
+        bands = await self._store.bands(org_id, [c.booking_id for c in contracts if c.is_minor])
+        return report(contracts, permits, certificates, on, bands)
 
     async def contract_by_booking(
         self, org_id: str, booking_ids: Sequence[str]

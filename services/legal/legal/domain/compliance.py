@@ -13,6 +13,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from slate_domain import Aggregate, Invalid, Problem, Rate, required_text
+from slate_domain.age_bands import TOO_YOUNG
+
+from legal.domain import minors
 
 
 class ContractStatus(StrEnum):
@@ -426,59 +429,103 @@ class BookingFacts:
     is_minor: bool
     union: str
     work_dates: tuple[date, ...]
+    # The minor's band on the first work date as casting derived it (slate_domain.age_bands);
+    # "" for an adult or when casting did not say.
+    age_band: str = ""
 
 
-def check_booking(facts: BookingFacts, permits: Sequence[WorkPermit]) -> list[Issue]:
-    """Blocking issues and warnings for a booking about to be confirmed."""
-    issues: list[Issue] = []
-    if facts.is_minor:
-        first_day = min(facts.work_dates) if facts.work_dates else None
-        last_day = max(facts.work_dates) if facts.work_dates else None
-        if not permits:
-            issues.append(
-                Issue(
-                    "MINOR_WORK_PERMIT_MISSING",
-                    "a minor needs a valid Entertainment Work Permit on file before booking",
-                    True,
-                    "Cal. Labor Code §1308.5; 8 CCR §11753",
-                )
+def _permit_issues(facts: BookingFacts, permits: Sequence[WorkPermit]) -> list[Issue]:
+    """A minor needs an Entertainment Work Permit valid on every work date."""
+    first_day = min(facts.work_dates) if facts.work_dates else None
+    last_day = max(facts.work_dates) if facts.work_dates else None
+    if not permits:
+        return [
+            Issue(
+                "MINOR_WORK_PERMIT_MISSING",
+                "a minor needs a valid Entertainment Work Permit on file before booking",
+                True,
+                "Cal. Labor Code §1308.5; 8 CCR §11753",
             )
-        elif (
-            first_day is not None
-            and last_day is not None
-            and not any(p.covers(first_day, last_day) for p in permits)
-        ):
-            too_late = all(p.issued_on is not None and p.issued_on > first_day for p in permits)
-            issues.append(
-                Issue(
-                    "MINOR_WORK_PERMIT_NOT_YET_VALID",
-                    "the minor's Entertainment Work Permit is issued after the first work "
-                    "date; a permit is not valid before it is issued",
-                    True,
-                    "Cal. Labor Code §1308.5; 8 CCR §11753",
-                )
-                if too_late
-                else Issue(
-                    "MINOR_WORK_PERMIT_EXPIRED",
-                    "the minor's Entertainment Work Permit expires before the last work date",
-                    True,
-                    "8 CCR §11753",
-                )
+        ]
+    if first_day is None or last_day is None or any(p.covers(first_day, last_day) for p in permits):
+        return []
+    too_late = all(p.issued_on is not None and p.issued_on > first_day for p in permits)
+    if too_late:
+        return [
+            Issue(
+                "MINOR_WORK_PERMIT_NOT_YET_VALID",
+                "the minor's Entertainment Work Permit is issued after the first work "
+                "date; a permit is not valid before it is issued",
+                True,
+                "Cal. Labor Code §1308.5; 8 CCR §11753",
             )
-        issues.append(
+        ]
+    return [
+        Issue(
+            "MINOR_WORK_PERMIT_EXPIRED",
+            "the minor's Entertainment Work Permit expires before the last work date",
+            True,
+            "8 CCR §11753",
+        )
+    ]
+
+
+def _band_issues(band: str) -> list[Issue]:
+    """The band's hours, infants' and studio-teacher rules (an unconfirmed rule only warns);
+    without a band only the studio-teacher warning every minor gets, and a word that the
+    rules by age could not be checked."""
+    if not band:
+        return [
+            Issue(
+                "MINOR_AGE_BAND_UNKNOWN",
+                "casting gave no age band for this minor: the hours, infant and "
+                "studio-teacher rules by age were not checked",
+                False,
+                f"{minors.HOURS_CITE}; {minors.DAILY_CAPS_SOURCE}",
+            ),
             Issue(
                 "STUDIO_TEACHER_REQUIRED",
                 "a studio teacher must be engaged for each work day of a minor",
                 False,
                 "8 CCR §11755.2",
-            )
-        )
-        issues.append(
+            ),
+        ]
+    hours = minors.hours_message(band)
+    issues = (
+        [
             Issue(
-                "COOGAN_ACCOUNT_REQUIRED",
-                "15% of the minor's gross earnings go to a Coogan trust account",
+                "MINOR_HOURS_LIMIT",
+                hours,
                 False,
-                "Cal. Family Code §6752",
+                f"{minors.HOURS_CITE}; {minors.DAILY_CAPS_SOURCE}",
             )
+        ]
+        if hours
+        else []
+    )
+    return issues + [
+        Issue(r.code, r.message, r.blocking and r.confirmed, r.reference)
+        for r in minors.band_rules(band)
+    ]
+
+
+def check_booking(facts: BookingFacts, permits: Sequence[WorkPermit]) -> list[Issue]:
+    """Blocking issues and warnings for a booking about to be confirmed. A minor (casting's
+    flag, or any band) is judged by the age band, never a birth date: under 15 days nobody
+    may work at all; every minor needs a permit valid on each work date; the band brings its
+    hours, the infants' rules and the studio teacher."""
+    if not (facts.is_minor or facts.age_band):
+        return []
+    if facts.age_band == TOO_YOUNG:
+        rule = minors.TOO_YOUNG_RULE
+        return [Issue(rule.code, rule.message, True, rule.reference)]
+    issues = _permit_issues(facts, permits) + _band_issues(facts.age_band)
+    issues.append(
+        Issue(
+            "COOGAN_ACCOUNT_REQUIRED",
+            "15% of the minor's gross earnings go to a Coogan trust account",
+            False,
+            "Cal. Family Code §6752",
         )
+    )
     return issues

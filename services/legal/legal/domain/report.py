@@ -4,10 +4,11 @@ casting's bookings, film permits, certificates of insurance)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from legal.domain import minors
 from legal.domain.compliance import Contract
 from legal.domain.permits import MIN_GENERAL_LIABILITY, FilmPermit, InsuranceCertificate
 
@@ -81,25 +82,64 @@ def contracts_signed_rule(day: date, contracts: Sequence[Contract]) -> list[Item
     ]
 
 
-def studio_teacher_rule(day: date, contracts: Sequence[Contract], teachers: int) -> list[Item]:
+def minors_on_call(day: date, contracts: Sequence[Contract], bands: Mapping[str, str]) -> list[str]:
+    """The age band of each minor working on the day; a minor whose band legal was never
+    told counts as under 16 (the stricter rules)."""
+    return [
+        bands.get(c.booking_id) or UNKNOWN_MINOR
+        for c in contracts
+        if not c.voided and c.is_minor and day.isoformat() in c.work_dates
+    ]
+
+
+# A minor of unknown band counts like one under 16 (any band below P16Y has the same rules
+# for the teacher count).
+UNKNOWN_MINOR = "P9Y/P16Y"
+
+
+def studio_teacher_rule(
+    day: date,
+    contracts: Sequence[Contract],
+    teachers: int,
+    bands: Mapping[str, str] | None = None,
+) -> list[Item]:
     """Minors on call need a studio teacher: one per 10 minors, one per 20 on non-school days
-    (8 CCR §11755.2, https://www.dir.ca.gov/dlse/Studio_teachers.htm). Studio teachers are not
-    recorded yet, so `teachers` is what is known (0)."""
-    minors = sum(
-        1 for c in contracts if not c.voided and c.is_minor and day.isoformat() in c.work_dates
-    )
-    if not minors:
-        return []
-    per_teacher = 20 if day.weekday() >= 5 else 10
-    needed = -(-minors // per_teacher)
+    (8 CCR §11755.2, https://www.dir.ca.gov/dlse/Studio_teachers.htm); minors of 16 and 17
+    count on school days only (8 CCR §11760: they are schooled then). `teachers`: the
+    studio teachers recorded for the day."""
+    on_call = minors_on_call(day, contracts, bands or {})
+    needed = minors.teachers_needed(on_call, day)
     if teachers >= needed:
         return []
     return [
         Item(
             "STUDIO_TEACHER_NOT_SCHEDULED",
             BLOCKING,
-            f"{minors} minor(s) on call need {needed} studio teacher(s); {teachers} scheduled",
+            f"{len(on_call)} minor(s) on call need {needed} studio teacher(s); "
+            f"{teachers} scheduled",
             "8 CCR §11755.2",
+            day,
+        )
+    ]
+
+
+def infant_nurse_rule(
+    day: date, contracts: Sequence[Contract], bands: Mapping[str, str] | None = None
+) -> list[Item]:
+    """Infants need a nurse and a studio teacher: one each per 3 infants from 15 days to six
+    weeks, per 10 from six weeks to six months (8 CCR §11764 as secondary sources state it:
+    unconfirmed, so a warning)."""
+    per_3, per_10 = minors.nurses_needed(minors_on_call(day, contracts, bands or {}))
+    if not per_3 + per_10:
+        return []
+    rule = minors.NURSE_PER_3 if per_3 else minors.NURSE_PER_10
+    return [
+        Item(
+            "INFANT_NURSE_REQUIRED",
+            WARNING,
+            f"the infants on call need {per_3 + per_10} nurse(s) and as many studio teachers "
+            "(unconfirmed: secondary sources only)",
+            rule.reference,
             day,
         )
     ]
@@ -110,13 +150,17 @@ def report(
     permits: Sequence[FilmPermit],
     certificates: Sequence[InsuranceCertificate],
     day: date | None = None,
+    bands: Mapping[str, str] | None = None,
+    teachers: Mapping[date, int] | None = None,
 ) -> list[Item]:
-    """Every rule for one shoot day, or for every shoot day of the production."""
+    """Every rule for one shoot day, or for every shoot day of the production. `bands`: the
+    age band of each minor's booking; `teachers`: the studio teachers recorded per day."""
     days = [day] if day is not None else shoot_days(contracts, permits)
     items: list[Item] = []
     for d in days:
         items += film_permit_rule(d, permits)
         items += insurance_rule(d, certificates)
         items += contracts_signed_rule(d, contracts)
-        items += studio_teacher_rule(d, contracts, teachers=0)
+        items += studio_teacher_rule(d, contracts, (teachers or {}).get(d, 0), bands)
+        items += infant_nurse_rule(d, contracts, bands)
     return items

@@ -56,7 +56,11 @@ def test_minor_with_permit_expiring_before_last_day_is_blocked() -> None:
 def test_minor_with_valid_permit_passes_with_teacher_and_coogan_warnings() -> None:
     issues = rules.check_booking(facts(True), [permit("2026-09-01")])
     assert blocking(issues) == []
-    assert {i.code for i in issues} == {"STUDIO_TEACHER_REQUIRED", "COOGAN_ACCOUNT_REQUIRED"}
+    assert {i.code for i in issues} == {
+        "MINOR_AGE_BAND_UNKNOWN",
+        "STUDIO_TEACHER_REQUIRED",
+        "COOGAN_ACCOUNT_REQUIRED",
+    }
 
 
 def test_contract_template_follows_union_and_minor_status() -> None:

@@ -16,7 +16,13 @@ from slate.testing import principal
 from slate_proto.slate.legal.v1 import compliance_pb2
 
 MINOR = compliance_pb2.CheckBookingRequest(
-    org_id="org_a", talent_id="tal_1", is_minor=True, union="NONE", work_dates=["2027-03-02"]
+    org_id="org_a",
+    booking_id="bkg_1",
+    talent_id="tal_1",
+    is_minor=True,
+    age_band="P9Y/P16Y",
+    union="NONE",
+    work_dates=["2027-03-02"],
 )
 
 
@@ -30,6 +36,7 @@ async def test_a_minor_without_permit_is_not_allowed_and_told_why(legal: Legal) 
     assert not response.allowed
     assert [(i.code, i.blocking) for i in response.issues] == [
         ("MINOR_WORK_PERMIT_MISSING", True),
+        ("MINOR_HOURS_LIMIT", False),
         ("STUDIO_TEACHER_REQUIRED", False),
         ("COOGAN_ACCOUNT_REQUIRED", False),
     ]
