@@ -18,8 +18,14 @@ load-independent instruction count (valgrind; subtract N=0 from N=2, divide by 2
 `--against REF` measures side by side: the engine as committed at REF (`git archive` of
 services/payroll/payroll into a temporary directory) and the working tree, each in its own
 worker process pinned to the same core, the same workload, runs interleaved (REF, tree, REF,
-tree, ...) so that other load on the machine falls on both alike. It prints both medians and
-their ratio.
+tree, ...) so that other load on the machine falls on both alike. It prints the medians and
+their ratios. REF always runs as pure Python; the working tree runs twice, as pure Python and,
+when `make setup` has compiled it (`payroll.domain.native`), compiled with mypyc, so one run
+gives compiled vs REF and compiled vs pure of the same sources.
+
+Without `--against`, the engine runs as `payroll.domain` loads it: compiled when built for the
+current sources, else pure Python (`SLATE_PAYROLL_ENGINE=python` forces Python). The first line
+says which, and the load average is printed before and after (the machine is shared).
 """
 
 from __future__ import annotations
@@ -98,6 +104,19 @@ def _pin_to_one_core() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 
+def _engine() -> str:
+    """Which engine `payroll.domain` loaded: "compiled" or "python" (older commits: python)."""
+    try:
+        from payroll.domain import native
+    except ImportError:
+        return "python"
+    return str(native.ENGINE)
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def _workload(n_requests: int, seed: int) -> tuple[int, dict[str, Callable[[], None]]]:
     """The seeded requests and one callable per mode, for whichever `payroll` is importable."""
     from payroll.domain import calculate, load_rulebook, parse_request, render
@@ -131,7 +150,7 @@ def worker(n_requests: int, seed: int) -> None:
     """Serve timed runs over stdin/stdout: a mode name in, 'cpu wall' days/s out."""
     _pin_to_one_core()
     n_days, fns = _workload(n_requests, seed)
-    print(f"ready {n_days}", flush=True)
+    print(f"ready {n_days} {_engine()}", flush=True)
     for line in sys.stdin:
         cpu, wall = _timed(n_days, fns[line.strip()])
         print(f"{cpu} {wall}", flush=True)
@@ -150,8 +169,10 @@ def _export(ref: str, into: Path) -> str:
     return sha
 
 
-def _start(pythonpath: Path, args: argparse.Namespace) -> tuple[subprocess.Popen[str], int]:
-    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+def _start(
+    pythonpath: Path, engine: str, args: argparse.Namespace
+) -> tuple[subprocess.Popen[str], int, str]:
+    env = {**os.environ, "PYTHONPATH": str(pythonpath), "SLATE_PAYROLL_ENGINE": engine}
     cmd = [
         sys.executable,
         __file__,
@@ -164,7 +185,7 @@ def _start(pythonpath: Path, args: argparse.Namespace) -> tuple[subprocess.Popen
     ready = proc.stdout.readline().split()
     if not ready or ready[0] != "ready":
         raise SystemExit(f"worker for {pythonpath} did not start")
-    return proc, int(ready[1])
+    return proc, int(ready[1]), ready[2]
 
 
 def _ask(proc: subprocess.Popen[str], mode: str) -> tuple[float, float]:
@@ -180,12 +201,23 @@ def against(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="payroll-bench-") as tmp:
         sha = _export(args.against, Path(tmp))
         sides = {
-            f"{sha} ({args.against})": Path(tmp) / "services/payroll",
-            "working tree": ROOT / "services/payroll",
+            f"{sha} ({args.against})": (Path(tmp) / "services/payroll", "python"),
+            "tree, Python": (ROOT / "services/payroll", "python"),
+            "tree, compiled": (ROOT / "services/payroll", "compiled"),
         }
-        workers = {name: _start(path, args) for name, path in sides.items()}
+        print(_load())
+        workers = {}
+        for name, (path, engine) in sides.items():
+            try:
+                proc, n, loaded = _start(path, engine, args)
+            except SystemExit as e:  # no compiled build: compare the two Python engines only
+                print(f"  {name}: not measured ({e}; `make setup` compiles the engine)")
+                continue
+            assert loaded == engine, f"{name}: asked for {engine}, loaded {loaded}"
+            workers[name] = (proc, n)
         n_days = {n for _, n in workers.values()}
-        assert len(n_days) == 1, f"the two sides parsed different workloads: {n_days}"
+        assert len(n_days) == 1, f"the sides parsed different workloads: {n_days}"
+        names = list(workers)
         print(
             f"{args.requests} requests, {n_days.pop()} timecard-days, {args.runs} interleaved runs "
             f"per side, each worker pinned to the same core; days per CPU-second (median, min–max)"
@@ -195,17 +227,21 @@ def against(args: argparse.Namespace) -> None:
             for _ in range(args.runs):
                 for name, (proc, _) in workers.items():
                     cpu[name].append(_ask(proc, mode)[0])
-            medians = [statistics.median(v) for v in cpu.values()]
+            median = {name: statistics.median(v) for name, v in cpu.items()}
             for name, values in cpu.items():
                 print(
-                    f"  {mode:>10} {name:>24}: {statistics.median(values):>9,.0f} days/s "
+                    f"  {mode:>10} {name:>24}: {median[name]:>9,.0f} days/s "
                     f"({min(values):,.0f}–{max(values):,.0f})"
                 )
-            print(f"  {mode:>10} {'ratio':>24}: {medians[1] / medians[0]:.2f}×")
+            for i, j in ((1, 0), (2, 0), (2, 1)):
+                if j < len(names) and i < len(names):
+                    ratio = median[names[i]] / median[names[j]]
+                    print(f"  {mode:>10} {names[i] + ' / ' + names[j]:>40}: {ratio:.2f}×")
         for proc, _ in workers.values():
             assert proc.stdin is not None
             proc.stdin.close()
             proc.wait()
+        print(_load())
 
 
 def main() -> None:
@@ -238,7 +274,10 @@ def main() -> None:
         return
     _pin_to_one_core()
     n_days, fns = _workload(args.requests, args.seed)
-    print(f"{args.requests} requests, {n_days} timecard-days, {args.runs} runs, one core")
+    print(
+        f"{args.requests} requests, {n_days} timecard-days, {args.runs} runs, one core, "
+        f"{_engine()} engine, {_load()}"
+    )
     print("days/s per CPU-second of this process (wall-clock in brackets: other load skews it)")
     for name, fn in fns.items():
         cpu, wall = [], []
@@ -251,6 +290,7 @@ def main() -> None:
             f"(min {min(cpu):,.0f}, max {max(cpu):,.0f}) "
             f"[wall median {statistics.median(wall):,.0f}]"
         )
+    print(_load())
     if args.profile:
         prof = cProfile.Profile()
         prof.runcall(fns["engine"])

@@ -2,8 +2,11 @@
 
 `calculate_json(request_dict)` is the whole engine; `parse_request`, `calculate` and `render` are
 its steps. Rule values come from `data/*.toml`, loaded and validated once by `engine_rulebook()`.
+
+`native` is imported first: it decides whether the engine modules load compiled or as Python.
 """
 
+from payroll.domain import native  # noqa: F401  (first: installs the compiled engine, if built)
 from payroll.domain.calc import calculate, calculate_json, engine_rulebook
 from payroll.domain.models import CalcRequest, CalcResult, FieldError, InvalidRequest
 from payroll.domain.render import render, render_errors

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from payroll.domain.context import Context
 from payroll.domain.meals import meal_violations
@@ -104,7 +104,8 @@ def _load_terms(book: RuleBook, scope: str, on: date) -> _Terms | None:
 class SagAftraCommercials:
     id = AGREEMENT
     has_meal_rules = True
-    required_keys = (
+    # ClassVar: read from the class by `check_agreements` (see `California.required_keys`).
+    required_keys: ClassVar[tuple[str, ...]] = (
         "pension_health_percent",
         "agent_fee_cap_percent",
         "meal_exemption",

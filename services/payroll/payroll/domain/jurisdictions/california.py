@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from functools import lru_cache
 from math import lcm
-from typing import Final, NamedTuple
+from typing import ClassVar, Final, NamedTuple
 
 from payroll.domain.agreements import AgreementRules
 from payroll.domain.context import Context
@@ -429,7 +429,9 @@ class California:
     """The California rule module (statewide and, through the data, its cities)."""
 
     state = "US-CA"
-    required_keys = (
+    # ClassVar: read from the class by `check_jurisdictions`; compiled by mypyc, an attribute
+    # without it would be a per-instance slot, not a class attribute.
+    required_keys: ClassVar[tuple[str, ...]] = (
         *_KEYS,
         "minimum_wage",
         "minor_daily_max_hours",
