@@ -23,10 +23,18 @@ $(UV):
 	$(UV) sync --all-packages --locked
 	@touch $@
 
-setup: .venv/.synced  ## install the Python workspace
+setup: .venv/.synced  ## install the Python workspace (and compile the wage engine)
+	@# The payroll wage engine compiled with mypyc (payroll.domain.native): rebuilt only when an
+	@# engine source changed; if it cannot be built, the pure-Python engine runs (and says so).
+	@$(PY) services/payroll/build_engine.py --quiet \
+	  || echo "payroll engine: not compiled; the pure-Python engine will run" >&2
 
 test-unit: setup  ## pure domain tests only (no infrastructure)
 	$(UV) run --no-sync pytest -m "not infra and not e2e" -n auto
+	@# The wage engine's tests again with the pure-Python engine (the run above uses the compiled one).
+	SLATE_PAYROLL_ENGINE=python $(UV) run --no-sync pytest -q -n auto services/payroll/tests/unit/test_calc_rules.py \
+	  services/payroll/tests/unit/test_calc_request.py services/payroll/tests/unit/test_calc_properties.py \
+	  services/payroll/tests/unit/test_rulebook.py
 
 test: setup infra-up schema-check  ## run every test (starts the infrastructure and stack it needs)
 	$(NODE24) services/gateway/compose.mjs --check
