@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { Provider } from 'urql';
-import { clearSession, hasAny, homeOf, isTalentOnly, loadSession, saveSession, type Session } from './auth';
+import { clearSession, hasAny, homeOf, isTalentOnly, loadSession, rememberReturn, saveSession, type Session } from './auth';
 import { makeClient } from './client';
 import type { AppConfig } from './config';
 import { CALLBACK_PATH, finishSignIn } from './oidc';
@@ -10,13 +10,26 @@ import { Productions } from './pages/Productions';
 import { Dashboard } from './pages/Dashboard';
 import { RegisterTalent } from './pages/RegisterTalent';
 import { MyBookings } from './pages/MyBookings';
+import { RoleBoard } from './pages/RoleBoard';
+import { TalentSearch } from './pages/TalentSearch';
+import { Pay } from './pages/Pay';
+import { Schedule } from './pages/Schedule';
+import { Legal } from './pages/Legal';
+import { SignContract } from './pages/SignContract';
+import { ProductionTabs } from './components/ProductionTabs';
 
 const ROUTES = {
   signin: '/signin',
   callback: CALLBACK_PATH,
   productions: '/productions',
   production: '/productions/:id',
+  pay: '/productions/:id/pay',
+  schedule: '/productions/:id/schedule',
+  legal: '/productions/:id/legal',
+  role: '/roles/:id',
   registerTalent: '/talent/new',
+  searchTalent: '/talent/search',
+  sign: '/sign/:token',
   me: '/me',
   home: '/',
 };
@@ -60,9 +73,36 @@ function Signed({ session, onSignOut }: { session: Session; onSignOut: () => voi
     }
   }, [match, claims]);
 
+  const productionTabs = (id: string) => (
+    <ProductionTabs id={id} show={{ pay: hasAny(claims, 'producer', 'accounting'), legal: hasAny(claims, 'producer', 'casting', 'accounting', 'legal') }} />
+  );
   let page = null;
   if (match?.name === 'productions' && !talentOnly) page = <Productions canCreate={hasAny(claims, 'producer')} />;
-  else if (match?.name === 'production' && !talentOnly) page = <Dashboard id={match.params.id ?? ''} live={live} canWrite={canWrite} />;
+  else if (match?.name === 'production' && !talentOnly) page = (
+      <Dashboard
+        id={match.params.id ?? ''}
+        live={live}
+        canWrite={canWrite}
+        canSeeCompliance={hasAny(claims, 'producer', 'legal')}
+        canSeePay={hasAny(claims, 'producer', 'accounting')}
+        canSeeContracts={hasAny(claims, 'producer', 'casting', 'accounting', 'legal')}
+      />
+    );
+  else if (match?.name === 'pay' && !talentOnly) page = <Pay id={match.params.id ?? ''} tabs={productionTabs(match.params.id ?? '')} canApprove={hasAny(claims, 'producer', 'accounting')} canIssue={hasAny(claims, 'accounting')} />;
+  else if (match?.name === 'schedule' && !talentOnly) page = <Schedule id={match.params.id ?? ''} tabs={productionTabs(match.params.id ?? '')} canEdit={hasAny(claims, 'producer')} />;
+  else if (match?.name === 'legal' && !talentOnly)
+    page = (
+      <Legal
+        id={match.params.id ?? ''}
+        tabs={productionTabs(match.params.id ?? '')}
+        canSend={hasAny(claims, 'producer', 'legal')}
+        canCountersign={hasAny(claims, 'producer')}
+        canSeeCompliance={hasAny(claims, 'producer', 'legal')}
+      />
+    );
+  else if (match?.name === 'role' && !talentOnly) page = <RoleBoard id={match.params.id ?? ''} live={live} canWrite={canWrite} />;
+  else if (match?.name === 'searchTalent' && canWrite) page = <TalentSearch roleId={location.searchParams.get('role')} />;
+  else if (match?.name === 'sign' && claims.talentId) page = <SignContract token={match.params.token ?? ''} defaultName="" />;
   else if (match?.name === 'registerTalent') page = <RegisterTalent canRecordPermits={hasAny(claims, 'legal', 'producer')} />;
   else if (match?.name === 'me' && claims.talentId) page = <MyBookings talentId={claims.talentId} />;
   else if (match && match.name !== 'home') page = <p>This page is not for your roles.</p>;
@@ -80,6 +120,7 @@ function Header({ session, onSignOut, talentOnly, current }: { session: Session;
     ? [{ to: '/me', label: 'My bookings' }]
     : [
         { to: '/productions', label: 'Productions' },
+        ...(hasAny(session.claims, 'producer', 'casting') ? [{ to: '/talent/search', label: 'Talent search' }] : []),
         { to: '/talent/new', label: 'Register talent' },
         ...(session.claims.talentId ? [{ to: '/me', label: 'My bookings' }] : []),
       ];
@@ -138,7 +179,10 @@ export function App({ config }: { config: AppConfig }) {
   }, [session, location.pathname]);
 
   useEffect(() => {
-    if (!session && location.pathname !== CALLBACK_PATH && location.pathname !== '/signin') navigate('/signin', { replace: true });
+    if (!session && location.pathname !== CALLBACK_PATH && location.pathname !== '/signin') {
+      rememberReturn(location.pathname);
+      navigate('/signin', { replace: true });
+    }
   }, [session, location.pathname]);
 
   if (!session) {

@@ -81,7 +81,19 @@ export function hasAny(claims: Claims, ...roles: Role[]): boolean {
   return roles.some((r) => claims.roles.includes(r));
 }
 
-/** Where a user lands after signing in. */
+const RETURN = 'slate.returnTo';
+
+/** A signing link opened before signing in: come back to it afterwards (only those paths). */
+export function rememberReturn(pathname: string): void {
+  if (/^\/sign\/[^/]+$/.test(pathname)) sessionStorage.setItem(RETURN, pathname);
+}
+
+/** Where a user lands after signing in: a remembered signing link (once), else their home. */
 export function homeOf(claims: Claims): string {
+  const back = typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(RETURN);
+  if (back && claims.talentId) {
+    sessionStorage.removeItem(RETURN);
+    return back;
+  }
   return isTalentOnly(claims) ? '/me' : '/productions';
 }

@@ -19,6 +19,41 @@ const EMBEDDED = [
   'ProductionConnection',
   'ProductionEdge',
   'PageInfo',
+  // casting board and search
+  'Requirements',
+  'Usage',
+  'Physical',
+  'Media',
+  'Representation',
+  'PrivateNote',
+  'TalentConnection',
+  'TalentEdge',
+  'SubmissionPayload',
+  'RolePayload',
+  'AuditionSessionPayload',
+  'AuditionInvitationPayload',
+  // pay
+  'PayLine',
+  'TaxLine',
+  'EmployerEntity',
+  'MealBreak',
+  'MyPay',
+  'TimecardPayload',
+  'PayRunPayload',
+  // schedule
+  'CastCall',
+  'StripboardProposal',
+  'CreateLocationPayload',
+  'CreateScenePayload',
+  'ProposeStripboardPayload',
+  'ApplyStripboardPayload',
+  'MoveShootDayPayload',
+  // legal
+  'Signature',
+  'ComplianceItem',
+  'ComplianceReport',
+  'ContractPayload',
+  'SendContractPayload',
 ];
 
 interface WithId {
@@ -47,6 +82,15 @@ export function addRole(cache: Cache, role: (WithId & { productionId: string }) 
   cache.link(production, 'roles', [...(list as string[]), key]);
 }
 
+/** Append an entity to a parent's cached list (when that list is cached and lacks it). */
+export function appendTo(cache: Cache, parent: { __typename: string; id: string }, fieldName: string, child: { __typename: string; id: string } | null | undefined): void {
+  if (!child) return;
+  const key = cache.keyOfEntity(child);
+  const list = cache.resolve(parent, fieldName);
+  if (!Array.isArray(list) || !key || (list as unknown[]).includes(key)) return;
+  cache.link(parent, fieldName, [...(list as string[]), key]);
+}
+
 type Data = Record<string, unknown>;
 const field = <T,>(result: Data, name: string, inner: string): T | null | undefined =>
   (result[name] as Data | null | undefined)?.[inner] as T | null | undefined;
@@ -67,6 +111,29 @@ export const cacheOptions: CacheExchangeOpts = {
       },
       holdTalent(result, _args, cache) {
         addBooking(cache, field(result, 'holdTalent', 'booking'));
+      },
+      submitTalent(result, _args, cache) {
+        const s = field<WithId & { role?: WithId | null }>(result, 'submitTalent', 'submission');
+        if (s?.role) appendTo(cache, { __typename: 'Role', id: s.role.id }, 'submissions', { __typename: 'Submission', id: s.id });
+      },
+      submitTimecard(result, _args, cache) {
+        const t = field<WithId & { engagementId: string }>(result, 'submitTimecard', 'timecard');
+        if (t) appendTo(cache, { __typename: 'Engagement', id: t.engagementId }, 'timecards', { __typename: 'Timecard', id: t.id });
+      },
+      createLocation(result, _args, cache) {
+        const l = field<WithId & { productionId: string }>(result, 'createLocation', 'location');
+        if (l) appendTo(cache, { __typename: 'Production', id: l.productionId }, 'locations', { __typename: 'Location', id: l.id });
+      },
+      createScene(result, _args, cache) {
+        const s = field<WithId & { productionId: string }>(result, 'createScene', 'scene');
+        if (s) appendTo(cache, { __typename: 'Production', id: s.productionId }, 'scenes', { __typename: 'Scene', id: s.id });
+      },
+      applyStripboard(result, args, cache) {
+        // The applied order replaces the production's earlier shoot days.
+        const days = (result.applyStripboard as Data | null)?.shootDays as WithId[] | undefined;
+        const input = args.input as { productionId?: string } | undefined;
+        if (!days?.length || !input?.productionId) return;
+        cache.link({ __typename: 'Production', id: input.productionId }, 'shootDays', days.map((d) => ({ __typename: 'ShootDay', id: d.id })));
       },
     },
     Subscription: {

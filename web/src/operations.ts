@@ -16,6 +16,8 @@ export const BookingFields = graphql(`
     status
     workDates
     isMinor
+    rank
+    expiresAt
     role {
       id
     }
@@ -93,6 +95,11 @@ export const ProductionDashboardQuery = graphql(`
       kind
       stage
       timezone
+      shootDays {
+        id
+        date
+        generalCall
+      }
       roles {
         id
         name
@@ -202,47 +209,6 @@ export const ReleaseBookingMutation = graphql(`
       }
       userErrors {
         ...UserErrorFields
-      }
-    }
-  }
-`);
-
-// The talent portal. The API has no "bookings of the signed-in talent" query yet (casting offers
-// bookings by production), so the portal reads its organisation's productions' bookings with
-// nothing but the talent's id and keeps its own (see README, Web app: known gaps).
-export const MyBookingsQuery = graphql(`
-  query MyBookings($talentId: ID!) {
-    talent(id: $talentId) {
-      id
-      name
-      union
-      email
-    }
-    productions(first: 50) {
-      edges {
-        node {
-          id
-          title
-          client
-          timezone
-          bookings {
-            id
-            status
-            workDates
-            talent {
-              id
-            }
-            role {
-              id
-              name
-              rate {
-                amount
-                currency
-                unit
-              }
-            }
-          }
-        }
       }
     }
   }

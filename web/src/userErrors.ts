@@ -65,3 +65,16 @@ export function splitDates(text: string): string[] {
     .map((d) => d.trim())
     .filter(Boolean);
 }
+
+/** A mutation's outcome as errors by field: its transport or GraphQL error, else the userErrors of
+ *  its payload `data[key]` grouped over the form's fields; null when it succeeded. */
+export function mutationErrors(
+  result: { error?: { graphQLErrors?: readonly { message: string }[]; networkError?: Error; message: string } | undefined; data?: unknown },
+  key: string,
+  fields: readonly string[] = [],
+): FieldErrors | null {
+  if (result.error) return { byField: {}, form: [describeError(result.error)] };
+  const payload = (result.data as Record<string, { userErrors?: readonly UserErrorLike[] } | null> | null | undefined)?.[key];
+  if (payload?.userErrors?.length) return groupErrors(payload.userErrors, fields);
+  return null;
+}

@@ -16,6 +16,8 @@ import { awaitingFollowUp, committedCost, countByStatus, STATUSES } from '../sum
 import { recentTalents } from '../recentTalents';
 import { Link } from '../router';
 import type { LiveState } from '../client';
+import { ProductionTabs } from '../components/ProductionTabs';
+import { ComplianceReport } from './Legal';
 
 type Production = NonNullable<DashboardData['production']>;
 type RoleRow = Production['roles'][number];
@@ -140,6 +142,11 @@ function RoleSection({ role, canWrite }: { role: RoleRow; canWrite: boolean }) {
   return (
     <section className="card role" aria-labelledby={`role-${role.id}`}>
       <h3 id={`role-${role.id}`}>{role.name}</h3>
+      <p>
+        <Link to={`/roles/${encodeURIComponent(role.id)}`} aria-label={`Casting board for ${role.name}`}>
+          Casting board
+        </Link>
+      </p>
       <p className="hint">
         {formatMoney(role.rate.amount, role.rate.currency)} {UNITS.find((u) => u.value === role.rate.unit)?.label} · {role.workDates.join(', ')}
       </p>
@@ -162,21 +169,23 @@ function CreateRole({ productionId }: { productionId: string }) {
   const [currency, setCurrency] = useState('USD');
   const [unit, setUnit] = useState<RateUnit>('DAY');
   const [dates, setDates] = useState('');
+  const [description, setDescription] = useState('');
   const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
   const [state, create] = useMutation(CreateRoleMutation);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setErrors(NO_ERRORS);
-    const result = await create({ input: { productionId, name, rate: { amount, currency, unit }, workDates: splitDates(dates) } });
+    const result = await create({ input: { productionId, name, rate: { amount, currency, unit }, workDates: splitDates(dates), description } });
     if (result.error) return setErrors({ byField: {}, form: [describeError(result.error)] });
     const payload = result.data?.createRole;
     if (payload?.userErrors.length) {
-      return setErrors(groupErrors(payload.userErrors, ['name', 'rate.amount', 'rate.currency', 'rate.unit', 'workDates']));
+      return setErrors(groupErrors(payload.userErrors, ['name', 'rate.amount', 'rate.currency', 'rate.unit', 'workDates', 'description']));
     }
     setName('');
     setAmount('');
     setDates('');
+    setDescription('');
   }
 
   return (
@@ -205,6 +214,14 @@ function CreateRole({ productionId }: { productionId: string }) {
         errors={errors.byField.workDates}
         hint="YYYY-MM-DD, separated by commas."
         required
+      />
+      <TextField
+        id="role-description"
+        label="Description"
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+        errors={errors.byField.description}
+        hint="Needed to publish the role to talent and agents."
       />
       <FormMessage errors={errors.form} />
       <button type="submit" disabled={state.fetching}>
@@ -293,9 +310,10 @@ function Summary({ production }: { production: Production }) {
         <div>
           <dt>contracts (signed)</dt>
           <dd>
-            {contracts.length} ({contracts.filter((b) => b.contract?.status === 'SIGNED').length})
+            {contracts.length} ({contracts.filter((b) => b.contract?.status === 'SIGNED' || b.contract?.status === 'COUNTERSIGNED').length})
           </dd>
         </div>
+        <NextShootDay production={production} />
       </dl>
     </section>
   );
@@ -314,7 +332,33 @@ function LiveIndicator({ state, last }: { state: LiveState; last: string | null 
   );
 }
 
-export function Dashboard({ id, live, canWrite }: { id: string; live: LiveState; canWrite: boolean }) {
+function NextShootDay({ production }: { production: Production }) {
+  const today = new Date().toISOString().slice(0, 10);
+  const next = production.shootDays.find((d) => d.date >= today);
+  return (
+    <div>
+      <dt>next shoot day</dt>
+      <dd data-testid="next-shoot-day">
+        {next ? (
+          <Link to={`/productions/${encodeURIComponent(production.id)}/schedule`}>
+            {next.date} · call {next.generalCall}
+          </Link>
+        ) : (
+          '—'
+        )}
+      </dd>
+    </div>
+  );
+}
+
+export interface DashboardAccess {
+  canWrite: boolean;
+  canSeeCompliance: boolean;
+  canSeePay: boolean;
+  canSeeContracts: boolean;
+}
+
+export function Dashboard({ id, live, canWrite, canSeeCompliance = false, canSeePay = false, canSeeContracts = false }: { id: string; live: LiveState } & Partial<DashboardAccess> & { canWrite: boolean }) {
   const [{ data, error, fetching }] = useQuery({ query: ProductionDashboardQuery, variables: { id } });
   const [{ data: event }] = useSubscription({ query: BookingEventsSubscription, variables: { productionId: id } });
   const last = event?.bookingEvents
@@ -345,10 +389,17 @@ export function Dashboard({ id, live, canWrite }: { id: string; live: LiveState;
         {production.client || 'No client'} · {production.kind.replace('_', ' ').toLowerCase()} · <StatusBadge status={production.stage} /> ·{' '}
         {production.timezone}
       </p>
+      <ProductionTabs id={production.id} show={{ pay: canSeePay, legal: canSeeContracts }} />
       <LiveIndicator state={live} last={last} />
       <div className="split">
         <div>
           <Summary production={production} />
+          {canSeeCompliance ? (
+            <section className="card" aria-labelledby="blockers-title">
+              <h2 id="blockers-title">Compliance blockers</h2>
+              <ComplianceReport productionId={production.id} compact />
+            </section>
+          ) : null}
           <section aria-labelledby="roles-title">
             <h2 id="roles-title">Roles and bookings</h2>
             {production.roles.length ? production.roles.map((r) => <RoleSection key={r.id} role={r} canWrite={canWrite} />) : <p className="hint">No roles yet.</p>}

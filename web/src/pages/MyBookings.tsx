@@ -1,15 +1,80 @@
-import { useQuery } from 'urql';
-import { MyBookingsQuery } from '../operations';
-import { StatusBadge } from '../components/Form';
-import { describeError, formatMoney } from '../userErrors';
+// The talent portal: my bookings with their contracts, my calls (published call sheets, confirmed
+// from here), and my pay (issued stubs from every employer, with the PDF).
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { PortalQuery } from '../ops/legal';
+import { MyPayQuery } from '../ops/pay';
+import { ConfirmCallSheetMutation } from '../ops/schedule';
+import type { ShootDayFieldsFragment } from '../gql/graphql';
+import { FormMessage, StatusBadge } from '../components/Form';
+import { describeError, formatMoney, mutationErrors, NO_ERRORS, type FieldErrors } from '../userErrors';
+import { StubCard } from './Pay';
+
+function CallRow({ day, title, talentId, timezone }: { day: ShootDayFieldsFragment; title: string; talentId: string; timezone: string }) {
+  const [state, confirm] = useMutation(ConfirmCallSheetMutation);
+  const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
+  const me = day.callSheet.cast.find((c) => c.talent.id === talentId);
+  if (!me) return null;
+  return (
+    <li className="card" aria-label={`Call ${day.date} ${title}`}>
+      <div className="booking-head">
+        <strong>{day.date}</strong> · {title}
+      </div>
+      <p>
+        Your call: <strong>{me.callTime}</strong> ({timezone}) · general call {day.generalCall}
+        {day.location ? <> · {day.location.name}</> : null}
+      </p>
+      {me.confirmedAt ? (
+        <p data-testid="call-confirmed">✓ Confirmed {new Date(me.confirmedAt).toLocaleString()}</p>
+      ) : (
+        <button
+          type="button"
+          disabled={state.fetching}
+          onClick={async () => setErrors(mutationErrors(await confirm({ input: { callSheetId: day.callSheet.id } }), 'confirmCallSheet') ?? NO_ERRORS)}
+        >
+          Confirm my call
+        </button>
+      )}
+      <FormMessage errors={[...errors.form, ...Object.values(errors.byField).flat()]} />
+    </li>
+  );
+}
+
+function MyPay() {
+  const [{ data, error, fetching }] = useQuery({ query: MyPayQuery });
+  if (error && !data) return <p role="alert" className="form-error">{describeError(error)}</p>;
+  if (!data) return fetching ? <p aria-busy="true">Loading your pay…</p> : null;
+  const stubs = data.myPay.stubs;
+  return stubs.length ? (
+    <ul className="list" aria-label="My pay stubs">
+      {stubs.map((s) => (
+        <li key={s.id}>
+          <StubCard stub={s} />
+        </li>
+      ))}
+    </ul>
+  ) : (
+    <p className="hint">No pay stubs yet: they appear here once a pay run is issued.</p>
+  );
+}
+
+const CONTRACT_HINT: Record<string, string> = {
+  DRAFT: 'being prepared',
+  SENT: 'waiting for your signature: open the signing link you were sent',
+  SIGNED: 'signed by you; waiting for the producer to countersign',
+  COUNTERSIGNED: 'fully executed',
+  VOID: 'void',
+};
 
 export function MyBookings({ talentId }: { talentId: string }) {
-  const [{ data, error, fetching }] = useQuery({ query: MyBookingsQuery, variables: { talentId } });
+  const [{ data, error, fetching }] = useQuery({ query: PortalQuery, variables: { talentId } });
   if (error && !data) return <p role="alert" className="form-error">{describeError(error)}</p>;
   if (!data) return fetching ? <p aria-busy="true">Loading your bookings…</p> : null;
-  const mine = data.productions.edges.flatMap(({ node }) =>
-    node.bookings.filter((b) => b.talent?.id === talentId).map((b) => ({ production: node, booking: b })),
-  );
+  const productions = data.productions.edges.map((e) => e.node);
+  const mine = productions.flatMap((node) => node.bookings.filter((b) => b.talent?.id === talentId).map((b) => ({ production: node, booking: b })));
+  const calls = productions
+    .flatMap((p) => p.shootDays.filter((d) => d.callSheet.published && d.callSheet.cast.some((c) => c.talent.id === talentId)).map((d) => ({ p, d })))
+    .sort((a, b) => a.d.date.localeCompare(b.d.date));
   return (
     <div className="narrow">
       <h1 tabIndex={-1}>My bookings</h1>
@@ -33,12 +98,37 @@ export function MyBookings({ talentId }: { talentId: string }) {
               <p className="hint">
                 {booking.workDates.join(', ')} ({production.timezone})
               </p>
+              {booking.contract ? (
+                <p data-testid="my-contract">
+                  Contract: <StatusBadge status={booking.contract.status} /> <span className="hint">{CONTRACT_HINT[booking.contract.status] ?? ''}</span>
+                  {booking.contract.pdfUrl ? (
+                    <>
+                      {' '}
+                      <a href={booking.contract.pdfUrl} download={`contract-${booking.contract.id}.pdf`}>
+                        PDF
+                      </a>
+                    </>
+                  ) : null}
+                </p>
+              ) : null}
             </li>
           ))}
         </ul>
       ) : (
         <p className="hint">No bookings yet.</p>
       )}
+      <h2>My calls</h2>
+      {calls.length ? (
+        <ul className="list" aria-label="My calls">
+          {calls.map(({ p, d }) => (
+            <CallRow key={d.id} day={d} title={p.title} talentId={talentId} timezone={p.timezone} />
+          ))}
+        </ul>
+      ) : (
+        <p className="hint">No published call sheets for you yet.</p>
+      )}
+      <h2>My pay</h2>
+      <MyPay />
     </div>
   );
 }
