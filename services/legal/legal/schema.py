@@ -41,7 +41,35 @@ class Signature:
     )
 
 
-@strawberry.type(description="A performer's contract or deal memo for one booking.")
+@strawberry.type(description="One filled-in term of a document's template.")
+class ContractTerm:
+    name: str
+    value: str
+
+
+@strawberry.type(description="Digital-replica terms (Cal. Labor Code §927).")
+class DigitalReplicaTerms:
+    uses: str = strawberry.field(description="The reasonably specific intended uses.")
+    represented_by: str = strawberry.field(description="COUNSEL or UNION.")
+
+
+@strawberry.type(description="A template documents are drafted from, at its current version.")
+class ContractTemplate:
+    id: str = strawberry.field(description="Versioned id, e.g. location-agreement/v1.")
+    title: str
+    terms: list[str] = strawberry.field(description="The terms a draft must fill in.")
+    signed_by_talent: bool = strawberry.field(
+        description="Whether a talent signs it through the signing link."
+    )
+    digital_replica: bool = strawberry.field(
+        description="Whether it may carry digital-replica terms."
+    )
+
+
+@strawberry.type(
+    description="A contract, deal memo, license or release: a booking's performer contract, "
+    "or a document drafted from a template."
+)
 class Contract:
     id: strawberry.ID
     status: compliance.ContractStatus
@@ -49,6 +77,14 @@ class Contract:
     template_version: str
     booking_id: strawberry.ID
     role_name: str
+    counterparty_name: str = strawberry.field(
+        description="The other party of a document drafted from a template (empty for a "
+        "booking's contract, whose party is the booked talent)."
+    )
+    terms: list[ContractTerm]
+    digital_replica: DigitalReplicaTerms | None = strawberry.field(
+        description="Digital-replica rights granted (Labor Code §927); null: none."
+    )
     model: strawberry.Private[compliance.Contract]
 
     @classmethod
@@ -60,6 +96,15 @@ class Contract:
             template_version=c.template_version,
             booking_id=strawberry.ID(c.booking_id),
             role_name=c.role_name,
+            counterparty_name=c.counterparty,
+            terms=[ContractTerm(name=k, value=v) for k, v in c.terms],
+            digital_replica=(
+                DigitalReplicaTerms(
+                    uses=c.digital_replica.uses, represented_by=c.digital_replica.represented_by
+                )
+                if c.digital_replica
+                else None
+            ),
             model=c,
         )
 
@@ -307,6 +352,35 @@ class AssessClassificationPayload:
 
 
 @strawberry.input
+class TermInput:
+    name: str
+    value: str
+
+
+@strawberry.input
+class DigitalReplicaInput:
+    uses: str = strawberry.field(
+        description="A reasonably specific description of the intended uses (§927(a)(1))."
+    )
+    represented_by: str = strawberry.field(
+        description="COUNSEL or UNION: who represented the performer (§927(a)(2))."
+    )
+
+
+@strawberry.input
+class DraftContractInput:
+    production_id: strawberry.ID
+    template: str = strawberry.field(description="A template id from contractTemplates.")
+    counterparty_name: str
+    talent_id: strawberry.ID | None = None
+    fee: str = "0"
+    currency: str = "USD"
+    unit: str = strawberry.field(default="FLAT", description="HOUR, DAY, WEEK or FLAT.")
+    terms: list[TermInput] = strawberry.field(default_factory=list)
+    digital_replica: DigitalReplicaInput | None = None
+
+
+@strawberry.input
 class SendContractInput:
     contract_id: strawberry.ID
 
@@ -351,6 +425,20 @@ def _contract_payload(
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="The templates documents are drafted from.")
+    def contract_templates(self, info: Ctx) -> list[ContractTemplate]:
+        principal = authorize(info, *PERMISSIONS["contractTemplates"])
+        return [
+            ContractTemplate(
+                id=t.id,
+                title=t.title,
+                terms=list(t.terms),
+                signed_by_talent=t.talent_party,
+                digital_replica=t.replica,
+            )
+            for t in info.context.services.contract_templates(principal)
+        ]
+
     @strawberry.field
     async def contract(self, info: Ctx, id: strawberry.ID) -> Contract | None:
         principal = authorize(info, *PERMISSIONS["contract"])
@@ -412,6 +500,29 @@ class Mutation:
         )
         return RecordWorkPermitPayload(
             work_permit=WorkPermit.from_model(permit) if permit else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Draft a deal memo, location agreement, NDA, music license, release or "
+        "talent agreement from a template; sent and signed like a booking's contract."
+    )
+    async def draft_contract(self, info: Ctx, input: DraftContractInput) -> ContractPayload:
+        replica = input.digital_replica
+        return _contract_payload(
+            *await attempt(
+                info.context.services.draft_document(
+                    authorize(info),
+                    production_id=str(input.production_id),
+                    template=input.template,
+                    counterparty=input.counterparty_name,
+                    talent_id=str(input.talent_id or ""),
+                    fee=input.fee,
+                    currency=input.currency,
+                    unit=input.unit,
+                    terms={t.name: t.value for t in input.terms},
+                    digital_replica=(replica.uses, replica.represented_by) if replica else None,
+                )
+            )
         )
 
     @strawberry.mutation

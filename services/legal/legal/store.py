@@ -23,6 +23,7 @@ from legal.domain.classification import (
 from legal.domain.compliance import (
     Contract,
     ContractStatus,
+    DigitalReplica,
     DomainEvent,
     Signature,
     SigningLink,
@@ -57,6 +58,13 @@ def _contract_doc(c: Contract) -> dict[str, Any]:
                 "used": c.link.used,
             }
             if c.link
+            else None
+        ),
+        "counterparty": c.counterparty,
+        "terms": [list(t) for t in c.terms],
+        "digital_replica": (
+            {"uses": c.digital_replica.uses, "represented_by": c.digital_replica.represented_by}
+            if c.digital_replica
             else None
         ),
         "signatures": [
@@ -119,6 +127,13 @@ def _contract(doc: Mapping[str, Any]) -> Contract:
             else None
         ),
         signatures=tuple(_signature(s) for s in doc.get("signatures") or ()),
+        counterparty=doc.get("counterparty") or "",
+        terms=tuple((str(k), str(v)) for k, v in doc.get("terms") or ()),
+        digital_replica=(
+            DigitalReplica(replica["uses"], replica["represented_by"])
+            if (replica := doc.get("digital_replica"))
+            else None
+        ),
     )
 
 

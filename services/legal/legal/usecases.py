@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from slate.ids import derived_id, new_id
 from slate.mongo import DuplicateKey
 
 from legal import documents
-from legal.domain import minors
+from legal.domain import minors, templates
 from legal.domain.classification import Answers, ClassificationAssessment
 from legal.domain.compliance import (
     LINK_REFUSED,
@@ -40,6 +40,8 @@ DOCUMENT_READERS = ("producer", "legal")
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "recordWorkPermit": ("legal", "producer"),
     "sendContract": ("legal", "producer"),
+    "draftContract": ("legal", "producer"),
+    "contractTemplates": READERS,
     # Only a talent can sign, and only with their own contract's link (checked per contract).
     "signContract": ("talent",),
     "countersignContract": ("producer",),
@@ -256,6 +258,51 @@ class Legal:
         saved = await self._store.add(permit)
         await self._audit.record(principal, "recordWorkPermit", saved.id)
         return saved
+
+    async def draft_document(
+        self,
+        principal: Principal,
+        *,
+        production_id: str,
+        template: str,
+        counterparty: str,
+        talent_id: str = "",
+        fee: str = "0",
+        currency: str = "USD",
+        unit: str = "FLAT",
+        terms: Mapping[str, str] | None = None,
+        digital_replica: tuple[str, str] | None = None,
+    ) -> Contract:
+        """Draft a document (deal memo, location agreement, NDA, music license, release, talent
+        agreement) from the current version of a template, for sending and signing like a
+        booking's contract."""
+        authz.require(principal, PERMISSIONS["draftContract"], "draftContract")
+        if not production_id.startswith("prd_"):
+            raise UserError("not a production id", field="productionId")
+        with field_errors():
+            contract = templates.draft_document(
+                new_id("con"),
+                org_id=principal.org,
+                production_id=production_id,
+                template=template,
+                counterparty=counterparty,
+                talent_id=talent_id,
+                fee=fee,
+                currency=currency,
+                unit=unit,
+                terms=terms or {},
+                replica=digital_replica,
+            )
+        saved = await self._store.add(contract)
+        await self._audit.record(
+            principal, "draftContract", saved.id, {"template": saved.template_version}
+        )
+        return saved
+
+    def contract_templates(self, principal: Principal) -> list[templates.Template]:
+        """The templates a document can be drafted from (their current versions)."""
+        authz.require(principal, PERMISSIONS["contractTemplates"], "contractTemplates")
+        return list(templates.TEMPLATES.values())
 
     async def send_contract(self, principal: Principal, contract_id: str) -> tuple[Contract, str]:
         """Render the contract to PDF, keep it under its SHA-256 and send it: a new single-use

@@ -151,6 +151,46 @@ class Signature:
     user_agent: str | None = None
 
 
+# Labor Code §927(a): a digital-replica provision is enforceable only with a reasonably specific
+# description of the intended uses and when the performer was represented by counsel or by a
+# union whose agreement covers digital replicas (https://self-law.org/code/ca/labor-code/927).
+REPRESENTATION = ("COUNSEL", "UNION")
+MIN_REPLICA_USES = 40  # characters: a "reasonably specific description" is not a word or two
+
+
+@dataclass(frozen=True)
+class DigitalReplica:
+    """What a contract allows of a digital replica of the performer (Labor Code §927)."""
+
+    uses: str
+    represented_by: str
+
+    @classmethod
+    def agreed(cls, uses: str, represented_by: str, problems: list[Problem]) -> DigitalReplica:
+        """The terms, if §927 lets them stand: specific uses and a represented performer."""
+        clean = uses.strip()
+        if len(clean) < MIN_REPLICA_USES:
+            problems.append(
+                Problem(
+                    "digitalReplica.uses",
+                    "describe the intended uses of the digital replica reasonably specifically "
+                    f"(at least {MIN_REPLICA_USES} characters; Cal. Labor Code §927(a)(1))",
+                )
+            )
+        elif len(clean) > 4000:
+            problems.append(Problem("digitalReplica.uses", "at most 4000 characters"))
+        if represented_by not in REPRESENTATION:
+            problems.append(
+                Problem(
+                    "digitalReplica.representedBy",
+                    "the performer must be represented by counsel (COUNSEL) or by a union "
+                    "whose agreement covers digital replicas (UNION) (Cal. Labor Code "
+                    "§927(a)(2))",
+                )
+            )
+        return cls(clean, represented_by)
+
+
 @dataclass(kw_only=True)
 class Contract(Aggregate[DomainEvent]):
     """A performer's contract or deal memo for one confirmed booking."""
@@ -168,6 +208,14 @@ class Contract(Aggregate[DomainEvent]):
     executed_sha256: str | None = None
     link: SigningLink | None = None
     signatures: tuple[Signature, ...] = field(default=())
+    # Documents drafted from a template rather than a booking (templates.draft_document): the
+    # other party's name and the template's filled-in terms.
+    counterparty: str = ""
+    terms: tuple[tuple[str, str], ...] = field(default=())
+    digital_replica: DigitalReplica | None = None
+
+    def term(self, name: str) -> str:
+        return dict(self.terms).get(name, "")
 
     @classmethod
     def draft(
