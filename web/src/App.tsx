@@ -102,7 +102,7 @@ function Signed({ session, onSignOut }: { session: Session; onSignOut: () => voi
     );
   else if (match?.name === 'role' && !talentOnly) page = <RoleBoard id={match.params.id ?? ''} live={live} canWrite={canWrite} />;
   else if (match?.name === 'searchTalent' && canWrite) page = <TalentSearch roleId={location.searchParams.get('role')} />;
-  else if (match?.name === 'sign' && claims.talentId) page = <SignContract token={match.params.token ?? ''} defaultName="" />;
+  else if (match?.name === 'sign' && claims.talentId) page = <SignContract token={match.params.token ?? ''} talentId={claims.talentId} />;
   else if (match?.name === 'registerTalent') page = <RegisterTalent canRecordPermits={hasAny(claims, 'legal', 'producer')} />;
   else if (match?.name === 'me' && claims.talentId) page = <MyBookings talentId={claims.talentId} />;
   else if (match && match.name !== 'home') page = <p>This page is not for your roles.</p>;

@@ -45,3 +45,28 @@ export function rememberPayRun(productionId: string, runId: string, storage: Sto
   all[productionId] = [runId, ...knownPayRuns(productionId, storage).filter((r) => r !== runId)].slice(0, MAX);
   storage.setItem(RUNS, JSON.stringify(all));
 }
+
+// Contracts the talent signed in this browser: legal gives Booking.contract to staff only, so the
+// portal reads these by id (contract(id) is open to the talent who is a party).
+const CONTRACTS = 'slate.myContracts';
+
+export function knownContracts(talentId: string, storage: Storage = localStorage): string[] {
+  try {
+    const raw: unknown = JSON.parse(storage.getItem(CONTRACTS) ?? '{}');
+    const list = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[talentId] : null;
+    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function rememberContract(talentId: string, contractId: string, storage: Storage = localStorage): void {
+  let all: Record<string, string[]>;
+  try {
+    all = JSON.parse(storage.getItem(CONTRACTS) ?? '{}') as Record<string, string[]>;
+  } catch {
+    all = {};
+  }
+  all[talentId] = [contractId, ...knownContracts(talentId, storage).filter((c) => c !== contractId)].slice(0, MAX);
+  storage.setItem(CONTRACTS, JSON.stringify(all));
+}

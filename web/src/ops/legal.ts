@@ -140,3 +140,11 @@ export const PortalQuery = graphql(`
     }
   }
 `);
+
+export const ContractQuery = graphql(`
+  query Contract($id: ID!) {
+    contract(id: $id) {
+      ...ContractFields
+    }
+  }
+`);

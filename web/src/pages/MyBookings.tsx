@@ -2,7 +2,8 @@
 // from here), and my pay (issued stubs from every employer, with the PDF).
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { PortalQuery } from '../ops/legal';
+import { ContractQuery, PortalQuery } from '../ops/legal';
+import { knownContracts } from '../recentTalents';
 import { MyPayQuery } from '../ops/pay';
 import { ConfirmCallSheetMutation } from '../ops/schedule';
 import type { ShootDayFieldsFragment } from '../gql/graphql';
@@ -40,6 +41,26 @@ function CallRow({ day, title, talentId, timezone }: { day: ShootDayFieldsFragme
   );
 }
 
+function KnownContract({ id }: { id: string }) {
+  const [{ data, error }] = useQuery({ query: ContractQuery, variables: { id } });
+  if (error && !data) return <li className="form-error">{describeError(error)}</li>;
+  const c = data?.contract;
+  if (!c) return null;
+  return (
+    <li className="card" data-testid="my-contract" aria-label={`Contract ${c.roleName}`}>
+      <strong>{c.roleName}</strong> <StatusBadge status={c.status} /> <span className="hint">{CONTRACT_HINT[c.status] ?? ''}</span>
+      {c.pdfUrl ? (
+        <>
+          {' '}
+          <a href={c.pdfUrl} download={`contract-${c.id}.pdf`}>
+            {c.status === 'COUNTERSIGNED' ? 'Executed copy (PDF)' : 'PDF'}
+          </a>
+        </>
+      ) : null}
+    </li>
+  );
+}
+
 function MyPay() {
   const [{ data, error, fetching }] = useQuery({ query: MyPayQuery });
   if (error && !data) return <p role="alert" className="form-error">{describeError(error)}</p>;
@@ -55,6 +76,21 @@ function MyPay() {
     </ul>
   ) : (
     <p className="hint">No pay stubs yet: they appear here once a pay run is issued.</p>
+  );
+}
+
+function MyContracts({ talentId, onBookings }: { talentId: string; onBookings: string[] }) {
+  const ids = [...new Set([...knownContracts(talentId)])].filter((id) => !onBookings.includes(id));
+  if (!ids.length) return null;
+  return (
+    <>
+      <h2>My contracts</h2>
+      <ul className="list" aria-label="My contracts">
+        {ids.map((id) => (
+          <KnownContract key={id} id={id} />
+        ))}
+      </ul>
+    </>
   );
 }
 
@@ -117,6 +153,7 @@ export function MyBookings({ talentId }: { talentId: string }) {
       ) : (
         <p className="hint">No bookings yet.</p>
       )}
+      <MyContracts talentId={talentId} onBookings={mine.flatMap(({ booking }) => (booking.contract ? [booking.contract.id] : []))} />
       <h2>My calls</h2>
       {calls.length ? (
         <ul className="list" aria-label="My calls">

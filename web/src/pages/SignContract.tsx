@@ -6,8 +6,9 @@ import { SignContractMutation } from '../ops/legal';
 import { FormMessage, StatusBadge, TextField } from '../components/Form';
 import { mutationErrors, NO_ERRORS, type FieldErrors } from '../userErrors';
 import { Link } from '../router';
+import { rememberContract } from '../recentTalents';
 
-export function SignContract({ token, defaultName }: { token: string; defaultName: string }) {
+export function SignContract({ token, talentId, defaultName = '' }: { token: string; talentId: string; defaultName?: string }) {
   const [name, setName] = useState(defaultName);
   const [consent, setConsent] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
@@ -20,6 +21,7 @@ export function SignContract({ token, defaultName }: { token: string; defaultNam
     const found = mutationErrors(result, 'signContract', ['signerName', 'consent']);
     setErrors(found ?? NO_ERRORS);
     const c = result.data?.signContract.contract;
+    if (!found && c) rememberContract(talentId, c.id);
     if (!found && c) setSigned({ status: c.status, role: c.roleName, pdfUrl: c.pdfUrl });
   }
 
