@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slate.runtime import Service
+from slate.runtime import Runtime, Service
 
 from payroll import events, rpc
 from payroll.schema import schema
@@ -11,7 +11,16 @@ from payroll.usecases import Payroll
 
 HTTP_PORT = 4002
 GRPC_PORT = 50052
-SERVICE = Service("payroll", schema, PayrollStore, Payroll, events, rpc, consumer_group="bookings")
+
+
+def build(store: PayrollStore, runtime: Runtime) -> Payroll:
+    """Payroll's use cases seal payees' tax ids and bank accounts with the runtime's cipher."""
+    return Payroll(store, runtime.audit, runtime.cipher)
+
+
+SERVICE = Service(
+    "payroll", schema, PayrollStore, None, events, rpc, consumer_group="bookings", build=build
+)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from payroll.domain.engagements import (
     EngagementEstimated,
     EngagementEvent,
 )
+from payroll.domain.payees import PayeeSaved
 from payroll.domain.payruns import PayRunApproved, PayRunCreated, PayRunEvent, PayRunIssued
 from payroll.domain.timecards import TimecardEvent
 from payroll.usecases import Payroll
@@ -39,7 +40,9 @@ def _cents(cents: int, currency: str) -> money_pb2.Money:
     return _money(Decimal(cents).scaleb(-2), currency)
 
 
-def to_outbox(event: EngagementEvent | TimecardEvent | PayRunEvent) -> OutboxEvent | None:
+def to_outbox(
+    event: EngagementEvent | TimecardEvent | PayRunEvent | PayeeSaved,
+) -> OutboxEvent | None:
     """The outbox entry publishing a domain event; None for one the catalogue has no type for."""
     match event:
         case EngagementCreated():
@@ -87,6 +90,8 @@ def to_outbox(event: EngagementEvent | TimecardEvent | PayRunEvent) -> OutboxEve
                     issued_at=event.issued_at,
                 ),
             )
+        case PayeeSaved():
+            return None  # personal data never goes on Kafka
         case EngagementCancelled() | PayRunCreated() | PayRunApproved():
             return None  # the estimate (zero) and the issue are what other services need
         case _ if isinstance(event, TimecardEvent):

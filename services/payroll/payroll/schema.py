@@ -19,6 +19,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from payroll.domain import engagements as domain
+from payroll.domain import payees as pe
 from payroll.domain import payruns as pr
 from payroll.domain import timecards as tc
 from payroll.domain.estimates import Estimate
@@ -33,6 +34,9 @@ Ctx = Info[GraphQLContext[Payroll], None]
 strawberry.enum(domain.EngagementStatus, name="EngagementStatus")
 strawberry.enum(tc.TimecardStatus, name="TimecardStatus")
 strawberry.enum(pr.PayRunStatus, name="PayRunStatus")
+strawberry.enum(pe.TaxIdType, name="TaxIdType")
+strawberry.enum(pe.PaymentMethod, name="PaymentMethod")
+strawberry.enum(pe.AccountType, name="BankAccountType")
 
 
 def money(cents: int, currency: str) -> Money:
@@ -212,6 +216,22 @@ class Query:
         found = await info.context.services.my_pay(info.context.principal)
         return MyPay(stubs=[PayStub.from_model(s, org) for org, s in found])
 
+    @strawberry.field(
+        description="A payee's profile, masked: for the payee (any organisation that engages "
+        "them, default their token's) or the organisation's accounting."
+    )
+    async def payee_profile(
+        self, info: Ctx, talent_id: strawberry.ID, org_id: strawberry.ID | None = None
+    ) -> PayeeProfile | None:
+        authorize(info, *PERMISSIONS["payeeProfile"])
+        try:
+            found = await info.context.services.payee_profile(
+                info.context.principal, str(talent_id), str(org_id) if org_id else None
+            )
+        except ValidationErrors:
+            return None  # not theirs to see: indistinguishable from no profile
+        return PayeeProfile.from_model(found) if found is not None else None
+
     @strawberry.field(description="A pay run of the caller's organisation.")
     async def pay_run(self, info: Ctx, id: strawberry.ID) -> PayRun | None:
         authorize(info, *PERMISSIONS["payRun"])
@@ -333,6 +353,223 @@ class PayRun:
         )
 
 
+@strawberry.type(description="A postal address.")
+class PostalAddress:
+    line1: str
+    line2: str
+    city: str
+    state: str
+    postal_code: str
+
+
+@strawberry.type(description="Form W-4 elections (amounts per year, Step 4(c) per period).")
+class W4Elections:
+    filing_status: str
+    multiple_jobs: bool
+    dependents: Money
+    other_income: Money
+    deductions: Money
+    extra_withholding: Money
+
+
+@strawberry.type(description="Form DE 4 elections.")
+class DE4Elections:
+    filing_status: str
+    allowances: int
+    estimated_deduction_allowances: int
+    extra_withholding: Money
+
+
+@strawberry.type(description="A bank account, masked to the last four digits.")
+class MaskedBankAccount:
+    routing_number: str
+    account_number: str
+    account_type: pe.AccountType
+
+
+@strawberry.type(description="A payee's tax id and bank account in full (payee and accounting).")
+class PayeeSecrets:
+    tax_id: str
+    routing_number: str | None
+    account_number: str | None
+
+
+def masked_tax_id(kind: pe.TaxIdType, last4: str) -> str:
+    return f"••-•••{last4}" if kind is pe.TaxIdType.EIN else f"•••-••-{last4}"
+
+
+@strawberry.type(
+    description="Who an organisation pays and how: legal name, address, tax id and bank "
+    "account (masked to the last four), W-4 and DE 4 elections, payment method."
+)
+class PayeeProfile:
+    id: strawberry.ID
+    org_id: strawberry.ID
+    talent_id: strawberry.ID
+    legal_name: str
+    address: PostalAddress
+    tax_id_type: pe.TaxIdType
+    tax_id: str = strawberry.field(description="Masked: only the last four digits show.")
+    w4: W4Elections
+    de4: DE4Elections
+    payment_method: pe.PaymentMethod
+    bank_account: MaskedBankAccount | None
+    version: int
+    model: strawberry.Private[pe.PayeeProfile]
+
+    @strawberry.field(
+        description="The tax id and bank account in full: for the payee and the paying "
+        "organisation's accounting only (FORBIDDEN otherwise); every read is audited."
+    )
+    async def revealed(self, info: Ctx) -> PayeeSecrets:
+        secrets = await info.context.services.reveal_payee_profile(
+            info.context.principal, self.model
+        )
+        return PayeeSecrets(
+            tax_id=secrets.tax_id,
+            routing_number=secrets.bank.routing_number if secrets.bank else None,
+            account_number=secrets.bank.account_number if secrets.bank else None,
+        )
+
+    @classmethod
+    def from_model(cls, p: pe.PayeeProfile) -> PayeeProfile:
+        a, w4, de4 = p.address, p.w4, p.de4
+        return cls(
+            id=strawberry.ID(p.id),
+            org_id=strawberry.ID(p.org_id),
+            talent_id=strawberry.ID(p.talent_id),
+            legal_name=p.legal_name,
+            address=PostalAddress(
+                line1=a.line1,
+                line2=a.line2,
+                city=a.city,
+                state=a.state,
+                postal_code=a.postal_code,
+            ),
+            tax_id_type=p.tax_id_type,
+            tax_id=masked_tax_id(p.tax_id_type, p.tax_id_last4),
+            w4=W4Elections(
+                filing_status=w4.filing_status.value,
+                multiple_jobs=w4.multiple_jobs,
+                dependents=money(w4.dependents_cents, "USD"),
+                other_income=money(w4.other_income_cents, "USD"),
+                deductions=money(w4.deductions_cents, "USD"),
+                extra_withholding=money(w4.extra_cents, "USD"),
+            ),
+            de4=DE4Elections(
+                filing_status=de4.filing_status.value,
+                allowances=de4.allowances,
+                estimated_deduction_allowances=de4.estimated_deduction_allowances,
+                extra_withholding=money(de4.extra_cents, "USD"),
+            ),
+            payment_method=p.payment_method,
+            bank_account=MaskedBankAccount(
+                routing_number=f"•••••{p.routing_last4}",
+                account_number=f"••••{p.account_last4}",
+                account_type=p.account_type,
+            )
+            if p.account_type is not None
+            else None,
+            version=p.version,
+            model=p,
+        )
+
+
+@strawberry.input
+class AddressInput:
+    line1: str
+    city: str
+    state: str
+    postal_code: str
+    line2: str = ""
+
+
+@strawberry.input(description='Form W-4: amounts as decimals ("2000.00").')
+class W4Input:
+    filing_status: str = "SINGLE"
+    multiple_jobs: bool = False
+    dependents: str = "0"
+    other_income: str = "0"
+    deductions: str = "0"
+    extra_withholding: str = "0"
+
+
+@strawberry.input
+class DE4Input:
+    filing_status: str = "SINGLE"
+    allowances: int = 0
+    estimated_deduction_allowances: int = 0
+    extra_withholding: str = "0"
+
+
+@strawberry.input
+class BankAccountInput:
+    routing_number: str
+    account_number: str
+    account_type: str = "CHECKING"
+
+
+@strawberry.input(
+    description="A payee's profile. Leave taxId or bankAccount out to keep the stored ones."
+)
+class SavePayeeProfileInput:
+    talent_id: strawberry.ID
+    legal_name: str
+    address: AddressInput
+    org_id: strawberry.ID | None = None
+    tax_id_type: str = "SSN"
+    tax_id: str | None = None
+    w4: W4Input | None = None
+    de4: DE4Input | None = None
+    payment_method: str = "CHECK"
+    bank_account: BankAccountInput | None = None
+
+    def to_model(self) -> pe.PayeeInput:
+        w4, de4, bank = self.w4 or W4Input(), self.de4 or DE4Input(), self.bank_account
+        return pe.PayeeInput(
+            legal_name=self.legal_name,
+            address=pe.Address(
+                line1=self.address.line1,
+                line2=self.address.line2,
+                city=self.address.city,
+                state=self.address.state,
+                postal_code=self.address.postal_code,
+            ),
+            tax_id_type=self.tax_id_type,
+            tax_id=self.tax_id,
+            w4=pe.W4Input(
+                filing_status=w4.filing_status,
+                multiple_jobs=w4.multiple_jobs,
+                dependents=w4.dependents,
+                other_income=w4.other_income,
+                deductions=w4.deductions,
+                extra_withholding=w4.extra_withholding,
+            ),
+            de4=pe.DE4Input(
+                filing_status=de4.filing_status,
+                allowances=de4.allowances,
+                estimated_deduction_allowances=de4.estimated_deduction_allowances,
+                extra_withholding=de4.extra_withholding,
+            ),
+            payment_method=self.payment_method,
+            routing_number=bank.routing_number if bank else None,
+            account_number=bank.account_number if bank else None,
+            account_type=bank.account_type if bank else "CHECKING",
+        )
+
+
+@strawberry.type
+class PayeeProfilePayload:
+    payee_profile: PayeeProfile | None
+    user_errors: list[UserError]
+
+    @classmethod
+    def of(cls, found: pe.PayeeProfile | None, errors: list[UserError]) -> PayeeProfilePayload:
+        return cls(
+            payee_profile=PayeeProfile.from_model(found) if found else None, user_errors=errors
+        )
+
+
 @strawberry.type(description="The calling talent's own pay, across every production and employer.")
 class MyPay:
     stubs: list[PayStub]
@@ -445,6 +682,24 @@ class Mutation:
         return PayRunPayload.of(
             *await attempt(
                 info.context.services.issue_pay_run(authorize(info), str(input.pay_run_id))
+            )
+        )
+
+    @strawberry.mutation(
+        description="Create or replace a payee's profile (the payee or accounting); the tax id "
+        "and bank account are stored encrypted and answered masked."
+    )
+    async def save_payee_profile(
+        self, info: Ctx, input: SavePayeeProfileInput
+    ) -> PayeeProfilePayload:
+        return PayeeProfilePayload.of(
+            *await attempt(
+                info.context.services.save_payee_profile(
+                    authorize(info),
+                    str(input.talent_id),
+                    input.to_model(),
+                    org_id=str(input.org_id) if input.org_id else None,
+                )
             )
         )
 

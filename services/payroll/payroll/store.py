@@ -8,17 +8,26 @@ from decimal import Decimal
 from typing import Any
 
 from slate.events import OutboxEvent
+from slate.ids import derived_id
 from slate.mongo import IndexSpec
 from slate.repository import Aggregates, Database
 from slate_domain import Rate
 
 from payroll.domain.engagements import Engagement, EngagementEvent, EngagementStatus
+from payroll.domain.payees import (
+    AccountType,
+    Address,
+    PayeeProfile,
+    PayeeSaved,
+    PaymentMethod,
+    TaxIdType,
+)
 from payroll.domain.payruns import Employer, PayRun, PayRunEvent, PayRunStatus, Stub
-from payroll.domain.taxes import TaxLine
+from payroll.domain.taxes import DE4, W4, FilingStatus, TaxLine
 from payroll.domain.timecards import MealBreak, PayLine, Timecard, TimecardEvent, TimecardStatus
 
 # Maps a domain event to the outbox entry that publishes it (None: not published).
-Outbox = Callable[[EngagementEvent | TimecardEvent | PayRunEvent], OutboxEvent | None]
+Outbox = Callable[[EngagementEvent | TimecardEvent | PayRunEvent | PayeeSaved], OutboxEvent | None]
 
 ENGAGEMENTS = "engagements"
 TIMECARDS = "timecards"
@@ -26,6 +35,57 @@ PAY_RUNS = "pay_runs"
 # Issued stubs, one document each, across organisations: what a talent's `myPay` reads and the
 # year-to-date wages the next run's wage bases start from.
 PAY_STUBS = "pay_stubs"
+# One per paying organisation and talent; tax id and bank account sealed (slate.crypto).
+PAYEES = "payee_profiles"
+
+
+def payee_profile_id(org_id: str, talent_id: str) -> str:
+    """A payee's profile id in an organisation: derived, so a second profile finds it taken."""
+    return derived_id("pye", f"{org_id}/{talent_id}")
+
+
+def _payee_doc(p: PayeeProfile) -> dict[str, Any]:
+    return {
+        "_id": p.id,
+        "org_id": p.org_id,
+        "talent_id": p.talent_id,
+        "legal_name": p.legal_name,
+        "address": asdict(p.address),
+        "tax_id_type": p.tax_id_type.value,
+        "tax_id_last4": p.tax_id_last4,
+        "sealed_tax_id": dict(p.sealed_tax_id),
+        "w4": {**asdict(p.w4), "filing_status": p.w4.filing_status.value},
+        "de4": {**asdict(p.de4), "filing_status": p.de4.filing_status.value},
+        "payment_method": p.payment_method.value,
+        "account_type": p.account_type.value if p.account_type else None,
+        "routing_last4": p.routing_last4,
+        "account_last4": p.account_last4,
+        "sealed_bank": dict(p.sealed_bank) if p.sealed_bank is not None else None,
+        "updated_by": p.updated_by,
+    }
+
+
+def _payee(doc: Mapping[str, Any]) -> PayeeProfile:
+    w4, de4 = doc["w4"], doc["de4"]
+    return PayeeProfile(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        talent_id=doc["talent_id"],
+        legal_name=doc["legal_name"],
+        address=Address(**doc["address"]),
+        tax_id_type=TaxIdType(doc["tax_id_type"]),
+        tax_id_last4=doc["tax_id_last4"],
+        sealed_tax_id=doc["sealed_tax_id"],
+        w4=W4(**{**w4, "filing_status": FilingStatus(w4["filing_status"])}),
+        de4=DE4(**{**de4, "filing_status": FilingStatus(de4["filing_status"])}),
+        payment_method=PaymentMethod(doc["payment_method"]),
+        account_type=AccountType(doc["account_type"]) if doc["account_type"] else None,
+        routing_last4=doc["routing_last4"],
+        account_last4=doc["account_last4"],
+        sealed_bank=doc["sealed_bank"],
+        updated_by=doc["updated_by"],
+        version=int(doc["version"]),
+    )
 
 
 def _stub_doc(stub: Stub) -> dict[str, Any]:
@@ -198,6 +258,7 @@ class PayrollStore:
         )
         self._pay_runs = Aggregates(database.repository(PAY_RUNS), outbox, _pay_run_doc, _pay_run)
         self._stubs = database.repository(PAY_STUBS, org_scoped=False)
+        self._payees = Aggregates(database.repository(PAYEES), outbox, _payee_doc, _payee)
 
     async def ensure_indexes(self) -> None:
         await self._database.ensure_indexes(
@@ -216,6 +277,10 @@ class PayrollStore:
                 PAY_RUNS: [
                     *self._pay_runs.repo.indexes(),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
+                ],
+                PAYEES: [
+                    *self._payees.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("talent_id", 1)]),
                 ],
                 PAY_STUBS: [
                     *self._stubs.indexes(),
@@ -274,6 +339,27 @@ class PayrollStore:
             },
             sort=[("date", 1)],
         )
+
+    async def engages(self, org_id: str, talent_id: str) -> bool:
+        """True when the organisation has (had) an engagement paying this talent."""
+        found = await self._engagements.find(org_id, {"talent_id": talent_id}, limit=1)
+        return bool(found)
+
+    # ------------------------------------------------------------------ payee profiles
+
+    async def add_payee(self, profile: PayeeProfile) -> PayeeProfile:
+        return await self._payees.add(profile)
+
+    async def save_payee(self, profile: PayeeProfile) -> PayeeProfile:
+        return await self._payees.save(profile)
+
+    async def payee(self, org_id: str, talent_id: str) -> PayeeProfile | None:
+        return await self._payees.get(org_id, payee_profile_id(org_id, talent_id))
+
+    async def payees(self, org_id: str, talent_ids: Sequence[str]) -> dict[str, PayeeProfile]:
+        """The organisation's profiles of these talents, by talent id."""
+        found = await self._payees.find_in(org_id, "talent_id", talent_ids)
+        return {p.talent_id: p for p in found}
 
     # ------------------------------------------------------------------ pay runs and stubs
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
+from slate.crypto import FieldCipher
 from slate.errors import UserError, ValidationErrors, validation_errors
 from slate.errors import field_errors as domain_field_errors
 from slate.events.snapshots import BookingSnapshot
@@ -20,9 +22,17 @@ from slate.mongo import DuplicateKey
 from payroll.domain.engagements import Engagement, missing
 from payroll.domain.estimates import Estimate, estimate_booking
 from payroll.domain.models import InvalidRequest
+from payroll.domain.payees import (
+    AccountType,
+    BankAccount,
+    PayeeInput,
+    PayeeProfile,
+    Sealed,
+    check_payee,
+)
 from payroll.domain.payruns import Employer, Payee, PayRun, Stub, build_stub, check_period
 from payroll.domain.timecards import MealBreak, PayPreview, Timecard
-from payroll.store import PayrollStore
+from payroll.store import PayrollStore, payee_profile_id
 from payroll.stubpdf import render_stub
 
 # Who may read engagements and costs: those who create roles and bookings, and accounting.
@@ -43,6 +53,11 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "myPay": ("talent",),
     # A stub's PDF: its payee (talent token) and the paying organisation's accounting only.
     "stubPdf": ("accounting", "talent"),
+    # Payee profiles hold a tax id and bank account: the payee themself (talent token) and the
+    # paying organisation's accounting only; a producer sees none of it.
+    "savePayeeProfile": ("accounting", "talent"),
+    "payeeProfile": ("accounting", "talent"),
+    "revealPayeeProfile": ("accounting", "talent"),
 }
 # The service as a producer (`ce_source`) and as the actor when it reacts to an event.
 SERVICE = "slate-payroll"
@@ -69,9 +84,34 @@ def field_errors() -> Iterator[None]:
         raise validation_errors(exc.errors) from None
 
 
+def payee_of(talent_id: str, profile: PayeeProfile | None) -> Payee:
+    """Whom a stub pays: the profile's legal name, last four and W-4/DE 4 elections; without a
+    profile, the default elections (single, no adjustments) and a warning on the stub."""
+    if profile is None:
+        return Payee(talent_id)
+    return Payee(
+        talent_id,
+        name=profile.legal_name,
+        tax_id_last4=profile.tax_id_last4,
+        w4=profile.w4,
+        de4=profile.de4,
+    )
+
+
 def acting_for(org_id: str) -> Principal:
     """Payroll itself, as the author of what it does in `org_id` in reaction to an event."""
     return Principal(sub=SERVICE, org=org_id, roles=frozenset({"service"}))
+
+
+@dataclass(frozen=True)
+class PayeeSecrets:
+    """A profile's sealed facts in clear: only ever in a response to the payee or accounting."""
+
+    tax_id: str
+    bank: BankAccount | None
+
+    def __repr__(self) -> str:
+        return "PayeeSecrets(…)"
 
 
 class Payroll:
@@ -79,11 +119,13 @@ class Payroll:
         self,
         store: PayrollStore,
         audit: AuditLog,
+        cipher: FieldCipher,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._store = store
         self._audit = audit
+        self._cipher = cipher
         self._clock = clock
 
     # ------------------------------------------------------------------ commands (from events)
@@ -238,13 +280,14 @@ class Payroll:
         for card in cards:
             by_payee.setdefault(card.talent_id, []).append(card)
         ytd = await self._store.ytd_gross_cents(caller.org, list(by_payee), paid.year)
+        profiles = await self._store.payees(caller.org, list(by_payee))
         run_id = new_id("prun")
         employer = Employer(name=caller.org, address="")
         with field_errors():
             stubs = [
                 build_stub(
                     derived_id("stub", f"{run_id}/{talent_id}"),
-                    Payee(talent_id),
+                    payee_of(talent_id, profiles.get(talent_id)),
                     employer,
                     payee_cards,
                     ytd_gross_cents=ytd[talent_id],
@@ -331,6 +374,141 @@ class Payroll:
         if caller.talent_id is None:
             return []
         return await self._store.stubs_of_talent(caller.talent_id)
+
+    # ------------------------------------------------------------------ payee profiles
+
+    async def _payee_org(
+        self, principal: Principal | None, op: str, talent_id: str, org_id: str | None
+    ) -> tuple[Principal, str]:
+        """Whose profile the caller may touch: accounting, their own organisation's payees;
+        a talent, their own profile with an organisation that engages them (default: the
+        token's). Anyone else finds no such payee (NOT_FOUND, nothing revealed)."""
+        caller = authz.require(principal, PERMISSIONS[op], op)
+        if not talent_id.strip():
+            raise ValidationErrors([UserError("is required", field="talentId")])
+        if "accounting" in caller.roles and org_id in (None, "", caller.org):
+            return caller, caller.org
+        org = org_id or caller.org
+        if caller.is_talent(talent_id) and await self._store.engages(org, talent_id):
+            return caller, org
+        field = "talentId" if not caller.is_talent(talent_id) else "orgId"
+        raise ValidationErrors([UserError("no such payee", field=field, code="NOT_FOUND")])
+
+    def _seal(self, profile_id: str, what: str, value: str) -> Sealed:
+        # The aad binds a sealed value to its profile and field: it cannot be moved elsewhere.
+        return self._cipher.encrypt(value, aad=f"{profile_id}/{what}")
+
+    async def save_payee_profile(
+        self,
+        principal: Principal | None,
+        talent_id: str,
+        given: PayeeInput,
+        *,
+        org_id: str | None = None,
+    ) -> PayeeProfile:
+        """Create or replace a payee's profile in the organisation; the tax id and bank account
+        are stored only sealed and, left out on a later save, kept. ValidationErrors naming each
+        bad field; nothing written on failure. Audited without any of the values."""
+        caller, org = await self._payee_org(principal, "savePayeeProfile", talent_id, org_id)
+        with field_errors():
+            facts = check_payee(given)
+        profile_id = payee_profile_id(org, talent_id)
+        tax_id = (
+            (*facts.tax_id, self._seal(profile_id, "taxId", facts.tax_id[1]))
+            if facts.tax_id is not None
+            else None
+        )
+        bank = (
+            (
+                facts.bank,
+                self._seal(
+                    profile_id, "bank", f"{facts.bank.routing_number}:{facts.bank.account_number}"
+                ),
+            )
+            if facts.bank is not None
+            else None
+        )
+        existing = await self._store.payee(org, talent_id)
+        with field_errors():
+            if existing is None:
+                profile = PayeeProfile.create(
+                    profile_id,
+                    org,
+                    talent_id,
+                    legal_name=facts.legal_name,
+                    address=facts.address,
+                    w4=facts.w4,
+                    de4=facts.de4,
+                    payment_method=facts.payment_method,
+                    tax_id=tax_id,
+                    bank=bank,
+                    by=caller.sub,
+                )
+            else:
+                profile = existing
+                profile.change(
+                    legal_name=facts.legal_name,
+                    address=facts.address,
+                    w4=facts.w4,
+                    de4=facts.de4,
+                    payment_method=facts.payment_method,
+                    tax_id=tax_id,
+                    bank=bank,
+                    by=caller.sub,
+                )
+        try:
+            saved = await (
+                self._store.add_payee(profile)
+                if existing is None
+                else self._store.save_payee(profile)
+            )
+        except DuplicateKey:
+            raise ValidationErrors(
+                [UserError("saved meanwhile: load and retry", field="talentId", code="CONFLICT")]
+            ) from None
+        changed = [
+            name
+            for name, given_value in (("taxId", tax_id), ("bankAccount", bank))
+            if given_value is not None
+        ]
+        await self._audit.record(
+            caller, "savePayeeProfile", saved.id, {"talent_id": talent_id, "sealed": changed}
+        )
+        return saved
+
+    async def payee_profile(
+        self, principal: Principal | None, talent_id: str, org_id: str | None = None
+    ) -> PayeeProfile | None:
+        """The payee's profile (masked fields only) for the payee or the organisation's
+        accounting; None when there is none yet."""
+        _, org = await self._payee_org(principal, "payeeProfile", talent_id, org_id)
+        return await self._store.payee(org, talent_id)
+
+    async def reveal_payee_profile(
+        self, principal: Principal | None, profile: PayeeProfile
+    ) -> PayeeSecrets:
+        """The profile's tax id and bank account in full, for the payee or the paying
+        organisation's accounting only; every reveal is audited (who, whose, not the values)."""
+        caller, _ = await self._payee_org(
+            principal, "revealPayeeProfile", profile.talent_id, profile.org_id
+        )
+        secrets = PayeeSecrets(
+            tax_id=self._cipher.decrypt(profile.sealed_tax_id, aad=f"{profile.id}/taxId"),
+            bank=self.bank_account(profile),
+        )
+        await self._audit.record(
+            caller, "revealPayeeProfile", profile.id, {"talent_id": profile.talent_id}
+        )
+        return secrets
+
+    def bank_account(self, profile: PayeeProfile) -> BankAccount | None:
+        """The profile's bank account unsealed (for a NACHA file or the payee's reveal)."""
+        if profile.sealed_bank is None or profile.account_type is None:
+            return None
+        routing, account = self._cipher.decrypt(
+            profile.sealed_bank, aad=f"{profile.id}/bank"
+        ).split(":")
+        return BankAccount(routing, account, AccountType(profile.account_type))
 
     # ------------------------------------------------------------------ queries
 

@@ -14,7 +14,7 @@ from slate.audit import COLLECTION as AUDIT
 from slate.audit import AuditLog
 from slate.events.snapshots import BookingSnapshot
 from slate.repository import Database, MemoryDatabase
-from slate.testing import confirmed_booking
+from slate.testing import cipher, confirmed_booking
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ async def store(database: Database) -> PayrollStore:
 
 @pytest.fixture
 def payroll(store: PayrollStore, database: Database) -> Payroll:
-    return Payroll(store, AuditLog(database))
+    return Payroll(store, AuditLog(database), cipher())
 
 
 @pytest.fixture

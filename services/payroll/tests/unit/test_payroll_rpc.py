@@ -16,6 +16,7 @@ from slate.auth import TokenVerifier, issue_dev_token
 from slate.config import Settings
 from slate.grpc import bound_port, start_server, stop_server
 from slate.repository import MemoryDatabase
+from slate.testing import cipher
 from slate_proto.slate.common.v1 import money_pb2
 from slate_proto.slate.payroll.v1 import estimates_pb2, estimates_pb2_grpc
 
@@ -29,7 +30,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="module")
 async def stub(settings: Settings) -> AsyncIterator[estimates_pb2_grpc.EstimatesStub]:
     database = MemoryDatabase()
-    payroll = Payroll(PayrollStore(database, events.to_outbox), AuditLog(database))
+    payroll = Payroll(PayrollStore(database, events.to_outbox), AuditLog(database), cipher())
     server = await start_server(
         0,
         rpc.register(payroll),

@@ -15,7 +15,7 @@ from slate.audit import AuditLog
 from slate.auth import Principal
 from slate.events.snapshots import BookingSnapshot
 from slate.repository import MemoryDatabase
-from slate.testing import data, graphql_context, principal
+from slate.testing import cipher, data, graphql_context, principal
 from slate_domain import Rate
 
 Booking = Callable[..., BookingSnapshot]
@@ -137,7 +137,7 @@ async def test_terms_that_cannot_be_priced_are_an_invalid_cost_naming_the_field(
 
 class CountingPayroll(Payroll):
     def __init__(self, database: MemoryDatabase, store: PayrollStore) -> None:
-        super().__init__(store, AuditLog(database))
+        super().__init__(store, AuditLog(database), cipher())
         self.batches: list[list[str]] = []
 
     async def engagements_by_booking(
