@@ -70,6 +70,10 @@ async def services_of(name: str) -> Any:
         return Casting(store, DownPeers(), cipher(), audit)
     app = __import__(f"{name}.app", fromlist=["SERVICE"])
     store = await app.SERVICE.open_store(database)
+    if name == "payroll":
+        from payroll.usecases import Payroll
+
+        return Payroll(store, audit, cipher())  # payee profiles are sealed
     return app.SERVICE.use_cases(store, audit)
 
 
