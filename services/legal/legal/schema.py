@@ -351,6 +351,29 @@ class AssessClassificationPayload:
     user_errors: list[UserError]
 
 
+@strawberry.type(description="A minor's Coogan trust account (masked: last four digits only).")
+class CooganAccount:
+    id: strawberry.ID
+    talent_id: strawberry.ID
+    institution: str
+    account_number_masked: str
+    trustee_statement_on: str | None
+
+
+@strawberry.input
+class RecordCooganAccountInput:
+    talent_id: strawberry.ID
+    institution: str
+    account_number: str = strawberry.field(description="Legal keeps only its last four digits.")
+    trustee_statement_on: str | None = None
+
+
+@strawberry.type
+class RecordCooganAccountPayload:
+    coogan_account: CooganAccount | None
+    user_errors: list[UserError]
+
+
 @strawberry.input
 class TermInput:
     name: str
@@ -523,6 +546,41 @@ class Mutation:
                     digital_replica=(replica.uses, replica.represented_by) if replica else None,
                 )
             )
+        )
+
+    @strawberry.mutation(
+        description="Record a minor's Coogan trust account (Family Code §§6752-6753); a "
+        "minor's contract is countersigned only once one is on file."
+    )
+    async def record_coogan_account(
+        self, info: Ctx, input: RecordCooganAccountInput
+    ) -> RecordCooganAccountPayload:
+        account, errors = await attempt(
+            info.context.services.record_coogan_account(
+                authorize(info),
+                talent_id=str(input.talent_id),
+                institution=input.institution,
+                account_number=input.account_number,
+                trustee_statement_on=input.trustee_statement_on,
+            )
+        )
+        return RecordCooganAccountPayload(
+            coogan_account=(
+                CooganAccount(
+                    id=strawberry.ID(account.id),
+                    talent_id=strawberry.ID(account.talent_id),
+                    institution=account.institution,
+                    account_number_masked=account.masked,
+                    trustee_statement_on=(
+                        account.trustee_statement_on.isoformat()
+                        if account.trustee_statement_on
+                        else None
+                    ),
+                )
+                if account
+                else None
+            ),
+            user_errors=errors,
         )
 
     @strawberry.mutation

@@ -29,11 +29,23 @@ from legal.domain.compliance import (
     SigningLink,
     WorkPermit,
 )
+from legal.domain.coogan import CooganAccount, CooganAccountRecorded
 from legal.domain.permits import FilmPermit, InsuranceCertificate, PermitEvent
 
 # Maps a domain event to the outbox entry that publishes it; None: an internal event.
-Outbox = Callable[[DomainEvent | PermitEvent | ClassificationAssessed], OutboxEvent | None]
-A = TypeVar("A", Contract, WorkPermit, FilmPermit, InsuranceCertificate, ClassificationAssessment)
+Outbox = Callable[
+    [DomainEvent | PermitEvent | ClassificationAssessed | CooganAccountRecorded],
+    OutboxEvent | None,
+]
+A = TypeVar(
+    "A",
+    Contract,
+    WorkPermit,
+    FilmPermit,
+    InsuranceCertificate,
+    ClassificationAssessment,
+    CooganAccount,
+)
 
 
 # Contract fields stored as they are, named once for both directions.
@@ -241,6 +253,33 @@ def _assessment(doc: Mapping[str, Any]) -> ClassificationAssessment:
     )
 
 
+def _coogan_doc(a: CooganAccount) -> dict[str, Any]:
+    return {
+        "_id": a.id,
+        "org_id": a.org_id,
+        "talent_id": a.talent_id,
+        "institution": a.institution,
+        "account_last4": a.account_last4,
+        "trustee_statement_on": (
+            a.trustee_statement_on.isoformat() if a.trustee_statement_on else None
+        ),
+    }
+
+
+def _coogan(doc: Mapping[str, Any]) -> CooganAccount:
+    return CooganAccount(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        version=int(doc["version"]),
+        talent_id=doc["talent_id"],
+        institution=doc["institution"],
+        account_last4=doc["account_last4"],
+        trustee_statement_on=(
+            date.fromisoformat(on) if (on := doc.get("trustee_statement_on")) else None
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class StoredDocument:
     sha256: str
@@ -261,7 +300,15 @@ class LegalStore:
     # The age band casting gave at the booking gate, by booking id: a read-model copy (not an
     # aggregate) the shoot-day report counts minors by. Never a birth date.
     BOOKING_BANDS = "booking_bands"
-    outbox_collections = (CONTRACTS, PERMITS, FILM_PERMITS, CERTIFICATES, ASSESSMENTS)
+    COOGAN_ACCOUNTS = "coogan_accounts"
+    outbox_collections = (
+        CONTRACTS,
+        PERMITS,
+        FILM_PERMITS,
+        CERTIFICATES,
+        ASSESSMENTS,
+        COOGAN_ACCOUNTS,
+    )
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
@@ -271,6 +318,9 @@ class LegalStore:
         self._permits = Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
         self._documents = database.repository(self.DOCUMENTS)
         self._bands = database.repository(self.BOOKING_BANDS)
+        self._coogan = Aggregates(
+            database.repository(self.COOGAN_ACCOUNTS), outbox, _coogan_doc, _coogan
+        )
         self._film_permits = Aggregates(
             database.repository(self.FILM_PERMITS), outbox, _film_permit_doc, _film_permit
         )
@@ -292,6 +342,10 @@ class LegalStore:
                 ],
                 self.DOCUMENTS: [*self._documents.indexes()],
                 self.BOOKING_BANDS: [*self._bands.indexes()],
+                self.COOGAN_ACCOUNTS: [
+                    *self._coogan.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("talent_id", 1)]),
+                ],
                 self.FILM_PERMITS: [
                     *self._film_permits.repo.indexes(),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
@@ -317,8 +371,11 @@ class LegalStore:
         | WorkPermit
         | FilmPermit
         | InsuranceCertificate
-        | ClassificationAssessment,
+        | ClassificationAssessment
+        | CooganAccount,
     ) -> Aggregates[Any]:
+        if isinstance(aggregate, CooganAccount):
+            return self._coogan
         if isinstance(aggregate, ClassificationAssessment):
             return self._assessments
         if isinstance(aggregate, Contract):
@@ -394,3 +451,6 @@ class LegalStore:
         """The remembered band of each booking that has one, by booking id."""
         found = await self._bands.get_many(org_id, list(booking_ids))
         return {booking_id: str(doc["band"]) for booking_id, doc in found.items()}
+
+    async def coogan_accounts(self, org_id: str, talent_id: str) -> list[CooganAccount]:
+        return await self._coogan.find(org_id, {"talent_id": talent_id}, limit=20)

@@ -29,6 +29,7 @@ from legal.domain.compliance import (
     WorkPermit,
     check_booking,
 )
+from legal.domain.coogan import CooganAccount
 from legal.domain.permits import FilmPermit, InsuranceCertificate
 from legal.domain.report import BLOCKING, Item, report
 from legal.store import LegalStore, StoredDocument
@@ -41,6 +42,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "recordWorkPermit": ("legal", "producer"),
     "sendContract": ("legal", "producer"),
     "draftContract": ("legal", "producer"),
+    # A parent or guardian (the minor's talent token) may record their own child's account.
+    "recordCooganAccount": ("legal", "producer", "talent"),
     "contractTemplates": READERS,
     # Only a talent can sign, and only with their own contract's link (checked per contract).
     "signContract": ("talent",),
@@ -133,6 +136,10 @@ class Legal:
             age_band=age_band,
         )
         issues = check_booking(facts, await self._store.permits_for(org_id, talent_id))
+        if any(i.code == "COOGAN_ACCOUNT_REQUIRED" for i in issues) and (
+            await self._store.coogan_accounts(org_id, talent_id)
+        ):
+            issues = [i for i in issues if i.code != "COOGAN_ACCOUNT_REQUIRED"]
         if booking_id and age_band:
             await self._store.remember_band(org_id, booking_id, age_band)
         return issues
@@ -304,6 +311,35 @@ class Legal:
         authz.require(principal, PERMISSIONS["contractTemplates"], "contractTemplates")
         return list(templates.TEMPLATES.values())
 
+    async def record_coogan_account(
+        self,
+        principal: Principal,
+        *,
+        talent_id: str,
+        institution: str,
+        account_number: str,
+        trustee_statement_on: str | None = None,
+    ) -> CooganAccount:
+        """Record a minor's Coogan trust account (legal keeps the institution and the last four
+        digits only; the number is never logged or audited). Legal, producers, or the talent
+        themselves (a parent acting with the minor's token)."""
+        authz.require(principal, PERMISSIONS["recordCooganAccount"], "recordCooganAccount")
+        if not principal.has_any("legal", "producer") and not principal.is_talent(talent_id):
+            raise Forbidden("a talent records only their own Coogan account")
+        with field_errors():
+            account = CooganAccount.record_account(
+                id=new_id("cgn"),
+                org_id=principal.org,
+                talent_id=talent_id,
+                institution=institution,
+                account_number=account_number,
+                trustee_statement_on=trustee_statement_on,
+                today=self._today(),
+            )
+        saved = await self._store.add(account)
+        await self._audit.record(principal, "recordCooganAccount", saved.id)
+        return saved
+
     async def send_contract(self, principal: Principal, contract_id: str) -> tuple[Contract, str]:
         """Render the contract to PDF, keep it under its SHA-256 and send it: a new single-use
         signing link, returned once (only its hash is stored)."""
@@ -368,6 +404,16 @@ class Legal:
         contract = await self._store.contract(principal.org, contract_id)
         if contract is None:
             raise NotFound("no such contract", field="contractId")
+        if contract.is_minor and not await self._store.coogan_accounts(
+            contract.org_id, contract.talent_id
+        ):
+            raise UserError(
+                "a minor's contract is countersigned only once the minor's Coogan trust "
+                "account is on file (Cal. Family Code §§6752-6753: 15% of gross earnings set "
+                "aside): recordCooganAccount first",
+                field="contractId",
+                code="CONFLICT",
+            )
         with field_errors():
             contract.countersign(
                 signer_id=principal.sub, signer_name=signer_name or principal.sub, now=self._now()
