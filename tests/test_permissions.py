@@ -70,6 +70,11 @@ async def services_of(name: str) -> Any:
         return Casting(store, DownPeers(), cipher(), audit)
     app = __import__(f"{name}.app", fromlist=["SERVICE"])
     store = await app.SERVICE.open_store(database)
+    if name == "scheduling":
+        from scheduling.usecases import Scheduling
+
+        # Legal (the stage gate's peer) down: allowed callers get UNAVAILABLE.
+        return Scheduling(store, audit, DownPeers())
     if name == "payroll":
         from payroll.usecases import Payroll
 

@@ -11,9 +11,13 @@ from slate.events.catalogue import (
     BOOKING_CONFIRMED,
     BOOKING_HELD,
     BOOKING_RELEASED,
+    BUDGET_LINE_EXCEEDED,
     CALL_SHEET_CONFIRMED,
     CALL_SHEET_PUBLISHED,
+    ENGAGEMENT_ESTIMATED,
+    PAY_RUN_ISSUED,
     PRODUCTION_CREATED,
+    PRODUCTION_STAGE_CHANGED,
     ROLE_CLOSED,
     ROLE_PUBLISHED,
     SHOOT_DAY_CANCELLED,
@@ -25,8 +29,10 @@ from slate.events.catalogue import (
 from slate.events.model import PoisonMessage
 from slate.events.snapshots import on_booking
 from slate_domain import Rate
-from slate_proto.slate.events.v1 import casting_pb2, scheduling_pb2
+from slate_proto.slate.common.v1 import money_pb2
+from slate_proto.slate.events.v1 import casting_pb2, payroll_pb2, scheduling_pb2
 
+from scheduling.domain.budget import BudgetLineExceeded
 from scheduling.domain.days import (
     CallSheetConfirmed,
     CallSheetPublished,
@@ -36,11 +42,20 @@ from scheduling.domain.days import (
     ShootDayMoved,
     ShootDayScheduled,
 )
-from scheduling.domain.productions import ProductionCreated
+from scheduling.domain.deliverables import DeliverableDelivered
+from scheduling.domain.productions import ProductionCreated, ProductionStageChanged
 from scheduling.domain.shoot import LocationCreated, RoleInfo, SceneCreated
 from scheduling.usecases import Scheduling
 
-DomainEvent = ProductionCreated | LocationCreated | SceneCreated | DayEvent
+DomainEvent = (
+    ProductionCreated
+    | LocationCreated
+    | SceneCreated
+    | DayEvent
+    | ProductionStageChanged
+    | BudgetLineExceeded
+    | DeliverableDelivered
+)
 
 
 def _day(d: ShootDay) -> scheduling_pb2.ShootDaySnapshot:
@@ -62,8 +77,32 @@ def to_outbox(event: DomainEvent) -> OutboxEvent | None:
     """The outbox entry announcing a domain event, keyed by its aggregate's id (None: the
     event stays inside scheduling)."""
     match event:
-        case LocationCreated() | SceneCreated():
+        case LocationCreated() | SceneCreated() | DeliverableDelivered():
             return None
+        case ProductionStageChanged(production=p, from_stage=before, by=by, at=at):
+            return PRODUCTION_STAGE_CHANGED.outbox(
+                p.id,
+                scheduling_pb2.ProductionStageChanged(
+                    production_id=p.id,
+                    org_id=p.org_id,
+                    from_stage=before.value,
+                    to_stage=p.stage.value,
+                    by=by,
+                    changed_at=at,
+                ),
+            )
+        case BudgetLineExceeded(production_id=pid, org_id=org, line=line, currency=cur):
+            return BUDGET_LINE_EXCEEDED.outbox(
+                pid,
+                scheduling_pb2.BudgetLineExceeded(
+                    production_id=pid,
+                    org_id=org,
+                    category=line.category.value,
+                    budgeted=money_pb2.Money(amount=str(line.budgeted), currency=cur),
+                    committed=money_pb2.Money(amount=str(line.committed), currency=cur),
+                    actual=money_pb2.Money(amount=str(line.actual), currency=cur),
+                ),
+            )
         case ShootDayScheduled(day=d):
             return SHOOT_DAY_SCHEDULED.outbox(d.id, scheduling_pb2.ShootDayScheduled(day=_day(d)))
         case ShootDayMoved(day=d, from_date=before):
@@ -121,10 +160,41 @@ def role_info(r: casting_pb2.RoleSnapshot) -> RoleInfo:
     )
 
 
+def _amount(what: str, money: money_pb2.Money) -> Decimal:
+    """A decimal amount from payroll (one that cannot be read can never be applied: poison)."""
+    try:
+        amount = Decimal(money.amount or "0")
+    except InvalidOperation:
+        raise PoisonMessage(f"{what}: bad amount {money.amount!r}") from None
+    if not amount.is_finite():
+        raise PoisonMessage(f"{what}: bad amount {money.amount!r}")
+    return amount
+
+
 def handlers(scheduling: Scheduling) -> Dispatch:
     """What scheduling does with each event it consumes: every booking change keeps the
-    talent calendar in step; roles announced keep the production's roles (and rates)."""
+    talent calendar in step; roles announced keep the production's roles (and rates);
+    payroll's engagement estimates and issued pay runs are the budget's committed and actual
+    cost."""
     booking_changed = on_booking(scheduling.on_booking)
+
+    async def engagement_estimated(message: payroll_pb2.EngagementEstimated) -> None:
+        await scheduling.on_engagement_estimated(
+            org_id=message.org_id,
+            production_id=message.production_id,
+            engagement_id=message.engagement_id,
+            category=message.category or "TALENT",
+            amount=_amount(f"engagement {message.engagement_id}", message.estimated_cost),
+            version=int(message.version),
+        )
+
+    async def pay_run_issued(message: payroll_pb2.PayRunIssued) -> None:
+        await scheduling.on_pay_run_issued(
+            org_id=message.org_id,
+            production_id=message.production_id,
+            pay_run_id=message.pay_run_id,
+            amount=_amount(f"pay run {message.pay_run_id}", message.total_cost),
+        )
 
     async def role_changed(message: casting_pb2.RolePublished | casting_pb2.RoleClosed) -> None:
         await scheduling.on_role(role_info(message.role), int(message.role.version))
@@ -136,5 +206,7 @@ def handlers(scheduling: Scheduling) -> Dispatch:
             BOOKING_RELEASED: booking_changed,
             ROLE_PUBLISHED: role_changed,
             ROLE_CLOSED: role_changed,
+            ENGAGEMENT_ESTIMATED: engagement_estimated,
+            PAY_RUN_ISSUED: pay_run_issued,
         }
     )

@@ -14,8 +14,10 @@ from slate_domain import Rate
 
 from scheduling.domain.calendar import BOOKED, CalendarEntry
 from scheduling.domain.days import DEFAULT_WRAP, CastCall, ShootDay
+from scheduling.domain.feeds import CalendarFeed, FeedKind
 from scheduling.domain.productions import Production, ProductionKind, Stage
 from scheduling.domain.shoot import CastMember, Location, RoleInfo, Scene
+from scheduling.lifecycle_store import LifecycleStore
 
 # Maps a domain event (of any scheduling aggregate) to the outbox entry that publishes it.
 Outbox = Callable[[Any], OutboxEvent | None]
@@ -26,13 +28,20 @@ LOCATIONS = "locations"
 SCENES = "scenes"
 SHOOT_DAYS = "shoot_days"
 ROLES = "roles"
+FEEDS = "calendar_feeds"
 CALENDAR_PAGE = 500
 
 
 class SchedulingStore:
     """Productions scoped by organisation; the calendar across organisations (see below)."""
 
-    outbox_collections = (PRODUCTIONS, LOCATIONS, SCENES, SHOOT_DAYS)
+    outbox_collections = (
+        PRODUCTIONS,
+        LOCATIONS,
+        SCENES,
+        SHOOT_DAYS,
+        *LifecycleStore.outbox_collections,
+    )
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
         self._database = database
@@ -49,8 +58,14 @@ class SchedulingStore:
         self._days = Aggregates(database.repository(SHOOT_DAYS), outbox, _day_doc, _day)
         # Roles as casting announced them (role snapshots, by role version).
         self._roles = database.repository(ROLES)
+        # Calendar feeds are found by the token in their URL alone (a calendar app sends
+        # nothing else), so not by organisation; the feed names the org whose data it shows.
+        self._feeds = database.repository(FEEDS, org_scoped=False)
+        # Workbooks, budgets, deliverables and templates (the production lifecycle).
+        self.lifecycle = LifecycleStore(database, outbox)
 
     async def ensure_indexes(self) -> None:
+        await self.lifecycle.ensure_indexes()
         await self._database.ensure_indexes(
             {
                 PRODUCTIONS: self._productions.repo.indexes(),
@@ -58,6 +73,7 @@ class SchedulingStore:
                 LOCATIONS: [IndexSpec([("org_id", 1), ("production_id", 1)])],
                 SCENES: [IndexSpec([("org_id", 1), ("production_id", 1)])],
                 ROLES: [IndexSpec([("org_id", 1), ("production_id", 1)])],
+                FEEDS: [IndexSpec([("org_id", 1), ("subscriber", 1), ("subject_id", 1)])],
                 SHOOT_DAYS: [
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
                     IndexSpec([("org_id", 1), ("talent_ids", 1)]),
@@ -70,6 +86,10 @@ class SchedulingStore:
     async def add(self, production: Production) -> Production:
         """Insert a new production (version 1) with its pending events in the same write."""
         return await self._productions.add(production)
+
+    async def save(self, production: Production) -> Production:
+        """Write a changed production (its stage) with its events at the version loaded."""
+        return await self._productions.save(production)
 
     async def production(self, org_id: str, production_id: str) -> Production | None:
         return await self._productions.get(org_id, production_id)
@@ -175,11 +195,52 @@ class SchedulingStore:
             e for e in await self._production_bookings(org_id, production_id) if e.status == BOOKED
         ]
 
+    async def bookings_of(self, org_id: str, production_id: str) -> list[CalendarEntry]:
+        """Every booking of the production as casting last announced it (any status)."""
+        return await self._production_bookings(org_id, production_id)
+
     async def _production_bookings(self, org_id: str, production_id: str) -> list[CalendarEntry]:
         docs = await self._calendar.find(
             "", {"production_id": production_id, "org_id": org_id}, sort=[("_id", 1)], limit=10_000
         )
         return [_calendar_entry(d) for d in docs]
+
+    # ----------------------------------------------------------------- calendar feeds
+
+    async def add_feed(self, feed: CalendarFeed) -> None:
+        await self._feeds.insert(
+            {
+                "_id": feed.token,
+                "org_id": feed.org_id,
+                "kind": feed.kind.value,
+                "subject_id": feed.subject_id,
+                "subscriber": feed.subscriber,
+                "created_at_utc": feed.created_at,
+                "revoked": False,
+            }
+        )
+
+    async def feed(self, token: str) -> CalendarFeed | None:
+        doc = await self._feeds.get("", token)
+        return _feed(doc) if doc is not None else None
+
+    async def active_feed(
+        self, org_id: str, subscriber: str, kind: FeedKind, subject_id: str
+    ) -> CalendarFeed | None:
+        query = {
+            "org_id": org_id,
+            "subscriber": subscriber,
+            "kind": kind.value,
+            "subject_id": subject_id,
+            "revoked": False,
+        }
+        found = await self._feeds.find("", query, limit=1)
+        return _feed(found[0]) if found else None
+
+    async def revoke_feed(self, token: str, at: str) -> None:
+        doc = await self._feeds.get("", token)
+        if doc is not None and not doc["revoked"]:
+            await self._feeds.update("", token, doc["version"], {"revoked": True, "revoked_at": at})
 
     # ----------------------------------------------------------------- talent calendar
 
@@ -274,6 +335,18 @@ def _calendar_entry(doc: Mapping[str, Any]) -> CalendarEntry:
 def _entry_rate(entry: CalendarEntry) -> Rate:
     return Rate(
         amount=Decimal(entry.rate_amount), currency=entry.rate_currency, unit=entry.rate_unit
+    )
+
+
+def _feed(doc: Mapping[str, Any]) -> CalendarFeed:
+    return CalendarFeed(
+        token=doc["_id"],
+        org_id=doc["org_id"],
+        kind=FeedKind(doc["kind"]),
+        subject_id=doc["subject_id"],
+        subscriber=doc["subscriber"],
+        created_at=doc["created_at_utc"],
+        revoked_at=doc.get("revoked_at"),
     )
 
 

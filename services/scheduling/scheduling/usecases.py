@@ -15,6 +15,8 @@ from slate.events.snapshots import BookingSnapshot
 from slate.ids import new_id
 from slate_domain import Invalid, Problem
 
+from scheduling.calendar_feed import PERMISSIONS as FEED_PERMISSIONS
+from scheduling.calendar_feed import CalendarFeeds
 from scheduling.domain.board import ShootingCalendar, build_board, schedule_days
 from scheduling.domain.calendar import CalendarEntry, Conflict, find_conflicts
 from scheduling.domain.days import CastCall, ShootDay
@@ -22,6 +24,8 @@ from scheduling.domain.dood import day_out_of_days, to_csv
 from scheduling.domain.productions import Production
 from scheduling.domain.shoot import Location, RoleInfo, Scene, parse_date
 from scheduling.domain.stripboard import InfeasibleError, parse_instance, solve
+from scheduling.lifecycle import PERMISSIONS as LIFECYCLE_PERMISSIONS
+from scheduling.lifecycle import Compliance, LegalNotConfigured, ProductionLifecycle
 from scheduling.shoot_calls import PERMISSIONS as CALL_PERMISSIONS
 from scheduling.shoot_calls import ShootCalls
 from scheduling.store import SchedulingStore
@@ -50,6 +54,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "publishCallSheet": ("producer",),
     "confirmCallSheet": ("talent",),
     **CALL_PERMISSIONS,
+    **FEED_PERMISSIONS,
+    **LIFECYCLE_PERMISSIONS,
 }
 
 
@@ -75,20 +81,40 @@ class Proposal:
     start_date: str | None
 
 
-class Scheduling(ShootCalls):
+class Scheduling(ShootCalls, CalendarFeeds, ProductionLifecycle):
     """Scheduling's commands and the queries its GraphQL and gRPC entry points need."""
 
-    def __init__(self, store: SchedulingStore, audit: AuditLog) -> None:
+    def __init__(
+        self,
+        store: SchedulingStore,
+        audit: AuditLog,
+        compliance: Compliance | None = None,
+        *,
+        feed_base_url: str = "http://127.0.0.1:4003",
+    ) -> None:
         self._store = store
         self._audit = audit
+        # Where calendar apps reach this service's /calendar/<token>.ics (calendar_feed.py).
+        self._feed_base_url = feed_base_url
+        # Legal's blockers for the gate into production (none wired: the gate refuses).
+        self._compliance = compliance or LegalNotConfigured()
 
     # ----------------------------------------------------------------- commands
 
     async def create_production(
-        self, principal: Principal, *, title: str, client: str, kind: str, timezone: str
+        self,
+        principal: Principal,
+        *,
+        title: str,
+        client: str,
+        kind: str,
+        timezone: str,
+        template_id: str | None = None,
     ) -> Production:
-        """A production of the caller's organisation, announced as production.created."""
+        """A production of the caller's organisation, announced as production.created; from
+        an SOP template, with its tasks, checklists (lessons included), deliverables and budget."""
         authz.require(principal, PERMISSIONS["createProduction"], "createProduction")
+        template = await self.template(principal.org, template_id) if template_id else None
         with field_errors():
             production = Production.create(
                 id=new_id("prd"),
@@ -99,6 +125,8 @@ class Scheduling(ShootCalls):
                 timezone=timezone,
                 by=principal.sub,
             )
+        if template is not None:
+            await self.start_from_template(template, production)
         saved = await self._store.add(production)
         await self._audit.record(principal, "createProduction", saved.id)
         return saved

@@ -14,6 +14,10 @@ from slate.events.catalogue import (
     BOOKING_HELD,
     BOOKING_RELEASED,
     BOOKING_TOPIC,
+    ENGAGEMENT_ESTIMATED,
+    ENGAGEMENT_TOPIC,
+    PAY_RUN_ISSUED,
+    PAY_RUN_TOPIC,
     PRODUCTION_CREATED,
     ROLE_CLOSED,
     ROLE_PUBLISHED,
@@ -33,13 +37,17 @@ async def busy(scheduling: Scheduling) -> list[tuple[str, bool]]:
 
 def test_scheduling_reads_the_booking_and_role_topics(scheduling: Scheduling) -> None:
     handle = events.handlers(scheduling)
-    assert handle.topics == sorted([BOOKING_TOPIC.name, ROLE_TOPIC.name])
+    assert handle.topics == sorted(
+        [BOOKING_TOPIC.name, ROLE_TOPIC.name, ENGAGEMENT_TOPIC.name, PAY_RUN_TOPIC.name]
+    )
     assert set(handle.types) == {
         BOOKING_HELD,
         BOOKING_CONFIRMED,
         BOOKING_RELEASED,
         ROLE_PUBLISHED,
         ROLE_CLOSED,
+        ENGAGEMENT_ESTIMATED,
+        PAY_RUN_ISSUED,
     }
 
 
