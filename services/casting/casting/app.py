@@ -1,12 +1,11 @@
-"""Casting service wiring: settings, wire() and the process entry point."""
+"""Casting, as the runtime runs it (`python -m casting`)."""
 
 from __future__ import annotations
 
-from slate.config import Settings
 from slate.events import catalogue
-from slate.runtime import ConsumerSpec, Runtime, Wiring, serve
+from slate.runtime import Runtime, Service
 
-from casting import events, rpc
+from casting import events, rpc, sweep
 from casting.schema import schema
 from casting.search import TalentIndex
 from casting.store import CastingStore
@@ -16,11 +15,10 @@ HTTP_PORT = 4001
 GRPC_PORT = 50051
 
 
-async def wire(runtime: Runtime) -> Wiring[Casting]:
-    """Build casting's use cases on the runtime's clients."""
-    store = CastingStore(runtime.database, events.to_outbox)
-    await store.ensure_indexes()
-    service = Casting(
+def build(store: CastingStore, runtime: Runtime) -> Casting:
+    """Casting's use cases ask scheduling, payroll and legal, seal birth dates, stream live
+    booking events and search an index of their own."""
+    return Casting(
         store,
         rpc.GrpcPeers(runtime.channel),
         runtime.cipher,
@@ -28,20 +26,21 @@ async def wire(runtime: Runtime) -> Wiring[Casting]:
         live=events.live_bookings(runtime.listen),
         search=TalentIndex(),
     )
-    return Wiring(
-        schema=schema,
-        services=service,
-        outbox_collections=store.outbox_collections,
-        publishes=catalogue.published_by("slate-casting"),
-        consumers=[ConsumerSpec.of("slate-casting.productions", events.handlers(service))],
-        grpc_register=rpc.register,
-        live_topics=catalogue.topics_of(events.LIVE_KINDS),
-    )
 
 
-def bootstrap() -> Settings:
-    return Settings.from_env("casting", http_port=HTTP_PORT, grpc_port=GRPC_PORT)
+SERVICE = Service(
+    "casting",
+    schema,
+    CastingStore,
+    None,
+    events,
+    rpc,
+    consumer_group="productions",
+    build=build,
+    live_topics=catalogue.topics_of(events.LIVE_KINDS),
+    periodic=sweep.jobs,
+)
 
 
 def main() -> None:
-    serve(bootstrap(), wire)
+    SERVICE.main(http_port=HTTP_PORT, grpc_port=GRPC_PORT)

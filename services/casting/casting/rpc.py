@@ -21,14 +21,20 @@ from slate_proto.slate.scheduling.v1 import (
 )
 
 from casting.domain.model import Booking, Production, Rate
-from casting.usecases import ComplianceIssue, Conflict
+from casting.usecases import Casting, ComplianceIssue, Conflict
 
 DEADLINE_S = 2.0
 
 
-def register(server: grpc.aio.Server) -> None:
-    """Casting's servicers (none yet: the runtime's server answers the standard health check)."""
-    del server
+# No other service asks casting anything synchronously yet: the runtime's server answers the
+# standard health check only.
+SERVICE_NAMES: Sequence[str] = ()
+
+
+def register(casting: Casting) -> Callable[[grpc.aio.Server], None]:
+    """What adds casting's servicers to a gRPC server (none yet)."""
+    del casting
+    return lambda server: None
 
 
 def _unavailable(peer: str, exc: PeerUnavailable) -> UserError:

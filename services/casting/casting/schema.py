@@ -5,8 +5,9 @@ Resolvers only call `Casting`'s commands and reads, through request-scoped typed
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import strawberry
 from slate.auth import Principal
@@ -15,6 +16,7 @@ from slate.errors import ValidationErrors
 from slate.events.snapshots import BookingSnapshot
 from slate.graphql import (
     Edge,
+    ExtendedEntity,
     GraphQLContext,
     Money,
     PageInfo,
@@ -28,6 +30,7 @@ from slate.graphql import (
     encode_cursor,
     graphql_error,
     group_loader,
+    org_loader,
     until_expiry,
 )
 from strawberry.dataloader import DataLoader
@@ -55,141 +58,96 @@ strawberry.enum(BookingEventKind, name="BookingEventKind")
 # --- loaders (one per request, batched) -----------------------------------------------------
 
 
+T = TypeVar("T")
+V = TypeVar("V")
+ById = Callable[[Principal, list[str]], Awaitable[Mapping[str, T]]]
+Children = Callable[[Principal, list[str]], Awaitable[Sequence[V]]]
+
+
 def _caller(info: Ctx) -> tuple[Casting, Principal]:
     return info.context.services, authorize(info)
 
 
-def talent_loader(info: Ctx) -> DataLoader[str, model.Talent | None]:
+def _by_id(info: Ctx, query: Callable[[Casting], ById[T]]) -> DataLoader[str, T | None]:
+    """The request's loader of what the caller may see by id, through one read of `Casting`
+    (`lambda c: c.roles`): one round trip per batch, one loader per read per request."""
     casting, principal = _caller(info)
-    return info.context.loader(
-        "talent", lambda: batch_loader(lambda ids: casting.talents(principal, ids))
-    )
+    load = query(casting)
+    name = getattr(load, "__name__", repr(load))
+    return info.context.loader(name, lambda: batch_loader(lambda ids: load(principal, ids)))
 
 
-def relationship_loader(info: Ctx) -> DataLoader[str, model.Relationship]:
+def _children(
+    info: Ctx, query: Callable[[Casting], Children[V]], parent: Callable[[V], str]
+) -> DataLoader[str, list[V]]:
+    """The request's loader of the children of many parents at once, grouped by `parent`."""
+    casting, principal = _caller(info)
+    load = query(casting)
+    name = getattr(load, "__name__", repr(load))
+    return info.context.loader(name, lambda: group_loader(lambda ids: load(principal, ids), parent))
+
+
+def talent_loader(info: Ctx) -> DataLoader[str, model.Talent | None]:
+    return _by_id(info, lambda c: c.talents)
+
+
+def relationship_loader(info: Ctx) -> DataLoader[str, model.Relationship | None]:
     """The caller's organisation's ties to talent, asked together for every talent of the
     request whose personal fields need them."""
-    casting, principal = _caller(info)
-
-    async def load(ids: list[str]) -> list[model.Relationship]:
-        found = await casting.relationships(principal, ids)
-        return [found[i] for i in ids]
-
-    return info.context.loader("relationship", lambda: DataLoader(load_fn=load))
+    return _by_id(info, lambda c: c.relationships)
 
 
 def note_loader(info: Ctx) -> DataLoader[str, model.TalentNote | None]:
     """The caller's organisation's private notes, by talent id."""
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "talent_note", lambda: batch_loader(lambda ids: casting.talent_notes(principal, ids))
-    )
+    return _by_id(info, lambda c: c.talent_notes)
 
 
 def role_loader(info: Ctx) -> DataLoader[str, model.Role | None]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "role", lambda: batch_loader(lambda ids: casting.roles(principal, ids))
-    )
+    return _by_id(info, lambda c: c.roles)
 
 
 def booking_loader(info: Ctx) -> DataLoader[str, model.Booking | None]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "booking", lambda: batch_loader(lambda ids: casting.bookings(principal, ids))
-    )
-
-
-def roles_by_production_loader(info: Ctx) -> DataLoader[str, list[model.Role]]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "roles_by_production",
-        lambda: group_loader(
-            lambda ids: casting.roles_of_productions(principal, ids), lambda r: r.production_id
-        ),
-    )
-
-
-def bookings_by_role_loader(info: Ctx) -> DataLoader[str, list[model.Booking]]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "bookings_by_role",
-        lambda: group_loader(
-            lambda ids: casting.bookings_of_roles(principal, ids), lambda b: b.role_id
-        ),
-    )
-
-
-def submissions_by_role_loader(info: Ctx) -> DataLoader[str, list[model.Submission]]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "submissions_by_role",
-        lambda: group_loader(
-            lambda ids: casting.submissions_of_roles(principal, ids), lambda s: s.role_id
-        ),
-    )
+    return _by_id(info, lambda c: c.bookings)
 
 
 def submission_loader(info: Ctx) -> DataLoader[str, model.Submission | None]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "submission", lambda: batch_loader(lambda ids: casting.submissions(principal, ids))
-    )
+    return _by_id(info, lambda c: c.submissions)
 
 
 def session_loader(info: Ctx) -> DataLoader[str, auditions.AuditionSession | None]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "audition_session",
-        lambda: batch_loader(lambda ids: casting.audition_sessions(principal, ids)),
-    )
+    return org_loader(info, PERMISSIONS["auditionSession"], lambda c: c.audition_sessions)
+
+
+def roles_by_production_loader(info: Ctx) -> DataLoader[str, list[model.Role]]:
+    return _children(info, lambda c: c.roles_of_productions, lambda r: r.production_id)
+
+
+def bookings_by_role_loader(info: Ctx) -> DataLoader[str, list[model.Booking]]:
+    return _children(info, lambda c: c.bookings_of_roles, lambda b: b.role_id)
+
+
+def submissions_by_role_loader(info: Ctx) -> DataLoader[str, list[model.Submission]]:
+    return _children(info, lambda c: c.submissions_of_roles, lambda s: s.role_id)
 
 
 def invitations_by_session_loader(
     info: Ctx,
 ) -> DataLoader[str, list[auditions.AuditionInvitation]]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "invitations_by_session",
-        lambda: group_loader(
-            lambda ids: casting.invitations_of_sessions(principal, ids), lambda i: i.session_id
-        ),
-    )
+    return _children(info, lambda c: c.invitations_of_sessions, lambda i: i.session_id)
 
 
 def invitations_by_submission_loader(
     info: Ctx,
 ) -> DataLoader[str, list[auditions.AuditionInvitation]]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "invitations_by_submission",
-        lambda: group_loader(
-            lambda ids: casting.invitations_of_submissions(principal, ids),
-            lambda i: i.submission_id,
-        ),
-    )
+    return _children(info, lambda c: c.invitations_of_submissions, lambda i: i.submission_id)
 
 
 def tapes_by_submission_loader(info: Ctx) -> DataLoader[str, list[auditions.SelfTapeRequest]]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "tapes_by_submission",
-        lambda: group_loader(
-            lambda ids: casting.self_tapes_of_submissions(principal, ids),
-            lambda r: r.submission_id,
-        ),
-    )
+    return _children(info, lambda c: c.self_tapes_of_submissions, lambda r: r.submission_id)
 
 
 def bookings_by_production_loader(info: Ctx) -> DataLoader[str, list[model.Booking]]:
-    casting, principal = _caller(info)
-    return info.context.loader(
-        "bookings_by_production",
-        lambda: group_loader(
-            lambda ids: casting.bookings_of_productions(principal, ids),
-            lambda b: b.production_id,
-        ),
-    )
+    return _children(info, lambda c: c.bookings_of_productions, lambda b: b.production_id)
 
 
 def _offset(cursor: str | None) -> int:
@@ -342,7 +300,11 @@ class Talent:
         return PrivateNote(note=note.note, rating=note.rating) if note else None
 
     def _relationship(self, info: Ctx) -> Callable[[], Awaitable[model.Relationship]]:
-        return lambda: relationship_loader(info).load(self.profile.id)
+        async def relationship() -> model.Relationship:
+            found = await relationship_loader(info).load(self.profile.id)
+            return found or model.NO_RELATIONSHIP
+
+        return relationship
 
     @classmethod
     async def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Talent | None:
@@ -645,7 +607,7 @@ class Booking:
 
 
 @strawberry.federation.type(keys=["id"])
-class Production:
+class Production(ExtendedEntity):
     id: strawberry.ID
 
     @strawberry.field(description="Roles of this production (casting).")
@@ -657,11 +619,6 @@ class Production:
     async def bookings(self, info: Ctx) -> list[Booking]:
         bookings = await bookings_by_production_loader(info).load(str(self.id))
         return [Booking.from_model(b) for b in bookings]
-
-    @classmethod
-    def resolve_reference(cls, info: Ctx, id: strawberry.ID) -> Production:
-        authorize(info, *PERMISSIONS["_entities"])
-        return cls(id=id)
 
 
 # --- inputs and payloads -----------------------------------------------------------------------

@@ -66,7 +66,7 @@ A = TypeVar(
 )
 # At most this many bookings are read to answer one batch of relationship questions.
 RELATIONSHIPS_SCANNED = 10_000
-Outbox = Callable[[AnyEvent | AuditionEvent], OutboxEvent]
+Outbox = Callable[[AnyEvent | AuditionEvent], OutboxEvent | None]
 
 
 class CastingStore:
@@ -249,7 +249,7 @@ class CastingStore:
         return [_role(d) for d in docs]
 
     async def roles_of_productions(self, org_id: str, production_ids: Sequence[str]) -> list[Role]:
-        return await self._roles.find(org_id, {"production_id": {"$in": list(production_ids)}})
+        return await self._roles.find_in(org_id, "production_id", production_ids)
 
     async def talent(self, talent_id: str) -> Talent | None:
         return await self._talent.get("", talent_id)
@@ -311,7 +311,7 @@ class CastingStore:
 
     async def invitations_by(self, field: str, values: Sequence[str]) -> list[AuditionInvitation]:
         """Invitations whose `field` (session_id, submission_id) is one of `values`."""
-        return await self._invitations.find("", {field: {"$in": list(values)}}, limit=20_000)
+        return await self._invitations.find_in("", field, values)
 
     async def talent_expected(
         self, talent_id: str, starts_at: datetime, ends_at: datetime
@@ -332,9 +332,7 @@ class CastingStore:
         return await self._tapes.get_many("", ids)
 
     async def self_tapes_of(self, submission_ids: Sequence[str]) -> list[SelfTapeRequest]:
-        return await self._tapes.find(
-            "", {"submission_id": {"$in": list(submission_ids)}}, limit=20_000
-        )
+        return await self._tapes.find_in("", "submission_id", submission_ids)
 
     async def booking(self, org_id: str, booking_id: str) -> Booking | None:
         return await self._bookings.get(org_id, booking_id)
@@ -343,12 +341,12 @@ class CastingStore:
         return await self._bookings.get_many(org_id, ids)
 
     async def bookings_of_roles(self, org_id: str, role_ids: Sequence[str]) -> list[Booking]:
-        return await self._bookings.find(org_id, {"role_id": {"$in": list(role_ids)}})
+        return await self._bookings.find_in(org_id, "role_id", role_ids)
 
     async def bookings_of_productions(
         self, org_id: str, production_ids: Sequence[str]
     ) -> list[Booking]:
-        return await self._bookings.find(org_id, {"production_id": {"$in": list(production_ids)}})
+        return await self._bookings.find_in(org_id, "production_id", production_ids)
 
     async def relationships(
         self, org_id: str, talent_ids: Sequence[str]
@@ -617,6 +615,7 @@ def _booking_doc(b: Booking) -> dict[str, Any]:
         "rate": _rate_doc(b.rate),
         "work_dates": [d.isoformat() for d in b.work_dates],
         "is_minor": b.is_minor,
+        "held_by": b.held_by,
         "status": b.status.value,
         "rank": b.rank,
         "cancellation_terms": str(b.cancellation_terms),
@@ -654,6 +653,7 @@ def _booking(doc: Mapping[str, Any]) -> Booking:
         rate=_rate(doc["rate"]),
         work_dates=_dates(doc["work_dates"]),
         is_minor=bool(doc.get("is_minor")),
+        held_by=doc.get("held_by", ""),
         status=BookingStatus(doc["status"]),
         confirmed_at=_utc(doc.get("confirmed_at")),
         rank=int(doc.get("rank", 1)),  # bookings stored before holds were ranked

@@ -12,19 +12,18 @@ from collections.abc import (
     AsyncIterator,
     Awaitable,
     Callable,
-    Iterator,
     Sequence,
 )
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
 from slate.crypto import DATE_MASK, FieldCipher
-from slate.errors import ErrorCode, Forbidden, UserError, ValidationErrors
+from slate.errors import Forbidden, UserError, ValidationErrors, field_errors
 from slate.events.snapshots import BookingSnapshot
 from slate.ids import new_id
 from slate.mongo import ConcurrencyConflict, DuplicateKey
@@ -230,26 +229,6 @@ RANK_RETRIES = 3
 # Booking changes as they are published, from now on, every organisation's (events.py builds it).
 LiveBookings = Callable[[], AsyncGenerator[BookingChange, None]]
 
-_CODES: dict[str, ErrorCode] = {
-    "INVALID": "INVALID",
-    "NOT_FOUND": "NOT_FOUND",
-    "CONFLICT": "CONFLICT",
-    "FORBIDDEN": "FORBIDDEN",
-    "UNAVAILABLE": "UNAVAILABLE",
-}
-
-
-@contextlib.contextmanager
-def domain_rules() -> Iterator[None]:
-    """Inside this block, a broken domain rule becomes the caller's field errors."""
-    try:
-        yield
-    except model.Invalid as exc:
-        raise ValidationErrors(
-            UserError(p.message, field=p.field, code=_CODES.get(p.code, "INVALID"))
-            for p in exc.problems
-        ) from None
-
 
 def _possible(ids: Sequence[str]) -> list[str]:
     """The ids that could exist: one longer than any id is not looked up (it is not found)."""
@@ -302,6 +281,18 @@ def _sees(principal: Principal, submission: Submission) -> bool:
     return principal.org in (submission.org_id, submission.submitted_by_org) or principal.is_talent(
         submission.talent_id
     )
+
+
+def _changed(what: str, action: str) -> str:
+    return f"the {what} changed during {action}; reload and retry"
+
+
+class _Stored(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Stored = TypeVar("Stored", bound=_Stored)
 
 
 def _profile_exists(talent_id: str) -> UserError:
@@ -369,7 +360,7 @@ class Casting:
         authz.require(principal, PERMISSIONS["createRole"], "createRole")
         problems: list[model.Problem] = []
         parts = breakdown or BreakdownInput()
-        with domain_rules():
+        with field_errors():
             model.check_ids({"productionId": production_id})
             try:
                 terms = model.validate_breakdown(
@@ -414,7 +405,7 @@ class Casting:
         """A draft breakdown goes out to talent and agents network-wide (role.published)."""
         authz.require(principal, PERMISSIONS["publishRole"], "publishRole")
         role = await self._own_role(principal, role_id)
-        with domain_rules():
+        with field_errors():
             role.publish(principal.sub, at=datetime.now(UTC))
         return await self._save_role(principal, role, "publishRole")
 
@@ -422,12 +413,12 @@ class Casting:
         """A published breakdown stops taking submissions (role.closed)."""
         authz.require(principal, PERMISSIONS["closeRole"], "closeRole")
         role = await self._own_role(principal, role_id)
-        with domain_rules():
+        with field_errors():
             role.close(principal.sub)
         return await self._save_role(principal, role, "closeRole")
 
     async def _own_role(self, principal: Principal, role_id: str) -> Role:
-        with domain_rules():
+        with field_errors():
             model.check_ids({"roleId": role_id})
         role = await self._store.role(principal.org, role_id)
         if role is None:
@@ -435,15 +426,27 @@ class Casting:
         return role
 
     async def _save_role(self, principal: Principal, role: Role, action: str) -> Role:
+        return await self._write(
+            principal, action, self._store.save(role), "roleId", _changed("role", action)
+        )
+
+    async def _write(
+        self,
+        principal: Principal,
+        action: str,
+        write: Awaitable[Stored],
+        field: str,
+        conflict: str,
+        *,
+        audited: str | None = None,
+    ) -> Stored:
+        """Run one write (an add or a versioned save) and audit it; a lost race (the version
+        moved, or the id was taken meanwhile) is a CONFLICT on `field` and writes nothing."""
         try:
-            saved = await self._store.save(role)
-        except ConcurrencyConflict:
-            raise UserError(
-                f"the role changed during {action}; reload and retry",
-                field="roleId",
-                code="CONFLICT",
-            ) from None
-        await self._audit.record(principal, action, saved.id)
+            saved = await write
+        except (ConcurrencyConflict, DuplicateKey):
+            raise UserError(conflict, field=field, code="CONFLICT") from None
+        await self._audit.record(principal, action, audited or saved.id)
         return saved
 
     # --- submissions ---------------------------------------------------------------------
@@ -457,7 +460,7 @@ class Casting:
         authz.require(principal, PERMISSIONS["submitTalent"], "submitTalent")
         if not principal.has_any(*WRITERS) and not principal.is_talent(talent_id):
             raise Forbidden("submitTalent: a talent submits only themselves", field="talentId")
-        with domain_rules():
+        with field_errors():
             model.check_ids({"roleId": role_id, "talentId": talent_id})
             model.validate_note(note)
         role = (await self.roles(principal, [role_id])).get(role_id)
@@ -470,7 +473,7 @@ class Casting:
         self_submitted = not principal.has_any(*WRITERS)
         submission_id = _submission_id(role.id, talent.id)
         existing = await self._store.submission(submission_id)
-        with domain_rules():
+        with field_errors():
             if existing is not None:
                 existing.resubmit(
                     role=role,
@@ -491,17 +494,13 @@ class Casting:
                     note=note,
                     at=now,
                 )
-        try:
-            if existing is not None:
-                saved = await self._store.save(existing)
-            else:
-                saved = await self._store.add(submission)
-        except (DuplicateKey, ConcurrencyConflict):
-            raise UserError(
-                "the talent is already submitted to this role", field="talentId", code="CONFLICT"
-            ) from None
-        await self._audit.record(principal, "submitTalent", saved.id)
-        return saved
+        return await self._write(
+            principal,
+            "submitTalent",
+            self._store.save(existing) if existing is not None else self._store.add(submission),
+            "talentId",
+            "the talent is already submitted to this role",
+        )
 
     async def view_submission(self, principal: Principal, *, submission_id: str) -> Submission:
         """Casting has looked at it (from then on the submitter cannot withdraw it)."""
@@ -539,7 +538,7 @@ class Casting:
                 "withdrawSubmission: only its submitter or the talent may withdraw it",
                 field="submissionId",
             )
-        with domain_rules():
+        with field_errors():
             submission.withdraw(principal.sub)
         return await self._save_submission(principal, submission, "withdrawSubmission")
 
@@ -555,14 +554,14 @@ class Casting:
         submission = await self._submission(principal, submission_id)
         if submission.org_id != principal.org:
             raise UserError("unknown submission", field="submissionId", code="NOT_FOUND")
-        with domain_rules():
+        with field_errors():
             changed = step(submission)(principal.sub)
         if changed is False:  # nothing to write (a second look)
             return submission
         return await self._save_submission(principal, submission, action)
 
     async def _submission(self, principal: Principal, submission_id: str) -> Submission:
-        with domain_rules():
+        with field_errors():
             model.check_ids({"submissionId": submission_id})
         found = (await self.submissions(principal, [submission_id])).get(submission_id)
         if found is None:
@@ -572,16 +571,13 @@ class Casting:
     async def _save_submission(
         self, principal: Principal, submission: Submission, action: str
     ) -> Submission:
-        try:
-            saved = await self._store.save(submission)
-        except ConcurrencyConflict:
-            raise UserError(
-                f"the submission changed during {action}; reload and retry",
-                field="submissionId",
-                code="CONFLICT",
-            ) from None
-        await self._audit.record(principal, action, saved.id)
-        return saved
+        return await self._write(
+            principal,
+            action,
+            self._store.save(submission),
+            "submissionId",
+            _changed("submission", action),
+        )
 
     async def submissions(self, principal: Principal, ids: Sequence[str]) -> dict[str, Submission]:
         """Submissions by id the caller may see: its organisation owns the role or made the
@@ -616,7 +612,7 @@ class Casting:
     ) -> AuditionSession:
         """A dated audition (or callback) session of one of the caller's productions."""
         authz.require(principal, PERMISSIONS["createAuditionSession"], "createAuditionSession")
-        with domain_rules():
+        with field_errors():
             model.check_ids({"productionId": production_id})
             draft = model_auditions.validate_session(
                 day=date,
@@ -651,7 +647,7 @@ class Casting:
         (any organisation's invitations count); a callback only after an accepted audition."""
         authz.require(principal, PERMISSIONS["inviteToAudition"], "inviteToAudition")
         problems: list[model.Problem] = []
-        with domain_rules():
+        with field_errors():
             model.check_ids({"sessionId": session_id, "submissionId": submission_id})
             starts_at = model.parse_instant(start, "start", problems) if start else None
             if problems:
@@ -674,7 +670,7 @@ class Casting:
             i.kind == SessionKind.AUDITION and i.status == InvitationStatus.ACCEPTED
             for i in earlier
         )
-        with domain_rules():
+        with field_errors():
             slot = session.choose_slot(
                 taken=taken,
                 talent_busy=[(i.starts_at, i.ends_at) for i in elsewhere],
@@ -690,53 +686,49 @@ class Casting:
                 by=principal.sub,
             )
         previous = (await self._store.invitations([invitation.id])).get(invitation.id)
-        try:
-            if previous is not None:
-                with domain_rules():
-                    previous.reinvite(invitation)
-                saved = await self._store.save(previous)
-            else:
-                saved = await self._store.add(invitation)
-        except (DuplicateKey, ConcurrencyConflict):
-            raise UserError(
-                "the slot was taken meanwhile; retry", field="sessionId", code="CONFLICT"
-            ) from None
-        await self._audit.record(principal, "inviteToAudition", saved.id)
-        return saved
+        if previous is not None:
+            with field_errors():
+                previous.reinvite(invitation)
+        return await self._write(
+            principal,
+            "inviteToAudition",
+            self._store.save(previous) if previous is not None else self._store.add(invitation),
+            "sessionId",
+            "the slot was taken meanwhile; retry",
+        )
 
     async def respond_to_audition(
         self, principal: Principal, *, invitation_id: str, accept: bool
     ) -> AuditionInvitation:
         """The talent (or their agency's staff) accepts or declines an invitation, once."""
         authz.require(principal, PERMISSIONS["respondToAudition"], "respondToAudition")
-        with domain_rules():
+        with field_errors():
             model.check_ids({"invitationId": invitation_id})
         invitation = (await self._store.invitations([invitation_id])).get(invitation_id)
         if invitation is None or not _answers_for(principal, invitation):
             raise UserError("unknown invitation", field="invitationId", code="NOT_FOUND")
-        with domain_rules():
+        with field_errors():
             invitation.respond(accept, principal.sub)
-        try:
-            saved = await self._store.save(invitation)
-        except ConcurrencyConflict:
-            raise UserError(
-                "the invitation changed meanwhile", field="invitationId", code="CONFLICT"
-            ) from None
-        await self._audit.record(principal, "respondToAudition", saved.id)
-        return saved
+        return await self._write(
+            principal,
+            "respondToAudition",
+            self._store.save(invitation),
+            "invitationId",
+            _changed("invitation", "respondToAudition"),
+        )
 
     async def request_self_tape(
         self, principal: Principal, *, submission_id: str, due_at: str, instructions: str = ""
     ) -> SelfTapeRequest:
         """Ask a talent submitted to one of the caller's roles for a self-tape by a due time."""
         authz.require(principal, PERMISSIONS["requestSelfTape"], "requestSelfTape")
-        with domain_rules():
+        with field_errors():
             model.check_ids({"submissionId": submission_id})
             due = model_auditions.parse_due(due_at)
         submission = await self._submission(principal, submission_id)
         if submission.org_id != principal.org:
             raise UserError("unknown submission", field="submissionId", code="NOT_FOUND")
-        with domain_rules():
+        with field_errors():
             request = SelfTapeRequest.request(
                 id=new_id("tap"),
                 submission=submission,
@@ -755,26 +747,26 @@ class Casting:
         """The talent (or their agency's staff) hands in the tape's link; a late one is taken
         and marked late."""
         authz.require(principal, PERMISSIONS["deliverSelfTape"], "deliverSelfTape")
-        with domain_rules():
+        with field_errors():
             model.check_ids({"requestId": request_id})
         request = (await self._store.self_tapes([request_id])).get(request_id)
         if request is None or not _answers_for(principal, request):
             raise UserError("unknown self-tape request", field="requestId", code="NOT_FOUND")
-        with domain_rules():
+        with field_errors():
             request.deliver(url, at=datetime.now(UTC), by=principal.sub)
-        try:
-            saved = await self._store.save(request)
-        except ConcurrencyConflict:
-            raise UserError(
-                "the request changed meanwhile", field="requestId", code="CONFLICT"
-            ) from None
-        await self._audit.record(principal, "deliverSelfTape", saved.id)
-        return saved
+        return await self._write(
+            principal,
+            "deliverSelfTape",
+            self._store.save(request),
+            "requestId",
+            _changed("request", "deliverSelfTape"),
+        )
 
     async def audition_sessions(
-        self, principal: Principal, ids: Sequence[str]
+        self, org_id: str, ids: Sequence[str]
     ) -> dict[str, AuditionSession]:
-        return await self._store.audition_sessions(principal.org, _possible(ids))
+        """The organisation's audition sessions by id."""
+        return await self._store.audition_sessions(org_id, _possible(ids))
 
     async def invitations_of_sessions(
         self, principal: Principal, session_ids: Sequence[str]
@@ -806,7 +798,7 @@ class Casting:
         # profile, their own, under the id their token names.
         own = None if principal.has_any(*WRITERS) else _own_profile_id(principal)
         today = datetime.now(UTC).date()
-        with domain_rules():
+        with field_errors():
             draft = model.validate_talent(name, email, date_of_birth, union, today)
         if own is not None and await self._store.talent(own) is not None:
             raise _profile_exists(own)
@@ -829,7 +821,7 @@ class Casting:
         """The talent edits their own profile (staff of the organisation that registered them
         may too); only the fields given change. Announced as talent.profile_updated."""
         authz.require(principal, PERMISSIONS["updateTalentProfile"], "updateTalentProfile")
-        with domain_rules():
+        with field_errors():
             model.check_ids({"talentId": talent_id})
         talent = await self._store.talent(talent_id)
         if talent is None:
@@ -841,20 +833,19 @@ class Casting:
             raise Forbidden(
                 "updateTalentProfile: a talent edits only their own profile", field="talentId"
             )
-        with domain_rules():
+        with field_errors():
             changed = talent.update_profile(
                 model.validate_profile(talent.profile, changes), principal.sub
             )
         if not changed:
             return talent
-        try:
-            saved = await self._store.save(talent)
-        except ConcurrencyConflict:
-            raise UserError(
-                "the profile changed meanwhile; reload and retry", field="talentId", code="CONFLICT"
-            ) from None
-        await self._audit.record(principal, "updateTalentProfile", saved.id)
-        return saved
+        return await self._write(
+            principal,
+            "updateTalentProfile",
+            self._store.save(talent),
+            "talentId",
+            _changed("profile", "updateTalentProfile"),
+        )
 
     async def set_talent_note(
         self, principal: Principal, *, talent_id: str, note: str, rating: int | None
@@ -862,7 +853,7 @@ class Casting:
         """The caller's organisation's private note and rating (1-5) of a talent; no other
         organisation ever reads it."""
         authz.require(principal, PERMISSIONS["setTalentNote"], "setTalentNote")
-        with domain_rules():
+        with field_errors():
             model.check_ids({"talentId": talent_id})
             model.validate_private_note(note, rating)
         if await self._store.talent(talent_id) is None:
@@ -870,16 +861,16 @@ class Casting:
         note_id = _note_id(principal.org, talent_id)
         current = (await self._store.talent_notes(principal.org, [note_id])).get(note_id)
         entry = current or TalentNote(id=note_id, org_id=principal.org, talent_id=talent_id)
-        with domain_rules():
+        with field_errors():
             entry.set(note, rating)
-        try:
-            saved = await (self._store.save(entry) if current else self._store.add(entry))
-        except (ConcurrencyConflict, DuplicateKey):
-            raise UserError(
-                "the note changed meanwhile; reload and retry", field="talentId", code="CONFLICT"
-            ) from None
-        await self._audit.record(principal, "setTalentNote", talent_id)
-        return saved
+        return await self._write(
+            principal,
+            "setTalentNote",
+            self._store.save(entry) if current else self._store.add(entry),
+            "talentId",
+            _changed("note", "setTalentNote"),
+            audited=talent_id,
+        )
 
     async def talent_notes(
         self, principal: Principal, talent_ids: Sequence[str]
@@ -925,7 +916,7 @@ class Casting:
         age range on a date, skills, languages, home base and (scheduling's answer, for the
         AVAILABILITY_CANDIDATES best matches) availability on dates; a page from `offset`."""
         authz.require(principal, PERMISSIONS["searchTalent"], "searchTalent")
-        with domain_rules():
+        with field_errors():
             query = model_search.validate_query(
                 text=text,
                 union_status=union_status,
@@ -1008,7 +999,7 @@ class Casting:
         on its dates."""
         authz.require(principal, PERMISSIONS["holdTalent"], "holdTalent")
         problems: list[model.Problem] = []
-        with domain_rules():
+        with field_errors():
             model.check_ids({"roleId": role_id, "talentId": talent_id})
             lapses = (
                 model.parse_instant(expires_at, "expiresAt", problems)
@@ -1024,8 +1015,13 @@ class Casting:
         if talent is None:
             raise UserError("unknown talent", field="talentId", code="NOT_FOUND")
         existing = await self._store.bookings_of_talent_for_role(principal.org, role_id, talent_id)
+        for again in (b for b in existing if b.same_hold(principal.sub, rank, lapses)):
+            # A retry of a hold that was stored though its answer was lost (the database
+            # restarted before the audit record): the same answer, and the record it lacked.
+            await self._audit_once(principal, "holdTalent", again.id)
+            return again
         active = await self._store.active_bookings_of_role(principal.org, role_id)
-        with domain_rules():
+        with field_errors():
             booking = Booking.hold(
                 id=new_id("bkg"),
                 role=role,
@@ -1036,12 +1032,18 @@ class Casting:
                 rank=rank,
                 expires_at=lapses,
                 now=datetime.now(UTC),
+                by=principal.sub,
             )
         await self._refuse_conflicts(booking)
         await self._claim(role)
         held = await self._store.add(booking)
         await self._audit.record(principal, "holdTalent", held.id)
         return held
+
+    async def _audit_once(self, principal: Principal, action: str, target_id: str) -> None:
+        records = await self._audit.for_target(principal.org, target_id)
+        if not any(r["action"] == action for r in records):
+            await self._audit.record(principal, action, target_id)
 
     async def _claim(self, role: Role) -> None:
         """Ranks are decided on the role as read: a second hold decided on the same reading
@@ -1061,7 +1063,7 @@ class Casting:
         authz.require(principal, PERMISSIONS["confirmBooking"], "confirmBooking")
         booking = await self._booking(principal, booking_id)
         role = await self._store.role(principal.org, booking.role_id)
-        with domain_rules():
+        with field_errors():
             booking.confirm(
                 principal.sub, at=datetime.now(UTC), places=role.quantity if role else 1
             )
@@ -1081,7 +1083,7 @@ class Casting:
         role's holds behind it move up. Subscribers learn both from the booking events."""
         authz.require(principal, PERMISSIONS["releaseBooking"], "releaseBooking")
         booking = await self._booking(principal, booking_id)
-        with domain_rules():
+        with field_errors():
             booking.release(reason)
         released = await self._save(principal, booking, "releaseBooking")
         await self._close_ranks(principal, released.org_id, released.role_id)
@@ -1125,7 +1127,7 @@ class Casting:
         return []
 
     async def _booking(self, principal: Principal, booking_id: str) -> Booking:
-        with domain_rules():
+        with field_errors():
             model.check_ids({"bookingId": booking_id})
         booking = await self._store.booking(principal.org, booking_id)
         if booking is None:
@@ -1144,16 +1146,9 @@ class Casting:
 
     async def _save(self, principal: Principal, booking: Booking, action: str) -> Booking:
         """Save a transition and its event only if the booking is still at the version read."""
-        try:
-            saved = await self._store.save(booking)
-        except ConcurrencyConflict:
-            raise UserError(
-                f"the booking changed during {action}; reload and retry",
-                field="bookingId",
-                code="CONFLICT",
-            ) from None
-        await self._audit.record(principal, action, saved.id)
-        return saved
+        return await self._write(
+            principal, action, self._store.save(booking), "bookingId", _changed("booking", action)
+        )
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -1244,7 +1239,7 @@ class Casting:
     ) -> AsyncIterator[BookingChange]:
         """Booking changes of one of the caller's productions, as they happen."""
         authz.require(principal, PERMISSIONS["bookingEvents"], "bookingEvents")
-        with domain_rules():
+        with field_errors():
             model.check_ids({"productionId": production_id})
         await self._production_known(principal.org, production_id)
         if self._live is None:

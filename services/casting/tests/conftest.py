@@ -176,14 +176,21 @@ def feed() -> LiveFeed:
 
 
 @pytest.fixture
-async def casting(database: MemoryDatabase, peers: ScriptedPeers, feed: LiveFeed) -> Casting:
+def audit(database: MemoryDatabase) -> AuditLog:
+    return AuditLog(database)
+
+
+@pytest.fixture
+async def casting(
+    database: MemoryDatabase, peers: ScriptedPeers, feed: LiveFeed, audit: AuditLog
+) -> Casting:
     store = CastingStore(database, events.to_outbox)
     await store.ensure_indexes()
     return Casting(
         store,
         peers,
         cipher(),
-        AuditLog(database),
+        audit,
         live=events.live_bookings(feed.listen),
         search=TalentIndex(),
     )

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slate_domain import Aggregate
+from slate_domain import Aggregate, required_text
 from slate_domain import Invalid as Invalid
 from slate_domain import Problem as Problem
 from slate_domain import Rate as Rate
@@ -478,11 +478,7 @@ def validate_role(
     it has 1 to MAX_QUANTITY places and a cancellation fee (0 or more, in the rate's currency)
     owed when a booking of it is cancelled after confirmation."""
     problems: list[Problem] = []
-    clean_name = name.strip()
-    if not clean_name:
-        problems.append(Problem("name", "must not be empty"))
-    elif len(clean_name) > MAX_NAME:
-        problems.append(Problem("name", f"at most {MAX_NAME} characters"))
+    clean_name = required_text("name", name, MAX_NAME, problems)
     value = parse_decimal(amount, "rate.amount", problems)
     if value is not None and value <= 0:
         problems.append(Problem("rate.amount", "must be greater than zero"))
@@ -527,11 +523,7 @@ def validate_talent(
 ) -> TalentDraft:
     """Talent need a name, a plausible email, a birth date in the past, and a known union."""
     problems: list[Problem] = []
-    clean_name = name.strip()
-    if not clean_name:
-        problems.append(Problem("name", "must not be empty"))
-    elif len(clean_name) > MAX_NAME:
-        problems.append(Problem("name", f"at most {MAX_NAME} characters"))
+    clean_name = required_text("name", name, MAX_NAME, problems)
     clean_email = ""
     if len(email) > MAX_EMAIL:  # before anything reads the text
         problems.append(Problem("email", f"at most {MAX_EMAIL} characters"))
@@ -866,6 +858,8 @@ class Booking(Aggregate[DomainEvent]):
     expires_at: datetime | None = None
     cancellation_terms: Decimal = Decimal("0.00")  # the role's fee, copied at the hold
     cancellation_fee: Money | None = None  # owed: set when a confirmed booking is released
+    # Who put the talent on hold (a retried holdTalent of theirs gets this hold back).
+    held_by: str = ""
 
     @classmethod
     def hold(
@@ -880,6 +874,7 @@ class Booking(Aggregate[DomainEvent]):
         rank: int | None = None,
         expires_at: datetime | None = None,
         now: datetime | None = None,
+        by: str = "",
     ) -> Booking:
         """Put talent on hold for a role at a rank (by default behind every active hold of the
         role), until `expires_at` (by default when the work starts). A talent holds at most one
@@ -925,9 +920,21 @@ class Booking(Aggregate[DomainEvent]):
             rank=given,
             expires_at=lapses,
             cancellation_terms=role.cancellation_fee,
+            held_by=by,
         )
         booking.record(BookingHeld(booking._as_changed()))
         return booking
+
+    def same_hold(self, by: str, rank: int | None, expires_at: datetime | None) -> bool:
+        """This is the hold `by` asked for with these terms (a retried request): still on hold,
+        held by them, at the rank and expiry asked (when they were given)."""
+        return (
+            self.status == BookingStatus.ON_HOLD
+            and bool(by)
+            and self.held_by == by
+            and rank in (None, self.rank)
+            and expires_at in (None, self.expires_at)
+        )
 
     def confirm(self, by: str, *, at: datetime, places: int = 1) -> None:
         """Only a hold that has not lapsed, ranked within the role's `places`, can be confirmed

@@ -22,6 +22,8 @@ from slate.mongo import explain_find
 from slate.repository import MongoDatabase
 from slate.testing import cipher
 
+from ..builders import new_role, new_talent
+
 pytestmark = pytest.mark.infra
 
 PRODUCER = Principal(sub="u1", org="org_a", roles=frozenset({"producer", "casting"}))
@@ -60,18 +62,8 @@ async def make_casting(db: Any, peers: Peers) -> Casting:
 
 
 async def role_and_talent(casting: Casting, dob: str = "1990-01-01") -> tuple[str, str]:
-    role = await casting.create_role(
-        PRODUCER,
-        production_id="prd_1",
-        name="Lead",
-        amount="1200.00",
-        currency="USD",
-        unit="DAY",
-        work_dates=["2027-03-02"],
-    )
-    talent = await casting.register_talent(
-        PRODUCER, name="Rosa", email="rosa@example.com", date_of_birth=dob, union="NONE"
-    )
+    role = await new_role(casting, PRODUCER)
+    talent = await new_talent(casting, PRODUCER, name="Rosa", date_of_birth=dob)
     return role.id, talent.id
 
 
@@ -237,16 +229,7 @@ async def test_ranked_holds_expire_and_promote_on_the_real_database(db: Any) -> 
     from casting.domain.model import BookingStatus
 
     casting = await make_casting(db, ScriptedPeers([], []))
-    role = await casting.create_role(
-        PRODUCER,
-        production_id="prd_1",
-        name="Lead",
-        amount="1200.00",
-        currency="USD",
-        unit="DAY",
-        work_dates=["2027-03-02"],
-        cancellation_fee="250.00",
-    )
+    role = await new_role(casting, PRODUCER, cancellation_fee="250.00")
     a, b = [
         await casting.register_talent(
             PRODUCER, name=n, email=f"{n}@example.com", date_of_birth="1990-01-01", union="NONE"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from casting.app import wire
+from casting.app import SERVICE
 from slate.config import Settings
 from slate.events.catalogue import (
     AUDITION_TOPIC,
@@ -26,7 +26,7 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
         Settings(service="casting-wiring-test", mongo_url=mongo_url, database=db.name)
     )
     try:
-        wiring = await wire(runtime)
+        wiring = await SERVICE.wire(runtime)
     finally:
         await runtime.close()
     assert dict(wiring.publishes) == {
@@ -50,6 +50,7 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
         "self_tapes",
     ]
     assert wiring.grpc_register is not None  # the runtime serves gRPC health for casting
+    assert [(j.name, j.interval_s) for j in wiring.periodic] == [("hold-sweep", 60.0)]
     bookings = set(await db["bookings"].index_information())
     assert {
         "_pending_1",

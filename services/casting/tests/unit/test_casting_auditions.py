@@ -18,7 +18,6 @@ from casting.domain.auditions import (
     SessionKind,
 )
 from casting.domain.model import Submission, SubmissionStatus
-from casting.schema import schema
 from casting.usecases import BreakdownInput, Casting
 from slate.errors import UserError, ValidationErrors
 from slate.events import OutboxEvent
@@ -30,7 +29,9 @@ from slate.events.catalogue import (
     SELF_TAPE_REQUESTED,
 )
 from slate.repository import MemoryDatabase
-from slate.testing import data, graphql_context, principal
+from slate.testing import data, principal
+
+from ..builders import new_role, new_talent, run
 
 PRODUCER = principal("org_a", "producer", "casting")
 AGENT = principal("org_agency", "casting", sub="agent_1")
@@ -202,26 +203,11 @@ def test_a_self_tape_is_due_in_the_future_delivered_once_and_marked_late() -> No
 
 
 async def cast_submissions(casting: Casting, n: int = 2) -> list[Submission]:
-    role = await casting.create_role(
-        PRODUCER,
-        production_id="prd_1",
-        name="Barista",
-        amount="1200.00",
-        currency="USD",
-        unit="DAY",
-        work_dates=["2027-03-02"],
-        breakdown=BreakdownInput(description="Sings."),
-    )
+    role = await new_role(casting, name="Barista", breakdown=BreakdownInput(description="Sings."))
     await casting.publish_role(PRODUCER, role_id=role.id)
     out = []
     for i in range(n):
-        t = await casting.register_talent(
-            AGENT,
-            name=f"T {i}",
-            email=f"t{i}@example.com",
-            date_of_birth="1990-01-01",
-            union="NONE",
-        )
+        t = await new_talent(casting, AGENT, i, name=f"T {i}")
         out.append(await casting.submit_talent(AGENT, role_id=role.id, talent_id=t.id))
     return out
 
@@ -389,12 +375,6 @@ SESSION = """
 query($id: ID!) { auditionSession(id: $id) { id invitations { room status talent { id } } } }"""
 SUBMISSION = """
 query($id: ID!) { submission(id: $id) { auditions { status kind } selfTapes { status dueAt } } }"""
-
-
-async def run(casting: Casting, query: str, caller: Any = PRODUCER, **variables: Any) -> Any:
-    return await schema.execute(
-        query, variable_values=variables, context_value=graphql_context(casting, caller)
-    )
 
 
 async def test_sessions_and_invitations_through_the_subgraph(casting: Casting) -> None:

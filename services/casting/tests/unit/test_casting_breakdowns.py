@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 from casting.domain import model
 from casting.domain.model import Production, Role, RolePublished, RoleStatus
-from casting.schema import schema
 from casting.usecases import BreakdownInput, Casting
 from slate.errors import UserError, ValidationErrors
 from slate.events import OutboxEvent
 from slate.events.catalogue import ROLE_CLOSED, ROLE_PUBLISHED
-from slate.testing import data, envelope, graphql_context, principal
+from slate.testing import data, envelope, principal
+
+from ..builders import new_role, run
 
 NOW = datetime(2027, 1, 10, tzinfo=UTC)
 PRODUCER = principal("org_a", "producer", "casting")
@@ -134,14 +135,10 @@ FUTURE = (datetime.now(UTC) + timedelta(days=30)).isoformat()
 
 
 async def create(casting: Casting, caller: Any = PRODUCER, **parts: Any) -> Role:
-    return await casting.create_role(
+    return await new_role(
+        casting,
         caller,
-        production_id="prd_1",
         name="Barista",
-        amount="1200.00",
-        currency="USD",
-        unit="DAY",
-        work_dates=["2027-03-02"],
         breakdown=BreakdownInput(
             **{
                 "description": "A tired barista who sings.",
@@ -184,14 +181,9 @@ async def test_bad_breakdown_and_role_fields_are_named_together_and_nothing_is_w
     casting: Casting, cast: Any, peers: Any
 ) -> None:
     with pytest.raises(ValidationErrors) as exc:
-        await casting.create_role(
-            PRODUCER,
-            production_id="prd_1",
+        await new_role(
+            casting,
             name="",
-            amount="1200.00",
-            currency="USD",
-            unit="DAY",
-            work_dates=["2027-03-02"],
             breakdown=BreakdownInput(age_min=50, age_max=20, submission_deadline="soon"),
         )
     assert [e.field for e in exc.value.errors] == [
@@ -248,12 +240,6 @@ mutation($r: ID!) { publishRole(input: {roleId: $r}) {
 BREAKDOWNS = """
 query($first: Int, $after: String) { breakdowns(first: $first, after: $after) {
   edges { cursor node { id name status bookings { id } } } pageInfo { hasNextPage endCursor } } }"""
-
-
-async def run(casting: Casting, query: str, caller: Any = PRODUCER, **variables: Any) -> Any:
-    return await schema.execute(
-        query, variable_values=variables, context_value=graphql_context(casting, caller)
-    )
 
 
 async def test_a_breakdown_is_written_published_and_paged_through_the_subgraph(

@@ -20,6 +20,8 @@ from slate.errors import ValidationErrors
 from slate.events.catalogue import BOOKING_CONFIRMED, BOOKING_HELD, BOOKING_RELEASED
 from slate.testing import data, graphql_context, principal
 
+from ..builders import role_input
+
 TODAY = date(2026, 11, 28)
 # The shape that froze casting: `a@a.a.a.…` that fails at its end, 64 KB (the old pattern
 # backtracks over every dot from every dot: about 76 s here; 8 KB took 0.9 s).
@@ -138,18 +140,6 @@ async def test_an_8_kb_hostile_email_through_the_subgraph_is_refused_quickly_and
 WIDE = "\U0001d538"  # 𝔸: four bytes in UTF-8, the widest a character of a name can be
 LEAP_YEAR = [(date(2028, 1, 1) + timedelta(days=i)).isoformat() for i in range(366)]
 LONG = "x" * 10_000  # the longest string the kernel lets into any input
-
-
-def role_input(**changes: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "production_id": "prd_1",
-        "name": "Lead",
-        "amount": "1200.00",
-        "currency": "USD",
-        "unit": "DAY",
-        "work_dates": ["2027-03-02"],
-    }
-    return values | changes
 
 
 def talent_input(**changes: Any) -> dict[str, Any]:

@@ -19,13 +19,14 @@ from casting.domain.model import (
     TalentRegistered,
     UnionStatus,
 )
-from casting.schema import schema
 from casting.usecases import Casting
 from slate.errors import Forbidden, UserError, ValidationErrors
 from slate.events import OutboxEvent
 from slate.events.catalogue import TALENT_PROFILE_UPDATED, TALENT_REGISTERED
 from slate.repository import MemoryDatabase
-from slate.testing import data, envelope, graphql_context, principal
+from slate.testing import data, envelope, principal
+
+from ..builders import run
 
 PRODUCER = principal("org_a", "producer", "casting")
 OTHER_STAFF = principal("org_b", "casting")
@@ -220,12 +221,6 @@ NOTE = """
 mutation($t: ID!, $rating: Int) {
   setTalentNote(input: {talentId: $t, note: "Good", rating: $rating}) {
     note { note rating } userErrors { field message code } } }"""
-
-
-async def run(casting: Casting, query: str, caller: Any = PRODUCER, **variables: Any) -> Any:
-    return await schema.execute(
-        query, variable_values=variables, context_value=graphql_context(casting, caller)
-    )
 
 
 async def test_a_profile_through_the_subgraph_as_each_caller_may_see_it(

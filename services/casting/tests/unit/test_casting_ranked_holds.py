@@ -22,12 +22,13 @@ from casting.domain.model import (
     Role,
     Talent,
 )
-from casting.schema import schema
 from casting.usecases import BookingEventKind, Casting
 from slate.errors import Forbidden, UserError, ValidationErrors
 from slate.events import OutboxEvent
 from slate.events.catalogue import BOOKING_HELD, BOOKING_PROMOTED, BOOKING_RELEASED
-from slate.testing import data, envelope, graphql_context, principal
+from slate.testing import data, envelope, principal
+
+from ..builders import new_role, new_talents, run
 
 NOW = datetime(2027, 2, 1, 12, tzinfo=UTC)
 PRODUCTION = Production(id="prd_1", org_id="org_a", timezone="America/Los_Angeles")
@@ -244,28 +245,8 @@ async def outbox(database: Any, booking_id: str) -> list[OutboxEvent]:
 
 async def cast_of(casting: Casting, n: int, quantity: int = 1, fee: str | None = None) -> Any:
     """A role and `n` talent, registered by the producer."""
-    r = await casting.create_role(
-        PRODUCER,
-        production_id="prd_1",
-        name="Lead",
-        amount="1200.00",
-        currency="USD",
-        unit="DAY",
-        work_dates=["2027-03-02"],
-        quantity=quantity,
-        cancellation_fee=fee,
-    )
-    people = [
-        await casting.register_talent(
-            PRODUCER,
-            name=f"Talent {i}",
-            email=f"t{i}@example.com",
-            date_of_birth="1990-01-01",
-            union="NONE",
-        )
-        for i in range(n)
-    ]
-    return r, people
+    r = await new_role(casting, quantity=quantity, cancellation_fee=fee)
+    return r, await new_talents(casting, n)
 
 
 async def test_releasing_the_first_hold_promotes_the_second_which_can_then_be_booked(
@@ -426,12 +407,6 @@ mutation($r: ID!, $t: ID!, $rank: Int, $until: String) {
 }"""
 
 
-async def run(casting: Casting, query: str, caller: Any = PRODUCER, **variables: Any) -> Any:
-    return await schema.execute(
-        query, variable_values=variables, context_value=graphql_context(casting, caller)
-    )
-
-
 async def test_hold_rank_expiry_and_cancellation_fee_through_the_subgraph(
     casting: Casting,
 ) -> None:
@@ -497,8 +472,8 @@ def test_a_work_start_off_the_calendar_in_utc_stays_on_it() -> None:
 # --- the scheduled sweep -------------------------------------------------------------------------
 
 
-async def test_the_sweep_process_expires_lapsed_holds_each_pass_and_survives_a_failure(
-    casting: Casting, database: Any, monkeypatch: pytest.MonkeyPatch
+async def test_the_sweep_job_expires_lapsed_holds_once_and_runs_in_the_service_wiring(
+    casting: Casting,
 ) -> None:
     from casting import sweep
 
@@ -508,17 +483,11 @@ async def test_the_sweep_process_expires_lapsed_holds_each_pass_and_survives_a_f
         await casting.hold_talent(
             PRODUCER, role_id=r.id, talent_id=t.id, expires_at=soon.isoformat()
         )
-    stop = asyncio.Event()
-    expired = await sweep.sweep_forever(
-        casting, interval_s=0, stop=stop, clock=lambda: soon, passes=2
-    )
-    assert expired == 2  # the first pass expires both, the second finds nothing
+    job = sweep.hold_sweep(casting, every_s=0.01, clock=lambda: soon)
+    assert (job.name, job.interval_s) == ("hold-sweep", 0.01)
+    assert await job.run() == 2  # the first pass expires both
+    assert await job.run() == 0  # the second finds nothing: idempotent
     assert await casting.expire_holds(sweep.SWEEPER, at=soon) == []
-
-    async def broken(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("database away")
-
-    monkeypatch.setattr(casting, "expire_holds", broken)
-    assert await sweep.sweep_forever(casting, interval_s=0, stop=stop, passes=2) == 0
-    stop.set()
-    assert await sweep.sweep_forever(casting, interval_s=3600, stop=stop) == 0  # stopped
+    [default] = sweep.jobs(casting)
+    assert default.interval_s == sweep.DEFAULT_INTERVAL_S == sweep.interval_s({})
+    assert sweep.interval_s({"SLATE_CASTING_SWEEP_INTERVAL_S": "5"}) == 5.0

@@ -17,6 +17,8 @@ from slate.auth import ROLES, Principal
 from slate.repository import MemoryDatabase, MemoryRepository
 from slate.testing import data, graphql_context, principal
 
+from ..builders import run
+
 PRODUCER = principal("org_a", "producer", "casting")
 INTRUDER = principal("org_b", "producer", "casting", "accounting", "legal")
 
@@ -94,14 +96,6 @@ class _Counting(MemoryRepository):
 @pytest.fixture
 def database() -> CountingDatabase:
     return CountingDatabase()
-
-
-async def run(
-    casting: Casting, query: str, caller: Principal | None = PRODUCER, **variables: Any
-) -> Any:
-    return await schema.execute(
-        query, variable_values=variables, context_value=graphql_context(casting, caller)
-    )
 
 
 async def ok(casting: Casting, query: str, field: str, **variables: Any) -> Any:

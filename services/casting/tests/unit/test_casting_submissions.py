@@ -21,7 +21,6 @@ from casting.domain.model import (
     SubmissionStatus,
     Talent,
 )
-from casting.schema import schema
 from casting.store import CastingStore
 from casting.usecases import BreakdownInput, Casting
 from slate.errors import Forbidden, UserError, ValidationErrors
@@ -33,7 +32,9 @@ from slate.events.catalogue import (
     SUBMISSION_WITHDRAWN,
 )
 from slate.repository import MemoryDatabase
-from slate.testing import data, envelope, graphql_context, principal
+from slate.testing import data, envelope, principal
+
+from ..builders import new_role, new_talents, run
 
 NOW = datetime(2027, 1, 10, tzinfo=UTC)
 PRODUCER = principal("org_a", "producer", "casting")
@@ -196,14 +197,9 @@ def test_a_note_is_at_most_1000_characters() -> None:
 
 
 async def setup(casting: Casting, n: int = 2, publish: bool = True) -> tuple[Role, list[Talent]]:
-    r = await casting.create_role(
-        PRODUCER,
-        production_id="prd_1",
+    r = await new_role(
+        casting,
         name="Barista",
-        amount="1200.00",
-        currency="USD",
-        unit="DAY",
-        work_dates=["2027-03-02"],
         breakdown=BreakdownInput(
             description="Sings.",
             submission_deadline=(datetime.now(UTC) + timedelta(days=10)).isoformat(),
@@ -211,17 +207,7 @@ async def setup(casting: Casting, n: int = 2, publish: bool = True) -> tuple[Rol
     )
     if publish:
         r = await casting.publish_role(PRODUCER, role_id=r.id)
-    people = [
-        await casting.register_talent(
-            principal("org_agency", "casting"),
-            name=f"Talent {i}",
-            email=f"t{i}@example.com",
-            date_of_birth="1990-01-01",
-            union="NONE",
-        )
-        for i in range(n)
-    ]
-    return r, people
+    return r, await new_talents(casting, n, principal("org_agency", "casting"))
 
 
 async def outbox(database: MemoryDatabase, submission_id: str) -> list[str]:
@@ -397,12 +383,6 @@ mutation($s: ID!) { withdrawSubmission(input: {submissionId: $s}) {
   submission { id status } userErrors { field message code } } }"""
 ROLE = """
 query($id: ID!) { role(id: $id) { status submissions { id status talent { id } } } }"""
-
-
-async def run(casting: Casting, query: str, caller: Any = PRODUCER, **variables: Any) -> Any:
-    return await schema.execute(
-        query, variable_values=variables, context_value=graphql_context(casting, caller)
-    )
 
 
 async def test_submissions_through_the_subgraph(casting: Casting) -> None:

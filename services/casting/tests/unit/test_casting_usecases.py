@@ -14,6 +14,8 @@ from slate.events.catalogue import BOOKING_CONFIRMED, BOOKING_HELD, BOOKING_RELE
 from slate.testing import booking_snapshot, principal
 from slate_proto.slate.events.v1 import casting_pb2
 
+from ..builders import new_role
+
 PRODUCER = principal("org_a", "producer", "casting")
 INTRUDER = principal("org_b", "producer", "casting")
 
@@ -42,9 +44,8 @@ async def test_create_role_names_every_bad_field_asks_no_peer_and_writes_nothing
     casting: Casting, cast: Any, peers: Any
 ) -> None:
     with pytest.raises(ValidationErrors) as exc:
-        await casting.create_role(
-            PRODUCER,
-            production_id="prd_1",
+        await new_role(
+            casting,
             name=" ",
             amount="1.005",
             currency="XXX",
@@ -103,15 +104,7 @@ async def test_every_command_refuses_a_caller_without_one_of_its_roles(
     before = {c: await cast.docs(c) for c in ("roles", "talent", "bookings", "audit")}
     viewer = principal("org_a", "viewer")
     attempts = {
-        "createRole": lambda: casting.create_role(
-            viewer,
-            production_id="prd_1",
-            name="Lead",
-            amount="1200.00",
-            currency="USD",
-            unit="DAY",
-            work_dates=["2027-03-02"],
-        ),
+        "createRole": lambda: new_role(casting, viewer),
         "registerTalent": lambda: casting.register_talent(
             viewer, name="Ana", email="ana@example.com", date_of_birth="1990-01-01", union="NONE"
         ),
@@ -301,8 +294,9 @@ async def test_a_second_active_hold_for_the_same_role_is_a_conflict_and_writes_n
     casting: Casting, cast: Any
 ) -> None:
     first = await cast.hold()
+    colleague = principal("org_a", "producer", sub="u2")  # the same caller's retry: hold_retry
     with pytest.raises(ValidationErrors) as exc:
-        await casting.hold_talent(PRODUCER, role_id=first.role_id, talent_id=first.talent_id)
+        await casting.hold_talent(colleague, role_id=first.role_id, talent_id=first.talent_id)
     assert fields(exc) == [("talentId", "CONFLICT")]
     assert await cast.docs("bookings") == 1
 
