@@ -18,6 +18,9 @@
 #           SLATE_GATEWAY_PORT (4000), STACK_SINK_PORT (4319), SLATE_WEB_PORT (3000; the web
 #                                        server reads it, and SLATE_GATEWAY_URL for its upstream)
 #           STACK_WEB=0                  do not start the web app even when web/dist exists
+#           STACK_LOG_MAX_BYTES (10 MiB), STACK_LOG_KEEP (3)   each process's log under logs/
+#                                        rotates at that size, that many older files kept
+#                                        (deploy/local/logpipe.py)
 #           SLATE_MONGO_URL, SLATE_KAFKA_BOOTSTRAP   the infrastructure (read by the services)
 set -euo pipefail
 
@@ -75,7 +78,13 @@ launch() {  # launch NAME PORT CMD... : start in the background with its own log
     die "port $port (for $name) is in use by another process; stop it or run 'make stop'"
   fi
   : >"$LOGS/$name.log"
-  SLATE_PROC="$name" setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null &
+  # Output through logpipe.py: the log rotates by size (STACK_LOG_MAX_BYTES, STACK_LOG_KEEP);
+  # $! is still the process itself (the pipe's reader is forked by the redirection). The reader
+  # must not hold this script's own output open, or a caller reading it (`stack.sh | tail`)
+  # would wait for the stack to stop.
+  SLATE_PROC="$name" setsid "$@" \
+    > >(exec "$PY" "$ROOT/deploy/local/logpipe.py" "$LOGS/$name.log" >/dev/null 2>&1) \
+    2>&1 < /dev/null &
   echo $! >"$RUN/$name.pid"
   say "started $name (pid $!, log ${LOGS#"$ROOT"/}/$name.log)"
 }
