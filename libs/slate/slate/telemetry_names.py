@@ -79,7 +79,7 @@ class Metrics:
     dead_letters_total: Counter  # labels: topic
     consumer_lag: Gauge  # labels: topic, partition, group
     events_published_total: Counter  # labels: topic
-    events_consumed_total: Counter  # labels: topic, outcome (applied/duplicate/failed)
+    events_consumed_total: Counter  # labels: topic, outcome (applied/duplicate/ignored/failed)
     http_request_seconds: Histogram  # labels: method, route, status
     grpc_client_seconds: Histogram  # labels: method, code
 

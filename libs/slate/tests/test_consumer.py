@@ -8,6 +8,7 @@ import json
 import pytest
 from google.protobuf.wrappers_pb2 import StringValue
 from slate.events import Consumer, Envelope, OutboxEvent, PoisonMessage, headers_for
+from slate.events.catalogue import BOOKING_CONFIRMED, dispatch
 from slate.events.dlq import read_dead_letters
 from slate_tools.cli import main as slate_cli
 
@@ -196,3 +197,50 @@ async def test_handler_errors_are_never_swallowed_by_a_poison_check(
         await consumer.stop()
     assert calls == 1
     assert await db["inbox"].count_documents({}) == 0
+
+
+async def test_types_the_group_has_no_handler_for_cost_no_inbox_round_trip(
+    db, topic, kafka_bootstrap, kit
+):
+    wanted = event(topic, "thg_1", "applied")
+    other = OutboxEvent.create(
+        topic=topic,
+        key="thg_1",
+        type="slate.test.thing.other.v1",
+        source="slate-test",
+        message=StringValue(value="not for this group"),
+    )
+    await publish(kit, kafka_bootstrap, other)
+    await publish(kit, kafka_bootstrap, wanted)
+    seen: list[str] = []
+
+    class OnlyChanged:  # what a catalogue Dispatch answers: one type handled here
+        def handles(self, type_name: str) -> bool:
+            return type_name == "slate.test.thing.changed.v1"
+
+        async def __call__(self, envelope: Envelope) -> None:
+            seen.append(envelope.decode(StringValue).value)
+
+    consumer = Consumer(
+        bootstrap=kafka_bootstrap,
+        group_id=kit.unique("ignore-test"),
+        topics=[topic],
+        handler=OnlyChanged(),
+        db=db,
+    )
+    await consumer.start()
+    try:
+        await kit.eventually(lambda: seen == ["applied"])
+    finally:
+        await consumer.stop()
+    inbox = [doc["_id"] async for doc in db["inbox"].find({})]
+    assert inbox == [f"{consumer.group_id}:{wanted.id}"]  # nothing recorded for the other type
+
+
+def test_a_dispatch_table_says_which_types_it_handles() -> None:
+    async def use_case(_: object) -> None:
+        return None
+
+    table = dispatch({BOOKING_CONFIRMED: use_case})
+    assert table.handles(BOOKING_CONFIRMED.name)
+    assert not table.handles("slate.casting.booking.held.v1")

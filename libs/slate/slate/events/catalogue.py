@@ -237,6 +237,10 @@ class Dispatch:
     def topics(self) -> list[str]:
         return topics_of(self.types)
 
+    def handles(self, type_name: str) -> bool:
+        """Whether an envelope of this type does anything here (others are skipped)."""
+        return type_name in self._handlers
+
     async def __call__(self, envelope: Envelope) -> None:
         entry = self._handlers.get(envelope.type)
         if entry is None:

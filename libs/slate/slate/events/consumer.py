@@ -186,6 +186,13 @@ class Consumer:
             )
             await self._dead_letter(record, exc, attempts=0)
             return
+        handles = getattr(self.handler, "handles", None)
+        if handles is not None and not handles(envelope.type):
+            # A type this group has no handler for (a topic carries more types than any one
+            # reader needs): nothing to apply, so no inbox check or record either, each a
+            # database round trip.
+            self._count(record.topic, "ignored")
+            return
         key = inbox_id(self.group_id, envelope.id)
         if await self.inbox.find_one({"_id": key}) is not None:
             self._count(record.topic, "duplicate")
