@@ -16,12 +16,17 @@ from slate_proto.slate.events.v1 import legal_pb2
 from legal.domain.classification import ClassificationAssessed
 from legal.domain.compliance import ContractDrafted, ContractStatus, DomainEvent
 from legal.domain.coogan import CooganAccountRecorded
+from legal.domain.freelance import FreelanceEvent
 from legal.domain.permits import PermitEvent
 from legal.usecases import Legal
 
 
 def to_outbox(
-    event: DomainEvent | PermitEvent | ClassificationAssessed | CooganAccountRecorded,
+    event: DomainEvent
+    | PermitEvent
+    | ClassificationAssessed
+    | CooganAccountRecorded
+    | FreelanceEvent,
 ) -> OutboxEvent | None:
     """The outbox entry announcing a domain event; the others (voids, sending and signing,
     work and film permits, insurance) stay internal: the catalogue has no public type for them

@@ -21,7 +21,7 @@ from slate.graphql import (
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from legal.domain import classification, compliance, permits
+from legal.domain import classification, compliance, freelance, permits
 from legal.usecases import PERMISSIONS, READERS, Legal
 
 Ctx = Info[GraphQLContext[Legal], None]
@@ -374,6 +374,72 @@ class RecordCooganAccountPayload:
     user_errors: list[UserError]
 
 
+@strawberry.type(description="A freelancer's engagement under SB 988 (B&P Code §18100 ff.).")
+class FreelanceContract:
+    id: strawberry.ID
+    production_id: strawberry.ID
+    freelancer_name: str
+    total: str
+    written: bool
+    payment_deadline: str | None = strawberry.field(
+        description="The contract's payment date, or 30 days after completion."
+    )
+    paid_on: str | None
+    missing_terms: list[str] = strawberry.field(
+        description="Required contents the contract lacks (empty when complete)."
+    )
+
+    @classmethod
+    def from_model(cls, c: freelance.FreelanceContract) -> FreelanceContract:
+        deadline = c.payment_deadline()
+        return cls(
+            id=strawberry.ID(c.id),
+            production_id=strawberry.ID(c.production_id),
+            freelancer_name=c.freelancer_name,
+            total=str(c.total),
+            written=c.written,
+            payment_deadline=deadline.isoformat() if deadline else None,
+            paid_on=c.paid_on.isoformat() if c.paid_on else None,
+            missing_terms=c.missing_terms(),
+        )
+
+
+@strawberry.input
+class FreelanceServiceInput:
+    description: str
+    value: str = strawberry.field(description="Decimal USD, e.g. 400.00.")
+    rate_method: str = strawberry.field(
+        default="", description="The rate and method of compensation, e.g. flat fee by check."
+    )
+
+
+@strawberry.input
+class RecordFreelanceContractInput:
+    production_id: strawberry.ID
+    freelancer_name: str
+    freelancer_address: str = ""
+    hiring_party_name: str = ""
+    hiring_party_address: str = ""
+    services: list[FreelanceServiceInput]
+    contracted_on: str
+    written: bool = strawberry.field(description="A written contract exists and was signed.")
+    payment_due_on: str | None = None
+    invoice_due_on: str | None = None
+    completed_on: str | None = None
+
+
+@strawberry.input
+class RecordFreelancePaymentInput:
+    contract_id: strawberry.ID
+    paid_on: str
+
+
+@strawberry.type
+class FreelanceContractPayload:
+    freelance_contract: FreelanceContract | None
+    user_errors: list[UserError]
+
+
 @strawberry.input
 class TermInput:
     name: str
@@ -580,6 +646,45 @@ class Mutation:
                 if account
                 else None
             ),
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(description="Record a freelancer's engagement and contract (SB 988).")
+    async def record_freelance_contract(
+        self, info: Ctx, input: RecordFreelanceContractInput
+    ) -> FreelanceContractPayload:
+        found, errors = await attempt(
+            info.context.services.record_freelance_contract(
+                authorize(info),
+                production_id=str(input.production_id),
+                freelancer_name=input.freelancer_name,
+                freelancer_address=input.freelancer_address,
+                hiring_party_name=input.hiring_party_name,
+                hiring_party_address=input.hiring_party_address,
+                services=[(x.description, x.value, x.rate_method) for x in input.services],
+                contracted_on=input.contracted_on,
+                written=input.written,
+                payment_due_on=input.payment_due_on,
+                invoice_due_on=input.invoice_due_on,
+                completed_on=input.completed_on,
+            )
+        )
+        return FreelanceContractPayload(
+            freelance_contract=FreelanceContract.from_model(found) if found else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(description="Record when a freelancer was paid.")
+    async def record_freelance_payment(
+        self, info: Ctx, input: RecordFreelancePaymentInput
+    ) -> FreelanceContractPayload:
+        found, errors = await attempt(
+            info.context.services.record_freelance_payment(
+                authorize(info), str(input.contract_id), input.paid_on
+            )
+        )
+        return FreelanceContractPayload(
+            freelance_contract=FreelanceContract.from_model(found) if found else None,
             user_errors=errors,
         )
 

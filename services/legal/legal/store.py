@@ -30,11 +30,12 @@ from legal.domain.compliance import (
     WorkPermit,
 )
 from legal.domain.coogan import CooganAccount, CooganAccountRecorded
+from legal.domain.freelance import FreelanceContract, FreelanceEvent, ServiceLine
 from legal.domain.permits import FilmPermit, InsuranceCertificate, PermitEvent
 
 # Maps a domain event to the outbox entry that publishes it; None: an internal event.
 Outbox = Callable[
-    [DomainEvent | PermitEvent | ClassificationAssessed | CooganAccountRecorded],
+    [DomainEvent | PermitEvent | ClassificationAssessed | CooganAccountRecorded | FreelanceEvent],
     OutboxEvent | None,
 ]
 A = TypeVar(
@@ -45,6 +46,7 @@ A = TypeVar(
     InsuranceCertificate,
     ClassificationAssessment,
     CooganAccount,
+    FreelanceContract,
 )
 
 
@@ -280,6 +282,52 @@ def _coogan(doc: Mapping[str, Any]) -> CooganAccount:
     )
 
 
+def _freelance_doc(c: FreelanceContract) -> dict[str, Any]:
+    def day(d: date | None) -> str | None:
+        return d.isoformat() if d else None
+
+    return {
+        "_id": c.id,
+        "org_id": c.org_id,
+        "production_id": c.production_id,
+        "freelancer_name": c.freelancer_name,
+        "freelancer_key": c.freelancer_key,
+        "freelancer_address": c.freelancer_address,
+        "hiring_party_name": c.hiring_party_name,
+        "hiring_party_address": c.hiring_party_address,
+        "services": [[s.description, str(s.value), s.rate_method] for s in c.services],
+        "contracted_on": c.contracted_on.isoformat(),
+        "payment_due_on": day(c.payment_due_on),
+        "invoice_due_on": day(c.invoice_due_on),
+        "completed_on": day(c.completed_on),
+        "written": c.written,
+        "paid_on": day(c.paid_on),
+    }
+
+
+def _freelance(doc: Mapping[str, Any]) -> FreelanceContract:
+    def day(name: str) -> date | None:
+        return date.fromisoformat(v) if (v := doc.get(name)) else None
+
+    return FreelanceContract(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        version=int(doc["version"]),
+        production_id=doc["production_id"],
+        freelancer_name=doc["freelancer_name"],
+        freelancer_address=doc["freelancer_address"],
+        hiring_party_name=doc["hiring_party_name"],
+        hiring_party_address=doc["hiring_party_address"],
+        services=tuple(ServiceLine(d, Decimal(v), m) for d, v, m in doc["services"]),
+        contracted_on=date.fromisoformat(doc["contracted_on"]),
+        payment_due_on=day("payment_due_on"),
+        invoice_due_on=day("invoice_due_on"),
+        completed_on=day("completed_on"),
+        written=bool(doc["written"]),
+        paid_on=day("paid_on"),
+    )
+
+
 @dataclass(frozen=True)
 class StoredDocument:
     sha256: str
@@ -301,6 +349,7 @@ class LegalStore:
     # aggregate) the shoot-day report counts minors by. Never a birth date.
     BOOKING_BANDS = "booking_bands"
     COOGAN_ACCOUNTS = "coogan_accounts"
+    FREELANCE = "freelance_contracts"
     outbox_collections = (
         CONTRACTS,
         PERMITS,
@@ -308,6 +357,7 @@ class LegalStore:
         CERTIFICATES,
         ASSESSMENTS,
         COOGAN_ACCOUNTS,
+        FREELANCE,
     )
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
@@ -318,6 +368,9 @@ class LegalStore:
         self._permits = Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
         self._documents = database.repository(self.DOCUMENTS)
         self._bands = database.repository(self.BOOKING_BANDS)
+        self._freelance = Aggregates(
+            database.repository(self.FREELANCE), outbox, _freelance_doc, _freelance
+        )
         self._coogan = Aggregates(
             database.repository(self.COOGAN_ACCOUNTS), outbox, _coogan_doc, _coogan
         )
@@ -342,6 +395,11 @@ class LegalStore:
                 ],
                 self.DOCUMENTS: [*self._documents.indexes()],
                 self.BOOKING_BANDS: [*self._bands.indexes()],
+                self.FREELANCE: [
+                    *self._freelance.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("production_id", 1)]),
+                    IndexSpec([("org_id", 1), ("freelancer_key", 1)]),
+                ],
                 self.COOGAN_ACCOUNTS: [
                     *self._coogan.repo.indexes(),
                     IndexSpec([("org_id", 1), ("talent_id", 1)]),
@@ -372,8 +430,11 @@ class LegalStore:
         | FilmPermit
         | InsuranceCertificate
         | ClassificationAssessment
-        | CooganAccount,
+        | CooganAccount
+        | FreelanceContract,
     ) -> Aggregates[Any]:
+        if isinstance(aggregate, FreelanceContract):
+            return self._freelance
         if isinstance(aggregate, CooganAccount):
             return self._coogan
         if isinstance(aggregate, ClassificationAssessment):
@@ -454,3 +515,15 @@ class LegalStore:
 
     async def coogan_accounts(self, org_id: str, talent_id: str) -> list[CooganAccount]:
         return await self._coogan.find(org_id, {"talent_id": talent_id}, limit=20)
+
+    async def freelance_contract(self, org_id: str, contract_id: str) -> FreelanceContract | None:
+        return await self._freelance.get(org_id, contract_id)
+
+    async def freelance_of_production(
+        self, org_id: str, production_id: str
+    ) -> list[FreelanceContract]:
+        return await self._freelance.find(org_id, {"production_id": production_id}, limit=500)
+
+    async def freelance_of(self, org_id: str, keys: Sequence[str]) -> list[FreelanceContract]:
+        """The organisation's engagements of these freelancers (for the 120-day aggregate)."""
+        return await self._freelance.find_in(org_id, "freelancer_key", list(keys))

@@ -30,8 +30,9 @@ from legal.domain.compliance import (
     check_booking,
 )
 from legal.domain.coogan import CooganAccount
+from legal.domain.freelance import FreelanceContract
 from legal.domain.permits import FilmPermit, InsuranceCertificate
-from legal.domain.report import BLOCKING, Item, report
+from legal.domain.report import BLOCKING, Item, freelance_rule, report
 from legal.store import LegalStore, StoredDocument
 
 READERS = ("producer", "legal", "casting", "accounting")
@@ -44,6 +45,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "draftContract": ("legal", "producer"),
     # A parent or guardian (the minor's talent token) may record their own child's account.
     "recordCooganAccount": ("legal", "producer", "talent"),
+    "recordFreelanceContract": ("legal", "producer", "accounting"),
+    "recordFreelancePayment": ("accounting", "producer"),
     "contractTemplates": READERS,
     # Only a talent can sign, and only with their own contract's link (checked per contract).
     "signContract": ("talent",),
@@ -220,7 +223,14 @@ class Legal:
         permits = await self._store.film_permits(org_id, production_id)
         certificates = await self._store.certificates(org_id, production_id)
         bands = await self._store.bands(org_id, [c.booking_id for c in contracts if c.is_minor])
-        return report(contracts, permits, certificates, on, bands)
+        items = report(contracts, permits, certificates, on, bands)
+        if on is None:  # the production's own items, not a shoot day's
+            freelance = await self._store.freelance_of_production(org_id, production_id)
+            earlier = await self._store.freelance_of(
+                org_id, sorted({c.freelancer_key for c in freelance})
+            )
+            items += freelance_rule(freelance, earlier, self._today())
+        return items
 
     async def contract_by_booking(
         self, org_id: str, booking_ids: Sequence[str]
@@ -338,6 +348,60 @@ class Legal:
             )
         saved = await self._store.add(account)
         await self._audit.record(principal, "recordCooganAccount", saved.id)
+        return saved
+
+    async def record_freelance_contract(
+        self,
+        principal: Principal,
+        *,
+        production_id: str,
+        freelancer_name: str,
+        freelancer_address: str,
+        hiring_party_name: str,
+        hiring_party_address: str,
+        services: Sequence[tuple[str, str, str]],
+        contracted_on: str,
+        written: bool,
+        payment_due_on: str | None = None,
+        invoice_due_on: str | None = None,
+        completed_on: str | None = None,
+    ) -> FreelanceContract:
+        """Record a freelancer's engagement and its contract's terms (SB 988); the compliance
+        report names missing terms and raises payments past their deadline."""
+        authz.require(principal, PERMISSIONS["recordFreelanceContract"], "recordFreelanceContract")
+        with field_errors():
+            contract = FreelanceContract.record_contract(
+                id=new_id("fre"),
+                org_id=principal.org,
+                production_id=production_id,
+                freelancer_name=freelancer_name,
+                freelancer_address=freelancer_address,
+                hiring_party_name=hiring_party_name,
+                hiring_party_address=hiring_party_address,
+                services=services,
+                contracted_on=contracted_on,
+                written=written,
+                payment_due_on=payment_due_on,
+                invoice_due_on=invoice_due_on,
+                completed_on=completed_on,
+            )
+        saved = await self._store.add(contract)
+        await self._audit.record(principal, "recordFreelanceContract", saved.id)
+        return saved
+
+    async def record_freelance_payment(
+        self, principal: Principal, contract_id: str, paid_on: str
+    ) -> FreelanceContract:
+        """The freelancer was paid on `paid_on` (payroll's pay-run event names no
+        engagements yet, so accounting records it)."""
+        authz.require(principal, PERMISSIONS["recordFreelancePayment"], "recordFreelancePayment")
+        contract = await self._store.freelance_contract(principal.org, contract_id)
+        if contract is None:
+            raise NotFound("no such freelance contract", field="contractId")
+        with field_errors():
+            contract.paid(paid_on)
+        saved = await self._store.save(contract)
+        await self._audit.record(principal, "recordFreelancePayment", saved.id)
         return saved
 
     async def send_contract(self, principal: Principal, contract_id: str) -> tuple[Contract, str]:

@@ -10,6 +10,8 @@ from datetime import date
 
 from legal.domain import minors
 from legal.domain.compliance import Contract
+from legal.domain.freelance import SOURCE as SB988
+from legal.domain.freelance import FreelanceContract
 from legal.domain.permits import MIN_GENERAL_LIABILITY, FilmPermit, InsuranceCertificate
 
 BLOCKING = "BLOCKING"
@@ -143,6 +145,44 @@ def infant_nurse_rule(
             day,
         )
     ]
+
+
+def freelance_rule(
+    contracts: Sequence[FreelanceContract],
+    earlier: Sequence[FreelanceContract],
+    today: date,
+) -> list[Item]:
+    """SB 988 (Bus. & Prof. Code §18100 ff.): an engagement of $250 or more (with the same
+    freelancer's prior 120 days) needs a written contract with the required terms (blocking
+    while any is missing), and is paid by its date or 30 days after completion (overdue:
+    raised as a warning until payment is recorded)."""
+    items: list[Item] = []
+    for c in contracts:
+        if not c.covered(earlier):
+            continue
+        missing = c.missing_terms()
+        if missing:
+            items.append(
+                Item(
+                    "FREELANCE_CONTRACT_INCOMPLETE",
+                    BLOCKING,
+                    f"the engagement of {c.freelancer_name} ({c.total} USD) lacks "
+                    + "; ".join(missing),
+                    SB988,
+                )
+            )
+        if c.overdue(today):
+            items.append(
+                Item(
+                    "FREELANCE_PAYMENT_OVERDUE",
+                    WARNING,
+                    f"{c.freelancer_name} was due {c.total} USD by "
+                    f"{c.payment_deadline()} and no payment is recorded (damages: twice the "
+                    "unpaid compensation)",
+                    SB988,
+                )
+            )
+    return items
 
 
 def report(
