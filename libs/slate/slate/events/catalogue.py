@@ -64,6 +64,7 @@ SHOOT_DAY_TOPIC = Topic("slate.scheduling.shoot_day.v1", producer="slate-schedul
 ENGAGEMENT_TOPIC = Topic("slate.payroll.engagement.v1", producer="slate-payroll")
 PAY_RUN_TOPIC = Topic("slate.payroll.pay_run.v1", producer="slate-payroll")
 CONTRACT_TOPIC = Topic("slate.legal.contract.v1", producer="slate-legal")
+PERMIT_TOPIC = Topic("slate.legal.permit.v1", producer="slate-legal")
 
 BOOKING_HELD = EventType("slate.casting.booking.held.v1", BOOKING_TOPIC, casting_pb2.BookingHeld)
 BOOKING_CONFIRMED = EventType(
@@ -159,6 +160,25 @@ PAY_RUN_ISSUED = EventType(
 CONTRACT_DRAFTED = EventType(
     "slate.legal.contract.drafted.v1", CONTRACT_TOPIC, legal_pb2.ContractDrafted
 )
+CONTRACT_SENT = EventType("slate.legal.contract.sent.v1", CONTRACT_TOPIC, legal_pb2.ContractSent)
+CONTRACT_SIGNED = EventType(
+    "slate.legal.contract.signed.v1", CONTRACT_TOPIC, legal_pb2.ContractSigned
+)
+CONTRACT_COUNTERSIGNED = EventType(
+    "slate.legal.contract.countersigned.v1", CONTRACT_TOPIC, legal_pb2.ContractCountersigned
+)
+CONTRACT_VOIDED = EventType(
+    "slate.legal.contract.voided.v1", CONTRACT_TOPIC, legal_pb2.ContractVoided
+)
+WORK_PERMIT_RECORDED = EventType(
+    "slate.legal.work_permit.recorded.v1", PERMIT_TOPIC, legal_pb2.WorkPermitRecorded
+)
+FILM_PERMIT_REQUESTED = EventType(
+    "slate.legal.film_permit.requested.v1", PERMIT_TOPIC, legal_pb2.FilmPermitRequested
+)
+INSURANCE_RECORDED = EventType(
+    "slate.legal.insurance.recorded.v1", PERMIT_TOPIC, legal_pb2.InsuranceCertificateRecorded
+)
 
 TOPICS: tuple[Topic, ...] = (
     BOOKING_TOPIC,
@@ -171,6 +191,7 @@ TOPICS: tuple[Topic, ...] = (
     ENGAGEMENT_TOPIC,
     PAY_RUN_TOPIC,
     CONTRACT_TOPIC,
+    PERMIT_TOPIC,
 )
 EVENT_TYPES: tuple[EventType[Any], ...] = (
     BOOKING_HELD,
@@ -205,6 +226,13 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     ENGAGEMENT_ESTIMATED,
     PAY_RUN_ISSUED,
     CONTRACT_DRAFTED,
+    CONTRACT_SENT,
+    CONTRACT_SIGNED,
+    CONTRACT_COUNTERSIGNED,
+    CONTRACT_VOIDED,
+    WORK_PERMIT_RECORDED,
+    FILM_PERMIT_REQUESTED,
+    INSURANCE_RECORDED,
 )
 BY_NAME: Mapping[str, EventType[Any]] = {t.name: t for t in EVENT_TYPES}
 

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bslate/events/v1/legal.proto\x12\x0fslate.events.v1\"\x96\x01\n\x0f\x43ontractDrafted\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x12\n\nbooking_id\x18\x03 \x01(\t\x12\x15\n\rproduction_id\x18\x04 \x01(\t\x12\x11\n\ttalent_id\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x10\n\x08template\x18\x07 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bslate/events/v1/legal.proto\x12\x0fslate.events.v1\"\x96\x01\n\x0f\x43ontractDrafted\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x12\n\nbooking_id\x18\x03 \x01(\t\x12\x15\n\rproduction_id\x18\x04 \x01(\t\x12\x11\n\ttalent_id\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x10\n\x08template\x18\x07 \x01(\t\"\x8f\x01\n\x0c\x43ontractSent\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x11\n\ttalent_id\x18\x04 \x01(\t\x12\x17\n\x0f\x64ocument_sha256\x18\x05 \x01(\t\x12\x17\n\x0flink_expires_at\x18\x06 \x01(\t\"\x8b\x01\n\x0e\x43ontractSigned\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x11\n\ttalent_id\x18\x04 \x01(\t\x12\x17\n\x0f\x64ocument_sha256\x18\x05 \x01(\t\x12\x11\n\tsigned_at\x18\x06 \x01(\t\"\x99\x01\n\x15\x43ontractCountersigned\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x11\n\ttalent_id\x18\x04 \x01(\t\x12\x17\n\x0f\x65xecuted_sha256\x18\x05 \x01(\t\x12\x18\n\x10\x63ountersigned_at\x18\x06 \x01(\t\"`\n\x0e\x43ontractVoided\x12\x13\n\x0b\x63ontract_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x12\n\nbooking_id\x18\x03 \x01(\t\x12\x15\n\rproduction_id\x18\x04 \x01(\t\"q\n\x12WorkPermitRecorded\x12\x11\n\tpermit_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x11\n\ttalent_id\x18\x03 \x01(\t\x12\x11\n\tissued_on\x18\x04 \x01(\t\x12\x12\n\nexpires_on\x18\x05 \x01(\t\"\x9c\x01\n\x13\x46ilmPermitRequested\x12\x11\n\tpermit_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x15\n\rlocation_name\x18\x04 \x01(\t\x12\r\n\x05\x64\x61tes\x18\x05 \x03(\t\x12\x13\n\x0bhigh_impact\x18\x06 \x01(\x08\x12\x10\n\x08ready_by\x18\x07 \x01(\t\"\xb9\x01\n\x1cInsuranceCertificateRecorded\x12\x16\n\x0e\x63\x65rtificate_id\x18\x01 \x01(\t\x12\x0e\n\x06org_id\x18\x02 \x01(\t\x12\x15\n\rproduction_id\x18\x03 \x01(\t\x12\x0f\n\x07insurer\x18\x04 \x01(\t\x12\x14\n\x0c\x65\x66\x66\x65\x63tive_on\x18\x05 \x01(\t\x12\x12\n\nexpires_on\x18\x06 \x01(\t\x12\x1f\n\x17general_liability_limit\x18\x07 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,4 +33,18 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_CONTRACTDRAFTED']._serialized_start=49
   _globals['_CONTRACTDRAFTED']._serialized_end=199
+  _globals['_CONTRACTSENT']._serialized_start=202
+  _globals['_CONTRACTSENT']._serialized_end=345
+  _globals['_CONTRACTSIGNED']._serialized_start=348
+  _globals['_CONTRACTSIGNED']._serialized_end=487
+  _globals['_CONTRACTCOUNTERSIGNED']._serialized_start=490
+  _globals['_CONTRACTCOUNTERSIGNED']._serialized_end=643
+  _globals['_CONTRACTVOIDED']._serialized_start=645
+  _globals['_CONTRACTVOIDED']._serialized_end=741
+  _globals['_WORKPERMITRECORDED']._serialized_start=743
+  _globals['_WORKPERMITRECORDED']._serialized_end=856
+  _globals['_FILMPERMITREQUESTED']._serialized_start=859
+  _globals['_FILMPERMITREQUESTED']._serialized_end=1015
+  _globals['_INSURANCECERTIFICATERECORDED']._serialized_start=1018
+  _globals['_INSURANCECERTIFICATERECORDED']._serialized_end=1203
 # @@protoc_insertion_point(module_scope)

@@ -3,8 +3,10 @@
 isort:skip_file
 """
 
+from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf.internal import containers as _containers
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -57,3 +59,272 @@ class ContractDrafted(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ContractDrafted: _TypeAlias = ContractDrafted  # noqa: Y015
+
+@_typing.final
+class ContractSent(_message.Message):
+    """ce_type slate.legal.contract.sent.v1: the rendered PDF went out with a single-use signing
+    link (the link itself never leaves legal).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTRACT_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    DOCUMENT_SHA256_FIELD_NUMBER: _builtins.int
+    LINK_EXPIRES_AT_FIELD_NUMBER: _builtins.int
+    contract_id: _builtins.str
+    org_id: _builtins.str
+    production_id: _builtins.str
+    talent_id: _builtins.str
+    document_sha256: _builtins.str
+    """SHA-256 (hex) of the exact PDF bytes sent."""
+    link_expires_at: _builtins.str
+    """RFC 3339 with offset: when the signing link expires."""
+    def __init__(
+        self,
+        *,
+        contract_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        talent_id: _builtins.str = ...,
+        document_sha256: _builtins.str = ...,
+        link_expires_at: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["contract_id", b"contract_id", "document_sha256", b"document_sha256", "link_expires_at", b"link_expires_at", "org_id", b"org_id", "production_id", b"production_id", "talent_id", b"talent_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ContractSent: _TypeAlias = ContractSent  # noqa: Y015
+
+@_typing.final
+class ContractSigned(_message.Message):
+    """ce_type slate.legal.contract.signed.v1: the performer signed (with consent to sign
+    electronically).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTRACT_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    DOCUMENT_SHA256_FIELD_NUMBER: _builtins.int
+    SIGNED_AT_FIELD_NUMBER: _builtins.int
+    contract_id: _builtins.str
+    org_id: _builtins.str
+    production_id: _builtins.str
+    talent_id: _builtins.str
+    document_sha256: _builtins.str
+    signed_at: _builtins.str
+    """RFC 3339 with offset."""
+    def __init__(
+        self,
+        *,
+        contract_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        talent_id: _builtins.str = ...,
+        document_sha256: _builtins.str = ...,
+        signed_at: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["contract_id", b"contract_id", "document_sha256", b"document_sha256", "org_id", b"org_id", "production_id", b"production_id", "signed_at", b"signed_at", "talent_id", b"talent_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ContractSigned: _TypeAlias = ContractSigned  # noqa: Y015
+
+@_typing.final
+class ContractCountersigned(_message.Message):
+    """ce_type slate.legal.contract.countersigned.v1: the producer countersigned; the executed
+    copy (document plus signature page) has its own hash.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTRACT_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    EXECUTED_SHA256_FIELD_NUMBER: _builtins.int
+    COUNTERSIGNED_AT_FIELD_NUMBER: _builtins.int
+    contract_id: _builtins.str
+    org_id: _builtins.str
+    production_id: _builtins.str
+    talent_id: _builtins.str
+    executed_sha256: _builtins.str
+    countersigned_at: _builtins.str
+    """RFC 3339 with offset."""
+    def __init__(
+        self,
+        *,
+        contract_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        talent_id: _builtins.str = ...,
+        executed_sha256: _builtins.str = ...,
+        countersigned_at: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["contract_id", b"contract_id", "countersigned_at", b"countersigned_at", "executed_sha256", b"executed_sha256", "org_id", b"org_id", "production_id", b"production_id", "talent_id", b"talent_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ContractCountersigned: _TypeAlias = ContractCountersigned  # noqa: Y015
+
+@_typing.final
+class ContractVoided(_message.Message):
+    """ce_type slate.legal.contract.voided.v1: the booking was released before signature."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTRACT_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    BOOKING_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    contract_id: _builtins.str
+    org_id: _builtins.str
+    booking_id: _builtins.str
+    production_id: _builtins.str
+    def __init__(
+        self,
+        *,
+        contract_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        booking_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["booking_id", b"booking_id", "contract_id", b"contract_id", "org_id", b"org_id", "production_id", b"production_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ContractVoided: _TypeAlias = ContractVoided  # noqa: Y015
+
+@_typing.final
+class WorkPermitRecorded(_message.Message):
+    """Topic slate.legal.permit.v1, key = the permit's or certificate's id.
+    ce_type slate.legal.work_permit.recorded.v1: a minor's Entertainment Work Permit on file
+    (no birth date, no permit number).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PERMIT_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    ISSUED_ON_FIELD_NUMBER: _builtins.int
+    EXPIRES_ON_FIELD_NUMBER: _builtins.int
+    permit_id: _builtins.str
+    org_id: _builtins.str
+    talent_id: _builtins.str
+    issued_on: _builtins.str
+    """ISO dates; issued_on empty when not given."""
+    expires_on: _builtins.str
+    def __init__(
+        self,
+        *,
+        permit_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        talent_id: _builtins.str = ...,
+        issued_on: _builtins.str = ...,
+        expires_on: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expires_on", b"expires_on", "issued_on", b"issued_on", "org_id", b"org_id", "permit_id", b"permit_id", "talent_id", b"talent_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___WorkPermitRecorded: _TypeAlias = WorkPermitRecorded  # noqa: Y015
+
+@_typing.final
+class FilmPermitRequested(_message.Message):
+    """ce_type slate.legal.film_permit.requested.v1: a film permit applied for a location's dates."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PERMIT_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    LOCATION_NAME_FIELD_NUMBER: _builtins.int
+    DATES_FIELD_NUMBER: _builtins.int
+    HIGH_IMPACT_FIELD_NUMBER: _builtins.int
+    READY_BY_FIELD_NUMBER: _builtins.int
+    permit_id: _builtins.str
+    org_id: _builtins.str
+    production_id: _builtins.str
+    location_name: _builtins.str
+    high_impact: _builtins.bool
+    ready_by: _builtins.str
+    """ISO date: the earliest the permit can be ready (FilmLA lead times)."""
+    @_builtins.property
+    def dates(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """ISO dates."""
+
+    def __init__(
+        self,
+        *,
+        permit_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        location_name: _builtins.str = ...,
+        dates: _abc.Iterable[_builtins.str] | None = ...,
+        high_impact: _builtins.bool = ...,
+        ready_by: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["dates", b"dates", "high_impact", b"high_impact", "location_name", b"location_name", "org_id", b"org_id", "permit_id", b"permit_id", "production_id", b"production_id", "ready_by", b"ready_by"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___FilmPermitRequested: _TypeAlias = FilmPermitRequested  # noqa: Y015
+
+@_typing.final
+class InsuranceCertificateRecorded(_message.Message):
+    """ce_type slate.legal.insurance.recorded.v1: a certificate of insurance on file."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CERTIFICATE_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    INSURER_FIELD_NUMBER: _builtins.int
+    EFFECTIVE_ON_FIELD_NUMBER: _builtins.int
+    EXPIRES_ON_FIELD_NUMBER: _builtins.int
+    GENERAL_LIABILITY_LIMIT_FIELD_NUMBER: _builtins.int
+    certificate_id: _builtins.str
+    org_id: _builtins.str
+    production_id: _builtins.str
+    insurer: _builtins.str
+    effective_on: _builtins.str
+    """ISO dates."""
+    expires_on: _builtins.str
+    general_liability_limit: _builtins.str
+    """Decimal USD, e.g. "1000000.00"."""
+    def __init__(
+        self,
+        *,
+        certificate_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        insurer: _builtins.str = ...,
+        effective_on: _builtins.str = ...,
+        expires_on: _builtins.str = ...,
+        general_liability_limit: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["certificate_id", b"certificate_id", "effective_on", b"effective_on", "expires_on", b"expires_on", "general_liability_limit", b"general_liability_limit", "insurer", b"insurer", "org_id", b"org_id", "production_id", b"production_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InsuranceCertificateRecorded: _TypeAlias = InsuranceCertificateRecorded  # noqa: Y015
