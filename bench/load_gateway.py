@@ -731,7 +731,7 @@ async def main_async(args: argparse.Namespace) -> int:
         if missing and not args.any_stack:
             say(
                 f"the stack answering on loopback is not this checkout's ({', '.join(missing)} "
-                "not running per .local/run/*.pid); --any-stack measures it anyway"
+                f"not running per {load_stack.RUN}/*.pid); --any-stack measures it anyway"
             )
             return 2
         await backlogs.start()

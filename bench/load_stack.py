@@ -2,7 +2,9 @@
 subgraphs, dev tokens, the operations, waiting until events are consumed, FerretDB's CPU time.
 
 Loopback only: the gateway on 127.0.0.1:4000, the subgraphs on 4001-4004, Kafka on 9092,
-FerretDB on 27017 (the addresses `make run` uses).
+FerretDB on 27017 (the addresses `make run` uses), or a private stack's when the environment
+carries `deploy/local/isolated.sh env BASE` (SLATE_GATEWAY_URL, SLATE_<SVC>_HTTP_PORT,
+SLATE_KAFKA_BOOTSTRAP, SLATE_MONGO_URL, STACK_STATE_DIR).
 """
 
 from __future__ import annotations
@@ -27,16 +29,22 @@ from slate.config import Settings
 from slate.events.model import PENDING_FIELD
 
 ROOT = Path(__file__).resolve().parents[1]
-GATEWAY = "http://127.0.0.1:4000/graphql"
+# The shared stack (`make run`) by default; a private one (deploy/local/isolated.sh start BASE)
+# when its exports are in the environment: eval "$(deploy/local/isolated.sh env BASE)".
+_env = os.environ
+GATEWAY = _env.get("SLATE_GATEWAY_URL", "http://127.0.0.1:4000/graphql")
 SUBGRAPHS = {
-    "casting": "http://127.0.0.1:4001",
-    "payroll": "http://127.0.0.1:4002",
-    "scheduling": "http://127.0.0.1:4003",
-    "legal": "http://127.0.0.1:4004",
+    name: f"http://127.0.0.1:{_env.get(f'SLATE_{name.upper()}_HTTP_PORT', port)}"
+    for name, port in (("casting", 4001), ("payroll", 4002), ("scheduling", 4003), ("legal", 4004))
 }
-KAFKA = "127.0.0.1:9092"
-MONGO = "mongodb://127.0.0.1:27017/?directConnection=true&retryWrites=false"
-TRACES = ROOT / ".local" / "traces.jsonl"
+KAFKA = _env.get("SLATE_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+MONGO = _env.get(
+    "SLATE_MONGO_URL", "mongodb://127.0.0.1:27017/?directConnection=true&retryWrites=false"
+)
+STATE = Path(_env.get("STACK_STATE_DIR") or ROOT / ".local")  # run/*.pid, traces.jsonl
+RUN = STATE / "run"
+TRACES = STATE / "traces.jsonl"
+FERRETDB_ADDRESS = MONGO.split("//", 1)[1].split("/", 1)[0]
 # The consumer groups that react to casting's booking events (and casting's own).
 GROUPS = (
     "slate-payroll.bookings",
@@ -316,7 +324,7 @@ class Backlogs:
 
 def ferretdb_pid() -> int:
     """FerretDB's process: the pid file deploy/local/infra.sh writes, else pgrep."""
-    pid_file = ROOT / ".local" / "run" / "ferretdb.pid"
+    pid_file = RUN / "ferretdb.pid"
     try:
         pid = int(pid_file.read_text().strip())
         if b"ferretdb" in Path(f"/proc/{pid}/cmdline").read_bytes():
@@ -324,13 +332,13 @@ def ferretdb_pid() -> int:
     except (OSError, ValueError):
         pass
     found = subprocess.run(
-        ["pgrep", "-f", "-o", "ferretdb --listen-addr=127.0.0.1:27017"],
+        ["pgrep", "-f", "-o", f"ferretdb --listen-addr={FERRETDB_ADDRESS}"],
         capture_output=True,
         text=True,
         check=False,
     ).stdout.split()
     if not found:
-        raise RuntimeError("FerretDB is not running (no .local/run/ferretdb.pid, no pgrep match)")
+        raise RuntimeError(f"FerretDB is not running (no {pid_file}, no pgrep match)")
     return int(found[0])
 
 
@@ -349,7 +357,7 @@ def stack_cpu() -> dict[str, float]:
     out: dict[str, float] = {}
     for name in STACK:
         try:
-            pid = int((ROOT / ".local" / "run" / f"{name}.pid").read_text().strip())
+            pid = int((RUN / f"{name}.pid").read_text().strip())
             out[name] = cpu_seconds(pid)
         except (OSError, ValueError, IndexError):
             continue
@@ -367,7 +375,7 @@ def started_at() -> dict[str, str]:
     out: dict[str, str] = {}
     for name in STACK:
         try:
-            pid = int((ROOT / ".local" / "run" / f"{name}.pid").read_text().strip())
+            pid = int((RUN / f"{name}.pid").read_text().strip())
             ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
         except (OSError, ValueError, IndexError):
             continue
