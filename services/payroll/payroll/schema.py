@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import strawberry
 from slate.errors import ValidationErrors
 from slate.graphql import (
@@ -20,6 +22,7 @@ from strawberry.types import Info
 
 from payroll.domain import engagements as domain
 from payroll.domain import payees as pe
+from payroll.domain import payouts as po
 from payroll.domain import payruns as pr
 from payroll.domain import timecards as tc
 from payroll.domain.estimates import Estimate
@@ -336,7 +339,18 @@ class PayRun:
     status: pr.PayRunStatus
     stubs: list[PayStub]
     warnings: list[str]
-    ach_file_url: str | None
+    payments: list[Payment]
+    model: strawberry.Private[pr.PayRun]
+
+    @strawberry.field(
+        description="The NACHA ACH file of the run's direct deposits (a data: URL), for the "
+        "organisation's accounting once the run is issued; null otherwise."
+    )
+    async def ach_file_url(self, info: Ctx) -> str | None:
+        document = await info.context.services.ach_file(info.context.principal, self.model)
+        if document is None:
+            return None
+        return "data:text/plain;base64," + base64.b64encode(document.encode("ascii")).decode()
 
     @classmethod
     def from_model(cls, run: pr.PayRun) -> PayRun:
@@ -349,7 +363,29 @@ class PayRun:
             status=run.status,
             stubs=[PayStub.from_model(s, run.org_id) for s in run.stubs],
             warnings=list(run.warnings),
-            ach_file_url=None,
+            payments=[Payment.from_model(p) for p in run.payments],
+            model=run,
+        )
+
+
+@strawberry.type(description="One stub's net pay: by direct deposit or check, and its status.")
+class Payment:
+    id: strawberry.ID
+    stub_id: strawberry.ID
+    talent_id: strawberry.ID
+    method: pe.PaymentMethod
+    amount: Money
+    status: str
+
+    @classmethod
+    def from_model(cls, p: po.Payment) -> Payment:
+        return cls(
+            id=strawberry.ID(p.id),
+            stub_id=strawberry.ID(p.stub_id),
+            talent_id=strawberry.ID(p.talent_id),
+            method=pe.PaymentMethod(p.method),
+            amount=money(p.net_cents, p.currency),
+            status=p.status.value,
         )
 
 

@@ -22,6 +22,7 @@ from payroll.domain.payees import (
     PaymentMethod,
     TaxIdType,
 )
+from payroll.domain.payouts import Payment, PaymentStatus
 from payroll.domain.payruns import Employer, PayRun, PayRunEvent, PayRunStatus, Stub
 from payroll.domain.taxes import DE4, W4, FilingStatus, TaxLine
 from payroll.domain.timecards import MealBreak, PayLine, Timecard, TimecardEvent, TimecardStatus
@@ -135,6 +136,10 @@ def _pay_run_doc(run: PayRun) -> dict[str, Any]:
         "approved_by": run.approved_by,
         "issued_by": run.issued_by,
         "issued_at": run.issued_at,
+        "payments": [
+            {**asdict(p), "sealed_bank": dict(p.sealed_bank) if p.sealed_bank else None}
+            for p in run.payments
+        ],
     }
 
 
@@ -153,6 +158,9 @@ def _pay_run(doc: Mapping[str, Any]) -> PayRun:
         approved_by=doc["approved_by"],
         issued_by=doc["issued_by"],
         issued_at=doc.get("issued_at", ""),
+        payments=tuple(
+            Payment(**{**p, "status": PaymentStatus(p["status"])}) for p in doc.get("payments", ())
+        ),
         version=int(doc["version"]),
     )
 

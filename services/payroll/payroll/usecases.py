@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from slate import authz
@@ -27,9 +27,11 @@ from payroll.domain.payees import (
     BankAccount,
     PayeeInput,
     PayeeProfile,
+    PaymentMethod,
     Sealed,
     check_payee,
 )
+from payroll.domain.payouts import Credit, Originator, Payment, nacha_file
 from payroll.domain.payruns import Employer, Payee, PayRun, Stub, build_stub, check_period
 from payroll.domain.timecards import MealBreak, PayPreview, Timecard
 from payroll.store import PayrollStore, payee_profile_id
@@ -58,6 +60,8 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "savePayeeProfile": ("accounting", "talent"),
     "payeeProfile": ("accounting", "talent"),
     "revealPayeeProfile": ("accounting", "talent"),
+    # The NACHA file carries every payee's account number in clear: accounting only.
+    "achFile": ("accounting",),
 }
 # The service as a producer (`ce_source`) and as the actor when it reacts to an event.
 SERVICE = "slate-payroll"
@@ -95,6 +99,42 @@ def payee_of(talent_id: str, profile: PayeeProfile | None) -> Payee:
         tax_id_last4=profile.tax_id_last4,
         w4=profile.w4,
         de4=profile.de4,
+    )
+
+
+def payment_of(stub: Stub, profile: PayeeProfile | None) -> Payment:
+    """A stub's payment: direct deposit to the account on the payee's profile when they chose
+    it, otherwise a paper check (a payee without a profile is paid by check)."""
+    deposit = (
+        profile is not None
+        and profile.payment_method is PaymentMethod.DIRECT_DEPOSIT
+        and profile.sealed_bank is not None
+    )
+    return Payment(
+        id=derived_id("pay", stub.id),
+        stub_id=stub.id,
+        talent_id=stub.talent_id,
+        method=PaymentMethod.DIRECT_DEPOSIT if deposit else PaymentMethod.CHECK,
+        net_cents=stub.net_cents,
+        currency=stub.currency,
+        payee_name=stub.payee_name,
+        profile_id=profile.id if deposit and profile else "",
+        sealed_bank=profile.sealed_bank if deposit and profile else None,
+        account_type=(profile.account_type or "") if deposit and profile else "",
+    )
+
+
+# Until an organisation can record its bank (ODFI) and company id, its NACHA files name a
+# placeholder originator; the bank replaces nothing in them, so accounting edits the header.
+PLACEHOLDER_ODFI = "011000015"
+
+
+def originator_of(org_id: str) -> Originator:
+    return Originator(
+        company_name=org_id,
+        company_id="1" + str(int(derived_id("co", org_id).encode().hex(), 16))[-9:],
+        odfi_routing=PLACEHOLDER_ODFI,
+        odfi_name="ODFI",
     )
 
 
@@ -337,8 +377,10 @@ class Payroll:
         their payees (CONFLICT on `payRunId` for a run not approved; nothing written)."""
         caller = authz.require(principal, PERMISSIONS["issuePayRun"], "issuePayRun")
         run = await self._load_run(caller.org, pay_run_id)
+        profiles = await self._store.payees(caller.org, [s.talent_id for s in run.stubs])
+        payments = [payment_of(stub, profiles.get(stub.talent_id)) for stub in run.stubs]
         with field_errors():
-            run.issue(caller.sub, self._clock())
+            run.issue(caller.sub, self._clock(), payments)
         saved = await self._store.save_pay_run(run)
         # Not one write: a crash here leaves the run issued with some timecards still approved;
         # the ids are derived and re-marking skips paid ones, so re-running the tail is safe.
@@ -356,6 +398,41 @@ class Payroll:
         """The run with this id in the caller's organisation."""
         caller = authz.require(principal, PERMISSIONS["payRun"], "payRun")
         return await self._store.pay_run(caller.org, pay_run_id)
+
+    async def ach_file(self, principal: Principal | None, run: PayRun) -> str | None:
+        """The NACHA file of the run's direct deposits, for the paying organisation's
+        accounting only (None for anyone else, for a run not issued or without a direct
+        deposit). Account numbers are unsealed in memory for the file only; each download is
+        audited."""
+        if principal is None or "accounting" not in principal.roles or principal.org != run.org_id:
+            return None
+        deposits = [p for p in run.payments if p.sealed_bank is not None and p.net_cents > 0]
+        if not run.issued_at or not deposits:
+            return None
+        credits = []
+        for payment in deposits:
+            assert payment.sealed_bank is not None
+            routing, account = self._cipher.decrypt(
+                payment.sealed_bank, aad=f"{payment.profile_id}/bank"
+            ).split(":")
+            credits.append(
+                Credit(
+                    routing=routing,
+                    account=account,
+                    savings=payment.account_type == "SAVINGS",
+                    cents=payment.net_cents,
+                    individual_id=payment.talent_id[-15:],
+                    name=payment.payee_name or payment.talent_id,
+                )
+            )
+        document = nacha_file(
+            originator_of(run.org_id),
+            credits,
+            effective=date.fromisoformat(run.pay_date),
+            created=datetime.fromisoformat(run.issued_at),
+        )
+        await self._audit.record(principal, "achFile", run.id, {"entries": len(credits)})
+        return document
 
     def stub_pdf(self, principal: Principal | None, org_id: str, stub: Stub) -> bytes | None:
         """The stub as a PDF for its payee or the paying organisation's accounting; None for

@@ -19,6 +19,7 @@ from slate_domain import Aggregate, Invalid, Problem
 from payroll.domain.calc import calculate_json
 from payroll.domain.estimates import estimate_base_pay
 from payroll.domain.models import InvalidRequest
+from payroll.domain.payouts import Payment
 from payroll.domain.taxes import DE4, W4, TaxLine, payroll_taxes, periods_per_year, to_cents
 from payroll.domain.timecards import ENGINE_UNITS, PayLine, Timecard, engine_request, preview
 
@@ -298,6 +299,7 @@ class PayRun(Aggregate[PayRunEvent]):
     approved_by: str = ""
     issued_by: str = ""
     issued_at: str = ""
+    payments: tuple[Payment, ...] = ()
 
     @property
     def gross_cents(self) -> int:
@@ -367,7 +369,7 @@ class PayRun(Aggregate[PayRunEvent]):
         self.approved_by = by
         self.record(PayRunApproved(self.id, self.org_id))
 
-    def issue(self, by: str, at: datetime) -> None:
+    def issue(self, by: str, at: datetime, payments: Sequence[Payment] = ()) -> None:
         """Approved -> issued at `at` (a time with its zone; Invalid on `payRunId` otherwise)."""
         if at.tzinfo is None:
             raise ValueError("an issue time carries its time zone")
@@ -384,6 +386,7 @@ class PayRun(Aggregate[PayRunEvent]):
         self.status = PayRunStatus.ISSUED
         self.issued_by = by
         self.issued_at = at.isoformat()
+        self.payments = tuple(payments)
         self.record(
             PayRunIssued(
                 pay_run_id=self.id,
