@@ -52,6 +52,13 @@ test('casting board: submissions, shortlist, holds by rank and a booking, live o
   await firstSub.getByRole('button', { name: `Shortlist ${first}` }).click();
   await expect(firstSub.getByTestId('shortlist-rank')).toHaveText('select #1');
 
+  // An audition session; the shortlisted talent is invited to its first free slot.
+  await page.getByLabel('Date', { exact: true }).fill(isoDay(20));
+  await page.getByRole('button', { name: 'Create session' }).click();
+  await expect(page.getByText(`Inviting to the session of ${isoDay(20)}`)).toBeVisible();
+  await firstSub.getByRole('button', { name: `Invite ${first} to audition` }).click();
+  await expect(firstSub.getByRole('list', { name: `Auditions of ${first}` })).toContainText('audition');
+
   // A second producer session on the same board changes only through bookingEvents.
   const watcher = await signIn(browser, org, 'Producer');
   await watcher.goto(`/roles/${roleId}`);
@@ -59,7 +66,13 @@ test('casting board: submissions, shortlist, holds by rank and a booking, live o
   await expect(watcher.getByText('Live', { exact: true })).toBeVisible();
 
   await firstSub.getByRole('button', { name: `Put ${first} on hold` }).click();
-  await page.getByRole('listitem', { name: `Submission: ${second}` }).getByRole('button', { name: `Put ${second} on hold` }).click();
+  await expect(page.getByRole('listitem', { name: `Hold: ${first}` })).toBeVisible();
+  // Casting refuses a hold racing another write to the role ("changed meanwhile; retry"): a
+  // person retries, and so does the test.
+  await expect(async () => {
+    await page.getByRole('listitem', { name: `Submission: ${second}` }).getByRole('button', { name: `Put ${second} on hold` }).click();
+    await expect(page.getByRole('listitem', { name: `Hold: ${second}` })).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
   for (const p of [page, watcher]) {
     await expect(p.getByRole('listitem', { name: `Hold: ${first}` }).getByTestId('hold-rank')).toHaveText('hold #1');
     await expect(p.getByRole('listitem', { name: `Hold: ${second}` }).getByTestId('hold-rank')).toHaveText('hold #2');

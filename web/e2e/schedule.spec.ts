@@ -43,12 +43,23 @@ test('schedule: stripboard proposed and applied, call sheet published and confir
   const day = page.getByRole('listitem', { name: `Shoot day ${first}` });
   await expect(day).toBeVisible();
   await expect(day.getByRole('row', { name: `Call ${s.talentName}` })).toContainText('not yet');
+  // Call times: a bad general call is refused next to its field, then the talent's call is set.
+  await day.getByText('Call times', { exact: true }).click();
+  await day.getByLabel('General call').fill('7 am');
+  await day.getByRole('button', { name: 'Save call times' }).click();
+  await expect(day.locator('[id$="-general-error"]')).toBeVisible();
+  await day.getByLabel('General call').fill('07:00');
+  await day.getByLabel(`Call for ${s.talentName}`).fill('06:30');
+  await day.getByRole('button', { name: 'Save call times' }).click();
+  await expect(day.getByRole('row', { name: `Call ${s.talentName}` })).toContainText('06:30');
   await day.getByRole('button', { name: 'Publish call sheet' }).click();
   await expect(day.getByText('published', { exact: true })).toBeVisible();
 
   // The talent confirms from the portal (on a phone).
   const talent = await signIn(browser, s.org, 'Talent', { talentId: s.talentId, viewport: { width: 390, height: 844 } });
   const call = talent.getByRole('listitem', { name: `Call ${first} ${s.title}` });
+  await expect(call).toContainText('06:30');
+  await expect(call.getByRole('link', { name: 'Call sheet (PDF)' })).toHaveAttribute('href', /^data:application\/pdf/);
   await call.getByRole('button', { name: 'Confirm my call' }).click();
   await expect(call.getByTestId('call-confirmed')).toBeVisible();
   await shot(talent, 'talent-calls');

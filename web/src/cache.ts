@@ -42,6 +42,7 @@ const EMBEDDED = [
   'PayRunPayload',
   // schedule
   'CastCall',
+  'ScheduleConflict',
   'StripboardProposal',
   'CreateLocationPayload',
   'CreateScenePayload',
@@ -115,6 +116,10 @@ export const cacheOptions: CacheExchangeOpts = {
       submitTalent(result, _args, cache) {
         const s = field<WithId & { role?: WithId | null }>(result, 'submitTalent', 'submission');
         if (s?.role) appendTo(cache, { __typename: 'Role', id: s.role.id }, 'submissions', { __typename: 'Submission', id: s.id });
+      },
+      inviteToAudition(result, _args, cache) {
+        const inv = field<WithId & { submissionId: string }>(result, 'inviteToAudition', 'invitation');
+        if (inv) appendTo(cache, { __typename: 'Submission', id: inv.submissionId }, 'auditions', { __typename: 'AuditionInvitation', id: inv.id });
       },
       submitTimecard(result, _args, cache) {
         const t = field<WithId & { engagementId: string }>(result, 'submitTimecard', 'timecard');

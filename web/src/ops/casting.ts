@@ -33,6 +33,11 @@ export const RoleBoardQuery = graphql(`
       status
       quantity
       productionId
+      production {
+        id
+        title
+        timezone
+      }
       workDates
       description
       submissionDeadline

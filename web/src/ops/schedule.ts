@@ -7,6 +7,8 @@ export const ShootDayFields = graphql(`
     productionId
     date
     generalCall
+    wrapTime
+    notes
     location {
       id
       name
@@ -18,6 +20,15 @@ export const ShootDayFields = graphql(`
     callSheet {
       id
       published
+      pdfUrl
+      conflicts {
+        kind
+        date
+        message
+        talent {
+          id
+        }
+      }
       cast {
         talent {
           id
@@ -153,6 +164,19 @@ export const PublishCallSheetMutation = graphql(`
 export const ConfirmCallSheetMutation = graphql(`
   mutation ConfirmCallSheet($input: ConfirmCallSheetInput!) {
     confirmCallSheet(input: $input) {
+      shootDay {
+        ...ShootDayFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const SetCallTimesMutation = graphql(`
+  mutation SetCallTimes($input: SetCallTimesInput!) {
+    setCallTimes(input: $input) {
       shootDay {
         ...ShootDayFields
       }

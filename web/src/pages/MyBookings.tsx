@@ -25,6 +25,13 @@ function CallRow({ day, title, talentId, timezone }: { day: ShootDayFieldsFragme
         Your call: <strong>{me.callTime}</strong> ({timezone}) · general call {day.generalCall}
         {day.location ? <> · {day.location.name}</> : null}
       </p>
+      {day.callSheet.pdfUrl ? (
+        <p>
+          <a href={day.callSheet.pdfUrl} download={`call-sheet-${day.date}.pdf`}>
+            Call sheet (PDF)
+          </a>
+        </p>
+      ) : null}
       {me.confirmedAt ? (
         <p data-testid="call-confirmed">✓ Confirmed {new Date(me.confirmedAt).toLocaleString()}</p>
       ) : (

@@ -200,7 +200,7 @@ function SubmitForm({ roleId }: { roleId: string }) {
   );
 }
 
-function AuditionSessionForm({ productionId, onCreated }: { productionId: string; onCreated: (id: string, label: string) => void }) {
+function AuditionSessionForm({ productionId, timezone, onCreated }: { productionId: string; timezone: string; onCreated: (id: string, label: string) => void }) {
   const [date, setDate] = useState('');
   const [start, setStart] = useState('10:00');
   const [end, setEnd] = useState('12:00');
@@ -208,7 +208,6 @@ function AuditionSessionForm({ productionId, onCreated }: { productionId: string
   const [room, setRoom] = useState('A');
   const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
   const [state, create] = useMutation(CreateAuditionSessionMutation);
-  const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     setErrors(NO_ERRORS);
@@ -292,7 +291,7 @@ export function RoleBoard({ id, live, canWrite }: { id: string; live: LiveState;
   return (
     <>
       <nav aria-label="Breadcrumb" className="hint">
-        <Link to="/productions">Productions</Link> › <Link to={`/productions/${encodeURIComponent(role.productionId)}`}>Production</Link> › {role.name}
+        <Link to="/productions">Productions</Link> › <Link to={`/productions/${encodeURIComponent(role.productionId)}`}>{role.production.title}</Link> › {role.name}
       </nav>
       <h1 tabIndex={-1}>Casting: {role.name}</h1>
       <p>
@@ -362,7 +361,7 @@ export function RoleBoard({ id, live, canWrite }: { id: string; live: LiveState;
           <div>
             {role.status === 'PUBLISHED' ? <SubmitForm roleId={role.id} /> : null}
             <HoldByRank roleId={role.id} />
-            <AuditionSessionForm productionId={role.productionId} onCreated={(sid, label) => setSession({ id: sid, label })} />
+            <AuditionSessionForm productionId={role.productionId} timezone={role.production.timezone} onCreated={(sid, label) => setSession({ id: sid, label })} />
           </div>
         ) : null}
       </div>

@@ -10,6 +10,7 @@ import {
   ProductionScheduleQuery,
   ProposeStripboardMutation,
   PublishCallSheetMutation,
+  SetCallTimesMutation,
 } from '../ops/schedule';
 import type { ProductionScheduleQuery as ScheduleData, ProposeStripboardMutation as ProposeData, ShootDayFieldsFragment } from '../gql/graphql';
 import { FormMessage, SelectField, StatusBadge, TextField } from '../components/Form';
@@ -201,6 +202,49 @@ function Stripboard({ production }: { production: Production }) {
   );
 }
 
+/** The day's general call, estimated wrap, each talent's call and notes (a changed call must be
+ *  confirmed again by the talent). */
+function CallTimesForm({ day }: { day: ShootDayFieldsFragment }) {
+  const [generalCall, setGeneral] = useState(day.generalCall);
+  const [wrapTime, setWrap] = useState(day.wrapTime);
+  const [notes, setNotes] = useState(day.notes);
+  const [calls, setCalls] = useState<Record<string, string>>(() => Object.fromEntries(day.callSheet.cast.map((c) => [c.talent.id, c.callTime])));
+  const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
+  const [state, save] = useMutation(SetCallTimesMutation);
+  const id = `times-${day.id}`;
+  const fields = ['generalCall', 'wrapTime', 'notes', 'calls'];
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const input = { shootDayId: day.id, generalCall, wrapTime, notes, calls: Object.entries(calls).map(([talentId, callTime]) => ({ talentId, callTime })) };
+    setErrors(mutationErrors(await save({ input }), 'setCallTimes', fields) ?? NO_ERRORS);
+  }
+  return (
+    <details>
+      <summary>Call times</summary>
+      <form onSubmit={onSubmit} noValidate aria-label={`Call times of ${day.date}`}>
+        <div className="row">
+          <TextField id={`${id}-general`} label="General call" value={generalCall} onChange={(e) => setGeneral(e.target.value)} errors={errors.byField.generalCall} hint="HH:MM" />
+          <TextField id={`${id}-wrap`} label="Estimated wrap" value={wrapTime} onChange={(e) => setWrap(e.target.value)} errors={errors.byField.wrapTime} />
+        </div>
+        {day.callSheet.cast.map((c) => (
+          <TextField
+            key={c.talent.id}
+            id={`${id}-${c.talent.id}`}
+            label={`Call for ${c.talent.name}`}
+            value={calls[c.talent.id] ?? ''}
+            onChange={(e) => setCalls((cs) => ({ ...cs, [c.talent.id]: e.target.value }))}
+          />
+        ))}
+        <TextField id={`${id}-notes`} label="Notes" value={notes} onChange={(e) => setNotes(e.target.value)} errors={errors.byField.notes} />
+        <FormMessage errors={[...errors.form, ...(errors.byField.calls ?? [])]} />
+        <button type="submit" className="secondary" disabled={state.fetching}>
+          Save call times
+        </button>
+      </form>
+    </details>
+  );
+}
+
 export function ShootDayCard({ day, production, canPublish }: { day: ShootDayFieldsFragment; production: Pick<Production, 'roles'>; canPublish: boolean }) {
   const [state, publish] = useMutation(PublishCallSheetMutation);
   const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
@@ -211,7 +255,10 @@ export function ShootDayCard({ day, production, canPublish }: { day: ShootDayFie
     <li className="card" aria-label={`Shoot day ${day.date}`}>
       <div className="booking-head">
         <h3>{day.date}</h3>
-        <span>general call {day.generalCall}</span>
+        <span>
+          general call {day.generalCall}
+          {day.wrapTime ? <> · wrap {day.wrapTime}</> : null}
+        </span>
         <span className="hint">{day.location?.name}</span>
         <StatusBadge status={sheet.published ? 'published' : 'draft'} />
       </div>
@@ -243,6 +290,24 @@ export function ShootDayCard({ day, production, canPublish }: { day: ShootDayFie
       ) : (
         <p className="hint">No booked talent in this day's scenes.</p>
       )}
+      {sheet.conflicts.length ? (
+        <ul className="list" aria-label={`Conflicts on ${day.date}`}>
+          {sheet.conflicts.map((c, i) => (
+            <li key={`${c.kind}-${c.talent.id}-${i}`} className="finding">
+              <span className="badge badge-blocking">{c.kind.replace(/_/g, ' ').toLowerCase()}</span> {c.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {day.notes ? <p className="hint">{day.notes}</p> : null}
+      {sheet.pdfUrl ? (
+        <p>
+          <a href={sheet.pdfUrl} download={`call-sheet-${day.date}.pdf`}>
+            Call sheet (PDF)
+          </a>
+        </p>
+      ) : null}
+      {canPublish ? <CallTimesForm key={`${day.generalCall}-${day.wrapTime}`} day={day} /> : null}
       {canPublish && !sheet.published ? (
         <button type="button" disabled={state.fetching} onClick={async () => setErrors(mutationErrors(await publish({ input: { shootDayId: day.id } }), 'publishCallSheet') ?? NO_ERRORS)}>
           Publish call sheet
