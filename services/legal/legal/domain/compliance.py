@@ -44,6 +44,7 @@ class ContractVoided:
     contract_id: str
     org_id: str
     booking_id: str
+    production_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class WorkPermitRecorded:
     org_id: str
     talent_id: str
     expires_on: date
+    issued_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class ContractSent:
     org_id: str
     document_sha256: str
     link_expires_at: datetime
+    production_id: str = ""
+    talent_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class ContractSigned:
     signer_name: str
     document_sha256: str
     signed_at: datetime
+    production_id: str = ""
+    talent_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,9 @@ class ContractCountersigned:
     org_id: str
     signer_name: str
     signed_at: datetime
+    production_id: str = ""
+    talent_id: str = ""
+    executed_sha256: str = ""
 
 
 DomainEvent = (
@@ -284,7 +293,16 @@ class Contract(Aggregate[DomainEvent]):
         self.status = ContractStatus.SENT
         self.document_sha256 = document_sha256
         self.link = SigningLink(token_sha256, now + SIGNING_LINK_TTL)
-        self.record(ContractSent(self.id, self.org_id, document_sha256, self.link.expires_at))
+        self.record(
+            ContractSent(
+                self.id,
+                self.org_id,
+                document_sha256,
+                self.link.expires_at,
+                self.production_id,
+                self.talent_id,
+            )
+        )
 
     def sign(
         self,
@@ -333,7 +351,17 @@ class Contract(Aggregate[DomainEvent]):
                 user_agent,
             ),
         )
-        self.record(ContractSigned(self.id, self.org_id, name, self.document_sha256, now))
+        self.record(
+            ContractSigned(
+                self.id,
+                self.org_id,
+                name,
+                self.document_sha256,
+                now,
+                self.production_id,
+                self.talent_id,
+            )
+        )
 
     def countersign(self, *, signer_id: str, signer_name: str, now: datetime) -> None:
         """The producer countersigns a contract the performer signed."""
@@ -356,11 +384,22 @@ class Contract(Aggregate[DomainEvent]):
             *self.signatures,
             Signature("PRODUCER", signer_id, name, now, self.document_sha256, CONSENT_STATEMENT),
         )
-        self.record(ContractCountersigned(self.id, self.org_id, name, now))
+        self.record(
+            ContractCountersigned(
+                self.id, self.org_id, name, now, self.production_id, self.talent_id
+            )
+        )
 
     def executed(self, executed_sha256: str) -> None:
-        """The executed copy (the document plus its signature page) has this SHA-256."""
+        """The executed copy (the document plus its signature page) has this SHA-256; the
+        pending countersignature event announces it."""
         self.executed_sha256 = executed_sha256
+        self.events[:] = [
+            replace(e, executed_sha256=executed_sha256)
+            if isinstance(e, ContractCountersigned)
+            else e
+            for e in self.events
+        ]
 
     def booking_released(self) -> bool:
         """A released booking voids its contract unless it was signed (or is void already);
@@ -368,7 +407,7 @@ class Contract(Aggregate[DomainEvent]):
         if self.status not in (ContractStatus.DRAFT, ContractStatus.SENT):
             return False
         self.status = ContractStatus.VOID
-        self.record(ContractVoided(self.id, self.org_id, self.booking_id))
+        self.record(ContractVoided(self.id, self.org_id, self.booking_id, self.production_id))
         return True
 
 
@@ -451,7 +490,7 @@ class WorkPermit(Aggregate[DomainEvent]):
             expires_on=expiry,
             issued_on=issued,
         )
-        permit.record(WorkPermitRecorded(id, org_id, talent_id, expiry))
+        permit.record(WorkPermitRecorded(id, org_id, talent_id, expiry, issued))
         return permit
 
     def covers(self, first: date, last: date) -> bool:

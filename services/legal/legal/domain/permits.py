@@ -82,6 +82,9 @@ class FilmPermitRequested:
     org_id: str
     production_id: str
     ready_by: date
+    location_name: str = ""
+    dates: tuple[date, ...] = ()
+    high_impact: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,9 @@ class InsuranceRecorded:
     org_id: str
     production_id: str
     expires_on: date
+    insurer: str = ""
+    effective_on: date | None = None
+    general_liability_limit: Decimal = Decimal(0)
 
 
 PermitEvent = FilmPermitRequested | InsuranceRecorded
@@ -148,7 +154,9 @@ class FilmPermit(Aggregate[PermitEvent]):
             requested_at=now,
             ready_by=ready_by(now, high_impact),
         )
-        permit.record(FilmPermitRequested(id, org_id, production_id, permit.ready_by))
+        permit.record(
+            FilmPermitRequested(id, org_id, production_id, permit.ready_by, name, days, high_impact)
+        )
         return permit
 
 
@@ -217,5 +225,5 @@ class InsuranceCertificate(Aggregate[PermitEvent]):
             effective_on=start,
             expires_on=end,
         )
-        certificate.record(InsuranceRecorded(id, org_id, production_id, end))
+        certificate.record(InsuranceRecorded(id, org_id, production_id, end, name, start, limit))
         return certificate

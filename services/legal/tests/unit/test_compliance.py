@@ -94,7 +94,7 @@ def test_release_voids_an_unsigned_contract_once(status: rules.ContractStatus) -
     contract = replace(draft(), status=status, events=[])
     assert contract.booking_released()
     assert contract.status is rules.ContractStatus.VOID
-    assert contract.events == [rules.ContractVoided("con_1", "org_a", "bkg_1")]
+    assert contract.events == [rules.ContractVoided("con_1", "org_a", "bkg_1", "prd_1")]
     assert not contract.booking_released()
     assert len(contract.events) == 1
 

@@ -57,7 +57,9 @@ async def test_recorded_permit_is_stored_for_the_callers_org_and_audited(
     assert permit.id.startswith("wpm_")
     assert (permit.org_id, permit.number, permit.version) == ("org_a", "EWP-1", 1)
     assert permit.events == []
-    assert await outbox(database, "work_permits", permit.id) == []  # nothing is announced
+    [announced] = await outbox(database, "work_permits", permit.id)
+    assert announced.type == "slate.legal.work_permit.recorded.v1"
+    assert b"EWP-1" not in announced.payload  # the permit's number stays in legal
     assert await audit(database, permit.id) == ["recordWorkPermit"]
 
 
@@ -166,7 +168,8 @@ async def test_release_voids_the_draft_once(
     contract = await legal.contract("org_a", contract_id_of("bkg_1"))
     assert contract is not None
     assert (contract.status, contract.version) == (ContractStatus.VOID, 2)
-    assert len(await outbox(database, "contracts", contract.id)) == 1  # voids stay internal
+    _drafted, voided = await outbox(database, "contracts", contract.id)  # one void, once
+    assert voided.type == "slate.legal.contract.voided.v1"
     assert await audit(database, contract.id) == ["draftContract", "voidContract"]
 
 
