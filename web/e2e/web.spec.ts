@@ -86,10 +86,11 @@ test('a producer creates a production, casts and books a talent, and sees the en
   const watched = watcher.getByRole('listitem', { name: 'Ana Lima, Lead' });
   await expect(watched.getByText('on hold')).toBeVisible();
 
-  // Holding the same talent again is a userError next to the talent field.
-  await page.getByLabel('Talent id').fill(talentId);
+  // Holding a talent that does not exist is a userError next to the talent field. (Holding the
+  // same talent again is now a retry that answers the same hold, not an error.)
+  await page.getByLabel('Talent id').fill('tal_nobody_here');
   await page.getByRole('button', { name: 'Hold', exact: true }).click();
-  await expect(page.locator('#hold-talent-error')).toContainText('already on hold');
+  await expect(page.locator('#hold-talent-error')).toContainText('unknown talent');
 
   // Confirm with the keyboard; the engagement (with its estimated cost) and the contract appear
   // without a reload, on this page and on the watcher's.
