@@ -224,12 +224,16 @@ def _scene_lines(day: ShootDay, scenes: dict[str, Scene]) -> list[str]:
 def _finish(cal: Calendar) -> bytes:
     # VTIMEZONE rules only around the events (a year either side), not 1970-2038: a feed is
     # polled every few minutes, so its size counts.
-    starts = [e["DTSTART"].dt.date() for e in cal.walk("VEVENT")]
+    starts = [_day_of(e.start) for e in cal.walk("VEVENT") if isinstance(e, Event)]
     if starts:
         year = dt.timedelta(days=366)
         cal.add_missing_timezones(first_date=min(starts) - year, last_date=max(starts) + year)
     data: bytes = cal.to_ical()
     return data
+
+
+def _day_of(when: dt.date) -> dt.date:
+    return when.date() if isinstance(when, dt.datetime) else when
 
 
 def _now() -> dt.datetime:

@@ -29,6 +29,12 @@ from scheduling.domain import days as day_model
 from scheduling.domain import productions as model
 from scheduling.domain import shoot
 from scheduling.domain import turnaround as conflict_model
+from scheduling.domain.feeds import FeedKind
+from scheduling.lifecycle_schema import (
+    LifecycleMutation,
+    LifecycleQuery,
+    ProductionLifecycleFields,
+)
 from scheduling.usecases import PERMISSIONS, Proposal, Scheduling
 
 Ctx = Info[GraphQLContext[Scheduling], None]
@@ -47,7 +53,7 @@ def production_loader(info: Ctx) -> DataLoader[str, model.Production | None]:
 
 
 @strawberry.federation.type(keys=["id"], description="A production: a commercial, film, show…")
-class Production:
+class Production(ProductionLifecycleFields):
     id: strawberry.ID
     title: str
     client: str
@@ -85,6 +91,15 @@ class Production:
         org = authorize(info, *PERMISSIONS["shootDay"]).org
         found = await info.context.services.shoot_days(org, str(self.id))
         return [ShootDay.from_model(x) for x in found]
+
+    @strawberry.field(
+        description="Your calendar feed of the production's shoot days (iCalendar, RFC 5545): "
+        "an unguessable URL for a calendar app, issued on first request, until revoked."
+    )
+    async def calendar_url(self, info: Ctx) -> str | None:
+        authorize(info, *PERMISSIONS["Production.calendarUrl"])
+        services = info.context.services
+        return await services.calendar_url(info.context.principal, FeedKind.PRODUCTION, self.id)
 
     @strawberry.field(description="The production's scenes, in script order of their numbers.")
     async def scenes(self, info: Ctx) -> list[Scene]:
@@ -166,6 +181,11 @@ class CreateProductionInput:
     client: str = ""
     kind: model.ProductionKind = model.ProductionKind.COMMERCIAL
     timezone: str = "America/Los_Angeles"
+    template_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Start from this SOP template: its tasks, checklists (lessons included), "
+        "deliverables and budget lines.",
+    )
 
 
 @strawberry.type
@@ -219,6 +239,28 @@ def scene_loader(info: Ctx) -> DataLoader[str, shoot.Scene | None]:
 @strawberry.federation.type(keys=["id"])
 class Talent(ExtendedEntity):
     id: strawberry.ID
+
+    @strawberry.field(
+        description="A calendar feed of the talent's calls across the organisation's "
+        "productions (iCalendar): for the talent themselves, or the producer and casting; "
+        "issued on first request, until revoked."
+    )
+    async def calendar_url(self, info: Ctx) -> str | None:
+        authorize(info, *PERMISSIONS["Talent.calendarUrl"])
+        services = info.context.services
+        return await services.calendar_url(info.context.principal, FeedKind.TALENT, self.id)
+
+
+@strawberry.input
+class RevokeCalendarFeedInput:
+    production_id: strawberry.ID | None = None
+    talent_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class RevokeCalendarFeedPayload:
+    revoked: bool
+    user_errors: list[UserError]
 
 
 @strawberry.type(description="A talent's call on a shoot day.")
@@ -455,7 +497,7 @@ class ProposeStripboardPayload:
 
 
 @strawberry.type
-class Query:
+class Query(LifecycleQuery):
     @strawberry.field
     async def production(self, info: Ctx, id: strawberry.ID) -> Production | None:
         found = await production_loader(info).load(str(id))
@@ -502,7 +544,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(LifecycleMutation):
     @strawberry.mutation
     async def create_production(
         self, info: Ctx, input: CreateProductionInput
@@ -514,6 +556,7 @@ class Mutation:
                 client=input.client,
                 kind=input.kind.value,
                 timezone=input.timezone,
+                template_id=str(input.template_id) if input.template_id else None,
             )
         )
         return CreateProductionPayload(
@@ -635,6 +678,19 @@ class Mutation:
         return MoveShootDayPayload(
             shoot_day=ShootDay.from_model(day) if day is not None else None, user_errors=errors
         )
+
+    @strawberry.mutation(description="Revoke your calendar feed of a production or a talent.")
+    async def revoke_calendar_feed(
+        self, info: Ctx, input: RevokeCalendarFeedInput
+    ) -> RevokeCalendarFeedPayload:
+        _, errors = await attempt(
+            info.context.services.revoke_calendar_feed(
+                authorize(info),
+                production_id=str(input.production_id) if input.production_id else None,
+                talent_id=str(input.talent_id) if input.talent_id else None,
+            )
+        )
+        return RevokeCalendarFeedPayload(revoked=not errors, user_errors=errors)
 
     @strawberry.mutation
     async def confirm_call_sheet(
