@@ -128,6 +128,7 @@ class GrpcPeers:
             production_id=booking.production_id,
             talent_id=booking.talent_id,
             is_minor=booking.is_minor,
+            age_band=booking.age_band,
             work_dates=[d.isoformat() for d in booking.work_dates],
             union=booking.union.value,
         )

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slate_domain import Aggregate, required_text
+from slate_domain import Aggregate, age_bands, required_text
 from slate_domain import Invalid as Invalid
 from slate_domain import Problem as Problem
 from slate_domain import Rate as Rate
@@ -550,6 +550,11 @@ def age_on(date_of_birth: date, on: date) -> int:
     return years
 
 
+def _band(date_of_birth: date, work_dates: Sequence[date]) -> str:
+    """The age band on the first work date (the youngest the performer works at)."""
+    return age_bands.age_band(date_of_birth, min(work_dates)) if work_dates else ""
+
+
 def is_minor_during(date_of_birth: date, work_dates: Sequence[date]) -> bool:
     """A performer is a minor for the booking if under 18 on any work date."""
     return any(age_on(date_of_birth, d) < ADULT_AGE for d in work_dates)
@@ -858,6 +863,9 @@ class Booking(Aggregate[DomainEvent]):
     expires_at: datetime | None = None
     cancellation_terms: Decimal = Decimal("0.00")  # the role's fee, copied at the hold
     cancellation_fee: Money | None = None  # owed: set when a confirmed booking is released
+    # A minor's age band on the first work date (slate_domain.age_bands): what legal's gate
+    # is told instead of the birth date; "" for an adult (and bookings held before bands).
+    age_band: str = ""
     # Who put the talent on hold (a retried holdTalent of theirs gets this hold back).
     held_by: str = ""
 
@@ -916,6 +924,7 @@ class Booking(Aggregate[DomainEvent]):
             rate=role.rate,
             work_dates=role.work_dates,
             is_minor=is_minor_during(date_of_birth, role.work_dates),
+            age_band=_band(date_of_birth, role.work_dates),
             status=BookingStatus.ON_HOLD,
             rank=given,
             expires_at=lapses,

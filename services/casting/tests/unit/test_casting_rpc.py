@@ -168,6 +168,7 @@ async def test_each_question_carries_the_callers_token_and_the_bookings_facts(
     assert list(sent["CheckConflicts"].dates) == ["2027-03-02"]
     assert sent["CheckConflicts"].booking_id == "bkg_1"
     assert (sent["CheckBooking"].is_minor, sent["CheckBooking"].union) == (True, "SAG_AFTRA")
+    assert sent["CheckBooking"].age_band == "P9Y/P16Y"  # 12 on 2 March 2027; no birth date
     rate = sent["EstimateBookingCost"].rate
     assert (rate.money.amount, rate.money.currency, rate.unit) == ("1200.00", "USD", "DAY")
 
