@@ -121,7 +121,7 @@ function Header({ session, onSignOut, talentOnly, current }: { session: Session;
     : [
         { to: '/productions', label: 'Productions' },
         ...(hasAny(session.claims, 'producer', 'casting') ? [{ to: '/talent/search', label: 'Talent search' }] : []),
-        { to: '/talent/new', label: 'Register talent' },
+        ...(hasAny(session.claims, 'producer', 'casting', 'legal') ? [{ to: '/talent/new', label: 'Register talent' }] : []),
         ...(session.claims.talentId ? [{ to: '/me', label: 'My bookings' }] : []),
       ];
   return (
