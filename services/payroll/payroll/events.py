@@ -27,6 +27,7 @@ from payroll.domain.engagements import (
     EngagementEvent,
 )
 from payroll.domain.payees import PayeeSaved
+from payroll.domain.payitems import PayItemPaid
 from payroll.domain.payruns import PayRunApproved, PayRunCreated, PayRunEvent, PayRunIssued
 from payroll.domain.timecards import TimecardEvent
 from payroll.usecases import Payroll
@@ -41,7 +42,7 @@ def _cents(cents: int, currency: str) -> money_pb2.Money:
 
 
 def to_outbox(
-    event: EngagementEvent | TimecardEvent | PayRunEvent | PayeeSaved,
+    event: EngagementEvent | TimecardEvent | PayRunEvent | PayeeSaved | PayItemPaid,
 ) -> OutboxEvent | None:
     """The outbox entry publishing a domain event; None for one the catalogue has no type for."""
     match event:
@@ -90,6 +91,8 @@ def to_outbox(
                     issued_at=event.issued_at,
                 ),
             )
+        case PayItemPaid():
+            return None  # the issued run's totals carry it
         case PayeeSaved():
             return None  # personal data never goes on Kafka
         case EngagementCancelled() | PayRunCreated() | PayRunApproved():

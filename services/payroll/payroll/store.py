@@ -22,13 +22,16 @@ from payroll.domain.payees import (
     PaymentMethod,
     TaxIdType,
 )
+from payroll.domain.payitems import PayItem, PayItemPaid, PayItemStatus
 from payroll.domain.payouts import Payment, PaymentStatus
 from payroll.domain.payruns import Employer, PayRun, PayRunEvent, PayRunStatus, Stub
 from payroll.domain.taxes import DE4, W4, FilingStatus, TaxLine
 from payroll.domain.timecards import MealBreak, PayLine, Timecard, TimecardEvent, TimecardStatus
 
 # Maps a domain event to the outbox entry that publishes it (None: not published).
-Outbox = Callable[[EngagementEvent | TimecardEvent | PayRunEvent | PayeeSaved], OutboxEvent | None]
+Outbox = Callable[
+    [EngagementEvent | TimecardEvent | PayRunEvent | PayeeSaved | PayItemPaid], OutboxEvent | None
+]
 
 ENGAGEMENTS = "engagements"
 TIMECARDS = "timecards"
@@ -38,6 +41,47 @@ PAY_RUNS = "pay_runs"
 PAY_STUBS = "pay_stubs"
 # One per paying organisation and talent; tax id and bank account sealed (slate.crypto).
 PAYEES = "payee_profiles"
+# One-off earnings (cancellation fees), waiting for the production's next pay run.
+PAY_ITEMS = "pay_items"
+
+
+def _pay_item_doc(i: PayItem) -> dict[str, Any]:
+    return {
+        "_id": i.id,
+        "org_id": i.org_id,
+        "engagement_id": i.engagement_id,
+        "booking_id": i.booking_id,
+        "production_id": i.production_id,
+        "talent_id": i.talent_id,
+        "kind": i.kind,
+        "cents": i.cents,
+        "currency": i.currency,
+        "owed_on": i.owed_on,
+        "rule": i.rule,
+        "is_minor": i.is_minor,
+        "status": i.status.value,
+        "pay_run_id": i.pay_run_id,
+    }
+
+
+def _pay_item(doc: Mapping[str, Any]) -> PayItem:
+    return PayItem(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        engagement_id=doc["engagement_id"],
+        booking_id=doc["booking_id"],
+        production_id=doc["production_id"],
+        talent_id=doc["talent_id"],
+        kind=doc["kind"],
+        cents=int(doc["cents"]),
+        currency=doc["currency"],
+        owed_on=doc["owed_on"],
+        rule=doc["rule"],
+        is_minor=bool(doc["is_minor"]),
+        status=PayItemStatus(doc["status"]),
+        pay_run_id=doc["pay_run_id"],
+        version=int(doc["version"]),
+    )
 
 
 def payee_profile_id(org_id: str, talent_id: str) -> str:
@@ -118,6 +162,7 @@ def _stub(doc: Mapping[str, Any]) -> Stub:
         ytd_gross_cents=int(doc["ytd_gross_cents"]),
         warnings=tuple(doc["warnings"]),
         currency=doc["currency"],
+        pay_item_ids=tuple(doc.get("pay_item_ids", ())),
     )
 
 
@@ -267,6 +312,7 @@ class PayrollStore:
         self._pay_runs = Aggregates(database.repository(PAY_RUNS), outbox, _pay_run_doc, _pay_run)
         self._stubs = database.repository(PAY_STUBS, org_scoped=False)
         self._payees = Aggregates(database.repository(PAYEES), outbox, _payee_doc, _payee)
+        self._items = Aggregates(database.repository(PAY_ITEMS), outbox, _pay_item_doc, _pay_item)
 
     async def ensure_indexes(self) -> None:
         await self._database.ensure_indexes(
@@ -289,6 +335,10 @@ class PayrollStore:
                 PAYEES: [
                     *self._payees.repo.indexes(),
                     IndexSpec([("org_id", 1), ("talent_id", 1)]),
+                ],
+                PAY_ITEMS: [
+                    *self._items.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("production_id", 1), ("status", 1)]),
                 ],
                 PAY_STUBS: [
                     *self._stubs.indexes(),
@@ -352,6 +402,32 @@ class PayrollStore:
         """True when the organisation has (had) an engagement paying this talent."""
         found = await self._engagements.find(org_id, {"talent_id": talent_id}, limit=1)
         return bool(found)
+
+    # ------------------------------------------------------------------ one-off pay items
+
+    async def add_pay_item(self, item: PayItem) -> PayItem:
+        """Insert (DuplicateKey if it exists: one cancellation fee per booking)."""
+        return await self._items.add(item)
+
+    async def save_pay_item(self, item: PayItem) -> PayItem:
+        return await self._items.save(item)
+
+    async def pay_item(self, org_id: str, item_id: str) -> PayItem | None:
+        return await self._items.get(org_id, item_id)
+
+    async def approved_pay_items(
+        self, org_id: str, production_id: str, until: str
+    ) -> list[PayItem]:
+        """The production's unpaid one-off earnings owed on or before `until`."""
+        return await self._items.find(
+            org_id,
+            {
+                "production_id": production_id,
+                "status": PayItemStatus.APPROVED.value,
+                "owed_on": {"$lte": until},
+            },
+            sort=[("owed_on", 1)],
+        )
 
     # ------------------------------------------------------------------ payee profiles
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slate import authz
 from slate.audit import AuditLog
@@ -31,6 +32,7 @@ from payroll.domain.payees import (
     Sealed,
     check_payee,
 )
+from payroll.domain.payitems import PayItem
 from payroll.domain.payouts import Credit, Originator, Payment, nacha_file
 from payroll.domain.payruns import Employer, Payee, PayRun, Stub, build_stub, check_period
 from payroll.domain.timecards import MealBreak, PayPreview, Timecard
@@ -197,8 +199,12 @@ class Payroll:
         )
         if engagement is None:
             return
+        fee = booking.cancellation_fee
+        if fee is not None and fee.amount > 0:
+            await self._owe_cancellation_fee(engagement, booking, fee.amount, fee.currency)
         recorded = await self._store.timecards_of_engagements(booking.org_id, [engagement.id])
-        if not engagement.release(work_recorded=bool(recorded)):
+        owed = fee.amount if fee is not None and fee.amount > 0 else Decimal("0.00")
+        if not engagement.release(work_recorded=bool(recorded), fee=owed):
             return
         saved = await self._store.save(engagement)  # ConcurrencyConflict: the consumer retries
         await self._audit.record(
@@ -206,6 +212,39 @@ class Payroll:
             "cancelEngagement",
             saved.id,
             {"booking_id": saved.booking_id, "booking_version": booking.version},
+        )
+
+    async def _owe_cancellation_fee(
+        self, engagement: Engagement, booking: BookingSnapshot, amount: Decimal, currency: str
+    ) -> None:
+        """The fee becomes a pay item once per booking (a redelivered release finds its id
+        taken), owed from today in the production's time zone."""
+        try:
+            zone = ZoneInfo(booking.production_timezone or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo("UTC")
+        with field_errors():
+            item = PayItem.cancellation_fee(
+                derived_id("pit", f"{booking.booking_id}/cancellation_fee"),
+                org_id=engagement.org_id,
+                engagement_id=engagement.id,
+                booking_id=engagement.booking_id,
+                production_id=engagement.production_id,
+                talent_id=engagement.talent_id,
+                amount=amount,
+                currency=currency,
+                owed_on=self._clock().astimezone(zone).date().isoformat(),
+                is_minor=engagement.is_minor,
+            )
+        try:
+            saved = await self._store.add_pay_item(item)
+        except DuplicateKey:
+            return
+        await self._audit.record(
+            acting_for(saved.org_id),
+            "oweCancellationFee",
+            saved.id,
+            {"booking_id": saved.booking_id, "cents": saved.cents},
         )
 
     # ------------------------------------------------------------------ timecards
@@ -316,9 +355,25 @@ class Payroll:
             )
             if c.id not in held
         ]
+        held_items = {
+            i
+            for run in await self._store.pay_runs_holding(caller.org, production_id)
+            for i in run.pay_item_ids
+        }
+        items = [
+            i
+            for i in await self._store.approved_pay_items(
+                caller.org, production_id, end.isoformat()
+            )
+            if i.id not in held_items
+        ]
         by_payee: dict[str, list[Timecard]] = {}
         for card in cards:
             by_payee.setdefault(card.talent_id, []).append(card)
+        items_of: dict[str, list[PayItem]] = {}
+        for item in items:
+            items_of.setdefault(item.talent_id, []).append(item)
+            by_payee.setdefault(item.talent_id, [])
         ytd = await self._store.ytd_gross_cents(caller.org, list(by_payee), paid.year)
         profiles = await self._store.payees(caller.org, list(by_payee))
         run_id = new_id("prun")
@@ -333,6 +388,7 @@ class Payroll:
                     ytd_gross_cents=ytd[talent_id],
                     period=(start, end),
                     pay_date=paid,
+                    items=items_of.get(talent_id, ()),
                 )
                 for talent_id, payee_cards in sorted(by_payee.items())
             ]
@@ -390,6 +446,12 @@ class Payroll:
                 with field_errors():
                     card.mark_paid(saved.id)
                 await self._store.save_timecard(card)
+        for item_id in saved.pay_item_ids:
+            item = await self._store.pay_item(caller.org, item_id)
+            if item is not None and item.pay_run_id != saved.id:
+                with field_errors():
+                    item.mark_paid(saved.id)
+                await self._store.save_pay_item(item)
         await self._store.record_issued_stubs(saved.org_id, saved.stubs)
         await self._audit.record(caller, "issuePayRun", saved.id, {"stubs": len(saved.stubs)})
         return saved

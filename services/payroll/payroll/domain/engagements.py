@@ -175,14 +175,15 @@ class Engagement(Aggregate[EngagementEvent]):
         engagement._record_estimate(engagement.committed_cost())
         return engagement
 
-    def release(self, *, work_recorded: bool) -> bool:
+    def release(self, *, work_recorded: bool, fee: Decimal = Decimal("0.00")) -> bool:
         """The booking was released: cancel unless work was recorded or the engagement is
-        already cancelled or closed. True when it changed (a repeated release changes nothing)."""
+        already cancelled or closed; what stays committed is the cancellation fee the release
+        owes (zero without one). True when it changed (a repeated release changes nothing)."""
         if not cancel_on_release(self.status, work_recorded):
             return False
         self.status = EngagementStatus.CANCELLED
         self.record(EngagementCancelled(self.id, self.org_id, self.booking_id))
-        self._record_estimate(Decimal("0.00"))
+        self._record_estimate(fee.quantize(Decimal("0.01")))
         return True
 
     def committed_cost(self) -> Decimal:

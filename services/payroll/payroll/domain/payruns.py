@@ -19,6 +19,7 @@ from slate_domain import Aggregate, Invalid, Problem
 from payroll.domain.calc import calculate_json
 from payroll.domain.estimates import estimate_base_pay
 from payroll.domain.models import InvalidRequest
+from payroll.domain.payitems import PayItem
 from payroll.domain.payouts import Payment
 from payroll.domain.taxes import DE4, W4, TaxLine, payroll_taxes, periods_per_year, to_cents
 from payroll.domain.timecards import ENGINE_UNITS, PayLine, Timecard, engine_request, preview
@@ -75,6 +76,7 @@ class Stub:
     ytd_gross_cents: int
     warnings: tuple[str, ...]
     currency: str = "USD"
+    pay_item_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,8 +200,10 @@ def build_stub(
     ytd_gross_cents: int,
     period: tuple[date, date],
     pay_date: date,
+    items: Sequence[PayItem] = (),
 ) -> Stub:
-    """A payee's stub from their approved timecards in the run (any engagements)."""
+    """A payee's stub from their approved timecards in the run (any engagements) and one-off
+    earnings owed them (a cancellation fee: wages, taxed like the rest)."""
     by_engagement: dict[str, list[Timecard]] = {}
     for card in sorted(cards, key=lambda c: c.date):
         by_engagement.setdefault(card.engagement_id, []).append(card)
@@ -215,7 +219,20 @@ def build_stub(
         pension_health += pay.pension_health_cents
         agent_fee += pay.agent_fee_cents
         warnings.extend(n for n in pay.warnings if n not in warnings)
-    is_minor = any(c.is_minor for c in cards)
+    for item in items:
+        earnings.append(
+            PayLine(
+                item.owed_on,
+                item.kind,
+                "0.00",
+                "",
+                f"{Decimal(item.cents) / 100:.2f}",
+                item.rule,
+                "",
+            )
+        )
+        gross += item.cents
+    is_minor = any(c.is_minor for c in cards) or any(i.is_minor for i in items)
     try:
         taxes = payroll_taxes(
             gross,
@@ -240,7 +257,7 @@ def build_stub(
         period_start=period[0].isoformat(),
         period_end=period[1].isoformat(),
         pay_date=pay_date.isoformat(),
-        engagement_ids=tuple(by_engagement),
+        engagement_ids=tuple(dict.fromkeys([*by_engagement, *(i.engagement_id for i in items)])),
         timecard_ids=tuple(c.id for c in cards),
         earnings=tuple(earnings),
         hours_worked=f"{hours:.2f}",
@@ -251,7 +268,8 @@ def build_stub(
         net_cents=gross - taxes.withheld_cents,
         ytd_gross_cents=ytd_gross_cents,
         warnings=tuple(warnings),
-        currency=cards[0].rate.currency,
+        currency=cards[0].rate.currency if cards else items[0].currency,
+        pay_item_ids=tuple(i.id for i in items),
     )
 
 
@@ -317,6 +335,10 @@ class PayRun(Aggregate[PayRunEvent]):
     @property
     def timecard_ids(self) -> tuple[str, ...]:
         return tuple(t for s in self.stubs for t in s.timecard_ids)
+
+    @property
+    def pay_item_ids(self) -> tuple[str, ...]:
+        return tuple(i for s in self.stubs for i in s.pay_item_ids)
 
     @classmethod
     def create(
