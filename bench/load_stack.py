@@ -130,7 +130,14 @@ class Client:
     def __init__(self, connections: int = 64) -> None:
         self.http = httpx.AsyncClient(
             timeout=httpx.Timeout(30.0),
-            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+            # Idle connections are dropped after 2 s, before the servers' 5 s keep-alive
+            # (uvicorn, Node): reusing one the server is closing fails with a bare ReadError,
+            # which stopped runs on a loaded machine.
+            limits=httpx.Limits(
+                max_connections=connections,
+                max_keepalive_connections=connections,
+                keepalive_expiry=2.0,
+            ),
         )
 
     async def close(self) -> None:

@@ -129,7 +129,8 @@ class _SlateHandler(logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def configure_logging(service_name: str, level: str = "INFO") -> None:
-    """Send all logs (root, uvicorn, libraries) as JSON lines to stderr at `level`; idempotent."""
+    """Send all logs (root, uvicorn, libraries) as JSON lines to stderr at `level`; idempotent.
+    uvicorn's per-request access lines stay off unless SLATE_ACCESS_LOG=1."""
     root = logging.getLogger()
     for h in list(root.handlers):
         if isinstance(h, _SlateHandler):
@@ -142,6 +143,12 @@ def configure_logging(service_name: str, level: str = "INFO") -> None:
         lg = logging.getLogger(name)
         lg.handlers.clear()
         lg.propagate = True
+    # uvicorn decides per connection whether to write access lines by asking whether its
+    # "uvicorn.access" logger has handlers; propagating to the root handler said yes, which
+    # turned `access_log=False` back on: a JSON line per request in every service (issue 9).
+    # SLATE_ACCESS_LOG=1 keeps them.
+    if os.environ.get("SLATE_ACCESS_LOG") != "1":
+        logging.getLogger("uvicorn.access").propagate = False
 
 
 # --------------------------------------------------------------------------- propagation

@@ -161,3 +161,26 @@ def test_metrics_live_on_their_own_registry() -> None:
     assert 'slate_outbox_depth{collection="bookings"} 3.0' in text
     assert 'slate_service_info{service="casting"} 1.0' in text
     assert "slate_events_published_total{" not in generate_latest(b.registry).decode()
+
+
+async def test_uvicorn_access_lines_stay_off_after_logging_is_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What uvicorn asks before writing an access line for a request (its protocols'
+    # `access_logger.hasHandlers()`), after the service configured its logging.
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    access = logging.getLogger("uvicorn.access")
+    try:
+        configure_logging("casting", "info")
+        assert root.handlers and not access.hasHandlers()
+        assert logging.getLogger("uvicorn.error").hasHandlers()  # start-up lines still logged
+        monkeypatch.setenv("SLATE_ACCESS_LOG", "1")
+        configure_logging("casting", "info")
+        assert access.hasHandlers()
+    finally:
+        for h in root.handlers[:]:
+            if h not in before:
+                root.removeHandler(h)
+        root.setLevel(level)
+        access.propagate = True
