@@ -173,7 +173,8 @@ async def test_uvicorn_access_lines_stay_off_after_logging_is_configured(
     access = logging.getLogger("uvicorn.access")
     try:
         configure_logging("casting", "info")
-        assert root.handlers and not access.hasHandlers()
+        assert root.handlers
+        assert not access.hasHandlers()
         assert logging.getLogger("uvicorn.error").hasHandlers()  # start-up lines still logged
         monkeypatch.setenv("SLATE_ACCESS_LOG", "1")
         configure_logging("casting", "info")
