@@ -37,9 +37,14 @@ def register(casting: Casting) -> Callable[[grpc.aio.Server], None]:
     return lambda server: None
 
 
-def _unavailable(peer: str, exc: PeerUnavailable) -> UserError:
-    # Retriable: nothing was written before the question was asked.
-    return UserError(f"{peer} is unavailable, retry shortly ({exc})", code="UNAVAILABLE")
+async def _ask(peer: str, method: Any, request: Any) -> Any:
+    """One question to a peer within the deadline; a peer that is down is a retriable
+    UNAVAILABLE user error (nothing was written before the question was asked)."""
+    try:
+        return await call(method, request, timeout_s=DEADLINE_S)
+    except PeerUnavailable as exc:
+        message = f"{peer} is unavailable, retry shortly ({exc})"
+        raise UserError(message, code="UNAVAILABLE") from None
 
 
 class GrpcPeers:
@@ -52,10 +57,7 @@ class GrpcPeers:
     async def production(self, org_id: str, production_id: str) -> Production | None:
         stub = productions_pb2_grpc.ProductionsStub(self._channel("scheduling"))
         request = productions_pb2.GetProductionRequest(org_id=org_id, production_id=production_id)
-        try:
-            reply: Any = await call(stub.GetProduction, request, timeout_s=DEADLINE_S)
-        except PeerUnavailable as exc:
-            raise _unavailable("scheduling", exc) from None
+        reply = await _ask("scheduling", stub.GetProduction, request)
         if not reply.found:
             return None
         p = reply.production
@@ -78,10 +80,7 @@ class GrpcPeers:
             dates=[d.isoformat() for d in booking.work_dates],
             booking_id=booking.id,
         )
-        try:
-            reply: Any = await call(stub.CheckConflicts, request, timeout_s=DEADLINE_S)
-        except PeerUnavailable as exc:
-            raise _unavailable("scheduling", exc) from None
+        reply = await _ask("scheduling", stub.CheckConflicts, request)
         return [Conflict(c.date, c.reason, c.blocking) for c in reply.conflicts]
 
     async def availability(
@@ -92,10 +91,7 @@ class GrpcPeers:
         request = availability_pb2.CheckConflictsRequest(
             org_id=org_id, talent_id=talent_id, dates=[d.isoformat() for d in dates]
         )
-        try:
-            reply: Any = await call(stub.CheckConflicts, request, timeout_s=DEADLINE_S)
-        except PeerUnavailable as exc:
-            raise _unavailable("scheduling", exc) from None
+        reply = await _ask("scheduling", stub.CheckConflicts, request)
         return [Conflict(c.date, c.reason, c.blocking) for c in reply.conflicts]
 
     async def check_rate(self, org_id: str, rate: Rate, work_dates: Sequence[date]) -> None:
@@ -112,9 +108,7 @@ class GrpcPeers:
             work_location="US-CA",
         )
         try:
-            await call(stub.EstimateBookingCost, request, timeout_s=DEADLINE_S)
-        except PeerUnavailable as exc:
-            raise _unavailable("payroll", exc) from None
+            await _ask("payroll", stub.EstimateBookingCost, request)
         except grpc.aio.AioRpcError as exc:
             if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
                 raise UserError(str(exc.details()), field="rate.amount") from None
@@ -132,8 +126,5 @@ class GrpcPeers:
             work_dates=[d.isoformat() for d in booking.work_dates],
             union=booking.union.value,
         )
-        try:
-            reply: Any = await call(stub.CheckBooking, request, timeout_s=DEADLINE_S)
-        except PeerUnavailable as exc:
-            raise _unavailable("legal", exc) from None
+        reply = await _ask("legal", stub.CheckBooking, request)
         return [ComplianceIssue(i.code, i.message, i.blocking) for i in reply.issues]
