@@ -175,14 +175,14 @@ class ProductionLifecycle:
     async def _facts(
         self, org_id: str, production_id: str, blockers: tuple[Blocker, ...] | None
     ) -> GateFacts:
-        workbook, budget, deliverables, days, roles, bookings = await asyncio.gather(
+        workbook, budget, deliverables, days, roles_and_bookings = await asyncio.gather(
             self._workbook(org_id, production_id),
             self._store.lifecycle.budgets.get(org_id, production_id),
             self._store.lifecycle.deliverables_of(org_id, production_id),
             self._store.days_of(org_id, production_id),
-            self._store.roles_of(org_id, production_id),
-            self._store.bookings_of(org_id, production_id),
+            self._store.roles_and_bookings(org_id, production_id),
         )
+        roles, bookings = roles_and_bookings
         return _facts(workbook, budget, deliverables, days, roles, bookings, blockers)
 
     # ----------------------------------------------------------------- workbook
@@ -624,14 +624,14 @@ class ProductionLifecycle:
         if production is None:
             return None
         asking_legal = asyncio.ensure_future(self._blockers(org, production_id))
-        workbook, budget, deliverables, days, roles, bookings = await asyncio.gather(
+        workbook, budget, deliverables, days, roles_and_bookings = await asyncio.gather(
             self._workbook(org, production_id),
             self._store.lifecycle.budgets.get(org, production_id),
             self._store.lifecycle.deliverables_of(org, production_id),
             self._store.days_of(org, production_id),
-            self._store.roles_of(org, production_id),
-            self._store.bookings_of(org, production_id),
+            self._store.roles_and_bookings(org, production_id),
         )
+        roles, bookings = roles_and_bookings
         blockers, compliance_error = await asking_legal
         facts = _facts(workbook, budget, deliverables, days, roles, bookings, blockers)
         to, missing = next_gate(production.stage, facts)

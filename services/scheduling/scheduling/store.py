@@ -163,13 +163,21 @@ class SchedulingStore:
     async def roles_of(self, org_id: str, production_id: str) -> dict[str, RoleInfo]:
         """The production's roles as announced, with those seen only on bookings (their rate
         from the booking)."""
+        roles, _ = await self.roles_and_bookings(org_id, production_id)
+        return roles
+
+    async def roles_and_bookings(
+        self, org_id: str, production_id: str
+    ) -> tuple[dict[str, RoleInfo], list[CalendarEntry]]:
+        """`roles_of` and `bookings_of` with one read of each collection (the dashboard)."""
         roles = {
             doc["_id"]: _role(doc)
             for doc in await self._roles.find(
                 org_id, {"production_id": production_id}, limit=10_000
             )
         }
-        for entry in await self._production_bookings(org_id, production_id):
+        bookings = await self._production_bookings(org_id, production_id)
+        for entry in bookings:
             if entry.role_id and entry.role_id not in roles:
                 roles[entry.role_id] = RoleInfo(
                     role_id=entry.role_id,
@@ -179,7 +187,7 @@ class SchedulingStore:
                     rate=_entry_rate(entry),
                     status="BOOKED",
                 )
-        return roles
+        return roles, bookings
 
     async def cast_of(self, org_id: str, production_id: str) -> list[CastMember]:
         """The talent booked (confirmed) on the production's roles, with their booking's rate."""
