@@ -36,6 +36,7 @@ from legal.domain.compliance import (
 from legal.domain.coogan import CooganAccountRecorded
 from legal.domain.freelance import FreelanceEvent
 from legal.domain.permits import FilmPermitRequested, InsuranceRecorded, PermitEvent
+from legal.domain.teachers import StudioTeacherScheduled
 from legal.usecases import Legal
 
 
@@ -48,7 +49,8 @@ def to_outbox(
     | PermitEvent
     | ClassificationAssessed
     | CooganAccountRecorded
-    | FreelanceEvent,
+    | FreelanceEvent
+    | StudioTeacherScheduled,
 ) -> OutboxEvent | None:
     """The outbox entry announcing a domain event. Classification assessments, Coogan accounts
     and freelance engagements stay internal (the catalogue has no public type for them), and

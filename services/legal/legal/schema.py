@@ -440,6 +440,31 @@ class FreelanceContractPayload:
     user_errors: list[UserError]
 
 
+@strawberry.type(description="A certified studio teacher scheduled on a shoot day.")
+class StudioTeacher:
+    id: strawberry.ID
+    production_id: strawberry.ID
+    date: str
+    name: str
+    credential_expires_on: str
+
+
+@strawberry.input
+class ScheduleStudioTeacherInput:
+    production_id: strawberry.ID
+    date: str
+    name: str
+    credential_expires_on: str = strawberry.field(
+        description="When the Labor Commissioner's certification lapses (8 CCR §11755)."
+    )
+
+
+@strawberry.type
+class ScheduleStudioTeacherPayload:
+    studio_teacher: StudioTeacher | None
+    user_errors: list[UserError]
+
+
 @strawberry.input
 class TermInput:
     name: str
@@ -685,6 +710,37 @@ class Mutation:
         )
         return FreelanceContractPayload(
             freelance_contract=FreelanceContract.from_model(found) if found else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Schedule a certified studio teacher on a shoot day (counted toward the "
+        "minors' ratio in the day's compliance report)."
+    )
+    async def schedule_studio_teacher(
+        self, info: Ctx, input: ScheduleStudioTeacherInput
+    ) -> ScheduleStudioTeacherPayload:
+        found, errors = await attempt(
+            info.context.services.schedule_studio_teacher(
+                authorize(info),
+                production_id=str(input.production_id),
+                day=input.date,
+                name=input.name,
+                credential_expires_on=input.credential_expires_on,
+            )
+        )
+        return ScheduleStudioTeacherPayload(
+            studio_teacher=(
+                StudioTeacher(
+                    id=strawberry.ID(found.id),
+                    production_id=strawberry.ID(found.production_id),
+                    date=found.day.isoformat(),
+                    name=found.name,
+                    credential_expires_on=found.credential_expires_on.isoformat(),
+                )
+                if found
+                else None
+            ),
             user_errors=errors,
         )
 

@@ -32,6 +32,7 @@ from legal.domain.compliance import (
 from legal.domain.coogan import CooganAccount, CooganAccountRecorded
 from legal.domain.freelance import FreelanceContract, FreelanceEvent, ServiceLine
 from legal.domain.permits import FilmPermit, InsuranceCertificate, PermitEvent
+from legal.domain.teachers import StudioTeacherAssignment
 
 # Maps a domain event to the outbox entry that publishes it; None: an internal event.
 Outbox = Callable[
@@ -47,6 +48,7 @@ A = TypeVar(
     ClassificationAssessment,
     CooganAccount,
     FreelanceContract,
+    StudioTeacherAssignment,
 )
 
 
@@ -328,6 +330,29 @@ def _freelance(doc: Mapping[str, Any]) -> FreelanceContract:
     )
 
 
+def _teacher_doc(a: StudioTeacherAssignment) -> dict[str, Any]:
+    return {
+        "_id": a.id,
+        "org_id": a.org_id,
+        "production_id": a.production_id,
+        "day": a.day.isoformat(),
+        "name": a.name,
+        "credential_expires_on": a.credential_expires_on.isoformat(),
+    }
+
+
+def _teacher(doc: Mapping[str, Any]) -> StudioTeacherAssignment:
+    return StudioTeacherAssignment(
+        id=doc["_id"],
+        org_id=doc["org_id"],
+        version=int(doc["version"]),
+        production_id=doc["production_id"],
+        day=date.fromisoformat(doc["day"]),
+        name=doc["name"],
+        credential_expires_on=date.fromisoformat(doc["credential_expires_on"]),
+    )
+
+
 @dataclass(frozen=True)
 class StoredDocument:
     sha256: str
@@ -350,6 +375,7 @@ class LegalStore:
     BOOKING_BANDS = "booking_bands"
     COOGAN_ACCOUNTS = "coogan_accounts"
     FREELANCE = "freelance_contracts"
+    TEACHERS = "studio_teachers"
     outbox_collections = (
         CONTRACTS,
         PERMITS,
@@ -358,6 +384,7 @@ class LegalStore:
         ASSESSMENTS,
         COOGAN_ACCOUNTS,
         FREELANCE,
+        TEACHERS,
     )
 
     def __init__(self, database: Database, outbox: Outbox) -> None:
@@ -368,6 +395,9 @@ class LegalStore:
         self._permits = Aggregates(database.repository(self.PERMITS), outbox, _permit_doc, _permit)
         self._documents = database.repository(self.DOCUMENTS)
         self._bands = database.repository(self.BOOKING_BANDS)
+        self._teachers = Aggregates(
+            database.repository(self.TEACHERS), outbox, _teacher_doc, _teacher
+        )
         self._freelance = Aggregates(
             database.repository(self.FREELANCE), outbox, _freelance_doc, _freelance
         )
@@ -395,6 +425,10 @@ class LegalStore:
                 ],
                 self.DOCUMENTS: [*self._documents.indexes()],
                 self.BOOKING_BANDS: [*self._bands.indexes()],
+                self.TEACHERS: [
+                    *self._teachers.repo.indexes(),
+                    IndexSpec([("org_id", 1), ("production_id", 1)]),
+                ],
                 self.FREELANCE: [
                     *self._freelance.repo.indexes(),
                     IndexSpec([("org_id", 1), ("production_id", 1)]),
@@ -431,8 +465,11 @@ class LegalStore:
         | InsuranceCertificate
         | ClassificationAssessment
         | CooganAccount
-        | FreelanceContract,
+        | FreelanceContract
+        | StudioTeacherAssignment,
     ) -> Aggregates[Any]:
+        if isinstance(aggregate, StudioTeacherAssignment):
+            return self._teachers
         if isinstance(aggregate, FreelanceContract):
             return self._freelance
         if isinstance(aggregate, CooganAccount):
@@ -527,3 +564,8 @@ class LegalStore:
     async def freelance_of(self, org_id: str, keys: Sequence[str]) -> list[FreelanceContract]:
         """The organisation's engagements of these freelancers (for the 120-day aggregate)."""
         return await self._freelance.find_in(org_id, "freelancer_key", list(keys))
+
+    async def studio_teachers(
+        self, org_id: str, production_id: str
+    ) -> list[StudioTeacherAssignment]:
+        return await self._teachers.find(org_id, {"production_id": production_id}, limit=1000)

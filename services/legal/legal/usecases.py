@@ -33,6 +33,7 @@ from legal.domain.coogan import CooganAccount
 from legal.domain.freelance import FreelanceContract
 from legal.domain.permits import FilmPermit, InsuranceCertificate
 from legal.domain.report import BLOCKING, Item, freelance_rule, report
+from legal.domain.teachers import StudioTeacherAssignment, teachers_by_day
 from legal.store import LegalStore, StoredDocument
 
 READERS = ("producer", "legal", "casting", "accounting")
@@ -47,6 +48,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "recordCooganAccount": ("legal", "producer", "talent"),
     "recordFreelanceContract": ("legal", "producer", "accounting"),
     "recordFreelancePayment": ("accounting", "producer"),
+    "scheduleStudioTeacher": ("legal", "producer"),
     "contractTemplates": READERS,
     # Only a talent can sign, and only with their own contract's link (checked per contract).
     "signContract": ("talent",),
@@ -223,7 +225,8 @@ class Legal:
         permits = await self._store.film_permits(org_id, production_id)
         certificates = await self._store.certificates(org_id, production_id)
         bands = await self._store.bands(org_id, [c.booking_id for c in contracts if c.is_minor])
-        items = report(contracts, permits, certificates, on, bands)
+        teachers = teachers_by_day(await self._store.studio_teachers(org_id, production_id))
+        items = report(contracts, permits, certificates, on, bands, teachers)
         if on is None:  # the production's own items, not a shoot day's
             freelance = await self._store.freelance_of_production(org_id, production_id)
             earlier = await self._store.freelance_of(
@@ -402,6 +405,31 @@ class Legal:
             contract.paid(paid_on)
         saved = await self._store.save(contract)
         await self._audit.record(principal, "recordFreelancePayment", saved.id)
+        return saved
+
+    async def schedule_studio_teacher(
+        self,
+        principal: Principal,
+        *,
+        production_id: str,
+        day: str,
+        name: str,
+        credential_expires_on: str,
+    ) -> StudioTeacherAssignment:
+        """A certified studio teacher on a shoot day; the day's report counts them toward
+        the minors' ratio (8 CCR §11755.2)."""
+        authz.require(principal, PERMISSIONS["scheduleStudioTeacher"], "scheduleStudioTeacher")
+        with field_errors():
+            assignment = StudioTeacherAssignment.schedule(
+                id=new_id("stt"),
+                org_id=principal.org,
+                production_id=production_id,
+                day=day,
+                name=name,
+                credential_expires_on=credential_expires_on,
+            )
+        saved = await self._store.add(assignment)
+        await self._audit.record(principal, "scheduleStudioTeacher", saved.id)
         return saved
 
     async def send_contract(self, principal: Principal, contract_id: str) -> tuple[Contract, str]:
