@@ -135,6 +135,7 @@ class CastingStore:
                     *talent.indexes(),
                     IndexSpec([("email", 1)]),
                     IndexSpec([("updated_at", 1)]),
+                    IndexSpec([("updated_at", 1), ("_id", 1)]),
                 ],
                 "talent_notes": self._notes.repo.indexes(),
                 "audition_sessions": self._sessions.repo.indexes(),
@@ -288,12 +289,25 @@ class CastingStore:
         return await self._notes.get_many(org_id, ids)
 
     async def talent_changed_since(
-        self, since: datetime | None, limit: int
+        self, since: datetime | None, limit: int, after_id: str = ""
     ) -> list[tuple[Talent, datetime]]:
-        """Talent written at or after `since` (every one when None), oldest write first, each
-        with when it was written: what the search index catches up from."""
-        query: dict[str, Any] = {} if since is None else {"updated_at": {"$gte": since}}
-        docs = await self._talent.repo.find("", query, sort=[("updated_at", 1)], limit=limit)
+        """Talent written after `since` or at that instant with an id after `after_id` (every
+        one when `since` is None), in write order then id order, each with when it was written:
+        what the search index catches up from. The id breaks ties, so a page boundary inside
+        many writes of one instant (a bulk import) loses none of them."""
+        query: dict[str, Any] = (
+            {}
+            if since is None
+            else {
+                "$or": [
+                    {"updated_at": {"$gt": since}},
+                    {"updated_at": since, "_id": {"$gt": after_id}},
+                ]
+            }
+        )
+        docs = await self._talent.repo.find(
+            "", query, sort=[("updated_at", 1), ("_id", 1)], limit=limit
+        )
         out = []
         for d in docs:
             written = _utc(d.get("updated_at"))

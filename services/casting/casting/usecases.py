@@ -966,17 +966,19 @@ class Casting:
         async with self._search_lock:
             mark = self._search_mark
             since = None if mark is None else mark - SEARCH_OVERLAP
+            after = ""
             while True:
-                batch = await self._store.talent_changed_since(since, SEARCH_BATCH)
+                batch = await self._store.talent_changed_since(since, SEARCH_BATCH, after)
                 fresh = [t for t, _ in batch if self._indexed.get(t.id) != t.version]
                 index.put([IndexedTalent.of(t, self._date_of_birth(t)) for t in fresh])
                 self._indexed.update((t.id, t.version) for t in fresh)
                 if batch:
-                    last = batch[-1][1]
-                    mark = last if mark is None else max(mark, last)
-                if len(batch) < SEARCH_BATCH or not fresh:
+                    last, written = batch[-1]
+                    mark = written if mark is None else max(mark, written)
+                if len(batch) < SEARCH_BATCH:
                     break
-                since = last
+                # the next page starts after the last talent read (by instant, then id)
+                since, after = written, last.id
             self._search_mark = mark
         return index
 

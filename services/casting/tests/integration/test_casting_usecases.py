@@ -289,3 +289,44 @@ async def test_the_search_index_catches_up_from_the_real_talent_collection(db: A
     )
     jugglers = await casting.search_talent(PRODUCER, text="juggling", first=10)
     assert [t.id for t in jugglers.talent] == [ids[2]]
+
+
+async def test_the_catch_up_feed_pages_through_one_instant_by_id_on_the_real_database(
+    db: Any,
+) -> None:
+    """Five talent written at one instant (a bulk import), read two at a time: the $or on
+    (updated_at, _id) keeps every page boundary inside the instant, on MongoDB's own dates."""
+    from datetime import UTC, datetime
+
+    store = CastingStore(MongoDatabase(db), events.to_outbox)
+    await store.ensure_indexes()
+    instant = datetime(2027, 1, 5, 9, 0, 0, 123000, tzinfo=UTC)
+    await db["talent"].insert_many(
+        [
+            {
+                "_id": f"tal_{i}",
+                "name": f"T {i}",
+                "email": f"t{i}@example.com",
+                "union": "NONE",
+                "dob": {},
+                "registered_by_org": "org_a",
+                "version": 1,
+                "created_at": instant,
+                "updated_at": instant,
+                "_outbox": [],
+                "_pending": False,
+            }
+            for i in range(5)
+        ]
+    )
+    seen: list[str] = []
+    since, after = None, ""
+    while True:
+        page = await store.talent_changed_since(since, 2, after)
+        seen += [t.id for t, _ in page]
+        if len(page) < 2:
+            break
+        last, since = page[-1]
+        after = last.id
+    assert seen == [f"tal_{i}" for i in range(5)]
+    assert since == instant

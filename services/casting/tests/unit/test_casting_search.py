@@ -5,7 +5,7 @@ talent collection, storing nothing but ids."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -175,6 +175,27 @@ async def test_search_catches_up_with_every_write_and_pages_with_a_total(
     )
     fencers = await casting.search_talent(PRODUCER, skills=["fencing"], first=10)
     assert [t.id for t in fencers.talent] == [rosa.id]
+
+
+async def test_catch_up_pages_through_many_writes_of_one_instant(
+    casting: Casting, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulk import writes many talent at one instant: the catch-up pages by instant then id,
+    so a page boundary inside that instant loses none (it used to stop after the first page)."""
+    import slate.repository
+    from casting import usecases
+
+    instant = datetime(2027, 1, 5, 9, tzinfo=UTC)
+    monkeypatch.setattr(slate.repository, "utcnow", lambda: instant)
+    monkeypatch.setattr(usecases, "SEARCH_BATCH", 3)
+    people = [await registered(casting, f"Dancer {i}", "1990-01-01") for i in range(8)]
+    page = await casting.search_talent(PRODUCER, text="dancer", first=20)
+    assert sorted(t.id for t in page.talent) == sorted(p.id for p in people)
+    assert page.total == 8
+    later = await registered(casting, "Dancer late", "1991-01-01")  # the same instant again
+    page = await casting.search_talent(PRODUCER, text="dancer", first=20)
+    assert later.id in [t.id for t in page.talent]
+    assert page.total == 9
 
 
 async def test_availability_is_scheduling_s_answer(casting: Casting, peers: Any) -> None:
