@@ -2,10 +2,11 @@
 
 The engine's modules (`ENGINE_MODULES`) are plain, `mypy --strict` Python and always work as such.
 `make setup` also compiles them with mypyc (`services/payroll/build_engine.py`) into a directory
-outside the source tree named by `source_key()`: a hash of every compiled source file, the build
-options and the interpreter's ABI. Importing `payroll.domain` runs `install()` (below, before any
-engine module is imported): if the directory for the current key exists, an import hook loads the
-compiled modules from it; otherwise the sources are imported as usual and one log line says so.
+outside the source tree named by `source_key()`: a hash of every compiled source file (and of the
+package `__init__` modules they call), the build options and the interpreter's ABI. Importing
+`payroll.domain` runs `install()` (below, before any engine module is imported): if the
+directory for the current key exists, an import hook loads the compiled modules from it;
+otherwise the sources are imported as usual and one log line says so.
 So a compiled module built from other sources can never run: editing any engine file changes the
 key, and the engine falls back to Python until the next `make setup`.
 
@@ -48,6 +49,10 @@ ENGINE_MODULES = (
 """Compiled, relative to `payroll.domain`. Package `__init__` modules stay Python (they only wire
 modules together), as does everything outside the wage engine (pay runs, timecards, taxes...)."""
 
+HASHED_ONLY = ("__init__", "native", "agreements.__init__", "jurisdictions.__init__")
+"""Not compiled, but part of the key: the compiled modules call into them, so editing one also
+retires the build (the safe side; mypyc would type-check the calls at run time anyway)."""
+
 BUILD_OPTIONS = "mypyc opt_level=3 v1"
 """Part of the key: changing how the build compiles invalidates every earlier build."""
 
@@ -55,16 +60,17 @@ MANIFEST = "manifest.json"
 log = logging.getLogger(__name__)
 
 
-def source_files() -> list[Path]:
+def source_files(names: Sequence[str] = ENGINE_MODULES) -> list[Path]:
     here = Path(__file__).resolve().parent
-    return [here / (name.replace(".", "/") + ".py") for name in ENGINE_MODULES]
+    return [here / (name.replace(".", "/") + ".py") for name in names]
 
 
 def source_key() -> str:
     digest = hashlib.sha256()
     for part in (BUILD_OPTIONS, sys.implementation.cache_tag, sysconfig.get_config_var("SOABI")):
         digest.update(f"{part}\0".encode())
-    for name, path in zip(ENGINE_MODULES, source_files(), strict=True):
+    names = (*ENGINE_MODULES, *HASHED_ONLY)
+    for name, path in zip(names, source_files(names), strict=True):
         digest.update(f"{name}\0".encode())
         digest.update(path.read_bytes())
         digest.update(b"\0")

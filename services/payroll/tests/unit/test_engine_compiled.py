@@ -99,15 +99,18 @@ def test_compiled_engine_answers_every_request_exactly_as_the_python_engine(buil
         assert a == b, f"request {i} differs"
 
 
+@pytest.mark.parametrize("edited", ["calc.py", "jurisdictions/__init__.py"])
 def test_an_edited_engine_source_runs_as_python_never_from_the_old_build(
-    built: None, tmp_path: Path
+    built: None, tmp_path: Path, edited: str
 ) -> None:
-    """A copy of the package with one engine file changed by a comment: its key differs, so the
-    build of the unchanged sources is not used; the Python modules run, and one line says so."""
+    """A copy of the package with one engine file changed by a comment (a compiled module, or a
+    package module the compiled ones call): its key differs, so the build of the unchanged sources
+    is not used; the Python modules run, and one line says so."""
     copy = tmp_path / "payroll"
     shutil.copytree(SERVICE / "payroll", copy)
+    changed = copy / "domain" / edited
+    changed.write_text(changed.read_text() + "\n# edited\n")
     calc = copy / "domain" / "calc.py"
-    calc.write_text(calc.read_text() + "\n# edited\n")
     code = (
         "import sys; sys.path.insert(0, sys.argv[1])\n"
         "from payroll.domain import calc, native\n"
