@@ -28,7 +28,13 @@ from payroll.domain.engagements import (
 )
 from payroll.domain.payees import PayeeSaved
 from payroll.domain.payitems import PayItemPaid
-from payroll.domain.payruns import PayRunApproved, PayRunCreated, PayRunEvent, PayRunIssued
+from payroll.domain.payruns import (
+    PaymentsChanged,
+    PayRunApproved,
+    PayRunCreated,
+    PayRunEvent,
+    PayRunIssued,
+)
 from payroll.domain.timecards import TimecardEvent
 from payroll.usecases import Payroll
 
@@ -95,6 +101,8 @@ def to_outbox(
             return None  # the issued run's totals carry it
         case PayeeSaved():
             return None  # personal data never goes on Kafka
+        case PaymentsChanged():
+            return None  # no payment event type in the catalogue yet (docs/pay.md)
         case EngagementCancelled() | PayRunCreated() | PayRunApproved():
             return None  # the estimate (zero) and the issue are what other services need
         case _ if isinstance(event, TimecardEvent):

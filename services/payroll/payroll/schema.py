@@ -376,6 +376,7 @@ class Payment:
     method: pe.PaymentMethod
     amount: Money
     status: str
+    return_code: str | None
 
     @classmethod
     def from_model(cls, p: po.Payment) -> Payment:
@@ -386,6 +387,7 @@ class Payment:
             method=pe.PaymentMethod(p.method),
             amount=money(p.net_cents, p.currency),
             status=p.status.value,
+            return_code=p.return_code or None,
         )
 
 
@@ -624,6 +626,13 @@ class PayRunInput:
     pay_run_id: strawberry.ID
 
 
+@strawberry.input
+class PaymentReturnInput:
+    pay_run_id: strawberry.ID
+    payment_id: strawberry.ID
+    return_code: str
+
+
 @strawberry.type
 class PayRunPayload:
     pay_run: PayRun | None
@@ -735,6 +744,29 @@ class Mutation:
                     str(input.talent_id),
                     input.to_model(),
                     org_id=str(input.org_id) if input.org_id else None,
+                )
+            )
+        )
+
+    @strawberry.mutation(description="The bank settled an issued run's payments (accounting).")
+    async def settle_pay_run(self, info: Ctx, input: PayRunInput) -> PayRunPayload:
+        return PayRunPayload.of(
+            *await attempt(
+                info.context.services.settle_pay_run(authorize(info), str(input.pay_run_id))
+            )
+        )
+
+    @strawberry.mutation(
+        description="A direct deposit came back with a NACHA return code (accounting)."
+    )
+    async def record_payment_return(self, info: Ctx, input: PaymentReturnInput) -> PayRunPayload:
+        return PayRunPayload.of(
+            *await attempt(
+                info.context.services.record_payment_return(
+                    authorize(info),
+                    str(input.pay_run_id),
+                    str(input.payment_id),
+                    input.return_code,
                 )
             )
         )

@@ -64,6 +64,9 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "revealPayeeProfile": ("accounting", "talent"),
     # The NACHA file carries every payee's account number in clear: accounting only.
     "achFile": ("accounting",),
+    # What the bank reports back on payouts: accounting's.
+    "settlePayRun": ("accounting",),
+    "recordPaymentReturn": ("accounting",),
 }
 # The service as a producer (`ce_source`) and as the actor when it reacts to an event.
 SERVICE = "slate-payroll"
@@ -454,6 +457,33 @@ class Payroll:
                 await self._store.save_pay_item(item)
         await self._store.record_issued_stubs(saved.org_id, saved.stubs)
         await self._audit.record(caller, "issuePayRun", saved.id, {"stubs": len(saved.stubs)})
+        return saved
+
+    async def settle_pay_run(self, principal: Principal | None, pay_run_id: str) -> PayRun:
+        """The run's payments settled (all still issued); CONFLICT for a run not issued."""
+        caller = authz.require(principal, PERMISSIONS["settlePayRun"], "settlePayRun")
+        run = await self._load_run(caller.org, pay_run_id)
+        with field_errors():
+            changed = run.settle()
+        saved = await self._store.save_pay_run(run)
+        await self._audit.record(caller, "settlePayRun", saved.id, {"payments": len(changed)})
+        return saved
+
+    async def record_payment_return(
+        self, principal: Principal | None, pay_run_id: str, payment_id: str, return_code: str
+    ) -> PayRun:
+        """A direct deposit came back from the bank with a NACHA return code."""
+        caller = authz.require(principal, PERMISSIONS["recordPaymentReturn"], "recordPaymentReturn")
+        run = await self._load_run(caller.org, pay_run_id)
+        with field_errors():
+            run.return_payment(payment_id, return_code.strip().upper())
+        saved = await self._store.save_pay_run(run)
+        await self._audit.record(
+            caller,
+            "recordPaymentReturn",
+            saved.id,
+            {"payment_id": payment_id, "return_code": return_code.strip().upper()},
+        )
         return saved
 
     async def pay_run(self, principal: Principal | None, pay_run_id: str) -> PayRun | None:

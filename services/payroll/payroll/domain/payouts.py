@@ -49,6 +49,7 @@ class Payment:
     profile_id: str = ""
     sealed_bank: Mapping[str, str] | None = None
     account_type: str = ""
+    return_code: str = ""  # NACHA return reason (R01 insufficient funds, R03 no account, …)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,11 @@ class Credit:
 
     def __repr__(self) -> str:
         return f"Credit(…{self.account[-4:]}, {self.cents})"
+
+
+def is_return_code(code: str) -> bool:
+    """A NACHA return reason code: R followed by two digits (R01-R99; NACHA Appendix Four)."""
+    return len(code) == 3 and code[0] == "R" and code[1:].isdigit() and code != "R00"
 
 
 def _ascii(text: str, width: int) -> str:

@@ -9,7 +9,7 @@ equals the CLI's for the same days. A stub carries the nine items of Labor Code 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -20,7 +20,7 @@ from payroll.domain.calc import calculate_json
 from payroll.domain.estimates import estimate_base_pay
 from payroll.domain.models import InvalidRequest
 from payroll.domain.payitems import PayItem
-from payroll.domain.payouts import Payment
+from payroll.domain.payouts import Payment, PaymentStatus, is_return_code
 from payroll.domain.taxes import DE4, W4, TaxLine, payroll_taxes, periods_per_year, to_cents
 from payroll.domain.timecards import ENGINE_UNITS, PayLine, Timecard, engine_request, preview
 
@@ -93,6 +93,15 @@ class PayRunApproved:
 
 
 @dataclass(frozen=True)
+class PaymentsChanged:
+    """Payments settled or returned (stays inside payroll for now: no event type yet)."""
+
+    pay_run_id: str
+    org_id: str
+    payment_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PayRunIssued:
     """The run was issued: its totals (what the production actually spent), no payee's data."""
 
@@ -109,7 +118,7 @@ class PayRunIssued:
     issued_at: str
 
 
-PayRunEvent = PayRunCreated | PayRunApproved | PayRunIssued
+PayRunEvent = PayRunCreated | PayRunApproved | PayRunIssued | PaymentsChanged
 
 
 def _day(value: str, name: str, problems: list[Problem]) -> date | None:
@@ -424,3 +433,39 @@ class PayRun(Aggregate[PayRunEvent]):
                 issued_at=self.issued_at,
             )
         )
+
+    def settle(self) -> tuple[str, ...]:
+        """The bank settled the run's direct deposits and the checks cleared: every payment
+        still ISSUED becomes SETTLED (returned ones stay returned). CONFLICT on `payRunId` for
+        a run not issued. Returns the ids that changed."""
+        if self.status is not PayRunStatus.ISSUED:
+            raise Invalid([Problem("payRunId", "only an issued run settles", "CONFLICT")])
+        changed = tuple(p.id for p in self.payments if p.status is PaymentStatus.ISSUED)
+        self.payments = tuple(
+            replace(p, status=PaymentStatus.SETTLED) if p.id in changed else p
+            for p in self.payments
+        )
+        if changed:
+            self.record(PaymentsChanged(self.id, self.org_id, changed))
+        return changed
+
+    def return_payment(self, payment_id: str, code: str) -> Payment:
+        """The receiving bank returned a direct deposit with a NACHA reason code: the payment
+        is RETURNED with it (the net is still owed; accounting pays it by check or a corrected
+        account). Invalid naming `paymentId` or `returnCode`."""
+        found = next((p for p in self.payments if p.id == payment_id), None)
+        problems = []
+        if found is None:
+            problems.append(Problem("paymentId", "no such payment in this run", "NOT_FOUND"))
+        elif found.sealed_bank is None:
+            problems.append(Problem("paymentId", "only a direct deposit is returned by a bank"))
+        elif found.status is PaymentStatus.RETURNED:
+            problems.append(Problem("paymentId", "already returned", "CONFLICT"))
+        if not is_return_code(code):
+            problems.append(Problem("returnCode", "a NACHA return code such as R01"))
+        if problems or found is None:
+            raise Invalid(problems)
+        returned = replace(found, status=PaymentStatus.RETURNED, return_code=code)
+        self.payments = tuple(returned if p.id == payment_id else p for p in self.payments)
+        self.record(PaymentsChanged(self.id, self.org_id, (payment_id,)))
+        return returned

@@ -11,8 +11,10 @@ import pytest
 from payroll.domain.payees import Address, PayeeInput
 from payroll.domain.payouts import Credit, Originator, entry_hash, nacha_file
 from payroll.schema import schema
+from payroll.store import PAY_RUNS
 from payroll.usecases import Payroll, engagement_id_for
 from slate.audit import COLLECTION as AUDIT
+from slate.errors import UserError, ValidationErrors
 from slate.events.snapshots import BookingSnapshot
 from slate.repository import MemoryDatabase
 from slate.testing import data, graphql_context, principal
@@ -185,3 +187,30 @@ async def test_the_subgraph_gives_accounting_the_file_and_a_producer_null(
         )
     )["payRun"]
     assert producer["achFileUrl"] is None
+
+
+async def test_a_returned_deposit_keeps_its_code_and_the_rest_settle(
+    payroll: Payroll, booking: Booking, database: MemoryDatabase
+) -> None:
+    await payroll.save_payee_profile(ACCOUNTING, "tal_dd", deposit_profile("Rosa Díaz"))
+    run_id = await issued_run(payroll, booking, ["tal_dd", "tal_check"])
+    run = await payroll.pay_run(ACCOUNTING, run_id)
+    assert run is not None
+    by_talent = {p.talent_id: p for p in run.payments}
+    deposit, check = by_talent["tal_dd"], by_talent["tal_check"]
+    before = await database.repository(PAY_RUNS).raw(run_id)
+    for payment_id, code, field in [
+        (deposit.id, "X01", "returnCode"),
+        (check.id, "R01", "paymentId"),  # a check is not returned by a bank
+        ("pay_missing", "R01", "paymentId"),
+    ]:
+        with pytest.raises(ValidationErrors) as exc:
+            await payroll.record_payment_return(ACCOUNTING, run_id, payment_id, code)
+        assert [e.field for e in exc.value.errors] == [field]
+    assert await database.repository(PAY_RUNS).raw(run_id) == before  # nothing written
+    with pytest.raises(UserError):
+        await payroll.record_payment_return(PRODUCER, run_id, deposit.id, "R01")
+    await payroll.record_payment_return(ACCOUNTING, run_id, deposit.id, "r03")
+    settled = await payroll.settle_pay_run(ACCOUNTING, run_id)
+    statuses = {p.talent_id: (p.status.value, p.return_code) for p in settled.payments}
+    assert statuses == {"tal_dd": ("RETURNED", "R03"), "tal_check": ("SETTLED", "")}
