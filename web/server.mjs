@@ -133,7 +133,8 @@ async function devToken(req, res) {
   }
   const [argv, errors] = tokenArgs(body ?? {});
   if (errors.length) return send(res, 400, { errors });
-  execFile(SLATE_CLI, argv, { timeout: 20000, env: { ...process.env, SLATE_HOME: ROOT } }, (err, stdout, stderr) => {
+  // The CLI starts a Python interpreter: seconds on a loaded machine (32 s seen at load 25 on 2 cores).
+  execFile(SLATE_CLI, argv, { timeout: 90000, env: { ...process.env, SLATE_HOME: ROOT } }, (err, stdout, stderr) => {
     if (err) {
       const message = (stderr || err.message).trim().split('\n').pop();
       return send(res, 500, { errors: [{ field: null, message: `slate token failed: ${message}` }] });

@@ -33,6 +33,14 @@ test('contracts: sent, signed by the talent through the link, countersigned; com
   await expect(talent.getByRole('heading', { name: 'Contract signed', level: 1 })).toBeVisible();
   await talent.getByRole('link', { name: 'Back to my bookings' }).click();
   await expect(talent.getByTestId('my-contract')).toContainText('signed');
+
+  // The talent's profile: a skill casting can then filter on.
+  const skill = `stilts${s.talentId.slice(-6)}`;
+  await talent.getByText('My profile', { exact: true }).click();
+  await talent.getByLabel('Skills').fill(`${skill}, juggling`);
+  await talent.getByLabel('Home base').fill('Los Angeles');
+  await talent.getByRole('button', { name: 'Save profile' }).click();
+  await expect(talent.getByText('Profile saved.')).toBeVisible();
   await talent.context().close();
 
   await page.reload();
@@ -41,5 +49,12 @@ test('contracts: sent, signed by the talent through the link, countersigned; com
   await signed.getByRole('button', { name: 'Countersign' }).click();
   await expect(signed.getByText('countersigned', { exact: true })).toBeVisible();
   await expect(signed.getByRole('link', { name: 'Executed copy (PDF)' })).toHaveAttribute('href', /^data:application\/pdf;base64,/);
+
+  // Talent search by the skill the talent added themselves.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Talent search' }).click();
+  await page.getByLabel('Skills').fill(skill);
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByTestId('search-total')).toHaveText('1 match');
+  await expect(page.getByRole('listitem', { name: `Talent: ${s.talentName}` })).toContainText('Los Angeles');
   await page.context().close();
 });

@@ -10,7 +10,8 @@ export function isoDay(offset: number): string {
 }
 
 export async function devToken(request: APIRequestContext, org: string, roles: string[], talentId?: string): Promise<string> {
-  const res = await request.post('/dev/token', { data: { org, sub: `e2e-${uid()}`, roles, talentId } });
+  // Minting runs the slate CLI: tens of seconds on a loaded machine.
+  const res = await request.post('/dev/token', { data: { org, sub: `e2e-${uid()}`, roles, talentId }, timeout: 100_000 });
   expect(res.ok(), await res.text()).toBeTruthy();
   return ((await res.json()) as { token: string }).token;
 }
@@ -123,6 +124,6 @@ export async function signIn(browser: Browser, org: string, preset: Preset, opts
   await page.getByLabel('Organisation').fill(org);
   if (opts.talentId) await page.getByLabel('Talent id').fill(opts.talentId);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Sign in to Slate' })).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Sign in to Slate' })).toBeHidden({ timeout: 100_000 });
   return page;
 }

@@ -208,3 +208,22 @@ export const SearchTalentQuery = graphql(`
     }
   }
 `);
+
+export const UpdateProfileMutation = graphql(`
+  mutation UpdateTalentProfile($input: UpdateTalentProfileInput!) {
+    updateTalentProfile(input: $input) {
+      talent {
+        id
+        pronouns
+        homeBase
+        unionStatus
+        skills
+        languages
+        bio
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);

@@ -101,6 +101,12 @@ export const PortalQuery = graphql(`
       name
       union
       email
+      pronouns
+      homeBase
+      unionStatus
+      skills
+      languages
+      bio
     }
     productions(first: 50) {
       edges {

@@ -1,13 +1,15 @@
 // The talent portal: my bookings with their contracts, my calls (published call sheets, confirmed
 // from here), and my pay (issued stubs from every employer, with the PDF).
-import { useState } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ContractQuery, PortalQuery } from '../ops/legal';
 import { knownContracts } from '../recentTalents';
 import { MyPayQuery } from '../ops/pay';
 import { ConfirmCallSheetMutation } from '../ops/schedule';
 import type { ShootDayFieldsFragment } from '../gql/graphql';
-import { FormMessage, StatusBadge } from '../components/Form';
+import { FormMessage, StatusBadge, TextField } from '../components/Form';
+import { UpdateProfileMutation } from '../ops/casting';
+import type { PortalQuery as PortalData } from '../gql/graphql';
 import { describeError, formatMoney, mutationErrors, NO_ERRORS, type FieldErrors } from '../userErrors';
 import { StubCard } from './Pay';
 
@@ -65,6 +67,49 @@ function KnownContract({ id }: { id: string }) {
         </>
       ) : null}
     </li>
+  );
+}
+
+const list = (s: string) =>
+  s
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
+
+/** The talent's own profile: what casting searches (skills, languages, home base, bio). */
+function MyProfile({ talent }: { talent: NonNullable<PortalData['talent']> }) {
+  const [pronouns, setPronouns] = useState(talent.pronouns);
+  const [homeBase, setHomeBase] = useState(talent.homeBase);
+  const [skills, setSkills] = useState(talent.skills.join(', '));
+  const [languages, setLanguages] = useState(talent.languages.join(', '));
+  const [bio, setBio] = useState(talent.bio);
+  const [errors, setErrors] = useState<FieldErrors>(NO_ERRORS);
+  const [saved, setSaved] = useState(false);
+  const [state, save] = useMutation(UpdateProfileMutation);
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setSaved(false);
+    const input = { talentId: talent.id, pronouns, homeBase, skills: list(skills), languages: list(languages), bio };
+    const found = mutationErrors(await save({ input }), 'updateTalentProfile', ['pronouns', 'homeBase', 'skills', 'languages', 'bio']);
+    setErrors(found ?? NO_ERRORS);
+    setSaved(!found);
+  }
+  return (
+    <details className="card">
+      <summary>My profile</summary>
+      <form onSubmit={onSubmit} noValidate aria-label="My profile">
+        <TextField id="profile-pronouns" label="Pronouns" value={pronouns} onChange={(e) => setPronouns(e.target.value)} errors={errors.byField.pronouns} />
+        <TextField id="profile-home" label="Home base" value={homeBase} onChange={(e) => setHomeBase(e.target.value)} errors={errors.byField.homeBase} />
+        <TextField id="profile-skills" label="Skills" value={skills} onChange={(e) => setSkills(e.target.value)} errors={errors.byField.skills} hint="Comma-separated." />
+        <TextField id="profile-languages" label="Languages" value={languages} onChange={(e) => setLanguages(e.target.value)} errors={errors.byField.languages} />
+        <TextField id="profile-bio" label="Bio" value={bio} onChange={(e) => setBio(e.target.value)} errors={errors.byField.bio} />
+        <FormMessage errors={errors.form} />
+        <button type="submit" disabled={state.fetching}>
+          Save profile
+        </button>
+        <p role="status">{saved ? 'Profile saved.' : ''}</p>
+      </form>
+    </details>
   );
 }
 
@@ -127,6 +172,7 @@ export function MyBookings({ talentId }: { talentId: string }) {
           {data.talent.email ? <span className="hint"> · {data.talent.email}</span> : null}
         </p>
       ) : null}
+      {data.talent ? <MyProfile talent={data.talent} /> : null}
       {mine.length ? (
         <ul className="list" aria-label="My bookings">
           {mine.map(({ production, booking }) => (
