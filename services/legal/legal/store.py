@@ -77,7 +77,8 @@ def _contract_doc(c: Contract) -> dict[str, Any]:
             else None
         ),
         "counterparty": c.counterparty,
-        "terms": [list(t) for t in c.terms],
+        # FerretDB stores no nested arrays: each term is a small document.
+        "terms": [{"name": k, "value": v} for k, v in c.terms],
         "digital_replica": (
             {"uses": c.digital_replica.uses, "represented_by": c.digital_replica.represented_by}
             if c.digital_replica
@@ -144,7 +145,7 @@ def _contract(doc: Mapping[str, Any]) -> Contract:
         ),
         signatures=tuple(_signature(s) for s in doc.get("signatures") or ()),
         counterparty=doc.get("counterparty") or "",
-        terms=tuple((str(k), str(v)) for k, v in doc.get("terms") or ()),
+        terms=tuple((str(t["name"]), str(t["value"])) for t in doc.get("terms") or ()),
         digital_replica=(
             DigitalReplica(replica["uses"], replica["represented_by"])
             if (replica := doc.get("digital_replica"))
@@ -297,7 +298,10 @@ def _freelance_doc(c: FreelanceContract) -> dict[str, Any]:
         "freelancer_address": c.freelancer_address,
         "hiring_party_name": c.hiring_party_name,
         "hiring_party_address": c.hiring_party_address,
-        "services": [[s.description, str(s.value), s.rate_method] for s in c.services],
+        "services": [
+            {"description": s.description, "value": str(s.value), "rate_method": s.rate_method}
+            for s in c.services
+        ],
         "contracted_on": c.contracted_on.isoformat(),
         "payment_due_on": day(c.payment_due_on),
         "invoice_due_on": day(c.invoice_due_on),
@@ -320,7 +324,10 @@ def _freelance(doc: Mapping[str, Any]) -> FreelanceContract:
         freelancer_address=doc["freelancer_address"],
         hiring_party_name=doc["hiring_party_name"],
         hiring_party_address=doc["hiring_party_address"],
-        services=tuple(ServiceLine(d, Decimal(v), m) for d, v, m in doc["services"]),
+        services=tuple(
+            ServiceLine(s["description"], Decimal(s["value"]), s["rate_method"])
+            for s in doc["services"]
+        ),
         contracted_on=date.fromisoformat(doc["contracted_on"]),
         payment_due_on=day("payment_due_on"),
         invoice_due_on=day("invoice_due_on"),
