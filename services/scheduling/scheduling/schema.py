@@ -446,6 +446,23 @@ class MoveShootDayInput:
     date: str
 
 
+@strawberry.input
+class MoveSceneInput:
+    scene_id: strawberry.ID
+    shoot_day_id: strawberry.ID
+    position: int | None = strawberry.field(
+        default=None, description="Index in the day's shooting order (default: last)."
+    )
+
+
+@strawberry.type
+class MoveScenePayload:
+    shoot_days: list[ShootDay] = strawberry.field(
+        description="The day the scene went to, then the day it left (when another)."
+    )
+    user_errors: list[UserError]
+
+
 @strawberry.type
 class MoveShootDayPayload:
     shoot_day: ShootDay | None
@@ -661,6 +678,20 @@ class Mutation(LifecycleMutation):
         )
         return MoveShootDayPayload(
             shoot_day=ShootDay.from_model(day) if day is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation
+    async def move_scene(self, info: Ctx, input: MoveSceneInput) -> MoveScenePayload:
+        moved, errors = await attempt(
+            info.context.services.move_scene(
+                authorize(info),
+                scene_id=str(input.scene_id),
+                shoot_day_id=str(input.shoot_day_id),
+                position=input.position,
+            )
+        )
+        return MoveScenePayload(
+            shoot_days=[ShootDay.from_model(d) for d in moved or []], user_errors=errors
         )
 
     @strawberry.mutation

@@ -9,11 +9,12 @@ computed when read, never stored, so a moved day or changed call shows its confl
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
-from slate.errors import UserError, field_errors
+from slate.errors import UserError, ValidationErrors, field_errors
 
 from scheduling.callsheet_pdf import (
     CallSheetDocument,
@@ -22,12 +23,15 @@ from scheduling.callsheet_pdf import (
     SheetScene,
     render_call_sheet,
 )
-from scheduling.domain.days import ShootDay
+from scheduling.domain.calendar import CalendarEntry
+from scheduling.domain.days import CastCall, ShootDay
+from scheduling.domain.shoot import Scene
 from scheduling.domain.turnaround import PersonDay, ScheduleConflict, conflicts_of_day
 from scheduling.store import SchedulingStore
 
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "setCallTimes": ("producer",),
+    "moveScene": ("producer",),
 }
 
 
@@ -55,6 +59,83 @@ class ShootCalls:
             day.set_call(general_call, dict(calls or {}), notes, wrap_time)
         saved = await self._store.save_day(day)
         await self._audit.record(principal, "setCallTimes", saved.id)
+        return saved
+
+    async def move_scene(
+        self,
+        principal: Principal,
+        *,
+        scene_id: str,
+        shoot_day_id: str,
+        position: int | None = None,
+    ) -> list[ShootDay]:
+        """Move a one-day scene from its shoot day to another of the production's days (at
+        `position` in its order, else last). Both days' calls follow their scenes: talent no
+        longer needed leave the day, newly needed talent are called at the general call, unless
+        they are committed elsewhere that date (a CONFLICT; nothing written). Returns the two
+        days; their conflicts are re-checked when read."""
+        authz.require(principal, PERMISSIONS["moveScene"], "moveScene")
+        org = principal.org
+        scene = (await self._store.scenes_by_id(org, [scene_id])).get(scene_id)
+        if scene is None:
+            raise UserError(f"no scene {scene_id!r}", field="sceneId", code="NOT_FOUND")
+        target = await self._store.day(org, shoot_day_id)
+        if target is None or target.cancelled or target.production_id != scene.production_id:
+            raise UserError(
+                f"no shoot day {shoot_day_id!r} of the scene's production",
+                field="shootDayId",
+                code="NOT_FOUND",
+            )
+        days = await self._store.days_of(org, scene.production_id)
+        holding = [d for d in days if scene_id in d.scene_ids]
+        if len(holding) != 1:
+            raise UserError(
+                "a scene shot over several days (or not scheduled) moves with its days",
+                field="sceneId",
+                code="CONFLICT",
+            )
+        source = holding[0]
+        if source.id == target.id:
+            order = [s for s in target.scene_ids if s != scene_id]
+        else:
+            order = list(target.scene_ids)
+        at = len(order) if position is None else max(0, min(position, len(order)))
+        order.insert(at, scene_id)
+        remaining = [s for s in source.scene_ids if s != scene_id]
+        scenes = await self._store.scenes_by_id(org, [*order, *remaining])
+        booked = await self._store.booked_people(org, scene.production_id)
+        new_cast = _calls_for(target, [scenes[s] for s in order if s in scenes], booked)
+        busy = {
+            c.talent_id
+            for c in new_cast
+            if c.talent_id not in target.talent_ids
+            and any(
+                d.production_id != target.production_id and d.date == target.date
+                for d in await self._store.days_of_talent(org, c.talent_id)
+            )
+        }
+        if busy:
+            raise ValidationErrors(
+                UserError(
+                    f"talent {t} is on a shoot day of another production on {target.date}",
+                    field="shootDayId",
+                    code="CONFLICT",
+                )
+                for t in sorted(busy)
+            )
+        with field_errors():
+            target.set_scenes(order, new_cast, scenes[order[0]].location_id)
+            if source.id != target.id:
+                kept = [scenes[s] for s in remaining if s in scenes]
+                source.set_scenes(
+                    remaining,
+                    _calls_for(source, kept, booked),
+                    kept[0].location_id if kept else source.location_id,
+                )
+        saved = [await self._store.save_day(target)]
+        if source.id != target.id:
+            saved.append(await self._store.save_day(source))
+        await self._audit.record(principal, "moveScene", scene_id, {"to": target.id})
         return saved
 
     async def day_conflicts(self, org_id: str, day: ShootDay) -> list[ScheduleConflict]:
@@ -153,6 +234,27 @@ class ShootCalls:
     async def _zones(self, org_id: str, production_ids: set[str]) -> dict[str, str]:
         found = await self._store.productions_by_id(org_id, sorted(production_ids))
         return {pid: p.timezone for pid, p in found.items()}
+
+
+def _calls_for(
+    day: ShootDay, scenes: Sequence[Scene], booked: Sequence[CalendarEntry]
+) -> list[CastCall]:
+    """The day's calls for these scenes: each booked talent of their roles, keeping the call
+    (and confirmation) of anyone already called, others at the general call."""
+    roles: dict[str, list[str]] = {}
+    for scene in scenes:
+        for member in booked:
+            if member.role_id in scene.role_ids and member.role_id not in roles.get(
+                member.talent_id, []
+            ):
+                roles.setdefault(member.talent_id, []).append(member.role_id)
+    current = {c.talent_id: c for c in day.cast}
+    return [
+        replace(current[t], role_ids=tuple(r))
+        if t in current
+        else CastCall(t, tuple(r), day.general_call)
+        for t, r in sorted(roles.items())
+    ]
 
 
 def _person_days(day: ShootDay, talent: str) -> Sequence[PersonDay]:

@@ -15,7 +15,7 @@ from scheduling.domain.turnaround import (
 )
 from scheduling.schema import schema
 from scheduling.usecases import Scheduling
-from slate.errors import ValidationErrors
+from slate.errors import UserError, ValidationErrors
 from slate.testing import graphql_context, principal
 
 from .test_scheduling_callsheet_pdf import PRODUCER, two_day_shoot
@@ -214,3 +214,67 @@ async def _conflicts(scheduling: Scheduling, day_id: str) -> list[tuple[str, str
     day = await scheduling.shoot_day("org_a", day_id)
     assert day is not None
     return sorted({(c.kind, c.talent_id) for c in await scheduling.day_conflicts("org_a", day)})
+
+
+async def test_moving_a_scene_moves_its_calls_and_rechecks_the_conflicts(
+    scheduling: Scheduling,
+) -> None:
+    shoot = await two_day_shoot(scheduling)  # day 1: scene 2 (Ada, Ben); day 2: scene 1 (Ada)
+    day1, day2 = shoot.day_ids
+    scene1, scene2 = shoot.scene_ids
+    # Ben (a minor) moves with scene 2 onto day 2, after scene 1; day 1 is left empty
+    await scheduling.set_call_times(PRODUCER, shoot_day_id=day2, general_call="04:30")
+    moved = await scheduling.move_scene(PRODUCER, scene_id=scene2, shoot_day_id=day2)
+    assert [d.id for d in moved] == [day2, day1]
+    target, source = moved
+    assert target.scene_ids == (scene1, scene2)
+    assert {c.talent_id: c.call_time for c in target.cast} == {
+        "tal_ada": "07:00",  # already called there: her call is kept
+        "tal_ben": "04:30",  # newly called at the day's general call
+    }
+    assert source.scene_ids == ()
+    assert source.cast == ()
+    # the re-check sees the minor's 4:30 call on his new day
+    assert (MINOR_HOURS, "tal_ben") in await _conflicts(scheduling, day2)
+    # and back to the front of day 1
+    back = await scheduling.move_scene(PRODUCER, scene_id=scene2, shoot_day_id=day1, position=0)
+    assert back[0].scene_ids == (scene2,)
+    assert {c.talent_id for c in back[1].cast} == {"tal_ada"}
+    assert await _conflicts(scheduling, day2) == []
+
+
+async def test_a_scene_cannot_move_onto_a_talents_day_elsewhere_and_nothing_is_written(
+    scheduling: Scheduling,
+) -> None:
+    first = await two_day_shoot(scheduling)
+    second = await two_day_shoot(
+        scheduling,
+        title="Second Unit",
+        start="2027-03-08",
+        people=(("Pilot", "tal_new", "Noor Said", False),),
+    )
+    # Ben is on a shoot day of another production on 2027-03-08 (written directly, as a
+    # schedule made before his booking here would be)
+    other_day = await scheduling.shoot_day("org_a", second.day_ids[0])
+    assert other_day is not None
+    other_day.cast = (*other_day.cast, type(other_day.cast[0])("tal_ben", (), "08:00"))
+    await scheduling._store.save_day(other_day)
+    day1_before = await scheduling.shoot_day("org_a", first.day_ids[0])
+    # first's day 2 moves to 2027-03-08 is refused... so put scene 2 (with Ben) onto a day of
+    # the first production dated 2027-03-08 instead: move day 2 there first (Ada is free)
+    await scheduling.move_shoot_day(PRODUCER, shoot_day_id=first.day_ids[1], to="2027-03-08")
+    with pytest.raises(ValidationErrors) as caught:
+        await scheduling.move_scene(
+            PRODUCER, scene_id=first.scene_ids[1], shoot_day_id=first.day_ids[1]
+        )
+    assert [(e.field, e.code) for e in caught.value.errors] == [("shootDayId", "CONFLICT")]
+    assert await scheduling.shoot_day("org_a", first.day_ids[0]) == day1_before
+    # unknown ids name their field
+    with pytest.raises(UserError) as unknown:
+        await scheduling.move_scene(PRODUCER, scene_id="scn_nope", shoot_day_id=first.day_ids[0])
+    assert unknown.value.field == "sceneId"
+    with pytest.raises(UserError) as elsewhere:
+        await scheduling.move_scene(
+            PRODUCER, scene_id=first.scene_ids[0], shoot_day_id=second.day_ids[0]
+        )
+    assert elsewhere.value.field == "shootDayId"
