@@ -3,7 +3,8 @@ the age band casting derives from the sealed birth date (never sent): a 7-day-ol
 even with a permit; a 16-year-old is refused without a permit and booked with one; on a
 Saturday the production's shoot-day report asks a studio teacher for a 12-year-old but not for
 a 16-year-old, and a scheduled teacher clears it; a minor's contract is countersigned only once
-a Coogan account is on file (shown masked)."""
+a Coogan account is on file (shown masked); a talent release drafted from its template with
+Labor Code §927 digital-replica terms is sent and signed."""
 
 from __future__ import annotations
 
@@ -188,3 +189,43 @@ async def test_a_minors_contract_needs_a_coogan_account_before_countersigning(
         await gateway(COUNTERSIGN, {"id": contract_id}, token=producer), "countersignContract"
     )
     assert done["contract"]["status"] == "COUNTERSIGNED"
+
+
+DRAFT = """mutation($input: DraftContractInput!) { draftContract(input: $input) {
+    contract { id status templateVersion terms { name value } digitalReplica { uses } }
+    userErrors { field message code } } }"""
+READ_CONTRACT = """query($id: ID!) { contract(id: $id) { status pdfUrl sha256 } }"""
+
+
+async def test_a_release_with_digital_replica_terms_is_drafted_sent_and_signed(
+    gateway: Gateway, producer: str, org: str
+) -> None:
+    """Templates (issue 15): a talent release with Labor Code §927 terms; vague uses refused."""
+    ids = await spine_booking(gateway, producer)
+    uses = "a 15-second voice-only tag for the radio edit of this commercial, US broadcast"
+    release: dict[str, Any] = {
+        "productionId": ids["production"],
+        "template": "talent-release/v1",
+        "counterpartyName": "Rosa Díaz",
+        "talentId": ids["talent"],
+        "terms": [
+            {"name": "media", "value": "all media"},
+            {"name": "territory", "value": "USA"},
+            {"name": "term", "value": "2 years"},
+        ],
+        "digitalReplica": {"uses": "ads", "representedBy": "COUNSEL"},
+    }
+    vague = (await gateway(DRAFT, {"input": release}, token=producer))["data"]["draftContract"]
+    assert [e["field"] for e in vague["userErrors"]] == ["digitalReplica.uses"]
+    release["digitalReplica"]["uses"] = uses
+    drafted = ok(await gateway(DRAFT, {"input": release}, token=producer), "draftContract")
+    contract = drafted["contract"]
+    assert (contract["status"], contract["digitalReplica"]) == ("DRAFT", {"uses": uses})
+    assert contract["terms"][2] == {"name": "term", "value": "2 years"}
+    sent = ok(await gateway(SEND, {"id": contract["id"]}, token=producer), "sendContract")
+    talent = token(org, "talent", sub="rosa", talent_id=ids["talent"])
+    signing_token = sent["signingUrl"].rsplit("/", 1)[1]
+    signed = ok(await gateway(SIGN, {"t": signing_token}, token=talent), "signContract")
+    assert signed["contract"]["status"] == "SIGNED"
+    body = await gateway(READ_CONTRACT, {"id": contract["id"]}, token=talent)
+    assert body["data"]["contract"]["pdfUrl"].startswith("data:application/pdf;base64,")
