@@ -86,6 +86,8 @@ function Signed({ session, onSignOut }: { session: Session; onSignOut: () => voi
         canSeeCompliance={hasAny(claims, 'producer', 'legal')}
         canSeePay={hasAny(claims, 'producer', 'accounting')}
         canSeeContracts={hasAny(claims, 'producer', 'casting', 'accounting', 'legal')}
+        canSeeLifecycle={hasAny(claims, 'producer', 'accounting')}
+        canAdvance={hasAny(claims, 'producer')}
       />
     );
   else if (match?.name === 'pay' && !talentOnly) page = <Pay id={match.params.id ?? ''} tabs={productionTabs(match.params.id ?? '')} canApprove={hasAny(claims, 'producer', 'accounting')} canIssue={hasAny(claims, 'accounting')} />;

@@ -49,6 +49,14 @@ const EMBEDDED = [
   'ProposeStripboardPayload',
   'ApplyStripboardPayload',
   'MoveShootDayPayload',
+  // lifecycle
+  'ProductionDashboard',
+  'StageGate',
+  'GateItem',
+  'Budget',
+  'BudgetLine',
+  'BudgetTotals',
+  'AdvanceStagePayload',
   // legal
   'Signature',
   'ComplianceItem',

@@ -18,6 +18,7 @@ import { Link } from '../router';
 import type { LiveState } from '../client';
 import { ProductionTabs } from '../components/ProductionTabs';
 import { ComplianceReport } from './Legal';
+import { Lifecycle } from './Lifecycle';
 
 type Production = NonNullable<DashboardData['production']>;
 type RoleRow = Production['roles'][number];
@@ -358,7 +359,16 @@ export interface DashboardAccess {
   canSeeContracts: boolean;
 }
 
-export function Dashboard({ id, live, canWrite, canSeeCompliance = false, canSeePay = false, canSeeContracts = false }: { id: string; live: LiveState } & Partial<DashboardAccess> & { canWrite: boolean }) {
+export function Dashboard({
+  id,
+  live,
+  canWrite,
+  canSeeCompliance = false,
+  canSeePay = false,
+  canSeeContracts = false,
+  canSeeLifecycle = false,
+  canAdvance = false,
+}: { id: string; live: LiveState; canSeeLifecycle?: boolean; canAdvance?: boolean } & Partial<DashboardAccess> & { canWrite: boolean }) {
   const [{ data, error, fetching }] = useQuery({ query: ProductionDashboardQuery, variables: { id } });
   const [{ data: event }] = useSubscription({ query: BookingEventsSubscription, variables: { productionId: id } });
   const last = event?.bookingEvents
@@ -394,6 +404,7 @@ export function Dashboard({ id, live, canWrite, canSeeCompliance = false, canSee
       <div className="split">
         <div>
           <Summary production={production} />
+          {canSeeLifecycle ? <Lifecycle productionId={production.id} canAdvance={canAdvance} /> : null}
           {canSeeCompliance ? (
             <section className="card" aria-labelledby="blockers-title">
               <h2 id="blockers-title">Compliance blockers</h2>
