@@ -74,5 +74,9 @@ test('schedule: stripboard proposed and applied, call sheet published and confir
   // The dashboard shows the next shoot day.
   await page.getByRole('navigation', { name: 'Production' }).getByRole('link', { name: 'Overview' }).click();
   await expect(page.getByTestId('next-shoot-day')).toContainText(first);
+  // The lifecycle card: stage, its gate, budget against committed and actual.
+  await expect(page.getByRole('heading', { name: /^Stage:/, level: 2 })).toBeVisible();
+  await expect(page.getByTestId('budget-committed')).toContainText('$');
+  await expect(page.getByTestId('budget-actual')).toContainText('$');
   await page.context().close();
 });
