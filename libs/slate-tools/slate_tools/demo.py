@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -13,7 +14,8 @@ from typing import Any
 from slate.auth import issue_dev_token
 from slate.config import Settings
 
-GATEWAY = "http://127.0.0.1:4000/graphql"
+# The stack the tools point at (deploy/local/isolated.sh env sets it for a private stack).
+GATEWAY = os.environ.get("SLATE_GATEWAY_URL", "http://127.0.0.1:4000/graphql")
 
 ROLES: list[dict[str, Any]] = [
     {
