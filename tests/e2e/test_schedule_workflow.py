@@ -17,9 +17,12 @@ import zlib
 from typing import Any
 
 import httpx
+import pytest
 from icalendar import Calendar
 
 from .conftest import CONFIRM, CREATE_PRODUCTION, HOLD, ROOT, Gateway, ok, token
+
+pytestmark = pytest.mark.e2e
 
 ROLE = """
 mutation($p: ID!, $name: String!, $amount: String!, $dates: [String!]!) {

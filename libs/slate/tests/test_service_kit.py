@@ -20,6 +20,7 @@ from slate.events.catalogue import (
     CONTRACT_TOPIC,
     Dispatch,
     dispatch,
+    published_by,
 )
 from slate.events.snapshots import BookingSnapshot, Fee, on_booking
 from slate.graphql import ExtendedEntity, GraphQLContext, SubgraphSchema, org_loader
@@ -157,7 +158,7 @@ class FakeRuntime:
 
 
 SCHEMA = SubgraphSchema(query=Query)
-# "legal" publishes the contract topic in the catalogue: the service borrows its name.
+# "legal" publishes topics in the catalogue (contracts, permits): the service borrows its name.
 THINGS = Service("legal", SCHEMA, Store, Things, ThingEvents(), ThingRpc(), consumer_group="x")
 
 
@@ -170,7 +171,8 @@ async def test_a_declared_service_is_wired_the_same_way_as_every_service() -> No
     assert things.store.outbox is ThingEvents.to_outbox
     assert wiring.schema is SCHEMA
     assert list(wiring.outbox_collections) == ["things"]
-    assert dict(wiring.publishes) == {CONTRACT_TOPIC.name: CONTRACT_TOPIC.partitions}
+    assert dict(wiring.publishes) == published_by("slate-legal")
+    assert CONTRACT_TOPIC.name in wiring.publishes
     assert [(c.group_id, list(c.topics)) for c in wiring.consumers] == [
         ("slate-legal.x", [BOOKING_TOPIC.name])
     ]

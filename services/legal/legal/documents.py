@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from legal.domain.compliance import Contract
 from legal.domain.templates import document, signature_page
+
+if TYPE_CHECKING:  # imported where used: it costs 0.5-2 s to import
+    from fpdf import FPDF
 
 # A fixed creation date keeps the output a function of the content alone.
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -21,6 +23,8 @@ def _latin1(text: str) -> str:
 
 
 def _pdf() -> FPDF:
+    from fpdf import FPDF
+
     pdf = FPDF(format="Letter")
     pdf.set_creation_date(_EPOCH)
     pdf.set_auto_page_break(auto=True, margin=20)

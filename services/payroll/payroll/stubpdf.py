@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import base64
 
-from fpdf import FPDF
-
 from payroll.domain.payruns import Stub
 from payroll.domain.taxes import TaxLine
 
@@ -25,6 +23,8 @@ def _money(cents: int) -> str:
 
 def render_stub(stub: Stub) -> bytes:
     """The stub's PDF document."""
+    from fpdf import FPDF  # here, not at the top: importing fpdf costs ~2 s
+
     pdf = FPDF(format="Letter")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()

@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
 from slate import authz
 from slate.audit import AuditLog
 from slate.auth import Principal
@@ -26,6 +26,9 @@ from scheduling.domain.feeds import CalendarFeed, FeedKind
 from scheduling.domain.productions import Production
 from scheduling.domain.shoot import Location, Scene
 from scheduling.store import SchedulingStore
+
+if TYPE_CHECKING:  # imported where used: it costs 0.5-2 s to import
+    from icalendar import Calendar, Event
 
 STAFF = ("producer", "casting", "accounting", "legal", "viewer")
 PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -174,6 +177,8 @@ class CalendarFeeds:
 
 
 def _calendar(name: str) -> Calendar:
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -199,6 +204,8 @@ def _event(
     ends = dt.datetime.combine(on, dt.time.fromisoformat(day.wrap_time), tzinfo=tz)
     if ends <= begins:  # a wrap at or before the call is after midnight
         ends = dt.datetime.combine(on + dt.timedelta(days=1), ends.time(), tzinfo=tz)
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", _now())
@@ -222,6 +229,8 @@ def _scene_lines(day: ShootDay, scenes: dict[str, Scene]) -> list[str]:
 
 
 def _finish(cal: Calendar) -> bytes:
+    from icalendar import Event
+
     # VTIMEZONE rules only around the events (a year either side), not 1970-2038: a feed is
     # polled every few minutes, so its size counts.
     starts = [_day_of(e.start) for e in cal.walk("VEVENT") if isinstance(e, Event)]

@@ -12,8 +12,6 @@ import base64
 from dataclasses import dataclass
 from datetime import date
 
-from fpdf import FPDF
-
 
 @dataclass(frozen=True)
 class SheetLocation:
@@ -71,6 +69,8 @@ def _text(value: str) -> str:
 
 def render_call_sheet(sheet: CallSheetDocument) -> bytes:
     """The call sheet's PDF document (one page for an ordinary day; more when the cast is long)."""
+    from fpdf import FPDF  # here, not at the top: importing fpdf costs ~2 s
+
     pdf = FPDF(format="Letter")
     pdf.set_title(_text(f"Call sheet - {sheet.production} - {sheet.date}"))
     pdf.set_auto_page_break(auto=True, margin=15)
