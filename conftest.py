@@ -21,16 +21,20 @@ from slate.repository import MemoryDatabase
 MONGO_URL = os.environ.get("SLATE_MONGO_URL", Settings.mongo_url)
 KAFKA = os.environ.get("SLATE_KAFKA_BOOTSTRAP", Settings.kafka_bootstrap)
 START_HINT = "start it with: deploy/local/infra.sh start"
+INFRA_FIXTURES = frozenset({"kafka_bootstrap", "mongo_url", "mongo_client", "db", "topic"})
 E2E_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tests", "e2e")
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Everything under tests/e2e needs the stack, whether or not its module says so: `make
-    test-unit` (-m "not e2e") must never reach a running stack by accident."""
+    test-unit` (-m "not infra and not e2e") must never reach a running stack by accident."""
     for item in items:
         if str(item.path).startswith(E2E_DIR + os.sep):
             item.add_marker(pytest.mark.e2e)
+        # Likewise a test that asks for the real Kafka or database is an infra test.
+        if INFRA_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.infra)
 
 
 def unique(prefix: str) -> str:
