@@ -66,6 +66,9 @@ mutation($p: ID!, $scenes: [ID!]!, $start: String!) {
     userErrors { field message code }
   }
 }"""
+DOOD = """
+query($p: ID!) { dayOutOfDays(productionId: $p) { dates rows { talent { id } codes } } }
+"""
 SET_CALLS = """
 mutation($day: ID!, $wrap: String, $calls: [CallTimeInput!]!) {
   setCallTimes(input: {shootDayId: $day, wrapTime: $wrap, calls: $calls}) {
@@ -233,6 +236,21 @@ async def test_schedule_a_production_from_scenes_to_a_confirmed_call_sheet(
     assert [s["id"] for d in days for s in d["scenes"]] == [
         s for s in proposal["sceneIds"] for _ in range(PLAN[scenes.index(s)][1])
     ]
+
+    # day-out-of-days over those days: SW on a talent's first day, WF on the last, W on the
+    # days they work in between and H on the rest (SWF for a single day); the days run
+    # consecutively, so there is no drop
+    dood = (await gateway(DOOD, {"p": prd}, token=producer))["data"]["dayOutOfDays"]
+    assert dood["dates"] == [d["date"] for d in days]
+    for row in dood["rows"]:
+        works = [any(c["talent"]["id"] == row["talent"]["id"] for c in d["cast"]) for d in days]
+        on = [i for i, w in enumerate(works) if w]
+        expected = [""] * len(days)
+        for i in range(on[0], on[-1] + 1):
+            expected[i] = "W" if works[i] else "H"
+        expected[on[0]], expected[on[-1]] = ("SWF", "SWF") if len(on) == 1 else ("SW", "WF")
+        assert row["codes"] == expected, row["talent"]["id"]
+    assert {r["talent"]["id"] for r in dood["rows"]} == set(talents)
 
     first = days[0]
     first_cast = [c["talent"]["id"] for c in first["cast"]]

@@ -161,3 +161,24 @@ async def test_a_call_sheet_is_published_and_confirmed_by_the_talent_called(
     assert [e.field for e in caught.value.errors] == ["callSheetId"]
     with pytest.raises(Forbidden):
         await scheduling.confirm_call_sheet(PRODUCER, call_sheet_id=cs)
+
+
+async def test_a_call_sheet_for_a_day_with_no_scenes_names_the_day_and_writes_nothing(
+    scheduling: Scheduling, database: MemoryDatabase
+) -> None:
+    f = await film(scheduling)
+    days = await scheduling.apply_stripboard(
+        PRODUCER, production_id=f.production_id, scene_ids=f.scenes, start_date="2027-03-01"
+    )
+    # Empty the last day by moving its one-day scenes to the first day.
+    emptied, other = days[-1], days[0]
+    for scene_id in emptied.scene_ids:
+        await scheduling.move_scene(PRODUCER, scene_id=scene_id, shoot_day_id=other.id)
+    before = await database.repository("shoot_days").raw(emptied.id)
+    assert before is not None
+    assert before["scene_ids"] == []
+    with pytest.raises(ValidationErrors) as caught:
+        await scheduling.publish_call_sheet(PRODUCER, shoot_day_id=emptied.id)
+    assert [e.field for e in caught.value.errors] == ["shootDayId"]
+    after = await database.repository("shoot_days").raw(emptied.id)
+    assert after == before
