@@ -13,6 +13,8 @@ from slate.events.catalogue import (
     ENGAGEMENT_CREATED,
     ENGAGEMENT_ESTIMATED,
     PAY_RUN_ISSUED,
+    PAYMENT_ISSUED,
+    PAYMENT_RETURNED,
     Dispatch,
     dispatch,
 )
@@ -29,6 +31,8 @@ from payroll.domain.engagements import (
 from payroll.domain.payees import PayeeSaved
 from payroll.domain.payitems import PayItemPaid
 from payroll.domain.payruns import (
+    PaymentIssued,
+    PaymentReturned,
     PaymentsChanged,
     PayRunApproved,
     PayRunCreated,
@@ -101,8 +105,38 @@ def to_outbox(
             return None  # the issued run's totals carry it
         case PayeeSaved():
             return None  # personal data never goes on Kafka
+        case PaymentIssued():
+            # Ids, amount and method only: the bank account stays sealed in payroll.
+            return PAYMENT_ISSUED.outbox(
+                event.payment.id,
+                payroll_pb2.PaymentIssued(
+                    payment_id=event.payment.id,
+                    org_id=event.org_id,
+                    pay_run_id=event.pay_run_id,
+                    production_id=event.production_id,
+                    talent_id=event.payment.talent_id,
+                    stub_id=event.payment.stub_id,
+                    net=_cents(event.payment.net_cents, event.payment.currency),
+                    method=event.payment.method,
+                    pay_date=event.pay_date,
+                    issued_at=event.issued_at,
+                ),
+            )
+        case PaymentReturned():
+            return PAYMENT_RETURNED.outbox(
+                event.payment.id,
+                payroll_pb2.PaymentReturned(
+                    payment_id=event.payment.id,
+                    org_id=event.org_id,
+                    pay_run_id=event.pay_run_id,
+                    production_id=event.production_id,
+                    talent_id=event.payment.talent_id,
+                    net=_cents(event.payment.net_cents, event.payment.currency),
+                    return_code=event.payment.return_code,
+                ),
+            )
         case PaymentsChanged():
-            return None  # no payment event type in the catalogue yet (docs/pay.md)
+            return None  # settlement stays inside payroll; issue and return are published
         case EngagementCancelled() | PayRunCreated() | PayRunApproved():
             return None  # the estimate (zero) and the issue are what other services need
         case _ if isinstance(event, TimecardEvent):

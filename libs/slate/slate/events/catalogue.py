@@ -63,6 +63,7 @@ PRODUCTION_TOPIC = Topic("slate.scheduling.production.v1", producer="slate-sched
 SHOOT_DAY_TOPIC = Topic("slate.scheduling.shoot_day.v1", producer="slate-scheduling")
 ENGAGEMENT_TOPIC = Topic("slate.payroll.engagement.v1", producer="slate-payroll")
 PAY_RUN_TOPIC = Topic("slate.payroll.pay_run.v1", producer="slate-payroll")
+PAYMENT_TOPIC = Topic("slate.payroll.payment.v1", producer="slate-payroll")
 CONTRACT_TOPIC = Topic("slate.legal.contract.v1", producer="slate-legal")
 PERMIT_TOPIC = Topic("slate.legal.permit.v1", producer="slate-legal")
 
@@ -157,6 +158,12 @@ ENGAGEMENT_ESTIMATED = EventType(
 PAY_RUN_ISSUED = EventType(
     "slate.payroll.pay_run.issued.v1", PAY_RUN_TOPIC, payroll_pb2.PayRunIssued
 )
+PAYMENT_ISSUED = EventType(
+    "slate.payroll.payment.issued.v1", PAYMENT_TOPIC, payroll_pb2.PaymentIssued
+)
+PAYMENT_RETURNED = EventType(
+    "slate.payroll.payment.returned.v1", PAYMENT_TOPIC, payroll_pb2.PaymentReturned
+)
 CONTRACT_DRAFTED = EventType(
     "slate.legal.contract.drafted.v1", CONTRACT_TOPIC, legal_pb2.ContractDrafted
 )
@@ -190,6 +197,7 @@ TOPICS: tuple[Topic, ...] = (
     SHOOT_DAY_TOPIC,
     ENGAGEMENT_TOPIC,
     PAY_RUN_TOPIC,
+    PAYMENT_TOPIC,
     CONTRACT_TOPIC,
     PERMIT_TOPIC,
 )
@@ -225,6 +233,8 @@ EVENT_TYPES: tuple[EventType[Any], ...] = (
     ENGAGEMENT_CREATED,
     ENGAGEMENT_ESTIMATED,
     PAY_RUN_ISSUED,
+    PAYMENT_ISSUED,
+    PAYMENT_RETURNED,
     CONTRACT_DRAFTED,
     CONTRACT_SENT,
     CONTRACT_SIGNED,

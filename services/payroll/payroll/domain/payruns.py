@@ -118,7 +118,36 @@ class PayRunIssued:
     issued_at: str
 
 
-PayRunEvent = PayRunCreated | PayRunApproved | PayRunIssued | PaymentsChanged
+@dataclass(frozen=True)
+class PaymentIssued:
+    """One stub's net pay issued with its run (no bank or tax data: it is published)."""
+
+    payment: Payment
+    pay_run_id: str
+    org_id: str
+    production_id: str
+    pay_date: str
+    issued_at: str
+
+
+@dataclass(frozen=True)
+class PaymentReturned:
+    """The payee's bank returned a direct deposit: the net is still owed."""
+
+    payment: Payment
+    pay_run_id: str
+    org_id: str
+    production_id: str
+
+
+PayRunEvent = (
+    PayRunCreated
+    | PayRunApproved
+    | PayRunIssued
+    | PaymentsChanged
+    | PaymentIssued
+    | PaymentReturned
+)
 
 
 def _day(value: str, name: str, problems: list[Problem]) -> date | None:
@@ -433,6 +462,12 @@ class PayRun(Aggregate[PayRunEvent]):
                 issued_at=self.issued_at,
             )
         )
+        for payment in self.payments:
+            self.record(
+                PaymentIssued(
+                    payment, self.id, self.org_id, self.production_id, self.pay_date, self.issued_at
+                )
+            )
 
     def settle(self) -> tuple[str, ...]:
         """The bank settled the run's direct deposits and the checks cleared: every payment
@@ -468,4 +503,5 @@ class PayRun(Aggregate[PayRunEvent]):
         returned = replace(found, status=PaymentStatus.RETURNED, return_code=code)
         self.payments = tuple(returned if p.id == payment_id else p for p in self.payments)
         self.record(PaymentsChanged(self.id, self.org_id, (payment_id,)))
+        self.record(PaymentReturned(returned, self.id, self.org_id, self.production_id))
         return returned

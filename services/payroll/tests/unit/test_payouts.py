@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from payroll.domain.payees import Address, PayeeInput
@@ -15,9 +16,11 @@ from payroll.store import PAY_RUNS
 from payroll.usecases import Payroll, engagement_id_for
 from slate.audit import COLLECTION as AUDIT
 from slate.errors import UserError, ValidationErrors
+from slate.events import OutboxEvent
+from slate.events.catalogue import PAYMENT_ISSUED, PAYMENT_RETURNED
 from slate.events.snapshots import BookingSnapshot
 from slate.repository import MemoryDatabase
-from slate.testing import data, graphql_context, principal
+from slate.testing import data, envelope, graphql_context, principal
 
 Booking = Callable[..., BookingSnapshot]
 ACCOUNTING = principal("org_a", "accounting")
@@ -214,3 +217,35 @@ async def test_a_returned_deposit_keeps_its_code_and_the_rest_settle(
     settled = await payroll.settle_pay_run(ACCOUNTING, run_id)
     statuses = {p.talent_id: (p.status.value, p.return_code) for p in settled.payments}
     assert statuses == {"tal_dd": ("RETURNED", "R03"), "tal_check": ("SETTLED", "")}
+
+
+async def test_payments_are_announced_when_issued_and_returned_without_bank_data(
+    payroll: Payroll, booking: Booking, database: MemoryDatabase
+) -> None:
+    await payroll.save_payee_profile(ACCOUNTING, "tal_dd", deposit_profile("Rosa Díaz"))
+    run_id = await issued_run(payroll, booking, ["tal_dd", "tal_check"])
+    run = await payroll.pay_run(ACCOUNTING, run_id)
+    assert run is not None
+    deposit = next(p for p in run.payments if p.talent_id == "tal_dd")
+
+    def published(raw: dict[str, Any] | None, event: Any) -> list[Any]:
+        assert raw is not None
+        outbox = [OutboxEvent.from_doc(e) for e in raw["_outbox"]]
+        return [event.decode(envelope(e)) for e in outbox if e.type == event.name]
+
+    raw = await database.repository(PAY_RUNS).raw(run_id)
+    issued = {m.talent_id: m for m in published(raw, PAYMENT_ISSUED)}
+    assert set(issued) == {"tal_dd", "tal_check"}
+    assert issued["tal_dd"].payment_id == deposit.id
+    assert (issued["tal_dd"].method, issued["tal_check"].method) == ("DIRECT_DEPOSIT", "CHECK")
+    assert issued["tal_dd"].net.amount == f"{deposit.net_cents / 100:.2f}"
+    assert (issued["tal_dd"].production_id, issued["tal_dd"].pay_date) == ("prd_1", "2027-03-12")
+    await payroll.record_payment_return(ACCOUNTING, run_id, deposit.id, "R03")
+    raw = await database.repository(PAY_RUNS).raw(run_id)
+    [returned] = published(raw, PAYMENT_RETURNED)
+    assert (returned.payment_id, returned.return_code) == (deposit.id, "R03")
+    assert raw is not None
+    for entry in raw["_outbox"]:
+        payload = OutboxEvent.from_doc(entry).payload
+        for secret in (b"000123456789", b"021000021", b"123-45-6789", b"Rosa"):
+            assert secret not in payload

@@ -17,7 +17,7 @@ from payroll.schema import schema
 from payroll.store import PAY_RUNS, PAY_STUBS
 from payroll.usecases import Payroll, engagement_id_for
 from slate.errors import ValidationErrors
-from slate.events.catalogue import PAY_RUN_ISSUED
+from slate.events.catalogue import PAY_RUN_ISSUED, PAYMENT_ISSUED
 from slate.events.snapshots import BookingSnapshot
 from slate.repository import MemoryDatabase
 from slate.testing import data, graphql_context, principal
@@ -145,7 +145,9 @@ async def test_an_issued_run_announces_its_totals_and_no_personal_data(
     await payroll.issue_pay_run(ACCOUNTING, run.id)
     raw = await database.repository(PAY_RUNS).raw(run.id)
     assert raw is not None
-    [event] = raw["_outbox"]
+    # the run's totals, then each payment (test_payouts.py reads those)
+    [event, *payments] = raw["_outbox"]
+    assert {p["type"] for p in payments} == {PAYMENT_ISSUED.name}
     assert (event["type"], event["topic"], event["key"]) == (
         PAY_RUN_ISSUED.name,
         PAY_RUN_ISSUED.topic.name,

@@ -167,3 +167,103 @@ class PayRunIssued(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PayRunIssued: _TypeAlias = PayRunIssued  # noqa: Y015
+
+@_typing.final
+class PaymentIssued(_message.Message):
+    """Topic slate.payroll.payment.v1, key = payment id.
+    ce_type slate.payroll.payment.issued.v1
+    One stub's net pay was issued with its pay run (direct deposit or check). No bank or tax data:
+    legal tracks freelancers' payment deadlines (SB 988) from these, by engagement-free ids.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAYMENT_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PAY_RUN_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    STUB_ID_FIELD_NUMBER: _builtins.int
+    NET_FIELD_NUMBER: _builtins.int
+    METHOD_FIELD_NUMBER: _builtins.int
+    PAY_DATE_FIELD_NUMBER: _builtins.int
+    ISSUED_AT_FIELD_NUMBER: _builtins.int
+    payment_id: _builtins.str
+    org_id: _builtins.str
+    pay_run_id: _builtins.str
+    production_id: _builtins.str
+    talent_id: _builtins.str
+    stub_id: _builtins.str
+    method: _builtins.str
+    """DIRECT_DEPOSIT or CHECK."""
+    pay_date: _builtins.str
+    """ISO date (YYYY-MM-DD) the payment is due to reach the payee."""
+    issued_at: _builtins.str
+    """RFC 3339 with offset."""
+    @_builtins.property
+    def net(self) -> _money_pb2.Money: ...
+    def __init__(
+        self,
+        *,
+        payment_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        pay_run_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        talent_id: _builtins.str = ...,
+        stub_id: _builtins.str = ...,
+        net: _money_pb2.Money | None = ...,
+        method: _builtins.str = ...,
+        pay_date: _builtins.str = ...,
+        issued_at: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["net", b"net"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["issued_at", b"issued_at", "method", b"method", "net", b"net", "org_id", b"org_id", "pay_date", b"pay_date", "pay_run_id", b"pay_run_id", "payment_id", b"payment_id", "production_id", b"production_id", "stub_id", b"stub_id", "talent_id", b"talent_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PaymentIssued: _TypeAlias = PaymentIssued  # noqa: Y015
+
+@_typing.final
+class PaymentReturned(_message.Message):
+    """Topic slate.payroll.payment.v1, key = payment id.
+    ce_type slate.payroll.payment.returned.v1
+    The payee's bank returned a direct deposit (NACHA return code): the net is still owed.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PAYMENT_ID_FIELD_NUMBER: _builtins.int
+    ORG_ID_FIELD_NUMBER: _builtins.int
+    PAY_RUN_ID_FIELD_NUMBER: _builtins.int
+    PRODUCTION_ID_FIELD_NUMBER: _builtins.int
+    TALENT_ID_FIELD_NUMBER: _builtins.int
+    NET_FIELD_NUMBER: _builtins.int
+    RETURN_CODE_FIELD_NUMBER: _builtins.int
+    payment_id: _builtins.str
+    org_id: _builtins.str
+    pay_run_id: _builtins.str
+    production_id: _builtins.str
+    talent_id: _builtins.str
+    return_code: _builtins.str
+    """NACHA return reason, e.g. R01 (insufficient funds), R03 (no account)."""
+    @_builtins.property
+    def net(self) -> _money_pb2.Money: ...
+    def __init__(
+        self,
+        *,
+        payment_id: _builtins.str = ...,
+        org_id: _builtins.str = ...,
+        pay_run_id: _builtins.str = ...,
+        production_id: _builtins.str = ...,
+        talent_id: _builtins.str = ...,
+        net: _money_pb2.Money | None = ...,
+        return_code: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["net", b"net"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["net", b"net", "org_id", b"org_id", "pay_run_id", b"pay_run_id", "payment_id", b"payment_id", "production_id", b"production_id", "return_code", b"return_code", "talent_id", b"talent_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PaymentReturned: _TypeAlias = PaymentReturned  # noqa: Y015
