@@ -40,6 +40,15 @@ class SheetCall:
 
 
 @dataclass(frozen=True)
+class SheetCrew:
+    department: str
+    name: str
+    position: str
+    call_time: str
+    contact: str  # empty when not entered, or when the reader may not see it
+
+
+@dataclass(frozen=True)
 class CallSheetDocument:
     """Everything printed on the sheet; times are HH:MM in the production's time zone."""
 
@@ -60,6 +69,8 @@ class CallSheetDocument:
     sunrise: str
     sunset: str
     conflicts: tuple[str, ...] = ()
+    # Grouped by department (departments in order of first call), each in call order.
+    crew: tuple[SheetCrew, ...] = ()
 
 
 def _text(value: str) -> str:
@@ -149,7 +160,22 @@ def render_call_sheet(sheet: CallSheetDocument) -> bytes:
     if not sheet.cast:
         pdf.cell(0, 5, "No cast called", new_x="LMARGIN", new_y="NEXT")
 
-    heading("Crew and contacts")
+    heading("Crew")
+    department = None
+    for member in sheet.crew:
+        if member.department != department:
+            department = member.department
+            pdf.set_font("Helvetica", "B", 8)
+            pdf.cell(0, 5, _text(department), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font("Helvetica", size=8)
+        pdf.cell(55, 5, _text(_clip(member.name, 36)))
+        pdf.cell(55, 5, _text(_clip(member.position, 36)))
+        pdf.cell(20, 5, member.call_time)
+        pdf.cell(0, 5, _text(_clip(member.contact, 40) or "-"), new_x="LMARGIN", new_y="NEXT")
+    if not sheet.crew:
+        pdf.cell(0, 5, "No crew called", new_x="LMARGIN", new_y="NEXT")
+
+    heading("Contacts")
     if sheet.location is not None and sheet.location.contact:
         row("Location contact", sheet.location.contact)
     else:

@@ -35,6 +35,7 @@ from scheduling.lifecycle_schema import (
     LifecycleQuery,
     ProductionLifecycleFields,
 )
+from scheduling.shoot_calls import sees_crew_contacts
 from scheduling.usecases import PERMISSIONS, Proposal, Scheduling
 
 Ctx = Info[GraphQLContext[Scheduling], None]
@@ -271,6 +272,34 @@ class CastCall:
     confirmed_at: str | None
 
 
+@strawberry.type(description="A crew member's call on a shoot day.")
+class CrewCall:
+    name: str
+    department: str
+    position: str
+    call_time: str = strawberry.field(description="HH:MM in the production's time zone.")
+    stored_contact: strawberry.Private[str]
+
+    @strawberry.field(
+        description="Phone or email, for the production's staff only (null for talent and "
+        "viewers, or when none was entered)."
+    )
+    def contact(self, info: Ctx) -> str | None:
+        if not sees_crew_contacts(info.context.principal):
+            return None
+        return self.stored_contact or None
+
+    @classmethod
+    def from_model(cls, c: day_model.CrewCall) -> CrewCall:
+        return cls(
+            name=c.name,
+            department=c.department,
+            position=c.position,
+            call_time=c.call_time,
+            stored_contact=c.contact,
+        )
+
+
 @strawberry.type(description="A conflict of someone called on a shoot day.")
 class ScheduleConflict:
     kind: str = strawberry.field(description="TURNAROUND, MINOR_HOURS or DOUBLE_BOOKED.")
@@ -308,6 +337,7 @@ class CallSheet:
     id: strawberry.ID
     published: bool
     cast: list[CastCall]
+    crew: list[CrewCall] = strawberry.field(description="The crew called, in call order.")
     day_id: strawberry.Private[str]
 
     @strawberry.field(description="The call sheet as a PDF (a data: URL).")
@@ -342,6 +372,26 @@ class SetCallTimesInput:
 
 
 @strawberry.input
+class CrewCallInput:
+    name: str
+    department: str = strawberry.field(
+        description="e.g. Camera, Grip, Electric, Sound, Art, Hair & Make-up, Wardrobe, "
+        "Production, Locations, Transport."
+    )
+    position: str = strawberry.field(description="e.g. 1st AC, Gaffer, Boom operator.")
+    call_time: str = strawberry.field(description="HH:MM in the production's time zone.")
+    contact: str | None = strawberry.field(default=None, description="A phone or an email.")
+
+
+@strawberry.input
+class SetCrewCallsInput:
+    shoot_day_id: strawberry.ID
+    crew: list[CrewCallInput] = strawberry.field(
+        description="The day's whole crew list: it replaces the one before."
+    )
+
+
+@strawberry.input
 class PublishCallSheetInput:
     shoot_day_id: strawberry.ID
 
@@ -362,6 +412,7 @@ class ShootDay:
     notes: str
     scene_ids: list[strawberry.ID]
     cast: list[CastCall]
+    crew: list[CrewCall] = strawberry.field(description="The crew called, in call order.")
     published: strawberry.Private[bool]
 
     @classmethod
@@ -385,6 +436,7 @@ class ShootDay:
                 )
                 for c in d.cast
             ],
+            crew=[CrewCall.from_model(c) for c in d.crew],
         )
 
     @strawberry.field(description="The day's call sheet.")
@@ -393,6 +445,7 @@ class ShootDay:
             id=strawberry.ID("cs_" + str(self.id).removeprefix("day_")),
             published=self.published,
             cast=self.cast,
+            crew=self.crew,
             day_id=str(self.id),
         )
 
@@ -704,6 +757,24 @@ class Mutation(LifecycleMutation):
                 wrap_time=input.wrap_time,
                 calls={str(c.talent_id): c.call_time for c in input.calls},
                 notes=input.notes,
+            )
+        )
+        return MoveShootDayPayload(
+            shoot_day=ShootDay.from_model(day) if day is not None else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Replace a shoot day's crew calls.")
+    async def set_crew_calls(self, info: Ctx, input: SetCrewCallsInput) -> MoveShootDayPayload:
+        day, errors = await attempt(
+            info.context.services.set_crew_calls(
+                authorize(info),
+                shoot_day_id=str(input.shoot_day_id),
+                crew=[
+                    day_model.CrewCallDraft(
+                        c.name, c.department, c.position, c.call_time, c.contact
+                    )
+                    for c in input.crew
+                ],
             )
         )
         return MoveShootDayPayload(

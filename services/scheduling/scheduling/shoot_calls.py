@@ -19,20 +19,31 @@ from slate.errors import UserError, ValidationErrors, field_errors
 from scheduling.callsheet_pdf import (
     CallSheetDocument,
     SheetCall,
+    SheetCrew,
     SheetLocation,
     SheetScene,
     render_call_sheet,
 )
 from scheduling.domain.calendar import CalendarEntry
-from scheduling.domain.days import CastCall, ShootDay
+from scheduling.domain.days import CastCall, CrewCallDraft, ShootDay, crew_by_department
 from scheduling.domain.shoot import Scene
 from scheduling.domain.turnaround import PersonDay, ScheduleConflict, conflicts_of_day
 from scheduling.store import SchedulingStore
 
+# The production's staff: who may read a crew member's phone or email. Talent (and viewers)
+# see the crew calls without them.
+STAFF = ("producer", "casting", "accounting", "legal", "crew")
+
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "setCallTimes": ("producer",),
+    "setCrewCalls": ("producer",),
     "moveScene": ("producer",),
+    "CrewCall.contact": STAFF,
 }
+
+
+def sees_crew_contacts(principal: Principal | None) -> bool:
+    return principal is not None and principal.has_any(*PERMISSIONS["CrewCall.contact"])
 
 
 class ShootCalls:
@@ -59,6 +70,22 @@ class ShootCalls:
             day.set_call(general_call, dict(calls or {}), notes, wrap_time)
         saved = await self._store.save_day(day)
         await self._audit.record(principal, "setCallTimes", saved.id)
+        return saved
+
+    async def set_crew_calls(
+        self, principal: Principal, *, shoot_day_id: str, crew: Sequence[CrewCallDraft]
+    ) -> ShootDay:
+        """Replace the day's crew calls (an empty list clears them). Every bad field is named as
+        `crew[i].field`; nothing is written unless all are good."""
+        authz.require(principal, PERMISSIONS["setCrewCalls"], "setCrewCalls")
+        day = await self._store.day(principal.org, shoot_day_id)
+        if day is None:
+            raise UserError(f"no shoot day {shoot_day_id!r}", field="shootDayId", code="NOT_FOUND")
+        with field_errors():
+            day.set_crew(list(crew))
+        saved = await self._store.save_day(day)
+        # The count only: crew names and contacts are personal data, kept out of the audit log.
+        await self._audit.record(principal, "setCrewCalls", saved.id, {"crew": len(saved.crew)})
         return saved
 
     async def move_scene(
@@ -169,10 +196,13 @@ class ShootCalls:
         """The day's call sheet as a PDF for a member of its organisation (None otherwise)."""
         if principal is None or principal.org != day.org_id:
             return None
-        document = await self.call_sheet_document(day)
+        document = await self.call_sheet_document(day, contacts=sees_crew_contacts(principal))
         return render_call_sheet(document)
 
-    async def call_sheet_document(self, day: ShootDay) -> CallSheetDocument:
+    async def call_sheet_document(
+        self, day: ShootDay, *, contacts: bool = False
+    ) -> CallSheetDocument:
+        """The sheet as printed; crew phone numbers and emails only when `contacts` (staff)."""
         org = day.org_id
         production = await self._store.production(org, day.production_id)
         days = await self._store.days_of(org, day.production_id)
@@ -223,6 +253,17 @@ class ShootCalls:
                     minor=c.talent_id in names and names[c.talent_id].is_minor,
                 )
                 for c in sorted(day.cast, key=lambda c: (c.call_time, c.talent_id))
+            ),
+            crew=tuple(
+                SheetCrew(
+                    department=department,
+                    name=c.name,
+                    position=c.position,
+                    call_time=c.call_time,
+                    contact=c.contact if contacts else "",
+                )
+                for department, calls in crew_by_department(day.crew)
+                for c in calls
             ),
             notes=day.notes,
             weather=day.weather,

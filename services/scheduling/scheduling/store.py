@@ -13,7 +13,7 @@ from slate.repository import Aggregates, Database
 from slate_domain import Rate
 
 from scheduling.domain.calendar import BOOKED, CalendarEntry
-from scheduling.domain.days import DEFAULT_WRAP, CastCall, ShootDay
+from scheduling.domain.days import DEFAULT_WRAP, CastCall, CrewCall, ShootDay
 from scheduling.domain.feeds import CalendarFeed, FeedKind
 from scheduling.domain.productions import Production, ProductionKind, Stage
 from scheduling.domain.shoot import CastMember, Location, RoleInfo, Scene
@@ -477,6 +477,16 @@ def _day_doc(d: ShootDay) -> dict[str, Any]:
         "weather": d.weather,
         "sunrise": d.sunrise,
         "sunset": d.sunset,
+        "crew": [
+            {
+                "name": c.name,
+                "department": c.department,
+                "position": c.position,
+                "call_time": c.call_time,
+                "contact": c.contact,
+            }
+            for c in d.crew
+        ],
     }
 
 
@@ -506,5 +516,15 @@ def _day(doc: Mapping[str, Any]) -> ShootDay:
         weather=doc.get("weather", ""),
         sunrise=doc.get("sunrise", ""),
         sunset=doc.get("sunset", ""),
+        crew=tuple(
+            CrewCall(
+                name=c["name"],
+                department=c["department"],
+                position=c["position"],
+                call_time=c["call_time"],
+                contact=c.get("contact", ""),
+            )
+            for c in doc.get("crew", [])
+        ),
         version=doc["version"],
     )

@@ -13,6 +13,24 @@ DEFAULT_CALL = "07:00"
 # A 12-hour day from the default call until the producer enters the estimated wrap.
 DEFAULT_WRAP = "19:00"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# The departments of a call sheet, in the order crews list them; others (VFX, Stunts,
+# Catering, ...) are accepted as entered, since no fixed list covers every production.
+DEPARTMENTS = (
+    "Production",
+    "Camera",
+    "Grip",
+    "Electric",
+    "Sound",
+    "Art",
+    "Hair & Make-up",
+    "Wardrobe",
+    "Locations",
+    "Transport",
+)
+_CANONICAL = {d.casefold(): d for d in DEPARTMENTS}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]*$")
+MAX_CREW = 500
 
 
 @dataclass(frozen=True)
@@ -23,6 +41,93 @@ class CastCall:
     role_ids: tuple[str, ...]
     call_time: str
     confirmed_at: str | None = None  # RFC 3339 UTC, when they confirmed the call sheet
+
+
+@dataclass(frozen=True)
+class CrewCall:
+    """A crew member called on the day (HH:MM, production time). The contact (a phone number or
+    an email) is personal data: the schema shows it to the production's staff only."""
+
+    name: str
+    department: str
+    position: str
+    call_time: str
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class CrewCallDraft:
+    """A crew call as the producer entered it, before validation."""
+
+    name: str
+    department: str
+    position: str
+    call_time: str
+    contact: str | None = None
+
+
+def validate_crew(crew: list[CrewCallDraft]) -> tuple[CrewCall, ...]:
+    """The crew calls in call order (departments grouped as entered within a time), or Invalid
+    naming each bad field as `crew[i].field`."""
+    problems: list[Problem] = []
+    if len(crew) > MAX_CREW:
+        problems.append(Problem("crew", f"at most {MAX_CREW} crew calls a day"))
+    calls: list[CrewCall] = []
+    for i, c in enumerate(crew):
+        at = f"crew[{i}]"
+        name, department, position = c.name.strip(), c.department.strip(), c.position.strip()
+        contact = (c.contact or "").strip()
+        if not name:
+            problems.append(Problem(f"{at}.name", "required"))
+        elif len(name) > 120:
+            problems.append(Problem(f"{at}.name", "at most 120 characters"))
+        if not department:
+            problems.append(Problem(f"{at}.department", "required (e.g. Camera, Grip, Sound)"))
+        elif len(department) > 60:
+            problems.append(Problem(f"{at}.department", "at most 60 characters"))
+        if not position:
+            problems.append(Problem(f"{at}.position", "required (e.g. 1st AC, Gaffer)"))
+        elif len(position) > 80:
+            problems.append(Problem(f"{at}.position", "at most 80 characters"))
+        if not _TIME.match(c.call_time):
+            problems.append(Problem(f"{at}.callTime", f"{c.call_time!r}: HH:MM (24-hour)"))
+        if contact and not _is_contact(contact):
+            problems.append(Problem(f"{at}.contact", "a phone number or an email address"))
+        calls.append(
+            CrewCall(
+                name,
+                _CANONICAL.get(department.casefold(), department),
+                position,
+                c.call_time,
+                contact,
+            )
+        )
+    if problems:
+        raise Invalid(problems)
+    return tuple(sorted(calls, key=lambda c: c.call_time))
+
+
+def _is_contact(value: str) -> bool:
+    if len(value) > 120:
+        return False
+    if "@" in value:
+        return bool(_EMAIL.match(value))
+    digits = sum(ch.isdigit() for ch in value)
+    return bool(_PHONE.match(value)) and 6 <= digits <= 15
+
+
+def crew_by_department(crew: tuple[CrewCall, ...]) -> list[tuple[str, list[CrewCall]]]:
+    """The crew grouped by department, departments in the order of their first call (the usual
+    order of departments breaks ties), each in call order."""
+    groups: dict[str, list[CrewCall]] = {}
+    for call in sorted(crew, key=lambda c: (c.call_time, c.name.casefold())):
+        groups.setdefault(call.department, []).append(call)
+
+    def rank(department: str) -> tuple[str, int, str]:
+        usual = DEPARTMENTS.index(department) if department in DEPARTMENTS else len(DEPARTMENTS)
+        return (groups[department][0].call_time, usual, department.casefold())
+
+    return [(d, groups[d]) for d in sorted(groups, key=rank)]
 
 
 @dataclass(frozen=True)
@@ -75,6 +180,7 @@ class ShootDay(Aggregate[DayEvent]):
     weather: str = ""
     sunrise: str = ""
     sunset: str = ""
+    crew: tuple[CrewCall, ...] = ()
 
     @property
     def talent_ids(self) -> tuple[str, ...]:
@@ -175,6 +281,12 @@ class ShootDay(Aggregate[DayEvent]):
         )
         if notes is not None:
             self.notes = notes.strip()
+
+    def set_crew(self, crew: list[CrewCallDraft]) -> None:
+        """Replace the day's crew calls. Confirmations are the talent's and follow their own
+        calls (see `set_call`), which a crew change leaves as they were: none is cleared."""
+        self._active("shootDayId")
+        self.crew = validate_crew(crew)
 
     def publish_call_sheet(self, by: str, now: str) -> None:
         """Publish the day's call sheet: a day with no scenes has nothing to call anyone to."""
