@@ -75,6 +75,12 @@ mutation($day: ID!, $wrap: String, $calls: [CallTimeInput!]!) {
     shootDay { id wrapTime } userErrors { field message code }
   }
 }"""
+SET_CREW = """
+mutation($day: ID!, $crew: [CrewCallInput!]!) {
+  setCrewCalls(input: {shootDayId: $day, crew: $crew}) {
+    shootDay { id } userErrors { field message code }
+  }
+}"""
 PUBLISH = """
 mutation($day: ID!) {
   publishCallSheet(input: {shootDayId: $day}) {
@@ -94,10 +100,12 @@ query($id: ID!) {
     callSheet {
       id published pdfUrl
       cast { talent { id name } callTime confirmedAt }
+      crew { name department position callTime contact }
       conflicts { kind talent { id } date message }
     }
   }
 }"""
+CREW = "query($id: ID!) { shootDay(id: $id) { callSheet { crew { name contact } } } }"
 CALENDAR = "query($id: ID!) { production(id: $id) { calendarUrl } }"
 
 START = "2027-05-03"  # a Monday; the roles' work dates are a different month
@@ -261,6 +269,22 @@ async def test_schedule_a_production_from_scenes_to_a_confirmed_call_sheet(
         ),
         "setCallTimes",
     )
+    crew = [
+        {"name": "Gus Ng", "department": "Sound", "position": "Mixer", "callTime": "06:45"},
+        {
+            "name": "Ivy Moss",
+            "department": "Camera",
+            "position": "1st AC",
+            "callTime": "05:50",
+            "contact": "ivy@example.com",
+        },
+    ]
+    bad_crew = [{**crew[0], "callTime": "6:45"}]
+    refused = await gateway(SET_CREW, {"day": first["id"], "crew": bad_crew}, token=producer)
+    assert [e["field"] for e in refused["data"]["setCrewCalls"]["userErrors"]] == [
+        "crew[0].callTime"
+    ]
+    ok(await gateway(SET_CREW, {"day": first["id"], "crew": crew}, token=producer), "setCrewCalls")
     published = ok(await gateway(PUBLISH, {"day": first["id"]}, token=producer), "publishCallSheet")
     sheet_id = published["shootDay"]["callSheet"]["id"]
 
@@ -278,11 +302,25 @@ async def test_schedule_a_production_from_scenes_to_a_confirmed_call_sheet(
         lines = text.split("\n")
         assert name in lines, (name, text)
         assert lines[lines.index(name) + 2] == call["callTime"]
+    # the crew by department in call order, the contact for the producer
+    assert [(c["name"], c["contact"]) for c in sheet["callSheet"]["crew"]] == [
+        ("Ivy Moss", "ivy@example.com"),
+        ("Gus Ng", None),
+    ]
+    lines = text.split("\n")
+    ivy = lines.index("Ivy Moss")
+    assert lines[ivy - 1 : ivy + 4] == ["Camera", "Ivy Moss", "1st AC", "05:50", "ivy@example.com"]
+    assert lines[lines.index("Gus Ng") - 1] == "Sound"
 
     # a talent called confirms with their own token; the producer sees who has
     talent = first_cast[0]
     talent_token = token(org, "talent", sub=f"talent-{talent}", talent_id=talent)
     ok(await gateway(CONFIRM_SHEET, {"sheet": sheet_id}, token=talent_token), "confirmCallSheet")
+    seen = (await gateway(CREW, {"id": first["id"]}, token=talent_token))["data"]["shootDay"]
+    assert [(c["name"], c["contact"]) for c in seen["callSheet"]["crew"]] == [
+        ("Ivy Moss", None),
+        ("Gus Ng", None),
+    ]
     sheet = (await gateway(DAY, {"id": first["id"]}, token=producer))["data"]["shootDay"]
     confirmed = {c["talent"]["id"]: c["confirmedAt"] for c in sheet["callSheet"]["cast"]}
     assert confirmed[talent] is not None
