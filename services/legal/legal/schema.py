@@ -178,7 +178,9 @@ class WorkPermit:
 
 
 def contract_of_booking(info: Ctx) -> DataLoader[str, compliance.Contract | None]:
-    return org_loader(info, READERS, lambda legal: legal.contract_by_booking)
+    # The talent too (`contract` readers): the resolver keeps only their own contracts, so the
+    # portal can show a contract waiting for the booked talent's signature.
+    return org_loader(info, PERMISSIONS["contract"], lambda legal: legal.contract_by_booking)
 
 
 def contracts_of_production(info: Ctx) -> DataLoader[str, list[compliance.Contract] | None]:
@@ -189,10 +191,18 @@ def contracts_of_production(info: Ctx) -> DataLoader[str, list[compliance.Contra
 class Booking(ExtendedEntity):
     id: strawberry.ID
 
-    @strawberry.field(description="The booking's contract (legal); null until drafted.")
+    @strawberry.field(
+        description="The booking's contract (legal): for the organisation's readers and the "
+        "booked talent; null until drafted, and for any other talent."
+    )
     async def contract(self, info: Ctx) -> Contract | None:
         found = await contract_of_booking(info).load(str(self.id))
-        return Contract.from_model(found) if found else None
+        if found is None:
+            return None
+        principal = authorize(info, *PERMISSIONS["contract"])
+        if principal.has_any(*READERS) or principal.is_talent(found.talent_id):
+            return Contract.from_model(found)
+        return None
 
 
 @strawberry.federation.type(keys=["id"])

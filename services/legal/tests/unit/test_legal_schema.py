@@ -176,3 +176,28 @@ async def test_contracts_of_many_bookings_load_in_one_batch(
     variables = {"representations": [{"__typename": "Booking", "id": i} for i in ids]}
     data(await run(drafted, ENTITIES, variables, PRODUCER))
     assert batches == [ids]
+
+
+async def test_the_booked_talent_reads_their_bookings_contract_and_no_one_elses(
+    legal: Legal, booking: Callable[..., BookingSnapshot]
+) -> None:
+    await legal.draft_contract(booking(booking_id="bkg_a", talent_id="tal_a"))
+    await legal.draft_contract(booking(booking_id="bkg_b", talent_id="tal_b"))
+    query = """query($representations: [_Any!]!) { _entities(representations: $representations) {
+        ... on Booking { id contract { id status } } } }"""
+
+    def both() -> dict[str, Any]:  # fresh each time: strawberry pops __typename off the input
+        return {
+            "representations": [
+                {"__typename": "Booking", "id": "bkg_a"},
+                {"__typename": "Booking", "id": "bkg_b"},
+            ]
+        }
+
+    me = principal("org_a", "talent", talent_id="tal_a")
+    assert data(await run(legal, query, both(), me))["_entities"] == [
+        {"id": "bkg_a", "contract": {"id": contract_id_of("bkg_a"), "status": "DRAFT"}},
+        {"id": "bkg_b", "contract": None},
+    ]
+    forbidden = await run(legal, query, both(), principal("org_a", "viewer"))
+    assert set(codes(forbidden)) == {"FORBIDDEN"}
