@@ -369,6 +369,11 @@ class SetCallTimesInput:
     )
     calls: list[CallTimeInput] = strawberry.field(default_factory=list)
     notes: str | None = None
+    weather: str | None = strawberry.field(
+        default=None, description='The forecast as entered (at most 200 characters; "" clears).'
+    )
+    sunrise: str | None = strawberry.field(default=None, description='HH:MM; "" clears.')
+    sunset: str | None = strawberry.field(default=None, description='HH:MM; "" clears.')
 
 
 @strawberry.input
@@ -410,6 +415,9 @@ class ShootDay:
     general_call: str
     wrap_time: str
     notes: str
+    weather: str = strawberry.field(description="As entered; empty until then.")
+    sunrise: str = strawberry.field(description="HH:MM as entered; empty until then.")
+    sunset: str = strawberry.field(description="HH:MM as entered; empty until then.")
     scene_ids: list[strawberry.ID]
     cast: list[CastCall]
     crew: list[CrewCall] = strawberry.field(description="The crew called, in call order.")
@@ -425,6 +433,9 @@ class ShootDay:
             general_call=d.general_call,
             wrap_time=d.wrap_time,
             notes=d.notes,
+            weather=d.weather,
+            sunrise=d.sunrise,
+            sunset=d.sunset,
             scene_ids=[strawberry.ID(x) for x in d.scene_ids],
             published=d.call_sheet_published,
             cast=[
@@ -757,6 +768,7 @@ class Mutation(LifecycleMutation):
                 wrap_time=input.wrap_time,
                 calls={str(c.talent_id): c.call_time for c in input.calls},
                 notes=input.notes,
+                conditions=day_model.Conditions(input.weather, input.sunrise, input.sunset),
             )
         )
         return MoveShootDayPayload(

@@ -25,7 +25,13 @@ from scheduling.callsheet_pdf import (
     render_call_sheet,
 )
 from scheduling.domain.calendar import CalendarEntry
-from scheduling.domain.days import CastCall, CrewCallDraft, ShootDay, crew_by_department
+from scheduling.domain.days import (
+    CastCall,
+    Conditions,
+    CrewCallDraft,
+    ShootDay,
+    crew_by_department,
+)
 from scheduling.domain.shoot import Scene
 from scheduling.domain.turnaround import PersonDay, ScheduleConflict, conflicts_of_day
 from scheduling.store import SchedulingStore
@@ -59,15 +65,17 @@ class ShootCalls:
         wrap_time: str | None = None,
         calls: Mapping[str, str] | None = None,
         notes: str | None = None,
+        conditions: Conditions | None = None,
     ) -> ShootDay:
         """Set the day's general call, estimated wrap, per-talent calls and notes (HH:MM in the
-        production's zone). A talent whose call changes must confirm the sheet again."""
+        production's zone), and the weather and sunrise/sunset when entered. A talent whose call
+        changes must confirm the sheet again."""
         authz.require(principal, PERMISSIONS["setCallTimes"], "setCallTimes")
         day = await self._store.day(principal.org, shoot_day_id)
         if day is None:
             raise UserError(f"no shoot day {shoot_day_id!r}", field="shootDayId", code="NOT_FOUND")
         with field_errors():
-            day.set_call(general_call, dict(calls or {}), notes, wrap_time)
+            day.set_call(general_call, dict(calls or {}), notes, wrap_time, conditions)
         saved = await self._store.save_day(day)
         await self._audit.record(principal, "setCallTimes", saved.id)
         return saved

@@ -131,6 +131,15 @@ def crew_by_department(crew: tuple[CrewCall, ...]) -> list[tuple[str, list[CrewC
 
 
 @dataclass(frozen=True)
+class Conditions:
+    """The day's weather and sunrise/sunset as the production entered them (None: unchanged)."""
+
+    weather: str | None = None
+    sunrise: str | None = None
+    sunset: str | None = None
+
+
+@dataclass(frozen=True)
 class ShootDayScheduled:
     day: ShootDay
 
@@ -252,13 +261,22 @@ class ShootDay(Aggregate[DayEvent]):
         calls: dict[str, str],
         notes: str | None = None,
         wrap_time: str | None = None,
+        conditions: Conditions | None = None,
     ) -> None:
+        """Calls, notes and, when the production enters them, the day's weather and sunrise and
+        sunset (never guessed: a call sheet shows them only once entered; "" clears one)."""
         self._active("shootDayId")
         problems = []
         if general_call is not None and not _TIME.match(general_call):
             problems.append(Problem("generalCall", "HH:MM (24-hour)"))
         if wrap_time is not None and not _TIME.match(wrap_time):
             problems.append(Problem("wrapTime", "HH:MM (24-hour)"))
+        if conditions is not None:
+            if conditions.weather is not None and len(conditions.weather.strip()) > 200:
+                problems.append(Problem("weather", "at most 200 characters"))
+            for name, value in (("sunrise", conditions.sunrise), ("sunset", conditions.sunset)):
+                if value and not _TIME.match(value):
+                    problems.append(Problem(name, "HH:MM (24-hour)"))
         known = set(self.talent_ids)
         for talent, time in calls.items():
             if talent not in known:
@@ -281,6 +299,13 @@ class ShootDay(Aggregate[DayEvent]):
         )
         if notes is not None:
             self.notes = notes.strip()
+        if conditions is not None:
+            if conditions.weather is not None:
+                self.weather = conditions.weather.strip()
+            if conditions.sunrise is not None:
+                self.sunrise = conditions.sunrise
+            if conditions.sunset is not None:
+                self.sunset = conditions.sunset
 
     def set_crew(self, crew: list[CrewCallDraft]) -> None:
         """Replace the day's crew calls. Confirmations are the talent's and follow their own

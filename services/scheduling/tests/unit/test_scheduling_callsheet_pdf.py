@@ -244,3 +244,27 @@ def test_entered_weather_and_sun_times_are_printed() -> None:
     assert "04:43 / 21:18" in text
     assert "Saturday 2027-06-05" in text
     assert "Ada: turnaround of 10h00 after the wrap of 2027-06-04 (12h needed)" in text
+
+
+async def test_the_producer_enters_weather_and_sun_times_and_the_sheet_prints_them(
+    scheduling: Scheduling,
+) -> None:
+    shoot = await two_day_shoot(scheduling)
+    day1 = shoot.day_ids[0]
+    set_times = """mutation($input: SetCallTimesInput!) { setCallTimes(input: $input) {
+        shootDay { weather sunrise sunset } userErrors { field code } } }"""
+    bad = await query(
+        scheduling,
+        PRODUCER,
+        set_times,
+        input={"shootDayId": day1, "sunrise": "6:5", "weather": "x" * 201},
+    )
+    assert sorted(e["field"] for e in bad["setCallTimes"]["userErrors"]) == ["sunrise", "weather"]
+    entered = {"weather": "Fog until 10, 14 °C", "sunrise": "06:41", "sunset": "17:58"}
+    good = await query(scheduling, PRODUCER, set_times, input={"shootDayId": day1, **entered})
+    assert good["setCallTimes"] == {"shootDay": entered, "userErrors": []}
+    data = await query(scheduling, PRODUCER, DAY, id=day1)
+    text = pdf_text(base64.b64decode(data["shootDay"]["callSheet"]["pdfUrl"].split(",", 1)[1]))
+    assert "Fog until 10, 14" in text
+    assert "06:41" in text
+    assert "17:58" in text
