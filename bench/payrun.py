@@ -51,6 +51,7 @@ from slate.testing import cipher, confirmed_booking, principal
 ORG = "org_bench"
 PRODUCTION = "prd_bench"
 FIRST_MONDAY = date(2027, 3, 1)
+FIRST_WEEK: date | None = None  # --first-monday
 ACCOUNTING = principal(ORG, "accounting", sub="bench-accounting")
 PRODUCER = principal(ORG, "producer", sub="bench-producer")
 # (call, wrap, meals): an 8.5-hour day, a 10-hour day, a 13-hour day with a late meal.
@@ -63,6 +64,8 @@ SHIFTS = (
 
 def week(run: int) -> list[str]:
     monday = FIRST_MONDAY + timedelta(weeks=run)
+    if FIRST_WEEK is not None:
+        monday = FIRST_WEEK + timedelta(weeks=run)
     return [(monday + timedelta(days=d)).isoformat() for d in range(5)]
 
 
@@ -197,7 +200,15 @@ async def main() -> None:
     parser.add_argument(
         "--memory", action="store_true", help="MemoryDatabase instead: the cost without I/O"
     )
+    parser.add_argument(
+        "--first-monday",
+        type=date.fromisoformat,
+        default=None,
+        help=f"first week's Monday (default {FIRST_MONDAY}; dates past the rule data add notes)",
+    )
     args = parser.parse_args()
+    global FIRST_WEEK
+    FIRST_WEEK = args.first_monday
 
     settings = Settings(
         service="bench-payrun", mongo_url=os.environ.get("SLATE_MONGO_URL", Settings.mongo_url)
