@@ -385,9 +385,10 @@ class PayrollStore:
         )
 
     async def approved_timecards(
-        self, org_id: str, production_id: str, period_start: str, period_end: str
+        self, org_id: str, production_id: str, period_start: str, period_end: str, *, limit: int
     ) -> list[Timecard]:
-        """The production's approved, unpaid timecards dated within the period (inclusive)."""
+        """The production's approved, unpaid timecards dated within the period (inclusive), at
+        most `limit` (the caller asks for one more than it accepts, to know it was cut)."""
         return await self._timecards.find(
             org_id,
             {
@@ -396,6 +397,7 @@ class PayrollStore:
                 "date": {"$gte": period_start, "$lte": period_end},
             },
             sort=[("date", 1)],
+            limit=limit,
         )
 
     async def engages(self, org_id: str, talent_id: str) -> bool:

@@ -41,6 +41,11 @@ from payroll.stubpdf import render_stub
 
 # Who may read engagements and costs: those who create roles and bookings, and accounting.
 READERS = ("producer", "accounting", "casting")
+# Bounds of one pay run (see create_pay_run): what one run document can hold, and what one
+# read of approved timecards returns.
+MAX_RUN_PAYEES = 1_000
+MAX_RUN_TIMECARDS = 10_000
+
 PERMISSIONS: dict[str, tuple[str, ...]] = {
     "engagement": READERS,  # Query.engagement and Booking.engagement
     "estimatedCost": READERS,
@@ -351,13 +356,25 @@ class Payroll:
             for run in await self._store.pay_runs_holding(caller.org, production_id)
             for t in run.timecard_ids
         }
-        cards = [
-            c
-            for c in await self._store.approved_timecards(
-                caller.org, production_id, start.isoformat(), end.isoformat()
+        found = await self._store.approved_timecards(
+            caller.org,
+            production_id,
+            start.isoformat(),
+            end.isoformat(),
+            limit=len(held) + MAX_RUN_TIMECARDS + 1,
+        )
+        cards = [c for c in found if c.id not in held]
+        if len(found) > len(held) + MAX_RUN_TIMECARDS:
+            # Never a run that silently leaves approved work unpaid.
+            raise ValidationErrors(
+                [
+                    UserError(
+                        f"more than {MAX_RUN_TIMECARDS:,} approved timecards in the period: "
+                        "pay it in shorter periods",
+                        field="periodEnd",
+                    )
+                ]
             )
-            if c.id not in held
-        ]
         held_items = {
             i
             for run in await self._store.pay_runs_holding(caller.org, production_id)
@@ -377,6 +394,18 @@ class Payroll:
         for item in items:
             items_of.setdefault(item.talent_id, []).append(item)
             by_payee.setdefault(item.talent_id, [])
+        if len(by_payee) > MAX_RUN_PAYEES:
+            # A run is one document, its stubs inside it (~12 KB each): past this it would not
+            # fit MongoDB's 16 MiB document (bench/RESULTS.md, "Pay run").
+            raise ValidationErrors(
+                [
+                    UserError(
+                        f"{len(by_payee):,} payees: a pay run holds at most {MAX_RUN_PAYEES:,} "
+                        "today",
+                        field="productionId",
+                    )
+                ]
+            )
         ytd = await self._store.ytd_gross_cents(caller.org, list(by_payee), paid.year)
         profiles = await self._store.payees(caller.org, list(by_payee))
         run_id = new_id("prun")

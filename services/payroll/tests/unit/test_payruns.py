@@ -355,3 +355,24 @@ def test_the_pdf_has_the_226_items_and_no_full_tax_id() -> None:
     )
     document = render_stub(stub)
     assert document.startswith(b"%PDF-")
+
+
+async def test_a_run_past_its_bounds_is_refused_never_cut_short(
+    payroll: Payroll, booking: Booking, database: MemoryDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import payroll.usecases as usecases
+
+    await worked(payroll, booking)  # one payee, three approved timecards
+    monkeypatch.setattr(usecases, "MAX_RUN_TIMECARDS", 2)
+    with pytest.raises(ValidationErrors) as exc:
+        await payroll.create_pay_run(ACCOUNTING, pay_date="2027-03-12", **PERIOD)
+    assert fields(exc) == ["periodEnd"]  # not a run paying two of the three days
+    monkeypatch.setattr(usecases, "MAX_RUN_TIMECARDS", 3)
+    monkeypatch.setattr(usecases, "MAX_RUN_PAYEES", 0)
+    with pytest.raises(ValidationErrors) as exc:
+        await payroll.create_pay_run(ACCOUNTING, pay_date="2027-03-12", **PERIOD)
+    assert fields(exc) == ["productionId"]
+    assert not database.collections.get(PAY_RUNS)
+    monkeypatch.setattr(usecases, "MAX_RUN_PAYEES", 1)
+    run = await payroll.create_pay_run(ACCOUNTING, pay_date="2027-03-12", **PERIOD)
+    assert len(run.timecard_ids) == 3
