@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from payroll.app import SERVICE
 from slate.config import Settings
-from slate.events.catalogue import BOOKING_TOPIC, ENGAGEMENT_TOPIC, PAY_RUN_TOPIC
+from slate.events.catalogue import BOOKING_TOPIC, ENGAGEMENT_TOPIC, PAY_RUN_TOPIC, PAYMENT_TOPIC
 from slate.runtime import Runtime
 
 pytestmark = pytest.mark.infra
@@ -25,6 +25,7 @@ async def test_wire_declares_topics_consumers_and_indexes(db: Any, mongo_url: st
     assert dict(wiring.publishes) == {
         ENGAGEMENT_TOPIC.name: ENGAGEMENT_TOPIC.partitions,
         PAY_RUN_TOPIC.name: PAY_RUN_TOPIC.partitions,
+        PAYMENT_TOPIC.name: PAYMENT_TOPIC.partitions,
     }
     assert [(c.group_id, list(c.topics)) for c in wiring.consumers] == [
         ("slate-payroll.bookings", [BOOKING_TOPIC.name])
