@@ -22,7 +22,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from legal.domain import classification, compliance, freelance, permits
-from legal.usecases import PERMISSIONS, READERS, Legal
+from legal.usecases import PERMISSIONS, Legal
 
 Ctx = Info[GraphQLContext[Legal], None]
 
@@ -200,9 +200,7 @@ class Booking(ExtendedEntity):
         if found is None:
             return None
         principal = authorize(info, *PERMISSIONS["contract"])
-        if principal.has_any(*READERS) or principal.is_talent(found.talent_id):
-            return Contract.from_model(found)
-        return None
+        return Contract.from_model(found) if Legal.may_read(principal, found) else None
 
 
 @strawberry.federation.type(keys=["id"])

@@ -157,11 +157,12 @@ class Legal:
         """The contract if the caller may see it: the organisation's readers, or the talent
         who is its party (another talent's contract is None, as if it did not exist)."""
         found = await self._store.contract(principal.org, contract_id)
-        if found is None:
-            return None
-        if principal.has_any(*READERS) or principal.is_talent(found.talent_id):
-            return found
-        return None
+        return found if found is not None and self.may_read(principal, found) else None
+
+    @staticmethod
+    def may_read(principal: Principal, contract: Contract) -> bool:
+        """The organisation's readers, or the talent who is the contract's party."""
+        return principal.has_any(*READERS) or principal.is_talent(contract.talent_id)
 
     def may_read_document(self, principal: Principal, contract: Contract) -> bool:
         """The production's legal and producer roles, and the performer who is a party."""
