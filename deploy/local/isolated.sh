@@ -21,14 +21,16 @@ die() { printf '[isolated] ERROR: %s\n' "$*" >&2; exit 2; }
 [[ "$BASE" =~ ^[0-9]+$ && "$BASE" -ge 1024 && "$BASE" -le 52000 ]] \
   || die "usage: $0 start|stop|restart-app|env BASE (BASE a port number 1024-52000, e.g. 24000)"
 [[ "$BASE" != 4000 ]] || die "4000 is the shared stack's block"
-STATE="$ROOT/.local/isolated-$BASE"
+# The soak run (tests/soak/run.sh) takes these exports too, with its own state directory and heap.
+STATE="${ISOLATED_STATE_DIR:-$ROOT/.local/isolated-$BASE}"
+HEAP="${ISOLATED_KAFKA_HEAP:--Xms256m -Xmx512m -XX:TieredStopAtLevel=1}"
 
 exports() {
   cat <<EOF
 export INFRA_STATE_DIR="$STATE" STACK_STATE_DIR="$STATE"
 export INFRA_KAFKA_PORT=$((BASE + 5092)) INFRA_KAFKA_CONTROLLER_PORT=$((BASE + 5093))
 export INFRA_FERRETDB_PORT=$((BASE + 13117))
-export KAFKA_HEAP="-Xms256m -Xmx512m -XX:TieredStopAtLevel=1"
+export KAFKA_HEAP="$HEAP"
 export SLATE_KAFKA_BOOTSTRAP="127.0.0.1:$((BASE + 5092))"
 export SLATE_MONGO_URL="mongodb://127.0.0.1:$((BASE + 13117))/?directConnection=true&retryWrites=false"
 export SLATE_CASTING_HTTP_PORT=$((BASE + 1)) SLATE_PAYROLL_HTTP_PORT=$((BASE + 2))

@@ -38,22 +38,10 @@ fi
 touch "$STATE/.slate-soak"
 
 # ---------------------------------------------------------------- the isolated copy's settings
-export INFRA_STATE_DIR="$STATE" STACK_STATE_DIR="$STATE"
-export INFRA_KAFKA_PORT=$((BASE + 5092)) INFRA_KAFKA_CONTROLLER_PORT=$((BASE + 5093))
-export INFRA_FERRETDB_PORT=$((BASE + 13117))
 # C1 only: the JVM starts in about half the time on a busy 2-core machine (restarted every run).
-export KAFKA_HEAP="${SOAK_KAFKA_HEAP:--Xms256m -Xmx512m -XX:TieredStopAtLevel=1}"
-export SLATE_KAFKA_BOOTSTRAP="127.0.0.1:$INFRA_KAFKA_PORT"
-export SLATE_MONGO_URL="mongodb://127.0.0.1:$INFRA_FERRETDB_PORT/?directConnection=true&retryWrites=false"
-export SLATE_CASTING_HTTP_PORT=$((BASE + 1)) SLATE_PAYROLL_HTTP_PORT=$((BASE + 2))
-export SLATE_SCHEDULING_HTTP_PORT=$((BASE + 3)) SLATE_LEGAL_HTTP_PORT=$((BASE + 4))
-export SLATE_CASTING_GRPC_PORT=$((BASE + 1051)) SLATE_PAYROLL_GRPC_PORT=$((BASE + 1052))
-export SLATE_SCHEDULING_GRPC_PORT=$((BASE + 1053)) SLATE_LEGAL_GRPC_PORT=$((BASE + 1054))
-export SLATE_GATEWAY_PORT="$BASE" STACK_SINK_PORT=$((BASE + 319)) STACK_WEB=0
-# Peers and subgraph URLs follow the ports (stack.sh); nothing inherited may point elsewhere.
-unset SLATE_CASTING_GRPC SLATE_PAYROLL_GRPC SLATE_SCHEDULING_GRPC SLATE_LEGAL_GRPC \
-  SLATE_CASTING_URL SLATE_PAYROLL_URL SLATE_SCHEDULING_URL SLATE_LEGAL_URL SLATE_SUPERGRAPH \
-  OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_TRACES_ENDPOINT SLATE_DATABASE
+eval "$(ISOLATED_STATE_DIR="$STATE" \
+  ISOLATED_KAFKA_HEAP="${SOAK_KAFKA_HEAP:--Xms256m -Xmx512m -XX:TieredStopAtLevel=1}" \
+  "$ROOT/deploy/local/isolated.sh" env "$BASE")"
 export SOAK_GATEWAY_URL="http://127.0.0.1:$BASE/graphql"
 PORTS=("$BASE" $((BASE + 1)) $((BASE + 2)) $((BASE + 3)) $((BASE + 4)) $((BASE + 1051))
   $((BASE + 1052)) $((BASE + 1053)) $((BASE + 1054)) $((BASE + 319)) "$INFRA_KAFKA_PORT"
